@@ -1,0 +1,49 @@
+"""The `tutor` command line: a root typer app that each area plugs into.
+
+Commands stay thin: they parse options, call the core, the lesson engine or
+the exercise checker, and hand the results to renderers. Only this layer owns
+a console. Heavy modules (scipy.optimize, the data) are imported inside the
+commands that need them, so `tutor --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from tutor.errors import TutorError
+
+app = typer.Typer(
+    name="tutor",
+    help="Learn how a neural network learns, one matrix at a time.",
+    no_args_is_help=False,
+    add_completion=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _register_all() -> None:
+    # Each area registers its own commands; the modules import only typer at
+    # top level so that building the app stays cheap.
+    from tutor.commands import exercises, instructor, learn, maths
+
+    for area in (learn, maths, exercises, instructor):
+        area.register(app)
+
+
+_register_all()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the `tutor` script: user errors become one clear line."""
+    try:
+        app(args=argv, standalone_mode=True)
+    except TutorError as err:  # raised outside a command (rare)
+        _fail(err)
+
+
+def _fail(err: TutorError) -> None:
+    sys.stderr.write(f"error: {err.message}\n")
+    raise SystemExit(err.exit_code)

@@ -1,0 +1,195 @@
+"""Backpropagation, twice: the per-example loop as taught, and vectorized.
+
+For each layer, from the output back:
+    delta_L = a_L - Y
+    delta_l = (delta_{l+1} Theta_l)[:, 1:] * g'(z_l)      (bias delta dropped)
+    Delta_l = sum over examples of delta_{l+1}^T a_l
+    D_l     = Delta_l / m  +  (lambda / m) Theta_l   on every column but the first
+
+`backprop_loop` walks the examples one at a time, accumulating Delta, exactly
+as the lesson tells it. `backprop` does all examples at once with matrix
+products; `nn_cost_function` is that, lean, for the optimizers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import expit
+
+from tutor.core.activations import get_activation
+from tutor.core.cost import cross_entropy_from_z, one_hot, regularization
+from tutor.core.forward import Forward, add_bias
+from tutor.core.params import reshape_params, theta_shapes
+
+
+@dataclass(frozen=True)
+class Gradients:
+    """What the vectorized backward pass found.
+
+    J: the cost. grads: [D1, D2, ...] shaped like the Thetas.
+    deltas: (delta2, ..., deltaL), shapes (m, s_l), bias deltas dropped.
+    forward: the forward pass it started from.
+    """
+
+    J: float
+    grads: list[np.ndarray]
+    deltas: tuple[np.ndarray, ...]
+    forward: Forward
+
+
+@dataclass(frozen=True)
+class LoopResult:
+    """What the per-example loop found.
+
+    J: the cost. grads: [D1, D2, ...]. Deltas: the accumulators before the
+    division by m and the regularization, shaped like the Thetas.
+    """
+
+    J: float
+    grads: list[np.ndarray]
+    Deltas: list[np.ndarray]
+
+
+def _backward(thetas, X, y, lam, activation, grads_out, keep):
+    """Shared vectorized pass. Writes D_l into grads_out; returns (J, extras).
+
+    To spare the (m, n+1) copy [1, X], the first layer works with X and the
+    bias column separately: z2 = X W1^T + b1, and D1 = [sum delta2, delta2^T X] / m.
+    The two big products, X W1^T and delta2^T X, are all the work that grows
+    with m * n.
+    """
+    g, _, g_prime_of_a = get_activation(activation)
+    m = X.shape[0]
+    last = len(thetas) - 1
+    acts = [X]  # activations of each layer, without the bias column
+    zs = []
+    for l, Theta in enumerate(thetas):
+        z = acts[-1] @ Theta[:, 1:].T
+        z += Theta[:, 0]
+        zs.append(z)
+        acts.append(expit(z) if l == last else g(z))
+
+    Y = one_hot(y, thetas[-1].shape[0])
+    J = cross_entropy_from_z(zs[-1], Y) + regularization(thetas, lam, m)
+
+    delta = acts[-1] - Y
+    deltas = [delta]
+    for l in range(last, -1, -1):
+        D = grads_out[l]
+        D[:, 0] = delta.sum(axis=0)
+        D[:, 1:] = delta.T @ acts[l]
+        D /= m
+        if lam:
+            D[:, 1:] += (lam / m) * thetas[l][:, 1:]
+        if l > 0:
+            delta = (delta @ thetas[l][:, 1:]) * g_prime_of_a(acts[l])
+            deltas.append(delta)
+
+    if not keep:
+        return J, None
+    a = [add_bias(X)] + [add_bias(A) for A in acts[1:-1]] + [acts[-1]]
+    fwd = Forward(a=tuple(a), z=tuple(zs))
+    return J, (tuple(reversed(deltas)), fwd)
+
+
+def backprop(
+    thetas: Sequence[np.ndarray], X: np.ndarray, y: np.ndarray, lam: float = 0.0, activation: str = "sigmoid"
+) -> Gradients:
+    """Vectorized backpropagation over all m examples, keeping every delta."""
+    grads = [np.empty(T.shape) for T in thetas]
+    J, (deltas, fwd) = _backward(thetas, np.asarray(X, dtype=float), y, lam, activation, grads, keep=True)
+    return Gradients(J=J, grads=grads, deltas=deltas, forward=fwd)
+
+
+def nn_cost_function(
+    params: np.ndarray,
+    layer_sizes: Sequence[int],
+    X: np.ndarray,
+    y: np.ndarray,
+    lam: float = 0.0,
+    activation: str = "sigmoid",
+) -> tuple[float, np.ndarray]:
+    """Cost and gradient of an unrolled network: returns (J, grad).
+
+    params: unrolled Thetas (row-major, Theta1 first). X: (m, n). y: (m,)
+    0-based class indices. grad is unrolled like params. The gradient is
+    written straight into one flat array (no concatenation afterwards).
+    """
+    thetas = reshape_params(params, layer_sizes)
+    grad = np.empty(params.shape)
+    grads = reshape_params(grad, layer_sizes)
+    J, _ = _backward(thetas, np.asarray(X, dtype=float), y, lam, activation, grads, keep=False)
+    return J, grad
+
+
+def backprop_example(thetas: Sequence[np.ndarray], x: np.ndarray, y_k: np.ndarray, activation: str = "sigmoid"):
+    """One example through the network and back, in column-vector form.
+
+    x: (n,) one row of X. y_k: (K,) its one-hot target.
+    Returns (a, z, delta): a = [a1, ..., aL] (a1..a(L-1) with the bias 1 in
+    front), z = [z2, ..., zL], delta = [delta2, ..., deltaL] (bias dropped).
+    """
+    g, g_prime, _ = get_activation(activation)
+    last = len(thetas) - 1
+    a = [np.concatenate(([1.0], x))]
+    z = []
+    for l, Theta in enumerate(thetas):
+        z_next = Theta @ a[-1]
+        z.append(z_next)
+        a.append(expit(z_next) if l == last else np.concatenate(([1.0], g(z_next))))
+    delta = [a[-1] - y_k]
+    for l in range(last, 0, -1):
+        # thetas[l] maps layer l+1 to l+2; its transpose sends the error back.
+        back = thetas[l].T @ delta[0]
+        delta.insert(0, back[1:] * g_prime(z[l - 1]))
+    return a, z, delta
+
+
+def backprop_loop(
+    thetas: Sequence[np.ndarray], X: np.ndarray, y: np.ndarray, lam: float = 0.0, activation: str = "sigmoid"
+) -> LoopResult:
+    """Backpropagation one example at a time, accumulating Delta (as taught).
+
+    Slow on purpose: it is the version to read. `backprop` gives the same
+    numbers (to 1e-12) with matrix products.
+    """
+    X = np.asarray(X, dtype=float)
+    m = X.shape[0]
+    K = thetas[-1].shape[0]
+    Y = one_hot(y, K)
+    Deltas = [np.zeros(T.shape) for T in thetas]
+    J = 0.0
+    for t in range(m):
+        a, _, delta = backprop_example(thetas, X[t], Y[t], activation)
+        h = a[-1]
+        J -= float(Y[t] @ np.log(h) + (1.0 - Y[t]) @ np.log(1.0 - h))
+        for l in range(len(thetas)):
+            Deltas[l] += np.outer(delta[l], a[l])
+    J = J / m + regularization(thetas, lam, m)
+    grads = []
+    for Theta, Delta in zip(thetas, Deltas):
+        D = Delta / m
+        D[:, 1:] += (lam / m) * Theta[:, 1:]
+        grads.append(D)
+    return LoopResult(J=J, grads=grads, Deltas=Deltas)
+
+
+def nn_cost_function_loop(params, layer_sizes, X, y, lam=0.0, activation="sigmoid"):
+    """`nn_cost_function` computed by the per-example loop: returns (J, grad)."""
+    res = backprop_loop(reshape_params(params, layer_sizes), X, y, lam, activation)
+    return res.J, np.concatenate([D.ravel() for D in res.grads])
+
+
+__all__ = [
+    "Gradients",
+    "LoopResult",
+    "backprop",
+    "backprop_example",
+    "backprop_loop",
+    "nn_cost_function",
+    "nn_cost_function_loop",
+    "theta_shapes",
+]

@@ -1,0 +1,36 @@
+"""Predictions and how good they are."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from tutor.core.forward import feedforward
+
+
+def predict(thetas: Sequence[np.ndarray], X: np.ndarray, activation: str = "sigmoid") -> np.ndarray:
+    """0-based class indices (m,): the argmax of h, or h >= 0.5 for one output."""
+    h = feedforward(thetas, X, activation).h
+    if h.shape[1] == 1:
+        return (h[:, 0] >= 0.5).astype(np.intp)
+    return np.argmax(h, axis=1)
+
+
+def accuracy(y_pred: np.ndarray, y_true: np.ndarray) -> float:
+    """The fraction of predictions equal to the labels, in [0, 1]."""
+    y_pred, y_true = np.asarray(y_pred).ravel(), np.asarray(y_true).ravel()
+    if y_pred.shape != y_true.shape:
+        raise ValueError(f"{y_pred.size} predictions for {y_true.size} labels")
+    return float(np.mean(y_pred == y_true)) if y_true.size else 0.0
+
+
+def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, K: int | None = None) -> np.ndarray:
+    """C (K, K): C[i, j] counts examples of class i predicted as class j."""
+    y_true = np.asarray(y_true, dtype=np.intp).ravel()
+    y_pred = np.asarray(y_pred, dtype=np.intp).ravel()
+    if K is None:
+        K = int(max(y_true.max(initial=-1), y_pred.max(initial=-1))) + 1
+    C = np.zeros((K, K), dtype=np.int64)
+    np.add.at(C, (y_true, y_pred), 1)
+    return C
