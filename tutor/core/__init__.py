@@ -35,7 +35,7 @@ from tutor.core.init import (
     normal_initialize_weights,
     rand_initialize_weights,
 )
-from tutor.core.metrics import accuracy, confusion_matrix, predict
+from tutor.core.metrics import accuracy, confusion_matrix, decision_grid, predict
 from tutor.core.params import layer_sizes_of, n_params, reshape_params, theta_shapes, unroll
 from tutor.core.train import METHODS, TrainRecord, TrainResult, train, train_network
 

@@ -34,3 +34,23 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, K: int | None = Non
     C = np.zeros((K, K), dtype=np.int64)
     np.add.at(C, (y_true, y_pred), 1)
     return C
+
+
+def decision_grid(
+    thetas: Sequence[np.ndarray], X: np.ndarray, resolution: tuple[int, int] = (40, 80), activation: str = "sigmoid",
+    margin: float = 0.5,
+):
+    """Predictions on a regular grid over two features, for a decision boundary.
+
+    X: (m, 2). resolution: (rows, cols). Returns (xs (cols,), ys (rows,),
+    classes (rows, cols)); row 0 is the lowest y.
+    """
+    X = np.asarray(X, dtype=float)
+    if X.shape[1] != 2:
+        raise ValueError(f"a decision boundary needs 2 features, the data has {X.shape[1]}")
+    (x0, y0), (x1, y1) = X.min(axis=0) - margin, X.max(axis=0) + margin
+    rows, cols = resolution
+    xs, ys = np.linspace(x0, x1, cols), np.linspace(y0, y1, rows)
+    gx, gy = np.meshgrid(xs, ys)
+    pred = predict(thetas, np.column_stack([gx.ravel(), gy.ravel()]), activation)
+    return xs, ys, pred.reshape(rows, cols)
