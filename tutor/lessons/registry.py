@@ -36,7 +36,7 @@ OPERATIONS: dict[str, Operation] = {}
 # Modules that register operations; each adds its own with @operation.
 OPERATION_MODULES = (
     "tutor.lessons.ops_network",
-    "tutor.lessons.ops_training",
+    "tutor.lessons.ops_curriculum",
 )
 
 
