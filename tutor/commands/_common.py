@@ -1,0 +1,71 @@
+"""Helpers every command module shares: failing cleanly and making consoles.
+
+Commands own their consoles (renderers never print). Two rules hold for all
+of them: user errors end in one `error: <sentence>` line on stderr and exit
+code 2, never a traceback; and output honours NO_COLOR and `--plain` (no
+colour, ASCII only) so it reads well in pipes, logs and screen readers.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+
+# Set by a root `--plain` option (or TUTOR_PLAIN=1) for the whole process.
+_PLAIN = False
+
+
+def set_plain(plain: bool) -> None:
+    """Switch every console made afterwards to plain output."""
+    global _PLAIN
+    _PLAIN = bool(plain)
+
+
+def is_plain(plain: bool | None = None) -> bool:
+    """True when output should be plain: the argument, `set_plain`, or TUTOR_PLAIN."""
+    if plain:
+        return True
+    return _PLAIN or os.environ.get("TUTOR_PLAIN", "") not in ("", "0")
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print `error: message` to stderr and leave the command with `code`."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+class PlainConsole(Console):
+    """A console that reports an ASCII encoding, so renderers take their
+    ASCII fallbacks (`options.ascii_only`) and boxes use + - |."""
+
+    @property
+    def encoding(self) -> str:
+        return "ascii"
+
+
+def _console(file, plain: bool | None, **kwargs) -> Console:
+    if is_plain(plain):
+        kwargs.setdefault("highlight", False)
+        kwargs.setdefault("emoji", False)
+        return PlainConsole(file=file, no_color=True, color_system=None, **kwargs)
+    # rich itself honours NO_COLOR; saying it here keeps that explicit.
+    return Console(file=file, no_color="NO_COLOR" in os.environ or None, **kwargs)
+
+
+def stdout_console(plain: bool | None = None, **kwargs) -> Console:
+    """A console on stdout, for the command's output."""
+    return _console(sys.stdout, plain, **kwargs)
+
+
+def stderr_console(plain: bool | None = None, **kwargs) -> Console:
+    """A console on stderr, for progress and warnings (stdout stays clean for --json)."""
+    return _console(sys.stderr, plain, **kwargs)
+
+
+def console(plain: bool | None = None, **kwargs) -> Console:
+    """The command's output console (same as `stdout_console`)."""
+    return stdout_console(plain, **kwargs)
