@@ -1,0 +1,77 @@
+"""How numbers are written: one format per view, never a number cut short.
+
+A matrix uses one format for all the cells it shows (like numpy): fixed
+decimals, unless the typical value would show fewer than two significant
+digits or the largest is huge, in which case scientific notation. Integer
+and boolean arrays are written as integers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+Formatter = Callable[[object], str]
+
+
+def is_integer_dtype(dtype) -> bool:
+    return np.dtype(dtype).kind in "iub"
+
+
+def array_formatter(values: np.ndarray, precision: int = 4, integer: bool | None = None) -> Formatter:
+    """A formatter suited to the cells `values` (any shape) that will be shown."""
+    values = np.asarray(values)
+    if integer is None:
+        integer = is_integer_dtype(values.dtype)
+    if integer:
+        return lambda v: str(int(v))
+    finite = np.abs(values[np.isfinite(values)]) if values.size else values
+    nonzero = finite[finite > 0]
+    if nonzero.size:
+        typical = float(np.median(nonzero))
+        big = float(nonzero.max())
+        if big >= 1e6 or typical < 10.0 ** (1 - precision):
+            digits = max(precision - 1, 1)
+            return lambda v: f"{float(v):.{digits}e}"
+    return lambda v: f"{float(v):.{precision}f}"
+
+
+def scalar(value, precision: int = 6) -> str:
+    """One number: fixed decimals in the usual range, scientific outside it."""
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    v = float(value)
+    if not np.isfinite(v):
+        return str(v)
+    a = abs(v)
+    if a == 0 or 10.0 ** (1 - precision) <= a < 1e6:
+        return f"{v:.{precision}f}"
+    return f"{v:.{max(precision - 1, 1)}e}"
+
+
+def short(value, digits: int = 2) -> str:
+    """A compact number for differences and tolerances: 1.2e-07, 0.05, 3."""
+    v = float(value)
+    if not np.isfinite(v):
+        return str(v)
+    if v == 0:
+        return "0"
+    a = abs(v)
+    if 1e-3 <= a < 1e4:
+        return f"{v:.{digits + 1}g}"
+    return f"{v:.{digits - 1}e}"
+
+
+def significant(value, digits: int = 6) -> str:
+    """A number to `digits` significant digits (for values compared side by side)."""
+    v = float(value)
+    if not np.isfinite(v):
+        return str(v)
+    return f"{v:.{digits}g}"
+
+
+def percent(fraction: float, decimals: int = 1) -> str:
+    return f"{100.0 * float(fraction):.{decimals}f}%"

@@ -1,0 +1,13 @@
+"""Named styles shared by the views. Colour only ever adds to a word or mark."""
+
+NAME = "bold"
+INDEX = "dim"
+DIM = "dim"
+HIGHLIGHT = "bold yellow"
+PASS = "bold green"
+WARN = "bold yellow"
+FAIL = "bold red"
+MATCH = "green"
+MISMATCH = "bold red"
+LINE = "cyan"
+AXIS = "dim"
