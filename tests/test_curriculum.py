@@ -1,0 +1,246 @@
+"""The curriculum: its extra operations by number, and each lesson run headless.
+
+Operations are checked against tutor.core or against the formula written out
+independently here; lessons are run start to end without a terminal and must
+pass every check and show the figures the maths gives.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from tutor import core
+from tutor.datasets import load_digits, make_moons
+from tutor.lessons import ops_curriculum as oc
+
+SIZES = (64, 25, 10)
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return load_digits()
+
+
+@pytest.fixture(scope="module")
+def moons():
+    return make_moons(200, noise=0.2, seed=0)
+
+
+# ------------------------------------------------------------- operations
+
+
+def test_parameter_count_matches_the_formula_and_the_vector():
+    params = core.initialize_params(SIZES, seed=0)
+    out = oc.parameter_count(SIZES, params)
+    assert out["n_parameters"] == 25 * 65 + 10 * 26 == 1885
+    assert out["params_size"] == 1885
+    assert out["parameter_table"]["rows"][-1][-1] == 1885
+    assert oc.parameter_count((400, 25, 10), np.zeros(10285))["n_parameters"] == 10285
+
+
+def test_round_trip_is_exact_and_catches_a_mismatch():
+    params = core.initialize_params(SIZES, seed=1)
+    thetas = [t.copy() for t in core.reshape_params(params, SIZES)]
+    assert oc.roll_round_trip(params, SIZES, thetas)["round_trip_error"] == 0.0
+    thetas[1][0, 0] += 0.5
+    assert oc.roll_round_trip(params, SIZES, thetas)["round_trip_error"] == pytest.approx(0.5)
+
+
+def test_label_counts(digits):
+    counts = oc.label_counts(digits.y, digits.K)
+    assert counts.sum() == digits.m == 1797
+    assert counts[0] == np.sum(digits.y == 0)
+
+
+def test_chance_cost_is_K_log_2():
+    out = oc.chance_cost(50, 10)
+    assert out["J_chance"] == pytest.approx(10 * math.log(2), abs=1e-12)
+    assert out["K_log2"] == pytest.approx(6.931471805599453)
+    assert out["h_chance"].shape == (50, 10)
+
+
+def test_cost_terms_and_regularization_agree_with_nn_cost(digits):
+    thetas = core.reshape_params(core.initialize_params(SIZES, seed=3), SIZES)
+    h = core.feedforward(thetas, digits.X).h
+    Y = core.one_hot(digits.y, 10)
+    terms = oc.cost_terms(h, Y)
+    assert terms["cost_terms"].shape == (1797, 10)
+    assert terms["J_unreg"] == pytest.approx(core.nn_cost(thetas, digits.X, digits.y, 0.0), abs=1e-10)
+    reg = oc.regularization_parts(thetas, 1.5, 1797, terms["J_unreg"])
+    by_hand = 1.5 / (2 * 1797) * sum(float((T[:, 1:] ** 2).sum()) for T in thetas)
+    assert reg["reg_term"] == pytest.approx(by_hand, rel=1e-12)
+    assert reg["reg_with_bias"] > reg["reg_term"]
+    assert reg["J_reg"] == pytest.approx(core.nn_cost(thetas, digits.X, digits.y, 1.5), abs=1e-10)
+
+
+def test_cost_at_lambdas_reg_term_of_course_weights(ex4_weights_path):
+    from tutor.datasets import load_weights
+
+    thetas = load_weights(ex4_weights_path)
+    X = np.zeros((5000, 400))
+    y = np.arange(5000) % 10
+    out = oc.cost_at_lambdas(thetas, X, y)
+    # DESIGN.md: 0.0961407 per unit of lambda for m = 5000, whatever X is
+    assert out["reg_per_lambda"] == pytest.approx(0.0961407, abs=5e-8)
+    assert out["J_lambda3"] - out["J_lambda0"] == pytest.approx(0.288422, abs=1e-6)
+
+
+def test_sigmoid_gradient_values_match_the_published_figures():
+    out = oc.sigmoid_gradient_values([-1, -0.5, 0, 0.5, 1])
+    np.testing.assert_allclose(out["g_prime_values"], [0.196612, 0.235004, 0.25, 0.235004, 0.196612], atol=5e-7)
+    assert out["g_prime_table"]["rows"][2] == ["0", "0.500000", "0.250000"]
+
+
+def test_saturation_counts_flat_units():
+    out = oc.saturation(np.array([0.0, 10.0, -10.0, 1.0]))
+    assert out["saturated_percent"] == 50.0
+    assert out["g_prime_z"][0] == 0.25
+
+
+def test_epsilon_rule():
+    out = oc.init_epsilons((400, 25, 10))
+    np.testing.assert_allclose(out["epsilons"], [math.sqrt(6) / math.sqrt(425), math.sqrt(6) / math.sqrt(35)])
+    assert np.abs(out["Theta1_init"]).max() <= 0.12
+    assert out["Theta1_init"].shape == (25, 401)
+
+
+def test_symmetry_zero_start_keeps_hidden_units_identical(digits):
+    out = oc.symmetry_demo(SIZES, digits.X[:300], digits.y[:300], iterations=15)
+    assert out["distinct_from_zeros"] == 1
+    assert out["spread_from_zeros"] < 1e-12
+    # the units did learn something (they are not still all zero) ...
+    assert np.abs(out["Theta1_from_zeros"]).max() > 1e-4
+    # ... while a random start keeps all 25 different
+    assert out["distinct_from_random"] == 25
+
+
+def test_one_example_matches_the_loop_and_drops_the_bias_delta(digits):
+    thetas = core.reshape_params(core.initialize_params(SIZES, seed=4), SIZES)
+    Y = core.one_hot(digits.y, 10)
+    ex = oc.one_example(thetas, digits.X, Y, index=7)
+    fwd = core.feedforward(thetas, digits.X[7:8])
+    np.testing.assert_allclose(ex["ex_h"], fwd.h[0], atol=1e-14)
+    np.testing.assert_allclose(ex["ex_delta3"], fwd.h[0] - Y[7], atol=1e-14)
+    assert ex["ex_back"].shape == (26,) and ex["ex_delta2"].shape == (25,)
+    a2 = fwd.a[1][0, 1:]
+    np.testing.assert_allclose(ex["ex_delta2"], ex["ex_back"][1:] * a2 * (1 - a2), atol=1e-14)
+    assert ex["ex_label"] == digits.y[7]
+
+
+def test_regularize_gradient_skips_the_bias_column():
+    Delta = np.arange(6.0).reshape(2, 3)
+    Theta = np.ones((2, 3))
+    out = oc.regularize_gradient(Delta, Theta, lam=2.0, m=4)
+    np.testing.assert_allclose(out["D_unreg"], Delta / 4)
+    np.testing.assert_allclose(out["D_reg"][:, 0], Delta[:, 0] / 4)
+    np.testing.assert_allclose(out["D_reg"][:, 1:], Delta[:, 1:] / 4 + 0.5)
+
+
+def test_max_abs_difference_on_lists():
+    a = [np.zeros((2, 2)), np.ones(3)]
+    b = [np.zeros((2, 2)), np.array([1.0, 1.25, 1.0])]
+    assert oc.max_abs_difference(a, b) == 0.25
+
+
+def test_debug_gradient_check_and_the_broken_one():
+    ok = oc.debug_gradient_check(3.0)
+    assert ok["rel_diff"] < 1e-9 and ok["check_verdict"] == "pass"
+    assert ok["grad_columns"].shape == (38, 2)
+    bad = oc.broken_gradient_check(3.0)
+    assert bad["broken_rel_diff"] > 1e-2 and bad["broken_verdict"] == "fail"
+
+
+def test_time_gradient_check_counts_two_evaluations_per_parameter(digits):
+    params = core.initialize_params(SIZES, seed=0)
+    out = oc.time_gradient_check(params, SIZES, digits.X, digits.y, 1.0, samples=2)
+    assert out["full_check_evaluations"] == 2 * 1885
+    assert out["full_check_seconds"] == pytest.approx(3770 * out["seconds_per_cost"])
+    assert out["seconds_per_cost"] > 0
+
+
+def test_network_spot_check_passes_on_the_real_network(digits):
+    params = core.initialize_params(SIZES, seed=0)
+    out = oc.network_spot_check(params, SIZES, digits.X, digits.y, 1.0, k=10, seed=1)
+    assert out["spot_columns"].shape == (10, 2)
+    assert out["spot_rel_diff"] < 1e-7
+    _, grad = core.nn_cost_function(params, SIZES, digits.X, digits.y, 1.0)
+    np.testing.assert_allclose(out["spot_columns"][:, 1], grad[out["spot_indices"]])
+
+
+def test_at_least_and_cost_change():
+    assert oc.at_least(95.5, 95)["meets"] == 1
+    assert oc.at_least(94.9, 95)["meets"] == 0
+    out = oc.cost_change(np.array([3.0, 2.0, 0.5]))
+    assert (out["cost_start"], out["cost_end"], out["cost_fell_by"]) == (3.0, 0.5, 2.5)
+
+
+def test_play_table_follows_the_maths(digits):
+    params0 = core.initialize_params(SIZES, seed=0)
+    out = oc.play_table(SIZES, digits.X, digits.y, params0)
+    assert [r[0] for r in out["play"]["rows"]] == [10, 10, 10, 30, 200]
+    # the (30, 1) case equals a direct CG run
+    direct = core.train_network(SIZES, digits.X, digits.y, params0, 1.0, iterations=30)
+    assert out["play_costs"][3] == pytest.approx(direct.cost, rel=1e-9)
+    # huge lambda flattens the network to near chance; 200 free iterations fit the training set
+    assert out["play_accuracies"][1] < 20 and out["play_accuracies"][4] > 99
+
+
+def test_overfitting_training_cost_falls_while_heldout_turns_up(digits):
+    out = oc.overfitting(SIZES, digits.X, digits.y, lam=0.0, train_size=300, seed=0)
+    assert out["n_train"] == 300 and out["n_heldout"] == 1497
+    assert out["train_costs"][-1] < 0.01
+    assert out["heldout_costs"][-1] > out["heldout_costs"].min() + 0.05
+    assert out["train_acc"][-1] - out["heldout_acc"][-1] > 3
+
+
+def _scratch_by_hand(X, y, hidden, lr, iterations, seed=2):
+    """The original from-scratch loop, written independently in W/b form."""
+    rs = np.random.RandomState(seed)
+    W1 = rs.randn(hidden, 2) * 0.01
+    b1 = np.zeros(hidden)
+    W2 = rs.randn(1, hidden) * 0.01
+    b2 = np.zeros(1)
+    Y = y.reshape(-1, 1).astype(float)
+    m = X.shape[0]
+    costs = []
+    for i in range(iterations + 1):
+        A1 = np.tanh(X @ W1.T + b1)
+        A2 = 1 / (1 + np.exp(-(A1 @ W2.T + b2)))
+        if i % 1000 == 0:
+            costs.append(float(-np.mean(Y * np.log(A2) + (1 - Y) * np.log(1 - A2))))
+        if i == iterations:
+            break
+        dZ2 = A2 - Y
+        dW2, db2 = dZ2.T @ A1 / m, dZ2.mean(axis=0)
+        dZ1 = (dZ2 @ W2) * (1 - A1**2)
+        dW1, db1 = dZ1.T @ X / m, dZ1.mean(axis=0)
+        W1, b1, W2, b2 = W1 - lr * dW1, b1 - lr * db1, W2 - lr * dW2, b2 - lr * db2
+    return np.array(costs), W1, W2
+
+
+def test_gd_from_scratch_reproduces_the_original_run(moons):
+    out = oc.gd_from_scratch(moons.X, moons.y, hidden=1, learning_rate=0.01, iterations=3000)
+    costs, W1, W2 = _scratch_by_hand(moons.X, moons.y, 1, 0.01, 3000)
+    np.testing.assert_allclose(out["cost_every"][:, 1], costs, rtol=1e-10)
+    np.testing.assert_allclose(out["gd_W1"], W1, rtol=1e-9)
+    np.testing.assert_allclose(out["gd_W2"], W2, rtol=1e-9)
+    assert out["cost_every"][0, 1] == pytest.approx(math.log(2), abs=1e-3)
+
+
+def test_wb_steps_equal_backprop_on_thetas(moons):
+    thetas = core.normal_initialize_weights((2, 4, 1), 0.01, 2)
+    thetas[0][:, 0] = [0.1, -0.2, 0.3, 0.0]  # non-zero biases exercise db
+    wb = oc.to_wb(thetas)
+    fw = oc.wb_forward(wb["W1"], wb["b1"], wb["W2"], wb["b2"], moons.X)
+    assert fw["A1"].shape == (200, 4) and fw["A2"].shape == (200, 1)
+    J = oc.wb_cost(fw["A2"], moons.y)
+    assert J == pytest.approx(core.nn_cost(thetas, moons.X, moons.y, 0.0, "tanh"), abs=1e-12)
+    bw = oc.wb_backward(moons.X, moons.y, wb["W2"], fw["A1"], fw["A2"])
+    grads = core.backprop(thetas, moons.X, moons.y, 0.0, "tanh").grads
+    as_theta = oc.wb_as_theta_grads(bw["dW1"], bw["db1"], bw["dW2"], bw["db2"])
+    assert oc.max_abs_difference(as_theta, grads) < 1e-14
+    up = oc.wb_update(wb["W1"], wb["b1"], wb["W2"], wb["b2"], bw["dW1"], bw["db1"], bw["dW2"], bw["db2"], 0.5)
+    np.testing.assert_allclose(up["W1_next"], wb["W1"] - 0.5 * bw["dW1"])

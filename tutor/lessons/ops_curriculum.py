@@ -1,0 +1,667 @@
+"""Operations the curriculum's lessons need beyond the general network ones.
+
+Each is a small function of named inputs that calls into `tutor.core` and
+returns data (a value, or a dict of named values): what a lesson step shows
+or checks. Nothing here prints. The general operations (forward, cost,
+backprop, gradcheck, predict, ...) live in ops_network.py; these are the
+teaching experiments: the cost at chance, the symmetry problem, the cost of
+gradient checking, the play table, overfitting on a held-out split, and the
+from-scratch network in W/b notation.
+
+A parameter named `lam` is the lesson's `lambda` (a Python keyword).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+import numpy as np
+
+from tutor.core import (
+    accuracy,
+    backprop_example,
+    check_nn_gradients,
+    cross_entropy,
+    debug_problem,
+    epsilon_init,
+    feedforward,
+    initialize_params,
+    n_params,
+    nn_cost,
+    nn_cost_function,
+    one_hot,
+    predict,
+    regularization,
+    relative_difference,
+    reshape_params,
+    sigmoid,
+    sigmoid_gradient,
+    spot_check,
+    theta_shapes,
+    train,
+    train_network,
+    unroll,
+    verdict,
+)
+from tutor.core.gradcheck import DEBUG_LAYER_SIZES, compute_numerical_gradient
+from tutor.lessons.registry import operation
+
+
+def _table(columns: Sequence[str], rows: Sequence[Sequence]) -> dict:
+    """A small table: column headings and rows of cells (numbers or text)."""
+    return {"columns": list(columns), "rows": [list(r) for r in rows]}
+
+
+def _sizes(layer_sizes) -> tuple[int, ...]:
+    return tuple(int(s) for s in layer_sizes)
+
+
+# ---------------------------------------------------------------- 1. network
+
+
+@operation("label_counts")
+def label_counts(y: np.ndarray, K: int) -> np.ndarray:
+    """How many examples of each class: (K,) counts, index = class."""
+    return np.bincount(np.asarray(y, dtype=np.intp), minlength=int(K)).astype(float)
+
+
+@operation("parameter_count", outputs=("n_parameters", "parameter_table", "params_size"))
+def parameter_count(layer_sizes, params: np.ndarray) -> dict:
+    """Count the weights from the layer sizes, and the length of the vector.
+
+    n_parameters: sum over layers of s_{l+1} * (s_l + 1), from the sizes alone.
+    params_size: the length of the unrolled vector actually built.
+    """
+    sizes = _sizes(layer_sizes)
+    rows = []
+    for l, (r, c) in enumerate(theta_shapes(sizes), start=1):
+        rows.append([f"Theta{l}", f"{r} x {c}", f"{r} x ({c - 1} + 1)", r * c])
+    total = n_params(sizes)
+    rows.append(["all", "", "", total])
+    return {
+        "n_parameters": total,
+        "parameter_table": _table(["matrix", "shape", "units x (inputs + bias)", "numbers"], rows),
+        "params_size": int(np.asarray(params).size),
+    }
+
+
+@operation("roll_round_trip", outputs=("thetas_back", "Theta1_back", "round_trip_error"))
+def roll_round_trip(params: np.ndarray, layer_sizes, thetas) -> dict:
+    """Reshape the unrolled vector back into matrices and compare with the originals.
+
+    round_trip_error: the largest absolute difference (0 when unroll and
+    reshape are exact inverses).
+    """
+    back = reshape_params(np.asarray(params, dtype=float), _sizes(layer_sizes))
+    err = max(float(np.max(np.abs(b - t))) for b, t in zip(back, thetas))
+    return {"thetas_back": back, "Theta1_back": back[0], "round_trip_error": err}
+
+
+# ------------------------------------------------------------------- 3. cost
+
+
+@operation("cost_terms", outputs=("cost_terms", "J_unreg", "cost_per_example"))
+def cost_terms(h: np.ndarray, Y: np.ndarray) -> dict:
+    """The cost before summing: -Y log h - (1 - Y) log(1 - h), one entry per output.
+
+    cost_terms: (m, K). cost_per_example: (m,), row sums. J_unreg: their mean.
+    """
+    h = np.clip(np.asarray(h, dtype=float), 1e-300, 1 - 1e-16)  # log(0) guard for a saturated output
+    terms = -(Y * np.log(h) + (1.0 - Y) * np.log(1.0 - h))
+    per_example = terms.sum(axis=1)
+    return {"cost_terms": terms, "J_unreg": float(per_example.mean()), "cost_per_example": per_example}
+
+
+@operation("regularization_parts", outputs=("reg_term", "reg_with_bias", "squared_weights", "J_reg"))
+def regularization_parts(thetas, lam: float, m: int, J_unreg: float) -> dict:
+    """The regularization term lambda/(2m) * sum of squared weights, bias column left out.
+
+    reg_with_bias is the same sum wrongly including column 0, to show the
+    difference; J_reg = J_unreg + reg_term.
+    """
+    lam, m = float(lam), int(m)
+    squares = sum(float(np.sum(T[:, 1:] ** 2)) for T in thetas)
+    with_bias = sum(float(np.sum(T**2)) for T in thetas)
+    reg = regularization(thetas, lam, m)
+    return {
+        "reg_term": reg,
+        "reg_with_bias": lam / (2.0 * m) * with_bias,
+        "squared_weights": squares,
+        "J_reg": float(J_unreg) + reg,
+    }
+
+
+@operation("chance_cost", outputs=("h_chance", "J_chance", "K_log2"))
+def chance_cost(m: int, K: int) -> dict:
+    """The cost of a network that outputs 0.5 everywhere (it knows nothing).
+
+    Every one of the K outputs costs -log(0.5) = log 2 whatever the label, so
+    J = K log 2. h_chance: (m, K) of 0.5.
+    """
+    h = np.full((int(m), int(K)), 0.5)
+    Y = one_hot(np.zeros(int(m), dtype=np.intp), int(K))  # any labels give the same value
+    return {"h_chance": h, "J_chance": cross_entropy(h, Y), "K_log2": int(K) * float(np.log(2.0))}
+
+
+@operation("cost_at_lambdas", outputs=("J_lambda0", "J_lambda1", "J_lambda3", "reg_per_lambda"))
+def cost_at_lambdas(thetas, X: np.ndarray, y: np.ndarray, activation: str = "sigmoid") -> dict:
+    """The cost of the given weights at lambda = 0, 1 and 3 (the course's checkpoints).
+
+    reg_per_lambda: what one unit of lambda adds, (sum of squares) / (2m).
+    """
+    J = {lam: nn_cost(thetas, X, y, lam, activation) for lam in (0.0, 1.0, 3.0)}
+    return {
+        "J_lambda0": J[0.0],
+        "J_lambda1": J[1.0],
+        "J_lambda3": J[3.0],
+        "reg_per_lambda": regularization(thetas, 1.0, X.shape[0]),
+    }
+
+
+# ------------------------------------------------------- 4. sigmoid gradient
+
+
+@operation("sigmoid_gradient_values", outputs=("z_values", "g_values", "g_prime_values", "g_prime_table"))
+def sigmoid_gradient_values(z) -> dict:
+    """g(z) and g'(z) = g(z)(1 - g(z)) at a few points z (a list)."""
+    z = np.asarray(z, dtype=float)
+    g, gp = sigmoid(z), sigmoid_gradient(z)
+    rows = [[f"{zi:g}", f"{gi:.6f}", f"{gpi:.6f}"] for zi, gi, gpi in zip(z, g, gp)]
+    return {"z_values": z, "g_values": g, "g_prime_values": gp, "g_prime_table": _table(["z", "g(z)", "g'(z)"], rows)}
+
+
+@operation("saturation", outputs=("g_prime_z", "mean_g_prime", "saturated_percent"))
+def saturation(z: np.ndarray, below: float = 0.01) -> dict:
+    """How much gradient flows through units with pre-activations z.
+
+    g_prime_z: g'(z), same shape as z. saturated_percent: share (in %) of
+    entries whose g'(z) is below `below`, i.e. nearly switched off for learning.
+    """
+    gp = sigmoid_gradient(np.asarray(z, dtype=float))
+    return {
+        "g_prime_z": gp,
+        "mean_g_prime": float(gp.mean()),
+        "saturated_percent": 100.0 * float(np.mean(gp < below)),
+    }
+
+
+@operation("init_epsilons", outputs=("epsilons", "epsilon_table", "Theta1_init"))
+def init_epsilons(layer_sizes, seed: int = 0) -> dict:
+    """The sqrt(6) rule eps = sqrt(6)/sqrt(L_in + L_out) for each layer, and a sample Theta1.
+
+    Theta1_init: uniform in [-0.12, 0.12], shape (s2, s1 + 1).
+    """
+    sizes = _sizes(layer_sizes)
+    eps = [epsilon_init(sizes[i], sizes[i + 1]) for i in range(len(sizes) - 1)]
+    rows = [[f"Theta{i + 1}", sizes[i], sizes[i + 1], f"{e:.4f}"] for i, e in enumerate(eps)]
+    theta1 = reshape_params(initialize_params(sizes, "uniform", epsilon=0.12, seed=seed), sizes)[0]
+    return {
+        "epsilons": np.array(eps),
+        "epsilon_table": _table(["matrix", "L_in", "L_out", "sqrt(6)/sqrt(L_in + L_out)"], rows),
+        "Theta1_init": theta1,
+    }
+
+
+def _distinct_rows(A: np.ndarray, tol: float = 1e-12) -> int:
+    """How many different rows A has (rows closer than tol count as one)."""
+    distinct: list[np.ndarray] = []
+    for row in A:
+        if not any(np.max(np.abs(row - d)) <= tol for d in distinct):
+            distinct.append(row)
+    return len(distinct)
+
+
+@operation(
+    "symmetry_demo",
+    outputs=(
+        "Theta1_from_zeros",
+        "Theta1_from_random",
+        "distinct_from_zeros",
+        "distinct_from_random",
+        "spread_from_zeros",
+        "cost_from_zeros",
+        "cost_from_random",
+    ),
+)
+def symmetry_demo(
+    layer_sizes, X: np.ndarray, y: np.ndarray, iterations: int = 30, learning_rate: float = 1.0, seed: int = 0
+) -> dict:
+    """Train twice by gradient descent, from all-zero weights and from random ones.
+
+    From zeros every hidden unit computes the same value and receives the
+    same gradient, so the rows of Theta1 (one per hidden unit) stay equal:
+    distinct_from_zeros is 1 and spread_from_zeros (the largest difference
+    between any row and the first) is 0. From random weights every row differs.
+    """
+    sizes = _sizes(layer_sizes)
+    out = {}
+    for name, p0 in (
+        ("zeros", initialize_params(sizes, "zeros")),
+        ("random", initialize_params(sizes, "uniform", epsilon=0.12, seed=seed)),
+    ):
+        res = train_network(sizes, X, y, p0, 0.0, method="gd", iterations=int(iterations), learning_rate=float(learning_rate))
+        Theta1 = reshape_params(res.params, sizes)[0].copy()
+        out[f"Theta1_from_{name}"] = Theta1
+        out[f"distinct_from_{name}"] = _distinct_rows(Theta1)
+        out[f"cost_from_{name}"] = res.cost
+    T0 = out["Theta1_from_zeros"]
+    out["spread_from_zeros"] = float(np.max(np.abs(T0 - T0[0])))
+    return out
+
+
+# --------------------------------------------------------------- 5. backprop
+
+
+@operation(
+    "one_example",
+    outputs=("ex_a1", "ex_z2", "ex_a2", "ex_z3", "ex_h", "ex_y", "ex_delta3", "ex_back", "ex_delta2", "ex_label"),
+)
+def one_example(thetas, X: np.ndarray, Y: np.ndarray, index: int = 0, activation: str = "sigmoid") -> dict:
+    """Example `index` forward and back, as column vectors (a two-layer-weight network).
+
+    ex_a1 (n+1,), ex_z2 (s2,), ex_a2 (s2+1,), ex_z3 (K,), ex_h (K,),
+    ex_delta3 = h - y (K,), ex_back = Theta2ᵀ delta3 (s2+1,) with the bias
+    entry still in front, ex_delta2 = ex_back[1:] * g'(z2) (s2,).
+    """
+    t = int(index)
+    a, z, delta = backprop_example(thetas, X[t], Y[t], activation)
+    return {
+        "ex_a1": a[0],
+        "ex_z2": z[0],
+        "ex_a2": a[1],
+        "ex_z3": z[-1],
+        "ex_h": a[-1],
+        "ex_y": np.asarray(Y[t], dtype=float),
+        "ex_delta3": delta[-1],
+        "ex_back": thetas[-1].T @ delta[-1],
+        "ex_delta2": delta[0],
+        "ex_label": int(np.argmax(Y[t])),
+    }
+
+
+@operation("outer_product", outputs=("outer", "outer_shape_text"))
+def outer_product(column: np.ndarray, row: np.ndarray) -> dict:
+    """column (p,) times row (q,) -> (p, q): one example's contribution to Delta."""
+    M = np.outer(column, row)
+    return {"outer": M, "outer_shape_text": f"{M.shape[0]} x {M.shape[1]}"}
+
+
+@operation("max_abs_difference")
+def max_abs_difference(a, b) -> float:
+    """The largest absolute difference between two arrays, or two lists of arrays."""
+    a_list = a if isinstance(a, (list, tuple)) else [a]
+    b_list = b if isinstance(b, (list, tuple)) else [b]
+    if len(a_list) != len(b_list):
+        raise ValueError(f"{len(a_list)} arrays against {len(b_list)}")
+    return max(float(np.max(np.abs(np.asarray(x) - np.asarray(w)))) for x, w in zip(a_list, b_list))
+
+
+@operation("regularize_gradient", outputs=("D_unreg", "D_reg", "reg_part"))
+def regularize_gradient(Delta: np.ndarray, Theta: np.ndarray, lam: float, m: int) -> dict:
+    """D = Delta / m, plus (lambda / m) Theta on every column but the first.
+
+    All three are shaped like Theta; reg_part has a zero bias column.
+    """
+    D_unreg = np.asarray(Delta, dtype=float) / int(m)
+    reg = (float(lam) / int(m)) * np.asarray(Theta, dtype=float)
+    reg[:, 0] = 0.0
+    return {"D_unreg": D_unreg, "D_reg": D_unreg + reg, "reg_part": reg}
+
+
+@operation("time_backprop", outputs=("seconds_loop", "seconds_vectorized", "speedup"))
+def time_backprop(thetas, X: np.ndarray, y: np.ndarray, lam: float = 0.0, activation: str = "sigmoid") -> dict:
+    """Wall-clock time of the per-example loop and of the vectorized pass, measured now."""
+    from tutor.core import backprop, backprop_loop
+
+    t0 = time.perf_counter()
+    backprop_loop(thetas, X, y, lam, activation)
+    t1 = time.perf_counter()
+    for _ in range(5):
+        backprop(thetas, X, y, lam, activation)
+    t2 = time.perf_counter()
+    loop, vec = t1 - t0, (t2 - t1) / 5
+    return {"seconds_loop": loop, "seconds_vectorized": vec, "speedup": loop / vec if vec > 0 else float("inf")}
+
+
+# ------------------------------------------------------ 6. gradient checking
+
+
+def _columns(num: np.ndarray, ana: np.ndarray) -> np.ndarray:
+    """Numerical and analytical side by side: (n, 2)."""
+    return np.column_stack([num, ana])
+
+
+@operation("debug_network", outputs=("debug_Theta1", "debug_Theta2", "debug_X", "debug_y", "debug_sizes"))
+def debug_network() -> dict:
+    """The small deterministic 3-5-3 network (m = 5) used to check gradients."""
+    thetas, X, y = debug_problem()
+    return {
+        "debug_Theta1": thetas[0],
+        "debug_Theta2": thetas[1],
+        "debug_X": X,
+        "debug_y": y,
+        "debug_sizes": list(DEBUG_LAYER_SIZES),
+    }
+
+
+@operation(
+    "debug_gradient_check",
+    outputs=("grad_columns", "numerical", "analytical", "rel_diff", "check_verdict", "debug_n_params"),
+)
+def debug_gradient_check(lam: float = 0.0) -> dict:
+    """Central differences against backpropagation on the debug network.
+
+    grad_columns: (38, 2), numerical | analytical. rel_diff:
+    ||num - ana|| / ||num + ana||; check_verdict: pass / warn / fail.
+    """
+    gc = check_nn_gradients(float(lam))
+    return {
+        "grad_columns": _columns(gc.numerical, gc.analytical),
+        "numerical": gc.numerical,
+        "analytical": gc.analytical,
+        "rel_diff": gc.relative_difference,
+        "check_verdict": gc.verdict,
+        "debug_n_params": int(gc.numerical.size),
+    }
+
+
+@operation("broken_gradient_check", outputs=("broken_columns", "broken_rel_diff", "broken_verdict"))
+def broken_gradient_check(lam: float = 3.0) -> dict:
+    """The same check against a gradient with a classic bug: regularization left out.
+
+    The cost includes lambda/(2m) * sum Theta², but the buggy gradient forgets
+    its derivative (lambda/m) Theta, so the two columns disagree and the
+    relative difference is far above the pass band.
+    """
+    thetas, X, y = debug_problem()
+    sizes = DEBUG_LAYER_SIZES
+    params = unroll(thetas)
+    lam = float(lam)
+
+    def J(p):
+        return nn_cost_function(p, sizes, X, y, lam)
+
+    _, buggy = nn_cost_function(params, sizes, X, y, 0.0)  # the gradient without its lambda part
+    num = compute_numerical_gradient(J, params)
+    rel = relative_difference(num, buggy)
+    return {"broken_columns": _columns(num, buggy), "broken_rel_diff": rel, "broken_verdict": verdict(rel)}
+
+
+@operation(
+    "time_gradient_check",
+    outputs=("seconds_per_cost", "seconds_backprop", "full_check_evaluations", "full_check_seconds", "full_check_minutes"),
+)
+def time_gradient_check(
+    params: np.ndarray, layer_sizes, X: np.ndarray, y: np.ndarray, lam: float = 0.0, activation: str = "sigmoid",
+    samples: int = 10,
+) -> dict:
+    """Time one cost evaluation now and extrapolate to a full numerical gradient.
+
+    A full check needs 2 evaluations per parameter; backprop gets every
+    partial derivative from one forward and one backward pass.
+    """
+    sizes = _sizes(layer_sizes)
+    params = np.asarray(params, dtype=float)
+    X = np.ascontiguousarray(X, dtype=float)
+    k = max(1, int(samples))
+    t0 = time.perf_counter()
+    for _ in range(k):
+        nn_cost(reshape_params(params, sizes), X, y, lam, activation)
+    per_cost = (time.perf_counter() - t0) / k
+    t1 = time.perf_counter()
+    for _ in range(k):
+        nn_cost_function(params, sizes, X, y, lam, activation)
+    per_backprop = (time.perf_counter() - t1) / k
+    evals = 2 * params.size
+    return {
+        "seconds_per_cost": per_cost,
+        "seconds_backprop": per_backprop,
+        "full_check_evaluations": evals,
+        "full_check_seconds": evals * per_cost,
+        "full_check_minutes": evals * per_cost / 60.0,
+    }
+
+
+@operation("network_spot_check", outputs=("spot_columns", "spot_indices", "spot_rel_diff", "spot_verdict", "spot_seconds"))
+def network_spot_check(
+    params: np.ndarray, layer_sizes, X: np.ndarray, y: np.ndarray, lam: float = 0.0, k: int = 20, seed: int = 0,
+    activation: str = "sigmoid",
+) -> dict:
+    """Central differences on k randomly chosen parameters of the full network.
+
+    spot_columns: (k, 2) numerical | analytical; spot_indices: (k,) positions
+    in the unrolled vector. 2k cost evaluations instead of 2 per parameter.
+    """
+    sizes = _sizes(layer_sizes)
+    X = np.ascontiguousarray(X, dtype=float)
+
+    def J(p):
+        return nn_cost_function(p, sizes, X, y, float(lam), activation)
+
+    t0 = time.perf_counter()
+    sc = spot_check(J, np.asarray(params, dtype=float), int(k), rng=int(seed))
+    return {
+        "spot_columns": _columns(sc.numerical, sc.analytical),
+        "spot_indices": sc.indices,
+        "spot_rel_diff": sc.relative_difference,
+        "spot_verdict": sc.verdict,
+        "spot_seconds": time.perf_counter() - t0,
+    }
+
+
+# ---------------------------------------------------------- 7-8. training, accuracy
+
+
+@operation("percent_correct", outputs=("predictions", "accuracy_percent", "n_correct", "n_wrong"))
+def percent_correct(thetas, X: np.ndarray, y: np.ndarray, activation: str = "sigmoid") -> dict:
+    """Predict every example and score it: accuracy in percent and the counts."""
+    p = predict(thetas, X, activation)
+    acc = accuracy(p, y)
+    right = int(np.sum(p == np.asarray(y)))
+    return {"predictions": p, "accuracy_percent": 100.0 * acc, "n_correct": right, "n_wrong": int(p.size - right)}
+
+
+@operation("cost_change", outputs=("cost_start", "cost_end", "cost_fell_by", "cost_ratio"))
+def cost_change(history) -> dict:
+    """First and last cost of a training history, and how far it fell."""
+    h = np.asarray(history, dtype=float)
+    if hasattr(history, "costs"):
+        h = np.asarray(history.costs, dtype=float)
+    start, end = float(h[0]), float(h[-1])
+    return {"cost_start": start, "cost_end": end, "cost_fell_by": start - end, "cost_ratio": end / start if start else 0.0}
+
+
+@operation("at_least", outputs=("meets", "margin"))
+def at_least(value: float, threshold: float) -> dict:
+    """1 when value >= threshold, else 0 (a check can expect 1); margin = value - threshold."""
+    v, t = float(value), float(threshold)
+    return {"meets": 1 if v >= t else 0, "margin": v - t}
+
+
+# (maxiter, lambda): the cases of the course's "play" exercise.
+PLAY_CASES = ((10, 0.5), (10, 100.0), (10, 1000.0), (30, 1.0), (200, 0.0))
+
+
+@operation("play_table", outputs=("play", "play_costs", "play_accuracies"))
+def play_table(layer_sizes, X: np.ndarray, y: np.ndarray, params0: np.ndarray, activation: str = "sigmoid") -> dict:
+    """Train from the same start for each (iterations, lambda) case; cost and training accuracy.
+
+    play_costs / play_accuracies: (5,) in the order of PLAY_CASES; the cost
+    is the regularized cost the optimizer minimized, accuracy in percent.
+    """
+    sizes = _sizes(layer_sizes)
+    rows, costs, accs = [], [], []
+    for iters, lam in PLAY_CASES:
+        res = train_network(sizes, X, y, params0, lam, activation, "cg", iters)
+        acc = 100.0 * accuracy(predict(reshape_params(res.params, sizes), X, activation), y)
+        costs.append(res.cost)
+        accs.append(acc)
+        rows.append([iters, f"{lam:g}", f"{res.cost:.4f}", f"{acc:.1f}%"])
+    return {
+        "play": _table(["iterations", "lambda", "cost", "training accuracy"], rows),
+        "play_costs": np.array(costs),
+        "play_accuracies": np.array(accs),
+    }
+
+
+def split_indices(m: int, train_size: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A seeded random split of range(m): (train indices, held-out indices)."""
+    order = np.random.default_rng(seed).permutation(int(m))
+    return np.sort(order[: int(train_size)]), np.sort(order[int(train_size) :])
+
+
+# Iteration counts at which the held-out experiment measures the network.
+OVERFIT_ITERATIONS = (10, 20, 40, 80, 160)
+
+
+@operation(
+    "overfitting",
+    outputs=("overfit", "train_costs", "heldout_costs", "train_acc", "heldout_acc", "n_train", "n_heldout"),
+)
+def overfitting(
+    layer_sizes, X: np.ndarray, y: np.ndarray, lam: float = 0.0, train_size: int = 300, seed: int = 0,
+    activation: str = "sigmoid",
+) -> dict:
+    """Train on a small part of the data and measure it on the rest as training goes on.
+
+    For each count in OVERFIT_ITERATIONS: a CG run of that many iterations
+    from the same seeded start on `train_size` examples; the unregularized
+    cost and the accuracy (%) on the training part and on the held-out part.
+    Overfitting shows as the training cost going to 0 while the held-out
+    cost turns back up.
+    """
+    sizes = _sizes(layer_sizes)
+    tr, te = split_indices(X.shape[0], min(int(train_size), X.shape[0] - 1), seed)
+    Xtr, ytr, Xte, yte = X[tr], y[tr], X[te], y[te]
+    p0 = initialize_params(sizes, "uniform", epsilon=0.12, seed=seed)
+    rows, c_tr, c_te, a_tr, a_te = [], [], [], [], []
+    for iters in OVERFIT_ITERATIONS:
+        res = train_network(sizes, Xtr, ytr, p0, float(lam), activation, "cg", iters)
+        th = reshape_params(res.params, sizes)
+        c_tr.append(nn_cost(th, Xtr, ytr, 0.0, activation))
+        c_te.append(nn_cost(th, Xte, yte, 0.0, activation))
+        a_tr.append(100.0 * accuracy(predict(th, Xtr, activation), ytr))
+        a_te.append(100.0 * accuracy(predict(th, Xte, activation), yte))
+        rows.append([iters, f"{c_tr[-1]:.4f}", f"{c_te[-1]:.4f}", f"{a_tr[-1]:.1f}%", f"{a_te[-1]:.1f}%"])
+    return {
+        "overfit": _table(["iterations", "training cost", "held-out cost", "training acc.", "held-out acc."], rows),
+        "train_costs": np.array(c_tr),
+        "heldout_costs": np.array(c_te),
+        "train_acc": np.array(a_tr),
+        "heldout_acc": np.array(a_te),
+        "n_train": int(tr.size),
+        "n_heldout": int(te.size),
+    }
+
+
+# ------------------------------------------------------ 9. moons from scratch
+
+
+@operation("to_wb", outputs=("W1", "b1", "W2", "b2"))
+def to_wb(thetas) -> dict:
+    """Split Theta = [b | W] into weights W (s_{l+1}, s_l) and biases b (s_{l+1},)."""
+    T1, T2 = thetas[0], thetas[1]
+    return {"W1": T1[:, 1:].copy(), "b1": T1[:, 0].copy(), "W2": T2[:, 1:].copy(), "b2": T2[:, 0].copy()}
+
+
+@operation("wb_forward", outputs=("Z1", "A1", "Z2", "A2"))
+def wb_forward(W1: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2: np.ndarray, X: np.ndarray) -> dict:
+    """Z1 = X W1ᵀ + b1, A1 = tanh(Z1) (m, h); Z2 = A1 W2ᵀ + b2, A2 = sigmoid(Z2) (m, 1)."""
+    Z1 = X @ W1.T + b1
+    A1 = np.tanh(Z1)
+    Z2 = A1 @ W2.T + b2
+    return {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": sigmoid(Z2)}
+
+
+@operation("wb_cost")
+def wb_cost(A2: np.ndarray, y: np.ndarray) -> float:
+    """-(1/m) sum [y log A2 + (1 - y) log(1 - A2)] for one sigmoid output A2 (m, 1)."""
+    a = np.asarray(A2, dtype=float).ravel()
+    t = np.asarray(y, dtype=float).ravel()
+    return float(-np.mean(t * np.log(a) + (1.0 - t) * np.log(1.0 - a)))
+
+
+@operation("wb_backward", outputs=("dZ2", "dW2", "db2", "dZ1", "dW1", "db1"))
+def wb_backward(X: np.ndarray, y: np.ndarray, W2: np.ndarray, A1: np.ndarray, A2: np.ndarray) -> dict:
+    """The backward pass written out for a tanh hidden layer and one sigmoid output.
+
+    dZ2 = A2 - Y (m, 1); dW2 = dZ2ᵀ A1 / m (1, h); db2 = mean of dZ2 (1,);
+    dZ1 = dZ2 W2 * (1 - A1²) (m, h); dW1 = dZ1ᵀ X / m (h, 2); db1 = column means (h,).
+    """
+    m = X.shape[0]
+    Y = np.asarray(y, dtype=float).reshape(-1, 1)
+    dZ2 = A2 - Y
+    dW2 = dZ2.T @ A1 / m
+    db2 = dZ2.mean(axis=0)
+    dZ1 = (dZ2 @ W2) * (1.0 - A1**2)
+    dW1 = dZ1.T @ X / m
+    db1 = dZ1.mean(axis=0)
+    return {"dZ2": dZ2, "dW2": dW2, "db2": db2, "dZ1": dZ1, "dW1": dW1, "db1": db1}
+
+
+@operation("wb_as_theta_grads")
+def wb_as_theta_grads(dW1: np.ndarray, db1: np.ndarray, dW2: np.ndarray, db2: np.ndarray) -> list:
+    """[db1 | dW1], [db2 | dW2]: the W/b gradients in Theta layout, to compare with backprop."""
+    return [np.column_stack([db1, dW1]), np.column_stack([db2, dW2])]
+
+
+@operation("wb_update", outputs=("W1_next", "b1_next", "W2_next", "b2_next"))
+def wb_update(
+    W1: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2: np.ndarray,
+    dW1: np.ndarray, db1: np.ndarray, dW2: np.ndarray, db2: np.ndarray, learning_rate: float,
+) -> dict:
+    """One gradient-descent step: each parameter moves by -learning_rate times its gradient."""
+    a = float(learning_rate)
+    return {"W1_next": W1 - a * dW1, "b1_next": b1 - a * db1, "W2_next": W2 - a * dW2, "b2_next": b2 - a * db2}
+
+
+@operation(
+    "gd_from_scratch",
+    outputs=("cost_every", "cost_log", "gd_costs", "gd_thetas", "gd_W1", "gd_b1", "gd_W2", "gd_b2", "gd_final_cost"),
+)
+def gd_from_scratch(
+    X: np.ndarray, y: np.ndarray, hidden: int, learning_rate: float, iterations: int, seed: int = 2,
+    every: int = 1000,
+) -> dict:
+    """Plain gradient descent on a 2-hidden-1 network with a tanh hidden layer.
+
+    Starts from W ~ RandomState(seed).randn * 0.01 (W1 drawn first) and zero
+    biases, and runs `iterations` updates with tutor.core.train (method gd):
+    the same maths as wb_forward / wb_backward / wb_update, repeated.
+    cost_every: (k, 2) rows [iteration, cost] at 0, every, 2*every, ...;
+    gd_costs: the cost before each update and after the last, (iterations + 1,).
+    """
+    sizes = (X.shape[1], int(hidden), 1)
+    p0 = initialize_params(sizes, "normal", scale=0.01, seed=int(seed))
+    Xc = np.ascontiguousarray(X, dtype=float)
+    yc = np.asarray(y, dtype=np.intp)
+
+    def cost_grad(p):
+        return nn_cost_function(p, sizes, Xc, yc, 0.0, "tanh")
+
+    res = train(cost_grad, p0, "gd", int(iterations), float(learning_rate))
+    costs = res.costs
+    step = max(1, int(every))
+    marks = [i for i in range(0, costs.size, step)]
+    table = np.array([[i, costs[i]] for i in marks])
+    log = _table(["iteration", "cost"], [[i, f"{costs[i]:.6f}"] for i in marks])
+    thetas = reshape_params(res.params, sizes)
+    wb = to_wb(thetas)
+    return {
+        "cost_every": table,
+        "cost_log": log,
+        "gd_costs": costs,
+        "gd_thetas": [t.copy() for t in thetas],
+        "gd_W1": wb["W1"],
+        "gd_b1": wb["b1"],
+        "gd_W2": wb["W2"],
+        "gd_b2": wb["b2"],
+        "gd_final_cost": float(costs[-1]),
+    }
+
+
+@operation("feedforward_h")
+def feedforward_h(thetas, X: np.ndarray, activation: str = "sigmoid") -> np.ndarray:
+    """Just the network's output h (m, K) for the given weights."""
+    return feedforward(thetas, X, activation).h
