@@ -48,9 +48,13 @@ from tutor.core.gradcheck import DEBUG_LAYER_SIZES, compute_numerical_gradient
 from tutor.lessons.registry import operation
 
 
-def _table(columns: Sequence[str], rows: Sequence[Sequence]) -> dict:
-    """A small table: column headings and rows of cells (numbers or text)."""
-    return {"columns": list(columns), "rows": [list(r) for r in rows]}
+def _table(rows: Sequence[Sequence]) -> np.ndarray:
+    """A small table for the `table` view: a 2-D array of cell texts.
+
+    The headings belong to the lesson (the view's `columns:`), which is where
+    a teacher would reword them; each op's docstring lists its columns.
+    """
+    return np.array([[str(c) for c in r] for r in rows])
 
 
 def _sizes(layer_sizes) -> tuple[int, ...]:
@@ -72,6 +76,7 @@ def parameter_count(layer_sizes, params: np.ndarray) -> dict:
 
     n_parameters: sum over layers of s_{l+1} * (s_l + 1), from the sizes alone.
     params_size: the length of the unrolled vector actually built.
+    parameter_table columns: matrix, shape, units x (inputs + bias), numbers.
     """
     sizes = _sizes(layer_sizes)
     rows = []
@@ -81,7 +86,7 @@ def parameter_count(layer_sizes, params: np.ndarray) -> dict:
     rows.append(["all", "", "", total])
     return {
         "n_parameters": total,
-        "parameter_table": _table(["matrix", "shape", "units x (inputs + bias)", "numbers"], rows),
+        "parameter_table": _table(rows),
         "params_size": int(np.asarray(params).size),
     }
 
@@ -164,11 +169,14 @@ def cost_at_lambdas(thetas, X: np.ndarray, y: np.ndarray, activation: str = "sig
 
 @operation("sigmoid_gradient_values", outputs=("z_values", "g_values", "g_prime_values", "g_prime_table"))
 def sigmoid_gradient_values(z) -> dict:
-    """g(z) and g'(z) = g(z)(1 - g(z)) at a few points z (a list)."""
+    """g(z) and g'(z) = g(z)(1 - g(z)) at a few points z (a list).
+
+    g_prime_table columns: z, g(z), g'(z) (6 decimals).
+    """
     z = np.asarray(z, dtype=float)
     g, gp = sigmoid(z), sigmoid_gradient(z)
     rows = [[f"{zi:g}", f"{gi:.6f}", f"{gpi:.6f}"] for zi, gi, gpi in zip(z, g, gp)]
-    return {"z_values": z, "g_values": g, "g_prime_values": gp, "g_prime_table": _table(["z", "g(z)", "g'(z)"], rows)}
+    return {"z_values": z, "g_values": g, "g_prime_values": gp, "g_prime_table": _table(rows)}
 
 
 @operation("saturation", outputs=("g_prime_z", "mean_g_prime", "saturated_percent"))
@@ -191,6 +199,7 @@ def init_epsilons(layer_sizes, seed: int = 0) -> dict:
     """The sqrt(6) rule eps = sqrt(6)/sqrt(L_in + L_out) for each layer, and a sample Theta1.
 
     Theta1_init: uniform in [-0.12, 0.12], shape (s2, s1 + 1).
+    epsilon_table columns: matrix, L_in, L_out, eps.
     """
     sizes = _sizes(layer_sizes)
     eps = [epsilon_init(sizes[i], sizes[i + 1]) for i in range(len(sizes) - 1)]
@@ -198,7 +207,7 @@ def init_epsilons(layer_sizes, seed: int = 0) -> dict:
     theta1 = reshape_params(initialize_params(sizes, "uniform", epsilon=0.12, seed=seed), sizes)[0]
     return {
         "epsilons": np.array(eps),
-        "epsilon_table": _table(["matrix", "L_in", "L_out", "sqrt(6)/sqrt(L_in + L_out)"], rows),
+        "epsilon_table": _table(rows),
         "Theta1_init": theta1,
     }
 
@@ -489,6 +498,7 @@ def play_table(layer_sizes, X: np.ndarray, y: np.ndarray, params0: np.ndarray, a
 
     play_costs / play_accuracies: (5,) in the order of PLAY_CASES; the cost
     is the regularized cost the optimizer minimized, accuracy in percent.
+    play columns: iterations, lambda, cost, training accuracy.
     """
     sizes = _sizes(layer_sizes)
     rows, costs, accs = [], [], []
@@ -499,7 +509,7 @@ def play_table(layer_sizes, X: np.ndarray, y: np.ndarray, params0: np.ndarray, a
         accs.append(acc)
         rows.append([iters, f"{lam:g}", f"{res.cost:.4f}", f"{acc:.1f}%"])
     return {
-        "play": _table(["iterations", "lambda", "cost", "training accuracy"], rows),
+        "play": _table(rows),
         "play_costs": np.array(costs),
         "play_accuracies": np.array(accs),
     }
@@ -530,6 +540,8 @@ def overfitting(
     cost and the accuracy (%) on the training part and on the held-out part.
     Overfitting shows as the training cost going to 0 while the held-out
     cost turns back up.
+    overfit columns: iterations, training cost, held-out cost, training
+    accuracy, held-out accuracy.
     """
     sizes = _sizes(layer_sizes)
     tr, te = split_indices(X.shape[0], min(int(train_size), X.shape[0] - 1), seed)
@@ -545,7 +557,7 @@ def overfitting(
         a_te.append(100.0 * accuracy(predict(th, Xte, activation), yte))
         rows.append([iters, f"{c_tr[-1]:.4f}", f"{c_te[-1]:.4f}", f"{a_tr[-1]:.1f}%", f"{a_te[-1]:.1f}%"])
     return {
-        "overfit": _table(["iterations", "training cost", "held-out cost", "training acc.", "held-out acc."], rows),
+        "overfit": _table(rows),
         "train_costs": np.array(c_tr),
         "heldout_costs": np.array(c_te),
         "train_acc": np.array(a_tr),
@@ -631,6 +643,7 @@ def gd_from_scratch(
     the same maths as wb_forward / wb_backward / wb_update, repeated.
     cost_every: (k, 2) rows [iteration, cost] at 0, every, 2*every, ...;
     gd_costs: the cost before each update and after the last, (iterations + 1,).
+    cost_log columns: iteration, cost.
     """
     sizes = (X.shape[1], int(hidden), 1)
     p0 = initialize_params(sizes, "normal", scale=0.01, seed=int(seed))
@@ -645,7 +658,7 @@ def gd_from_scratch(
     step = max(1, int(every))
     marks = [i for i in range(0, costs.size, step)]
     table = np.array([[i, costs[i]] for i in marks])
-    log = _table(["iteration", "cost"], [[i, f"{costs[i]:.6f}"] for i in marks])
+    log = _table([[i, f"{costs[i]:.6f}"] for i in marks])
     thetas = reshape_params(res.params, sizes)
     wb = to_wb(thetas)
     return {
