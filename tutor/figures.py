@@ -31,6 +31,7 @@ class FigureData:
 
     kind: str
     title: str
+    subtitle: str = ""  # where the numbers come from
     dataset: object = None
     images: np.ndarray | None = None
     labels: list[str] = field(default_factory=list)
@@ -41,6 +42,7 @@ class FigureData:
     classes: np.ndarray | None = None
     C: np.ndarray | None = None
     accuracy: float | None = None
+    thetas: list | None = None
 
 
 def require_matplotlib():
@@ -94,7 +96,7 @@ def figure_data(
     dataset: str | None = None,
     hidden: int | None = None,
     iterations: int = 50,
-    lam: float = 1.0,
+    lam: float | None = None,
     seed: int = 0,
     count: int = 25,
 ) -> FigureData:
@@ -109,34 +111,44 @@ def figure_data(
         raise TutorError(
             f"a decision boundary needs 2 features; {ds.name} has {ds.n} (try --dataset moons)"
         )
+    # Two features (moons): a small network, and no penalty, since lambda 1
+    # on 200 points flattens the boundary into a line.
     if hidden is None:
         hidden = 5 if ds.n == 2 else 25
-    what = f"{ds.name}, {iterations} CG iterations, lambda {lam:g}"
+    if lam is None:
+        lam = 0.0 if ds.n == 2 else 1.0
+    what = f"{ds.name}, network {ds.n}-{hidden}-{1 if ds.K == 2 else ds.K}, {iterations} CG iterations, lambda {lam:g}"
 
     if kind == "digits":
         rng = np.random.default_rng(seed)
         k = min(count, ds.m)
         idx = np.sort(rng.choice(ds.m, size=k, replace=False))
         labels = [ds.class_names[int(c)] for c in ds.y[idx]]
-        return FigureData(kind, f"{k} of the {ds.m} {ds.name} examples", ds, images=ds.images(idx), labels=labels)
+        return FigureData(
+            kind, f"{k} of the {ds.m} {ds.name} examples", f"the label above each image; {ds.image_shape[0]} x {ds.image_shape[1]} pixels", ds,
+            images=ds.images(idx), labels=labels,
+        )
 
     net = quick_train(ds, hidden, iterations, lam, seed)
     if kind == "hidden":
-        return FigureData(kind, f"What each of the {hidden} hidden units looks for ({what})", ds, Theta1=net.thetas[0])
+        return FigureData(
+            kind, f"What each of the {hidden} hidden units looks for", f"input weights as images; {what}", ds,
+            Theta1=net.thetas[0],
+        )
     if kind == "cost":
-        return FigureData(kind, f"Cost J per iteration ({what})", ds, costs=net.costs)
+        return FigureData(kind, "Cost J per iteration", what, ds, costs=net.costs)
     y_pred = predict(net.thetas, ds.X)
     acc = accuracy(y_pred, ds.y)
     if kind == "boundary":
         xs, ys, classes = decision_grid(net.thetas, ds.X)
         return FigureData(
-            kind, f"Decision boundary, {hidden} hidden units ({what}; training accuracy {100 * acc:.1f}%)", ds,
-            xs=xs, ys=ys, classes=classes, accuracy=acc,
+            kind, f"Decision boundary (training accuracy {100 * acc:.1f}%)", what, ds,
+            xs=xs, ys=ys, classes=classes, accuracy=acc, thetas=net.thetas,
         )
     if kind == "confusion":
         C = confusion_matrix(ds.y, y_pred, ds.K)
         return FigureData(
-            kind, f"Confusion matrix on the training set ({what}; accuracy {100 * acc:.1f}%)", ds, C=C, accuracy=acc,
+            kind, f"Confusion matrix on the training set (accuracy {100 * acc:.1f}%)", what, ds, C=C, accuracy=acc,
         )
     raise TutorError(f"unknown figure {kind!r}")
 
@@ -169,7 +181,7 @@ def terminal_view(kind: str, data: FigureData):
         view = render.DecisionBoundary(data.xs, data.ys, data.classes, ds.X, ds.y)
     else:
         view = render.ConfusionTable(data.C, ds.class_names)
-    return Group(Text(data.title, style="bold"), view)
+    return Group(Text(data.title, style="bold"), view, Text(data.subtitle, style="dim"))
 
 
 # ------------------------------------------------------------- matplotlib
@@ -202,6 +214,8 @@ def draw(kind: str, data: FigureData):
     require_matplotlib()
     from matplotlib.figure import Figure
 
+    from tutor.core import decision_grid
+
     ds = data.dataset
     if kind == "digits":
         fig = Figure(figsize=(6, 6.4), layout="constrained")
@@ -220,7 +234,9 @@ def draw(kind: str, data: FigureData):
     elif kind == "boundary":
         fig = Figure(figsize=(7, 5.5), layout="constrained")
         ax = fig.subplots()
-        ax.contourf(data.xs, data.ys, data.classes, levels=[-0.5, 0.5, 1.5], colors=["#f4c7a1", "#a9c8ee"], alpha=0.8)
+        # The terminal grid is coarse; a slide gets a fine one from the same weights.
+        xs, ys, classes = decision_grid(data.thetas, ds.X, resolution=(300, 400))
+        ax.contourf(xs, ys, classes, levels=[-0.5, 0.5, 1.5], colors=["#f4c7a1", "#a9c8ee"], alpha=0.8)
         for c, colour in ((0, "#c0581a"), (1, "#1f5fa8")):
             pts = ds.X[ds.y == c]
             ax.scatter(pts[:, 0], pts[:, 1], s=14, color=colour, edgecolor="white", linewidth=0.4,
@@ -245,7 +261,10 @@ def draw(kind: str, data: FigureData):
                         color="white" if C[i, j] > half else "black")
     else:
         raise TutorError(f"unknown figure {kind!r}")
-    fig.suptitle(data.title, fontsize=11)
+    fig.suptitle(data.title, fontsize=12, fontweight="bold")
+    if data.subtitle:
+        # supxlabel takes part in the constrained layout, so it never overlaps the axes.
+        fig.supxlabel(data.subtitle, fontsize=8, color="#555555")
     return fig
 
 

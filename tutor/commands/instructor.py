@@ -142,7 +142,9 @@ def figure(
         None, "--hidden", min=1, help="Hidden units of the quickly trained network (default 25; 5 for 2 features).",
     ),
     iterations: int = typer.Option(50, "--iterations", min=1, help="CG iterations of the quick training run."),
-    lam: float = typer.Option(1.0, "--lambda", min=0.0, help="Regularization of the quick training run."),
+    lam: Optional[float] = typer.Option(
+        None, "--lambda", min=0.0, help="Regularization of the quick training run (default 1; 0 for 2 features).",
+    ),
     seed: int = typer.Option(0, "--seed", help="Seed of the starting weights (and of the sample shown)."),
     count: int = typer.Option(25, "--count", min=1, max=100, help="How many digits the digits figure shows."),
 ) -> None:
