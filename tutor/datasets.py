@@ -157,7 +157,7 @@ def load_dataset(name_or_path: str | Path) -> Dataset:
     path = Path(text).expanduser()
     looks_like_path = path.suffix != "" or "/" in text or "\\" in text or path.exists()
     if not looks_like_path:
-        guess = difflib.get_close_matches(text.lower(), NAMES, n=1)
+        guess = difflib.get_close_matches(text.lower(), NAMES, n=1, cutoff=0.7)
         hint = f"; did you mean '{guess[0]}'?" if guess else ""
         raise DataError(
             f"unknown dataset '{text}'{hint} (known: {', '.join(NAMES)}, or a path to a .mat, .npz or .csv file)"
@@ -198,6 +198,10 @@ def _read_mat(path: Path) -> dict[str, np.ndarray]:
 
 
 def _read_npz(path: Path) -> dict[str, np.ndarray]:
+    with open(path, "rb") as f:
+        magic = f.read(4)
+    if magic != b"PK\x03\x04":  # an .npz is a zip archive
+        raise DataError(f"{path}: is not a numpy .npz file (it is not a zip archive of arrays)")
     try:
         with np.load(path, allow_pickle=False) as f:
             return {k: f[k] for k in f.files}
