@@ -75,12 +75,25 @@ class QuickTraining:
     layer_sizes: tuple
 
 
-def quick_train(ds, hidden: int, iterations: int = 50, lam: float = 1.0, seed: int = 0) -> QuickTraining:
-    """Train n-hidden-outputs with seeded CG on the whole data set."""
+def quick_train(ds, hidden: int, iterations: int = 50, lam: float = 1.0, seed: int = 0,
+                need_costs: bool = False) -> QuickTraining:
+    """Train n-hidden-outputs with seeded CG (uniform eps 0.12) on the whole data set.
+
+    When the cost history is not needed, the lesson engine's trained-weights
+    cache is used, so a figure after a lesson (or a second figure) is instant.
+    """
     from tutor.core import initialize_params, reshape_params, train_network
     from tutor.play import play_layer_sizes
 
     sizes = play_layer_sizes(ds.n, hidden, ds.K)
+    if not need_costs:
+        try:
+            from tutor.lessons.environment import trained_weights
+        except ImportError:
+            trained_weights = None
+        if trained_weights is not None:
+            thetas = trained_weights(ds, sizes, "sigmoid", seed, lam, iterations)
+            return QuickTraining(thetas, None, sizes)
     params0 = initialize_params(sizes, seed=seed)
     run = train_network(sizes, ds.X, ds.y, params0, lam=lam, method="cg", iterations=iterations)
     return QuickTraining(reshape_params(run.params, sizes), run.costs, sizes)
@@ -129,7 +142,7 @@ def figure_data(
             images=ds.images(idx), labels=labels,
         )
 
-    net = quick_train(ds, hidden, iterations, lam, seed)
+    net = quick_train(ds, hidden, iterations, lam, seed, need_costs=(kind == "cost"))
     if kind == "hidden":
         return FigureData(
             kind, f"What each of the {hidden} hidden units looks for", f"input weights as images; {what}", ds,

@@ -80,7 +80,7 @@ def _run_play_with_progress(dataset, case_list, hidden, seed, test_fraction, as_
     # Progress goes to stderr always, so stdout carries only the table or the JSON.
     progress = Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=stderr_console(), transient=as_json,
+        console=stderr_console(),
     )
     done_before = [0]  # iterations of the finished cases
 
@@ -96,7 +96,8 @@ def _run_play_with_progress(dataset, case_list, hidden, seed, test_fraction, as_
     with progress:
         task = progress.add_task("training", total=total)
         table = run_play(train_set, test_set, case_list, hidden=hidden, seed=seed, callback=on_progress)
-        progress.update(task, completed=total, description=f"{len(case_list)} cases trained")
+        plural = "s" if len(case_list) != 1 else ""
+        progress.update(task, completed=total, description=f"{len(case_list)} case{plural} trained")
     return table
 
 
