@@ -1,0 +1,95 @@
+"""Is every exercise sound? Its stub fails, its reference passes, its mistakes are named.
+
+`validate_exercises` is what `tutor validate` calls. The stub and the
+reference run through the real sandbox; each known-wrong variant is fed to
+the checker in this process (it is our own code), which must fail it and
+name its diagnosis.
+"""
+
+from __future__ import annotations
+
+import copy
+import tempfile
+from pathlib import Path
+
+from tutor.errors import TutorError
+
+
+def _paths(paths) -> list[Path]:
+    from tutor.exercises.catalog import exercise_files
+
+    if paths is None:
+        return exercise_files()
+    out: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        out.extend(exercise_files(p) if p.is_dir() else [p])
+    return out
+
+
+def validate_exercise(exercise) -> list[str]:
+    from tutor.exercises.check import build_cases, check_file, evaluate, materialize
+    from tutor.exercises.runner import SandboxResult
+    from tutor.exercises.stubs import reference_source, stub_source
+    from tutor.exercises.variants import VARIANTS
+
+    where = f"{exercise.path}"
+    problems: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="tutor-validate-") as tmp:
+        stub = Path(tmp) / f"{exercise.id}.py"
+        stub.write_text(stub_source(exercise))
+        result = check_file(exercise, stub)
+        if result.problem:
+            problems.append(f"{where}: the stub does not run cleanly: {result.problem}")
+        elif any(t.passed for t in result.tests):
+            passed = ", ".join(t.name for t in result.tests if t.passed)
+            problems.append(f"{where}: the stub passes tests it should fail ({passed})")
+        ref = Path(tmp) / "reference.py"
+        ref.write_text(reference_source(exercise))
+        result = check_file(exercise, ref)
+        if not result.passed:
+            bad = "; ".join(f"{t.name}: {t.message}" for t in result.tests if not t.passed) or result.problem
+            problems.append(f"{where}: the reference fails its own tests ({bad})")
+        gc = result.gradient_check
+        if gc is not None and gc.get("verdict") != "pass":
+            problems.append(f"{where}: the gradient check of the reference says {gc}")
+
+    cases_args, expected = build_cases(exercise)
+    variants = VARIANTS.get(exercise.function, [])
+    for diag in exercise.diagnoses:
+        mine = [v for d, v in variants if d == diag]
+        if not mine:
+            problems.append(f"{where}: diagnosis {diag!r} has no variant for {exercise.function}")
+            continue
+        recognised = False
+        for variant in mine:
+            cases = []
+            for args in cases_args:
+                try:
+                    cases.append({"status": "ok", "value": variant(*materialize(copy.deepcopy(args))), "changed": []})
+                except Exception as err:  # noqa: BLE001
+                    cases.append({"status": "error", "changed": [],
+                                  "error": {"type": type(err).__name__, "message": str(err), "memory": False}})
+            res = evaluate(exercise, cases_args, expected, SandboxResult("ok", cases=cases))
+            if res.passed:
+                continue  # this variant coincides with the answer on these inputs
+            if diag in [d.id for d in res.diagnoses]:
+                recognised = True
+        if not recognised:
+            problems.append(f"{where}: no variant of diagnosis {diag!r} is recognised on these tests")
+    return problems
+
+
+def validate_exercises(paths=None) -> list[str]:
+    """Problems found in the exercise files (empty: all fine)."""
+    from tutor.exercises.catalog import load_exercise_file
+
+    problems: list[str] = []
+    for path in _paths(paths):
+        try:
+            exercise = load_exercise_file(path)
+        except TutorError as err:
+            problems.append(err.message)
+            continue
+        problems.extend(validate_exercise(exercise))
+    return problems
