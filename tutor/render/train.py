@@ -60,6 +60,8 @@ class TrainSummary:
         ascii = wants_ascii(console, options)
         rows = self.rows(ascii)
         key_w = max(len(k) for k, _ in rows)
+        if key_w + 2 + max(len(v) for _, v in rows) + 4 > options.max_width:  # narrow: short method name
+            rows = [(k, str(self.method).upper() if k == "method" else v) for k, v in rows]
         lines = [Text(plain(self.title or "Training finished", ascii), style=styles.NAME)]
         for key, value in rows:
             t = Text()
