@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from typing import Optional
 
 import typer
@@ -164,6 +165,7 @@ def _train(dataset, hidden, activation, lam, optimizer, iterations, learning_rat
         return core.train_network(sizes, ds.X, ds.y, params0, lam, activation, optimizer, iterations,
                                   learning_rate, callback)
 
+    started = time.perf_counter()
     try:
         if show_progress:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -190,6 +192,7 @@ def _train(dataset, hidden, activation, lam, optimizer, iterations, learning_rat
     except KeyboardInterrupt:
         fail("training interrupted", 130)
 
+    seconds = time.perf_counter() - started
     thetas = core.reshape_params(result.params, sizes)
     y_pred = core.predict(thetas, ds.X, activation)
     acc = core.accuracy(y_pred, ds.y)
@@ -219,10 +222,10 @@ def _train(dataset, hidden, activation, lam, optimizer, iterations, learning_rat
             "saved": str(saved) if saved else None,
         })
         return
-    _print_training(ds, sizes, activation, lam, optimizer, result, acc, C, saved, thetas)
+    _print_training(ds, sizes, activation, lam, optimizer, result, acc, C, saved, thetas, seconds)
 
 
-def _print_training(ds, sizes, activation, lam, optimizer, result, acc, C, saved, thetas):
+def _print_training(ds, sizes, activation, lam, optimizer, result, acc, C, saved, thetas, seconds):
     from rich.table import Table
 
     from tutor import core
@@ -235,21 +238,26 @@ def _print_training(ds, sizes, activation, lam, optimizer, result, acc, C, saved
     curve = _cost_curve(result.costs)
     if curve is not None:
         out.print(curve)
-    table = Table(show_header=False, box=None, pad_edge=False)
-    table.add_column(style="bold")
-    table.add_column(justify="right")
-    table.add_row("optimizer", f"{optimizer} ({result.message})")
-    table.add_row("iterations", str(result.iterations))
-    table.add_row("cost before", f"{result.history[0].cost:.6f}")
-    table.add_row("cost after", f"{result.cost:.6f}")
-    table.add_row("training accuracy", f"{acc:.2%}  ({int(round(acc * ds.m))} of {ds.m})")
-    out.print(table)
+    else:
+        out.print(f"cost: {result.history[0].cost:.6f} before training, {result.cost:.6f} after "
+                  f"{result.iterations} iterations")
+    Summary = _view("TrainSummary")
+    if Summary is not None:
+        out.print(Summary.from_result(result, acc, lam=lam, seconds=seconds))
+    else:
+        table = Table(show_header=False, box=None, pad_edge=False)
+        table.add_column(style="bold")
+        table.add_column(justify="right")
+        table.add_row("optimizer", f"{optimizer} ({result.message})")
+        table.add_row("final cost", f"{result.cost:.6f}")
+        table.add_row("training accuracy", f"{acc:.2%} ({int(round(acc * ds.m))} of {ds.m} examples right)")
+        out.print(table)
     out.print(_confusion_table(C, ds.class_names))
     if ds.n == 2:
         View = _view("DecisionBoundary")
         if View is not None:
             xs, ys, classes = core.decision_grid(thetas, ds.X, activation=activation)
-            out.print(View(xs, ys, classes, ds.X, ds.y))
+            out.print(View(xs, ys, classes, ds.X, ds.y, class_names=ds.class_names, title="Decision boundary"))
     if saved:
         out.print(f"saved the weights to {saved}")
 
@@ -361,7 +369,9 @@ def _print_gradcheck(check, lam, pass_below, warn_below):
     )
     View = _view("GradientComparison")
     if View is not None:
-        out.print(View(check.numerical, check.analytical, check.relative_difference, check.verdict))
+        out.print(View(check.numerical, check.analytical, check.relative_difference, check.verdict,
+                       max_rows=check.numerical.size,
+                       title="numerical (central differences) vs analytical (backpropagation)"))
     else:
         table = Table(title="numerical (central differences) vs analytical (backpropagation)", title_justify="left")
         table.add_column("parameter")
@@ -371,13 +381,12 @@ def _print_gradcheck(check, lam, pass_below, warn_below):
         for label, num, ana in _gradient_rows(check):
             table.add_row(label, f"{num: .10f}", f"{ana: .10f}", f"{num - ana: .1e}")
         out.print(table)
-    style = {"pass": "bold green", "warn": "bold yellow", "fail": "bold red"}[check.verdict]
-    out.print(
-        f"relative difference ||num - ana|| / ||num + ana|| = {check.relative_difference:.3e}  "
-        f"[{style}]{check.verdict.upper()}[/]"
-    )
-    out.print(
-        f"bands: pass below {pass_below:.0e} (the two agree to rounding error); "
-        f"warn below {warn_below:.0e} (something small is off, or e is badly sized); "
-        "fail above (the backpropagation is wrong)."
-    )
+        style = {"pass": "bold green", "warn": "bold yellow", "fail": "bold red"}[check.verdict]
+        out.print(
+            f"relative difference ||num - ana|| / ||num + ana|| = {check.relative_difference:.3e}  "
+            f"[{style}]{check.verdict.upper()}[/]"
+        )
+    out.print("What the bands mean:", highlight=False)
+    out.print(f"  pass  below {pass_below:.0e}: the two agree to rounding error", highlight=False)
+    out.print(f"  warn  below {warn_below:.0e}: something small is off (or e is badly sized)", highlight=False)
+    out.print("  fail  otherwise: the backpropagation is wrong", highlight=False)
