@@ -67,7 +67,7 @@ def _sizes(layer_sizes) -> tuple[int, ...]:
 @operation("label_counts")
 def label_counts(y: np.ndarray, K: int) -> np.ndarray:
     """How many examples of each class: (K,) counts, index = class."""
-    return np.bincount(np.asarray(y, dtype=np.intp), minlength=int(K)).astype(float)
+    return np.bincount(np.asarray(y, dtype=np.intp), minlength=int(K))
 
 
 @operation("parameter_count", outputs=("n_parameters", "parameter_table", "params_size"))
@@ -167,16 +167,31 @@ def cost_at_lambdas(thetas, X: np.ndarray, y: np.ndarray, activation: str = "sig
 # ------------------------------------------------------- 4. sigmoid gradient
 
 
-@operation("sigmoid_gradient_values", outputs=("z_values", "g_values", "g_prime_values", "g_prime_table"))
+@operation(
+    "sigmoid_gradient_values",
+    outputs=("z_values", "g_values", "g_prime_values", "g_prime_table", "g_times_one_minus_g", "g_prime_at_zero",
+             "g_prime_at_one", "g_prime_at_ten"),
+)
 def sigmoid_gradient_values(z) -> dict:
     """g(z) and g'(z) = g(z)(1 - g(z)) at a few points z (a list).
 
+    g_times_one_minus_g: the product rule written out from g_values, to check
+    against sigmoid_gradient. g_prime_at_zero / _one / _ten: g'(0), g'(1), g'(10).
     g_prime_table columns: z, g(z), g'(z) (6 decimals).
     """
     z = np.asarray(z, dtype=float)
     g, gp = sigmoid(z), sigmoid_gradient(z)
-    rows = [[f"{zi:g}", f"{gi:.6f}", f"{gpi:.6f}"] for zi, gi, gpi in zip(z, g, gp)]
-    return {"z_values": z, "g_values": g, "g_prime_values": gp, "g_prime_table": _table(rows)}
+    rows = [[f"{zi:g}", f"{gi:.6f}", f"{gpi:.6g}" if gpi < 1e-3 else f"{gpi:.6f}"] for zi, gi, gpi in zip(z, g, gp)]
+    return {
+        "z_values": z,
+        "g_values": g,
+        "g_prime_values": gp,
+        "g_prime_table": _table(rows),
+        "g_times_one_minus_g": g * (1.0 - g),
+        "g_prime_at_zero": float(sigmoid_gradient(0.0)),
+        "g_prime_at_one": float(sigmoid_gradient(1.0)),
+        "g_prime_at_ten": float(sigmoid_gradient(10.0)),
+    }
 
 
 @operation("saturation", outputs=("g_prime_z", "mean_g_prime", "saturated_percent"))
@@ -678,3 +693,102 @@ def gd_from_scratch(
 def feedforward_h(thetas, X: np.ndarray, activation: str = "sigmoid") -> np.ndarray:
     """Just the network's output h (m, K) for the given weights."""
     return feedforward(thetas, X, activation).h
+
+
+@operation("pick_example", outputs=("x_row", "x_image", "x_label", "x_class"))
+def pick_example(X: np.ndarray, y: np.ndarray, class_names, index: int = 0) -> dict:
+    """Row `index` of X: x_row (n,), x_image (1, n) for the digits view, its label.
+
+    x_label: the 0-based class index; x_class: the name printed for it.
+    """
+    i = int(index)
+    if not 0 <= i < X.shape[0]:
+        raise ValueError(f"example {i} does not exist; there are {X.shape[0]} (0 to {X.shape[0] - 1})")
+    label = int(y[i])
+    return {"x_row": X[i].copy(), "x_image": X[i : i + 1].copy(), "x_label": label, "x_class": str(class_names[label])}
+
+
+@operation("theta_shape_texts", outputs=("Theta1_shape", "Theta2_shape", "a1_width", "a2_width"))
+def theta_shape_texts(layer_sizes) -> dict:
+    """The Theta shapes as quiz answers ("25x65"), and the widths with the bias unit."""
+    (r1, c1), (r2, c2) = theta_shapes(_sizes(layer_sizes))[:2]
+    return {"Theta1_shape": f"{r1}x{c1}", "Theta2_shape": f"{r2}x{c2}", "a1_width": c1, "a2_width": c2}
+
+
+@operation("network_cost")
+def network_cost(thetas, X: np.ndarray, y: np.ndarray, lam: float = 0.0, activation: str = "sigmoid") -> float:
+    """J for the given weights, straight from tutor.core.nn_cost (an independent route)."""
+    return nn_cost(thetas, X, y, float(lam), activation)
+
+
+@operation("loop_backprop", outputs=("J_loop", "Delta1", "Delta2", "D1_loop", "D2_loop", "grads_loop"))
+def loop_backprop(thetas, X: np.ndarray, y: np.ndarray, lam: float = 0.0, activation: str = "sigmoid") -> dict:
+    """Backpropagation one example at a time (t = 1..m), accumulating Delta.
+
+    Delta1, Delta2: the sums of delta^T a before dividing by m, shaped like
+    Theta1, Theta2. D1_loop, D2_loop: the gradients, Delta / m plus the
+    regularization. grads_loop: [D1_loop, D2_loop].
+    """
+    from tutor.core import backprop_loop
+
+    res = backprop_loop(thetas, X, y, float(lam), activation)
+    return {
+        "J_loop": res.J,
+        "Delta1": res.Deltas[0],
+        "Delta2": res.Deltas[1],
+        "D1_loop": res.grads[0],
+        "D2_loop": res.grads[1],
+        "grads_loop": res.grads,
+    }
+
+
+@operation("vectorized_backprop", outputs=("J_vec", "delta3", "delta2", "D1", "D2", "grads_vec", "grad"))
+def vectorized_backprop(thetas, X: np.ndarray, y: np.ndarray, lam: float = 0.0, activation: str = "sigmoid") -> dict:
+    """All m examples at once: delta3 (m, K), delta2 (m, s2) and the gradients D1, D2.
+
+    grad: the gradient unrolled like params.
+    """
+    from tutor.core import backprop
+
+    res = backprop(thetas, X, y, float(lam), activation)
+    return {
+        "J_vec": res.J,
+        "delta3": res.deltas[-1],
+        "delta2": res.deltas[0],
+        "D1": res.grads[0],
+        "D2": res.grads[1],
+        "grads_vec": res.grads,
+        "grad": unroll(res.grads),
+    }
+
+
+@operation("random_start", outputs=("params0", "thetas0"))
+def random_start(layer_sizes, seed: int = 0, epsilon: float = 0.12) -> dict:
+    """Fresh starting weights, uniform in [-epsilon, epsilon]: params0 unrolled, thetas0 as matrices."""
+    sizes = _sizes(layer_sizes)
+    p0 = initialize_params(sizes, "uniform", epsilon=float(epsilon), seed=int(seed))
+    return {"params0": p0, "thetas0": [t.copy() for t in reshape_params(p0, sizes)]}
+
+
+@operation("reshape_trained", outputs=("thetas_out", "Theta1_out", "Theta2_out"))
+def reshape_trained(params: np.ndarray, layer_sizes) -> dict:
+    """An unrolled vector (e.g. after training) back into Theta1, Theta2."""
+    th = reshape_params(np.asarray(params, dtype=float), _sizes(layer_sizes))
+    return {"thetas_out": th, "Theta1_out": th[0], "Theta2_out": th[1]}
+
+
+@operation("confusion", outputs=("confusion_counts", "most_confused", "most_confused_count"))
+def confusion(y: np.ndarray, predictions: np.ndarray, K: int, class_names) -> dict:
+    """C (K, K): C[i, j] counts examples of class i predicted as j; and its largest off-diagonal cell."""
+    from tutor.core import confusion_matrix
+
+    C = confusion_matrix(y, predictions, int(K))
+    off = C.copy()
+    np.fill_diagonal(off, 0)
+    i, j = np.unravel_index(int(np.argmax(off)), off.shape)
+    names = list(class_names)
+    return {
+        "confusion_counts": C,
+        "most_confused": f"{names[i]} read as {names[j]}",
+        "most_confused_count": int(off[i, j]),
+    }
