@@ -183,18 +183,19 @@ def terminal_view(kind: str, data: FigureData):
     from tutor import render
 
     ds = data.dataset
-    # DigitGrid and CostCurve carry their own title; the others get one above.
     if kind == "digits":
-        return render.DigitGrid(data.images, labels=data.labels, title=data.title)
-    if kind == "cost":
-        return render.CostCurve(data.costs, title=data.title)
-    if kind == "hidden":
-        view = render.HiddenUnits(data.Theta1, ds.image_shape, ds.image_order)
+        view = render.DigitGrid(data.images, labels=data.labels, title=data.title)
+    elif kind == "hidden":
+        view = render.HiddenUnits(data.Theta1, ds.image_shape, ds.image_order, title=data.title)
+    elif kind == "cost":
+        view = render.CostCurve(data.costs, title=data.title)
     elif kind == "boundary":
-        view = render.DecisionBoundary(data.xs, data.ys, data.classes, ds.X, ds.y)
+        view = render.DecisionBoundary(data.xs, data.ys, data.classes, ds.X, ds.y,
+                                       class_names=ds.class_names, title=data.title)
     else:
-        view = render.ConfusionTable(data.C, ds.class_names)
-    return Group(Text(data.title, style="bold"), view, Text(data.subtitle, style="dim"))
+        view = render.ConfusionTable(data.C, ds.class_names, title=data.title)
+    # The subtitle says where the numbers come from, as under a slide.
+    return Group(view, Text(data.subtitle, style="dim"))
 
 
 # ------------------------------------------------------------- matplotlib
