@@ -270,3 +270,16 @@ def test_help_does_not_import_numpy(repo):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=repo, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == ""
+
+
+def test_save_adds_npz_and_refuses_a_missing_folder(tmp_path):
+    out = _json(["train", "--json", "--dataset", "moons", "--hidden", "2", "--iterations", "3",
+                 "--save", str(tmp_path / "w")])
+    assert out["saved"] == str(tmp_path / "w.npz")
+    from tutor.datasets import load_weights
+
+    assert [T.shape for T in load_weights(tmp_path / "w.npz", layer_sizes=[2, 2, 1])] == [(2, 3), (1, 3)]
+    missing = tmp_path / "no" / "such" / "w.npz"
+    result = runner.invoke(app, ["train", "--dataset", "moons", "--save", str(missing)])
+    assert result.exit_code == 2 and "does not exist" in result.stderr
+    assert not missing.parent.exists()

@@ -472,8 +472,9 @@ def save_weights(path: str | Path, thetas, **extra) -> Path:
         raise DataError(f"{path}: weights are saved as .npz; give a path ending in .npz")
     sizes = [thetas[0].shape[1] - 1] + [T.shape[0] for T in thetas]
     arrays = {f"Theta{i}": np.asarray(T) for i, T in enumerate(thetas, start=1)}
+    if not path.parent.is_dir():
+        raise DataError(f"{path}: cannot save there, the folder {path.parent} does not exist")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         np.savez(path, layer_sizes=np.array(sizes), **arrays, **extra)
     except OSError as err:
         raise DataError(f"{path}: could not write the weights ({err.strerror})") from None

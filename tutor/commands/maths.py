@@ -126,6 +126,12 @@ def train(
     eps = _epsilon(epsilon)
     if lam is None:
         lam = 0.0 if init == "normal" else 1.0
+    if save:
+        from pathlib import Path
+
+        folder = Path(save).expanduser().parent
+        if not folder.is_dir():  # say so before training, not after
+            fail(f"{save}: cannot save there, the folder {folder} does not exist")
     if any(h < 1 for h in hidden):
         fail(f"--hidden sizes must be at least 1, not {min(hidden)}")
     if iterations < 0:
