@@ -1,0 +1,147 @@
+"""A check result in three forms: rich text for the learner, JSON, Gradescope.
+
+The text form shows every test with pass/fail and points; for a failure the
+reason, and for arrays the learner's cells next to the expected ones with the
+differing cells marked. Hidden tests show only their name and result.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from tutor.exercises.compare import Comparison, fmt
+
+MAX_GRID = (6, 8)  # larger arrays are summarised by their differing cells
+
+
+def to_json(result) -> dict:
+    """{passed, score, max_score, tests: [{name, passed, message}], diagnoses: [{id, message}]}."""
+    return {
+        "passed": result.passed,
+        "score": result.score,
+        "max_score": result.max_score,
+        "tests": [{"name": t.name, "passed": t.passed, "message": t.message} for t in result.tests],
+        "diagnoses": [{"id": d.id, "message": f"{d.title}. {d.message}"} for d in result.diagnoses],
+    }
+
+
+def to_gradescope(result) -> dict:
+    """Gradescope's results.json: score, max_score, tests (hidden ones marked hidden)."""
+    tests = [{
+        "name": t.name,
+        "score": t.score,
+        "max_score": t.max_score,
+        "status": "passed" if t.passed else "failed",
+        "output": t.message,
+        "visibility": "hidden" if t.hidden else "visible",
+    } for t in result.tests]
+    out = {"score": result.score, "max_score": result.max_score, "tests": tests}
+    notes = [f"{d.title} ({d.id}): {d.message}" for d in result.diagnoses]
+    if result.gradient_check and "relative_difference" in result.gradient_check:
+        notes.append(f"Gradient check on your own cost: relative difference {result.gradient_check['relative_difference']:.3g}.")
+    if notes:
+        out["output"] = "\n\n".join(notes)
+    return out
+
+
+def _cell(value) -> str:
+    return fmt(value) if not isinstance(value, (np.integer, int)) else str(int(value))
+
+
+def _grid(c: Comparison) -> Table | None:
+    """Yours beside expected, differing cells marked, for small arrays of equal shape."""
+    got, exp, mask = np.asarray(c.got), np.asarray(c.expected), c.mask
+    if mask is None or got.shape != exp.shape or got.ndim == 0:
+        return None
+    if got.ndim == 1:
+        got, exp, mask = got[None, :], exp[None, :], mask[None, :]
+    if got.ndim != 2 or got.shape[0] > MAX_GRID[0] or got.shape[1] > MAX_GRID[1]:
+        return None
+    table = Table(title=f"{c.name}: yours (differing cells marked *) | expected", show_header=False,
+                  box=None, pad_edge=False, title_justify="left")
+    for _ in range(got.shape[1] * 2 + 1):
+        table.add_column(justify="right")
+    for i in range(got.shape[0]):
+        row: list = []
+        for j in range(got.shape[1]):
+            text = _cell(got[i, j]) + ("*" if mask[i, j] else " ")
+            row.append(Text(text, style="bold red" if mask[i, j] else "green"))
+        row.append(Text("|", style="dim"))
+        row.extend(Text(_cell(exp[i, j]) + " ", style="dim") for j in range(got.shape[1]))
+        table.add_row(*row)
+    return table
+
+
+def _cells(c: Comparison, limit: int = 5) -> Table | None:
+    """The first few differing cells of a big array: index, yours, expected."""
+    if c.mask is None or np.asarray(c.got).shape != np.asarray(c.expected).shape or not c.mask.any():
+        return None
+    table = Table(title=f"{c.name}: {int(c.mask.sum())} differing cells (first {limit})", title_justify="left")
+    table.add_column("cell")
+    table.add_column("yours", justify="right", style="red")
+    table.add_column("expected", justify="right")
+    got, exp = np.asarray(c.got), np.asarray(c.expected)
+    for idx in list(zip(*np.nonzero(c.mask)))[:limit]:
+        table.add_row("[" + ", ".join(str(int(i)) for i in idx) + "]", _cell(got[idx]), _cell(exp[idx]))
+    return table
+
+
+def _comparison_views(c: Comparison) -> list:
+    if c.children:
+        return [v for child in c.children if not child.ok for v in _comparison_views(child)]
+    if c.ok:
+        return []
+    return [v for v in (_grid(c) or _cells(c),) if v is not None]
+
+
+def render_text(result, *, ascii_only: bool = False) -> Group:
+    """The learner's view of a check."""
+    ok_mark, bad_mark = ("PASS", "FAIL")
+    parts: list = [Text.assemble((f"{result.exercise_id}", "bold"), f" - {result.title}",
+                                 (f"   ({result.file})" if result.file else "", "dim"))]
+    if result.problem:
+        parts.append(Text(result.problem, style="bold red"))
+    previous = None
+    for t in result.tests:
+        pts = f"{t.score:g}/{t.max_score:g}"
+        line = Text.assemble((f" {ok_mark if t.passed else bad_mark} ", "bold white on green" if t.passed else "bold white on red"),
+                             f" {t.name}", ("  (hidden test)" if t.hidden else "", "dim"), f"  {pts}")
+        parts.append(line)
+        if t.passed or result.problem:
+            continue
+        if t.hidden:
+            parts.append(Text("      A hidden test: the other tests' messages should point the way.", style="dim"))
+            continue
+        if t.message == previous and not t.comparisons:
+            parts.append(Text("      (the same as above)", style="dim"))
+            continue
+        previous = t.message
+        parts.append(Text("      " + t.message))
+        for c in t.comparisons:
+            parts.extend(_comparison_views(c))
+    for d in result.diagnoses:
+        parts.append(Text.assemble(("\nLikely mistake: ", "bold yellow"), (d.title, "bold"), (f"  [{d.id}]", "dim")))
+        parts.append(Text(d.message))
+    gc = result.gradient_check
+    if gc:
+        if "relative_difference" in gc:
+            verdict = gc["verdict"]
+            style = {"pass": "green", "warn": "yellow", "fail": "red"}[verdict]
+            meaning = {"pass": "your gradient agrees with central differences of your own cost",
+                       "warn": "close, but not to rounding error: something small is off",
+                       "fail": "your gradient does not match your own cost"}[verdict]
+            parts.append(Text.assemble("\nGradient check on your own cost (debug network, ", f"{gc['n']} parameters): ",
+                                       "relative difference ", (f"{gc['relative_difference']:.3g}", f"bold {style}"),
+                                       f" - {verdict}: {meaning} (pass below 1e-9)."))
+        else:
+            parts.append(Text(f"\nGradient check skipped: {gc['skipped']}.", style="dim"))
+    if result.printed.strip():
+        printed = result.printed.strip().splitlines()[-8:]
+        parts.append(Text("\nYour code printed (last lines):\n" + "\n".join("  " + p for p in printed), style="dim"))
+    verdict_line = (f"\nAll tests passed: {result.score:g}/{result.max_score:g}. Well done!" if result.passed
+                    else f"\nScore {result.score:g}/{result.max_score:g}. `tutor hint {result.exercise_id}` gives a hint.")
+    parts.append(Text(verdict_line, style="bold green" if result.passed else "bold"))
+    return Group(*parts)
