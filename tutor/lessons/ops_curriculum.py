@@ -742,17 +742,20 @@ def loop_backprop(thetas, X: np.ndarray, y: np.ndarray, lam: float = 0.0, activa
     }
 
 
-@operation("vectorized_backprop", outputs=("J_vec", "delta3", "delta2", "D1", "D2", "grads_vec", "grad"))
+@operation("vectorized_backprop", outputs=("J_vec", "a1", "a2", "delta3", "delta2", "D1", "D2", "grads_vec", "grad"))
 def vectorized_backprop(thetas, X: np.ndarray, y: np.ndarray, lam: float = 0.0, activation: str = "sigmoid") -> dict:
     """All m examples at once: delta3 (m, K), delta2 (m, s2) and the gradients D1, D2.
 
-    grad: the gradient unrolled like params.
+    grad: the gradient unrolled like params. a1 (m, n+1), a2 (m, s2+1): the
+    activations with their bias columns, for the shape algebra of D = deltaᵀ a.
     """
     from tutor.core import backprop
 
     res = backprop(thetas, X, y, float(lam), activation)
     return {
         "J_vec": res.J,
+        "a1": res.forward.a[0],
+        "a2": res.forward.a[1],
         "delta3": res.deltas[-1],
         "delta2": res.deltas[0],
         "D1": res.grads[0],
