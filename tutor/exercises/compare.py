@@ -27,6 +27,18 @@ class Comparison:
     expected: object = None
     mask: np.ndarray | None = None
     children: list = field(default_factory=list)
+    theta_shapes: list | None = None  # for an unrolled vector: name cells Theta1[i, j]
+
+
+def unrolled_cell(index: int, theta_shapes) -> str:
+    """Index into the unrolled vector -> 'Theta2[1, 0]' (row-major, Theta1 first)."""
+    start = 0
+    for l, (r, c) in enumerate(theta_shapes, start=1):
+        if index < start + r * c:
+            i, j = divmod(index - start, c)
+            return f"Theta{l}[{i}, {j}]" + (" (bias)" if j == 0 else "")
+        start += r * c
+    return f"[{index}]"
 
 
 def fmt(x) -> str:
@@ -148,9 +160,12 @@ def compare(name: str, got, expected, *, rtol=1e-6, atol=1e-9, theta_shapes=None
     n_bad = int(mask.sum())
     diff = np.abs(arr.astype(float) - exp.astype(float))
     worst = np.unravel_index(int(np.argmax(np.where(mask, diff, -1))), exp.shape)
-    where = ", ".join(str(int(i)) for i in worst)
+    where = "[" + ", ".join(str(int(i)) for i in worst) + "]"
+    if theta_shapes and exp.ndim == 1:
+        where = unrolled_cell(int(worst[0]), theta_shapes)
     return Comparison(name, False, f"{n_bad} of {exp.size} cells of your {name} differ; the largest difference is at "
-                      f"[{where}]: yours {fmt(arr[worst])}, expected {fmt(exp[worst])}.", arr, exp, mask=mask)
+                      f"{where}: yours {fmt(arr[worst])}, expected {fmt(exp[worst])}.", arr, exp, mask=mask,
+                      theta_shapes=theta_shapes)
 
 
 def _type_words(value) -> str:

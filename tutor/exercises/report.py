@@ -47,8 +47,10 @@ def to_gradescope(result) -> dict:
     return out
 
 
-def _cell(value) -> str:
-    return fmt(value) if not isinstance(value, (np.integer, int)) else str(int(value))
+def _cell(value, digits: int = 6) -> str:
+    if isinstance(value, (np.integer, int)):
+        return str(int(value))
+    return f"{float(value):.{digits}g}"
 
 
 def _grid(c: Comparison) -> Table | None:
@@ -67,25 +69,30 @@ def _grid(c: Comparison) -> Table | None:
     for i in range(got.shape[0]):
         row: list = []
         for j in range(got.shape[1]):
-            text = _cell(got[i, j]) + ("*" if mask[i, j] else " ")
+            text = _cell(got[i, j], 4) + ("*" if mask[i, j] else " ")
             row.append(Text(text, style="bold red" if mask[i, j] else "green"))
         row.append(Text("|", style="dim"))
-        row.extend(Text(_cell(exp[i, j]) + " ", style="dim") for j in range(got.shape[1]))
+        row.extend(Text(_cell(exp[i, j], 4) + " ", style="dim") for j in range(got.shape[1]))
         table.add_row(*row)
     return table
 
 
 def _cells(c: Comparison, limit: int = 5) -> Table | None:
     """The first few differing cells of a big array: index, yours, expected."""
-    if c.mask is None or np.asarray(c.got).shape != np.asarray(c.expected).shape or not c.mask.any():
+    if c.mask is None or np.ndim(c.mask) == 0 or np.asarray(c.got).shape != np.asarray(c.expected).shape or not c.mask.any():
         return None
     table = Table(title=f"{c.name}: {int(c.mask.sum())} differing cells (first {limit})", title_justify="left")
     table.add_column("cell")
     table.add_column("yours", justify="right", style="red")
     table.add_column("expected", justify="right")
     got, exp = np.asarray(c.got), np.asarray(c.expected)
+    from tutor.exercises.compare import unrolled_cell
+
     for idx in list(zip(*np.nonzero(c.mask)))[:limit]:
-        table.add_row("[" + ", ".join(str(int(i)) for i in idx) + "]", _cell(got[idx]), _cell(exp[idx]))
+        label = "[" + ", ".join(str(int(i)) for i in idx) + "]"
+        if c.theta_shapes and got.ndim == 1:
+            label = unrolled_cell(int(idx[0]), c.theta_shapes)
+        table.add_row(label, _cell(got[idx]), _cell(exp[idx]))
     return table
 
 
