@@ -20,7 +20,7 @@ import numpy as np
 from scipy.special import expit
 
 from tutor.core.activations import get_activation
-from tutor.core.cost import cross_entropy_from_z, one_hot, regularization
+from tutor.core.cost import one_hot, regularization
 from tutor.core.forward import Forward, add_bias
 from tutor.core.params import reshape_params, theta_shapes
 
@@ -53,15 +53,48 @@ class LoopResult:
     Deltas: list[np.ndarray]
 
 
+# Hidden activations as ufuncs, so `nn_cost_function` (which keeps no z) can
+# overwrite z with a = g(z) instead of allocating a second (m, s_l) array.
+_IN_PLACE = {"sigmoid": expit, "tanh": np.tanh}
+
+
+def _g_prime_of_a(activation, a):
+    """g'(z) from a = g(z) with one temporary instead of two (same numbers)."""
+    if activation == "sigmoid":
+        gp = 1.0 - a
+        gp *= a
+        return gp
+    if activation == "tanh":
+        gp = a * a
+        np.subtract(1.0, gp, out=gp)
+        return gp
+    return get_activation(activation)[2](a)
+
+
+def _softplus_sum(zL, h):
+    """sum of log(1 + e^z) over zL, reusing h = sigmoid(zL) (one log per entry).
+
+    log(1 + e^z) = -log(1 - h) for z < 0 and z - log(h) for z >= 0; either way
+    the log is of a number in [0.5, 1], so nothing cancels or overflows. It is
+    the same quantity as `cross_entropy_from_z`'s logaddexp, at half the cost.
+    """
+    q = np.where(zL < 0, 1.0 - h, h)
+    np.log(q, out=q)
+    return float(np.maximum(zL, 0.0).sum() - q.sum())
+
+
 def _backward(thetas, X, y, lam, activation, grads_out, keep):
     """Shared vectorized pass. Writes D_l into grads_out; returns (J, extras).
 
     To spare the (m, n+1) copy [1, X], the first layer works with X and the
     bias column separately: z2 = X W1^T + b1, and D1 = [sum delta2, delta2^T X] / m.
     The two big products, X W1^T and delta2^T X, are all the work that grows
-    with m * n.
+    with m * n; the rest avoids temporaries: Y is never built (h - Y is h with
+    1 taken off at each label), the cost reuses h, and without `keep` each
+    hidden z is overwritten by its activation.
     """
-    g, _, g_prime_of_a = get_activation(activation)
+    g, _, _ = get_activation(activation)
+    g_in_place = _IN_PLACE.get(activation)
     m = X.shape[0]
     last = len(thetas) - 1
     acts = [X]  # activations of each layer, without the bias column
@@ -69,23 +102,41 @@ def _backward(thetas, X, y, lam, activation, grads_out, keep):
     for l, Theta in enumerate(thetas):
         z = acts[-1] @ Theta[:, 1:].T
         z += Theta[:, 0]
-        zs.append(z)
-        acts.append(expit(z) if l == last else g(z))
+        if l == last:
+            zs.append(z)
+            acts.append(expit(z))
+        elif keep or g_in_place is None:
+            zs.append(z)
+            acts.append(g(z))
+        else:
+            acts.append(g_in_place(z, out=z))
 
-    Y = one_hot(y, thetas[-1].shape[0])
-    J = cross_entropy_from_z(zs[-1], Y) + regularization(thetas, lam, m)
+    zL, h = zs[-1], acts[-1]
+    y = np.asarray(y).ravel().astype(np.intp, copy=False)
+    rows = np.arange(m)
+    delta = h.copy()  # delta_L = h - Y
+    if h.shape[1] == 1:  # one sigmoid output: Y is y itself
+        delta[:, 0] -= y
+        z_at_labels = float(zL[:, 0] @ y.astype(float))
+    else:
+        delta[rows, y] -= 1.0
+        z_at_labels = float(zL[rows, y].sum())
+    # J = (1/m) sum [log(1 + e^z) - Y z]  (the cross-entropy written in z)
+    J = (_softplus_sum(zL, h) - z_at_labels) / m + regularization(thetas, lam, m)
 
-    delta = acts[-1] - Y
+    ones = np.ones(m)
     deltas = [delta]
     for l in range(last, -1, -1):
         D = grads_out[l]
-        D[:, 0] = delta.sum(axis=0)
+        D[:, 0] = ones @ delta  # column sums as a BLAS product: faster than .sum(axis=0)
         D[:, 1:] = delta.T @ acts[l]
         D /= m
         if lam:
             D[:, 1:] += (lam / m) * thetas[l][:, 1:]
         if l > 0:
-            delta = (delta @ thetas[l][:, 1:]) * g_prime_of_a(acts[l])
+            gp = _g_prime_of_a(activation, acts[l])
+            delta = delta @ thetas[l][:, 1:]
+            delta *= gp
             deltas.append(delta)
 
     if not keep:

@@ -1,0 +1,504 @@
+"""Benchmarks of the tutor against its peers, measured in one run on this machine.
+
+    python bench/run.py [--quick] [--only a,b,...] [--markdown PATH]
+
+Sections:
+  a  cost + gradient of a 400-25-10 network on 5000 x 400 data: the core, the
+     per-example loop, PyTorch float64 autograd (if importable), and the floor
+     (the two big matrix products alone)
+  b  training to 95% training accuracy on the bundled digits: tutor CG and
+     L-BFGS against scikit-learn's MLPClassifier (if installed)
+  c  gradient checking: full numerical gradients and the sparse spot check
+  d  start-up of the command line against a bare `import typer, rich`
+  e  rendering every view in tutor.render on the biggest matrices a lesson shows
+
+Prints one table per section; writes nothing unless --markdown PATH is given.
+Timings are medians of repeats (start-up: best of several runs), so a busy
+machine moves them less; the load average at the start and end is printed
+because on a shared machine it is the first thing to check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from tutor.core import (  # noqa: E402
+    accuracy,
+    check_nn_gradients,
+    compute_numerical_gradient,
+    initialize_params,
+    nn_cost,
+    nn_cost_function,
+    nn_cost_function_loop,
+    predict,
+    reshape_params,
+    spot_check,
+    train,
+)
+
+SIZES = (400, 25, 10)
+M = 5000
+LAM = 1.0
+
+
+# ---------------------------------------------------------------- helpers
+@dataclass
+class Section:
+    """One result table: a title, column names, rows of strings, notes."""
+
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, *cells) -> None:
+        self.rows.append([str(c) for c in cells])
+
+    def rich(self) -> Table:
+        table = Table(title=f"({self.key}) {self.title}", title_justify="left", caption="\n".join(self.notes) or None,
+                      caption_justify="left")
+        for i, c in enumerate(self.columns):
+            table.add_column(c, justify="left" if i == 0 else "right")
+        for r in self.rows:
+            table.add_row(*r)
+        return table
+
+    def markdown(self) -> str:
+        out = [f"### ({self.key}) {self.title}", "", "| " + " | ".join(self.columns) + " |",
+               "|" + "|".join("---" if i == 0 else "---:" for i in range(len(self.columns))) + "|"]
+        out += ["| " + " | ".join(r) + " |" for r in self.rows]
+        if self.notes:
+            out += [""] + [f"- {n}" for n in self.notes]
+        return "\n".join(out) + "\n"
+
+
+def median_time(f, repeats: int, warmup: int = 1) -> float:
+    """Median wall time of f() in seconds over `repeats` calls."""
+    for _ in range(warmup):
+        f()
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        f()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1e3:.2f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}x"
+
+
+def loadavg() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "n/a"
+
+
+def machine() -> list[str]:
+    """Lines describing the machine, numpy and its BLAS."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    lines = [
+        f"CPU: {cpu}; {os.cpu_count()} logical cores; Python {platform.python_version()} on {platform.system()}",
+        f"numpy {np.__version__}",
+    ]
+    try:
+        from threadpoolctl import threadpool_info
+
+        for info in threadpool_info():
+            lines.append(
+                f"BLAS: {info.get('internal_api')} {info.get('version')} ({info.get('architecture')} kernels, "
+                f"{info.get('num_threads')} threads) from {Path(info.get('filepath', '')).name}"
+            )
+    except ImportError:
+        lines.append("BLAS: threadpoolctl not installed, cannot tell which")
+    for var in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        if os.environ.get(var):
+            lines.append(f"{var}={os.environ[var]}")
+    return lines
+
+
+def problem(seed: int = 0):
+    rng = np.random.default_rng(seed)
+    X = rng.random((M, SIZES[0]))
+    y = rng.integers(0, SIZES[-1], M)
+    params = initialize_params(SIZES, "uniform", epsilon=0.12, seed=seed)
+    return X, y, params
+
+
+# ---------------------------------------------------------------- (a) cost + gradient
+def torch_cost_grad(torch, X, y, sizes, lam):
+    """A PyTorch float64 autograd version of nn_cost_function: (params, Xt) -> (J, grad)."""
+    m = X.shape[0]
+    Xt = torch.from_numpy(X)
+    Y = torch.nn.functional.one_hot(torch.from_numpy(y.astype(np.int64)), sizes[-1]).to(torch.float64)
+    shapes = [(sizes[i + 1], sizes[i] + 1) for i in range(len(sizes) - 1)]
+
+    def f(params):
+        p = torch.from_numpy(params).clone().requires_grad_(True)
+        start, a, reg = 0, Xt, 0.0
+        for i, (r, c) in enumerate(shapes):
+            T = p[start:start + r * c].view(r, c)
+            start += r * c
+            z = torch.addmm(T[:, 0], a, T[:, 1:].T)
+            a = z if i == len(shapes) - 1 else torch.sigmoid(z)
+            reg = reg + (T[:, 1:] ** 2).sum()
+        J = torch.nn.functional.binary_cross_entropy_with_logits(a, Y, reduction="sum") / m + lam / (2 * m) * reg
+        J.backward()
+        return float(J), p.grad.numpy()
+
+    return f
+
+
+def section_a(quick: bool) -> Section:
+    sec = Section("a", "cost + gradient, 400-25-10 network, X 5000 x 400, lambda 1",
+                  ["method", "median time", "vs floor", "vs tutor"])
+    repeats = 7 if quick else 40
+    X, y, params = problem()
+    thetas = reshape_params(params, SIZES)
+    W1 = np.ascontiguousarray(thetas[0][:, 1:])
+    delta2 = np.random.default_rng(1).standard_normal((M, SIZES[1]))
+
+    def floor():
+        X @ W1.T
+        delta2.T @ X
+
+    t_floor = median_time(floor, repeats)
+    t_core = median_time(lambda: nn_cost_function(params, SIZES, X, y, LAM), repeats)
+    sec.add("floor: X @ W1.T and delta2.T @ X alone", ms(t_floor), "1.00x", ratio(t_floor, t_core))
+    sec.add("tutor nn_cost_function (vectorized)", ms(t_core), ratio(t_core, t_floor), "1.00x")
+
+    rows = 500
+    t_loop = median_time(lambda: nn_cost_function_loop(params, SIZES, X[:rows], y[:rows], LAM),
+                         1 if quick else 3, warmup=0) * (M / rows)
+    sec.add(f"per-example loop (timed on {rows} rows, x{M // rows})", ms(t_loop), ratio(t_loop, t_floor),
+            ratio(t_loop, t_core))
+
+    try:
+        import torch
+    except ImportError:
+        sec.notes.append("PyTorch is not installed: its row is left out (pip install torch to include it).")
+    else:
+        f = torch_cost_grad(torch, X, y, SIZES, LAM)
+        J_t, g_t = f(params)
+        J_c, g_c = nn_cost_function(params, SIZES, X, y, LAM)
+        t_torch = median_time(lambda: f(params), repeats)
+        sec.add(f"PyTorch {torch.__version__} CPU float64 autograd", ms(t_torch), ratio(t_torch, t_floor),
+                ratio(t_torch, t_core))
+        sec.notes.append(
+            f"PyTorch agrees with the tutor: |dJ| = {abs(J_t - J_c):.1e}, max |d grad| = "
+            f"{np.max(np.abs(g_t - g_c)):.1e}; torch threads {torch.get_num_threads()}."
+        )
+    sec.notes.append(f"median of {repeats} calls each (the loop: {1 if quick else 3} calls on {rows} rows, scaled "
+                     f"linearly to {M}).")
+    return sec
+
+
+# ---------------------------------------------------------------- (b) training to 95%
+def tutor_to_target(method, X, y, sizes, lam, target, max_iter=400):
+    """Train with the tutor until training accuracy >= target; returns (seconds, iterations, evals, acc)."""
+    params0 = initialize_params(sizes, "uniform", epsilon=0.12, seed=0)
+    last = {"x": params0, "evals": 0}
+
+    def cost_grad(p):
+        last["x"] = p
+        last["evals"] += 1
+        return nn_cost_function(p, sizes, X, y, lam)
+
+    state = {"acc": 0.0, "check_time": 0.0}
+
+    def callback(rec):
+        # The accuracy check is bookkeeping of the benchmark: its time is taken out.
+        t0 = time.perf_counter()
+        state["acc"] = accuracy(predict(reshape_params(last["x"], sizes), X), y)
+        state["check_time"] += time.perf_counter() - t0
+        return state["acc"] >= target
+
+    t0 = time.perf_counter()
+    res = train(cost_grad, params0, method, max_iter, callback=callback)
+    elapsed = time.perf_counter() - t0 - state["check_time"]
+    final = accuracy(predict(reshape_params(res.params, sizes), X), y)
+    return elapsed, res.iterations, last["evals"], final
+
+
+def sklearn_to_target(X, y, lam, target, max_iter=400):
+    """Smallest max_iter at which MLPClassifier reaches target; returns (seconds, iterations, acc) or None."""
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    def fit(n):
+        clf = MLPClassifier(hidden_layer_sizes=(25,), activation="logistic", solver="lbfgs", alpha=lam,
+                            max_iter=n, random_state=0, tol=0.0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            t0 = time.perf_counter()
+            clf.fit(X, y)
+            t = time.perf_counter() - t0
+        return t, clf.n_iter_, float(np.mean(clf.predict(X) == y))
+
+    lo, hi = 1, max_iter
+    if fit(hi)[2] < target:
+        return None
+    while lo < hi:  # accuracy grows with iterations (nearly monotone): bisect
+        mid = (lo + hi) // 2
+        if fit(mid)[2] >= target:
+            hi = mid
+        else:
+            lo = mid + 1
+    runs = [fit(hi) for _ in range(3)]
+    best = min(runs, key=lambda r: r[0])
+    return best
+
+
+def section_b(quick: bool) -> Section:
+    from tutor.datasets import load_digits
+
+    ds = load_digits()
+    sizes = (ds.n, 25, ds.K)
+    target = 0.95
+    sec = Section("b", f"training to {target:.0%} training accuracy, bundled digits {ds.m} x {ds.n}, hidden 25, "
+                  f"lambda {LAM:g}", ["method", "time", "iterations", "cost evaluations", "accuracy", "vs tutor CG"])
+    repeats = 1 if quick else 5
+    results = {}
+    for method, label in (("cg", "tutor CG (scipy minimize)"), ("lbfgs", "tutor L-BFGS-B (scipy minimize)")):
+        runs = [tutor_to_target(method, ds.X, ds.y, sizes, LAM, target) for _ in range(repeats)]
+        t = statistics.median(r[0] for r in runs)
+        _, it, ev, acc = runs[0]
+        results[method] = t
+        sec.add(label, ms(t), it, ev, f"{acc:.1%}", ratio(t, results["cg"]))
+    try:
+        import sklearn
+    except ImportError:
+        sec.notes.append("scikit-learn is not installed: its row is left out.")
+    else:
+        out = sklearn_to_target(ds.X, ds.y, LAM, target)
+        if out is None:
+            sec.add(f"scikit-learn {sklearn.__version__} MLPClassifier lbfgs", "never", "-", "-", "-", "-")
+        else:
+            t, it, acc = out
+            sec.add(f"scikit-learn {sklearn.__version__} MLPClassifier lbfgs", ms(t), it, "-", f"{acc:.1%}",
+                    ratio(t, results["cg"]))
+        sec.notes.append(
+            "scikit-learn: hidden (25,), logistic, solver lbfgs, alpha = lambda (its penalty alpha/(2m)*|W|^2 "
+            "already divides by m, so this is the tutor's lambda/(2m)); its output is softmax, its init Glorot, "
+            "so the paths differ. Its time is the best of 3 fits with the smallest max_iter that reaches the "
+            "target (found by bisection)."
+        )
+    sec.notes.append(
+        f"tutor: uniform init eps 0.12 seed 0, stops at the first iteration whose training accuracy reaches "
+        f"{target:.0%} (the accuracy checks are timed apart and taken out); median of {repeats} runs."
+    )
+    return sec
+
+
+# ---------------------------------------------------------------- (c) gradient checking
+def section_c(quick: bool) -> Section:
+    sec = Section("c", "gradient checking (central differences, e = 1e-4)",
+                  ["what", "parameters", "time", "per parameter", "relative difference"])
+    repeats = 3 if quick else 10
+    t = median_time(lambda: check_nn_gradients(0.0), repeats)
+    res = check_nn_gradients(0.0)
+    sec.add("debug network 3-5-3, m = 5, all parameters", res.numerical.size, ms(t), ms(t / res.numerical.size),
+            f"{res.relative_difference:.1e}")
+
+    X, y, params = problem()
+    n = params.size
+    k_sub = 20 if quick else 100
+    idx = np.random.default_rng(5).choice(n, size=k_sub, replace=False)
+
+    def J(p):
+        return nn_cost_function(p, SIZES, X, y, LAM)
+
+    thetas_cost = lambda p: nn_cost(reshape_params(p, SIZES), X, y, LAM)  # noqa: E731
+    for label, f in (("cost+gradient J", J), ("cost-only J", thetas_cost)):
+        t0 = time.perf_counter()
+        num = compute_numerical_gradient(f, params, indices=idx)
+        t_sub = time.perf_counter() - t0
+        per = t_sub / k_sub
+        _, ana = J(params)
+        rel = float(np.linalg.norm(num[idx] - ana[idx]) / np.linalg.norm(num[idx] + ana[idx]))
+        sec.add(f"400-25-10, m = {M}, {k_sub} parameters ({label})", k_sub, ms(t_sub), ms(per), f"{rel:.1e}")
+        sec.add(f"  extrapolated to all {n} parameters ({label})", n, ms(per * n), ms(per), "-")
+
+    t_spot = median_time(lambda: spot_check(J, params, k=20, rng=0), 1 if quick else 3, warmup=0)
+    sp = spot_check(J, params, k=20, rng=0)
+    sec.add(f"spot_check k = 20 on 400-25-10, m = {M}", 20, ms(t_spot), ms(t_spot / 20),
+            f"{sp.relative_difference:.1e}")
+    sec.notes.append("Each parameter costs two evaluations of J; the full 400-25-10 check is extrapolated, not run.")
+    return sec
+
+
+# ---------------------------------------------------------------- (d) start-up
+def _best_run(cmd, runs, env=None, stdin=None):
+    """(best seconds, returncode, stderr tail) of a command run `runs` times."""
+    best, rc, err = float("inf"), 0, ""
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        p = subprocess.run(cmd, capture_output=True, text=True, env=env, input=stdin, timeout=120)
+        best = min(best, time.perf_counter() - t0)
+        rc, err = p.returncode, (p.stderr or "").strip().splitlines()[-1:] or [""]
+        err = err[0]
+    return best, rc, err
+
+
+def section_d(quick: bool) -> Section:
+    sec = Section("d", "start-up (best of several runs, as subprocesses)", ["command", "best time", "vs bare import"])
+    runs = 3 if quick else 10
+    py = sys.executable
+    exe = shutil.which("tutor", path=str(Path(py).parent)) or None
+    tutor_cmd = [exe] if exe else [py, "-m", "tutor"]
+    env = dict(os.environ, COLUMNS="100", NO_COLOR="1")
+    bare, _, _ = _best_run([py, "-c", "import typer, rich"], runs, env)
+    sec.add('python -c "import typer, rich"', ms(bare), "1.00x")
+    cases = [
+        ("tutor --help", tutor_cmd + ["--help"]),
+        ("tutor lessons", tutor_cmd + ["lessons"]),
+        ("tutor demo forward-pass --auto 0 (first screen, piped)", tutor_cmd + ["demo", "forward-pass", "--auto", "0"]),
+    ]
+    for label, cmd in cases:
+        t, rc, err = _best_run(cmd, runs, env, stdin="q\n")
+        if rc != 0:
+            sec.add(label, "skipped", "-")
+            sec.notes.append(f"`{label}` exits {rc} here ({err[:90]}): not measured.")
+            continue
+        sec.add(label, ms(t), ratio(t, bare))
+    sec.notes.append(f"tutor runs as {' '.join(Path(c).name for c in tutor_cmd)}; NO_COLOR=1, COLUMNS=100; "
+                     f"best of {runs} runs each.")
+    return sec
+
+
+# ---------------------------------------------------------------- (e) rendering
+def _view_cases():
+    """(name, description, factory) for each view, with lesson-sized inputs."""
+    rng = np.random.default_rng(0)
+    X = rng.random((M, SIZES[0]))
+    a1 = np.hstack([np.ones((M, 1)), X])
+    T1 = rng.uniform(-0.12, 0.12, (25, 401))
+    T2 = rng.uniform(-0.12, 0.12, (10, 26))
+    params = np.concatenate([T1.ravel(), T2.ravel()])
+    images = rng.random((100, 20, 20))
+    costs = 3.0 * np.exp(-np.arange(401) / 60) + 0.3
+    xs, ys = np.linspace(-2, 3, 80), np.linspace(-1.5, 2, 40)
+    classes = (ys[:, None] > np.sin(xs)[None, :]).astype(int)
+    Xm = rng.standard_normal((200, 2))
+    ym = rng.integers(0, 2, 200)
+    C = rng.integers(0, 500, (10, 10))
+    names = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0")
+    num = rng.standard_normal(10285)
+    return [
+        ("MatrixView", "a1 5000 x 401, stats", lambda r: r.MatrixView(a1, "a1", stats=True)),
+        ("MatrixView", "Theta1 25 x 401, highlight", lambda r: r.MatrixView(T1, "Theta1", highlight_rows=(3,),
+                                                                          highlight_cols=(0,))),
+        ("VectorView", "params 10285", lambda r: r.VectorView(params, "params")),
+        ("ScalarView", "J", lambda r: r.ScalarView(0.287629, "J")),
+        ("ShapeEquation", "a1 Theta1^T", lambda r: r.ShapeEquation([("a1", (M, 401), False), ("Theta1", (25, 401), True)],
+                                                                  ("z2", (M, 25)))),
+        ("CheckBadge", "J check", lambda r: r.CheckBadge("J matches", True, 0.287629, 0.287629, 1e-6)),
+        ("DigitGrid", "100 images 20 x 20", lambda r: r.DigitGrid(images, labels=list(range(100)), title="digits")),
+        ("HiddenUnits", "Theta1 25 x 401 as 20 x 20", lambda r: r.HiddenUnits(T1, (20, 20), "F")),
+        ("CostCurve", "401 costs", lambda r: r.CostCurve(costs, title="cost")),
+        ("DecisionBoundary", "40 x 80 grid, 200 points", lambda r: r.DecisionBoundary(xs, ys, classes, Xm, ym)),
+        ("ConfusionTable", "10 x 10", lambda r: r.ConfusionTable(C, names)),
+        ("GradientComparison", "10285 entries", lambda r: r.GradientComparison(num, num + 1e-12, 1e-12, "pass")),
+    ]
+
+
+def section_e(quick: bool) -> Section:
+    import tutor.render as render
+
+    sec = Section("e", "rendering to a StringIO console, width 100", ["view", "input", "median time", "lines"])
+    repeats = 3 if quick else 15
+    missing = []
+    for name, desc, factory in _view_cases():
+        if not hasattr(render, name):
+            missing.append(name)
+            continue
+
+        def draw():
+            console = Console(file=io.StringIO(), width=100, color_system="truecolor", force_terminal=True)
+            console.print(factory(render))
+            return console.file.getvalue()
+
+        try:
+            out = draw()
+        except Exception as exc:  # a view's failure is a result to report, not a crash of the bench
+            sec.add(name, desc, "error", "-")
+            sec.notes.append(f"{name} ({desc}) raised {type(exc).__name__}: {str(exc)[:100]}")
+            continue
+        t = median_time(draw, repeats)
+        sec.add(name, desc, ms(t), out.count("\n"))
+    if missing:
+        sec.notes.append("not in tutor.render yet: " + ", ".join(sorted(set(missing))) + ".")
+    sec.notes.append(f"each time builds the view and renders it (median of {repeats}).")
+    return sec
+
+
+# ---------------------------------------------------------------- main
+SECTIONS = {"a": section_a, "b": section_b, "c": section_c, "d": section_d, "e": section_e}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="fewer repeats: a smoke run, not figures to quote")
+    ap.add_argument("--only", default="abcde", help="which sections, e.g. 'ad' (default all: abcde)")
+    ap.add_argument("--markdown", metavar="PATH", help="also write the tables as Markdown to PATH")
+    args = ap.parse_args(argv)
+    console = Console()
+    header = machine()
+    start_load = loadavg()
+    for line in header:
+        console.print(line, highlight=False)
+    console.print(f"load average at start: {start_load}", highlight=False)
+    results = []
+    for key in args.only.replace(",", ""):
+        if key not in SECTIONS:
+            console.print(f"error: unknown section {key!r}; known: {', '.join(SECTIONS)}")
+            return 2
+        t0 = time.perf_counter()
+        sec = SECTIONS[key](args.quick)
+        sec.notes.append(f"section took {time.perf_counter() - t0:.1f} s; load average after it: {loadavg()}.")
+        console.print(sec.rich())
+        console.print()
+        results.append(sec)
+    if args.markdown:
+        text = ["Machine:", ""] + [f"- {line}" for line in header] + [f"- load average at start: {start_load}", ""]
+        text.append(f"Command: `python bench/run.py{' --quick' if args.quick else ''}`\n")
+        text += [sec.markdown() for sec in results]
+        Path(args.markdown).write_text("\n".join(text))
+        console.print(f"wrote {args.markdown}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
