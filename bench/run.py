@@ -92,8 +92,8 @@ class Section:
         return "\n".join(out) + "\n"
 
 
-def median_time(f, repeats: int, warmup: int = 1) -> float:
-    """Median wall time of f() in seconds over `repeats` calls."""
+def times_of(f, repeats: int, warmup: int = 1) -> list[float]:
+    """Wall times of f() in seconds over `repeats` calls."""
     for _ in range(warmup):
         f()
     times = []
@@ -101,7 +101,29 @@ def median_time(f, repeats: int, warmup: int = 1) -> float:
         t0 = time.perf_counter()
         f()
         times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    return times
+
+
+def median_time(f, repeats: int, warmup: int = 1) -> float:
+    """Median wall time of f() in seconds over `repeats` calls."""
+    return statistics.median(times_of(f, repeats, warmup))
+
+
+def interleaved(fs: dict, repeats: int) -> dict[str, list[float]]:
+    """Times of several functions measured in turn, round after round.
+
+    Interleaving spreads a passing load from other processes over all of them
+    alike, so the ratios stay fair even when the absolute times move.
+    """
+    for f in fs.values():
+        f()
+    out: dict[str, list[float]] = {k: [] for k in fs}
+    for _ in range(repeats):
+        for k, f in fs.items():
+            t0 = time.perf_counter()
+            f()
+            out[k].append(time.perf_counter() - t0)
+    return out
 
 
 def ms(seconds: float) -> str:
@@ -176,14 +198,14 @@ def torch_cost_grad(torch, X, y, sizes, lam):
             reg = reg + (T[:, 1:] ** 2).sum()
         J = torch.nn.functional.binary_cross_entropy_with_logits(a, Y, reduction="sum") / m + lam / (2 * m) * reg
         J.backward()
-        return float(J), p.grad.numpy()
+        return float(J.detach()), p.grad.numpy()
 
     return f
 
 
 def section_a(quick: bool) -> Section:
-    sec = Section("a", "cost + gradient, 400-25-10 network, X 5000 x 400, lambda 1",
-                  ["method", "median time", "vs floor", "vs tutor"])
+    sec = Section("a", "cost + gradient, 400-25-10 net, X 5000 x 400, lambda 1",
+                  ["method", "median", "best", "median vs floor", "median vs tutor"])
     repeats = 7 if quick else 40
     X, y, params = problem()
     thetas = reshape_params(params, SIZES)
@@ -194,34 +216,38 @@ def section_a(quick: bool) -> Section:
         X @ W1.T
         delta2.T @ X
 
-    t_floor = median_time(floor, repeats)
-    t_core = median_time(lambda: nn_cost_function(params, SIZES, X, y, LAM), repeats)
-    sec.add("floor: X @ W1.T and delta2.T @ X alone", ms(t_floor), "1.00x", ratio(t_floor, t_core))
-    sec.add("tutor nn_cost_function (vectorized)", ms(t_core), ratio(t_core, t_floor), "1.00x")
+    fs = {"floor": floor, "tutor": lambda: nn_cost_function(params, SIZES, X, y, LAM)}
+    try:
+        import torch
+    except ImportError:
+        torch = None
+        sec.notes.append("PyTorch is not installed: its row is left out (pip install torch to include it).")
+    else:
+        fs["torch"] = torch_cost_grad(torch, X, y, SIZES, LAM)
+        fs["torch"] = (lambda f: lambda: f(params))(fs["torch"])
+    t = interleaved(fs, repeats)
+    med = {k: statistics.median(v) for k, v in t.items()}
+    best = {k: min(v) for k, v in t.items()}
+    sec.add("floor: X @ W1.T + delta2.T @ X", ms(med["floor"]), ms(best["floor"]), "1.00x",
+            ratio(med["floor"], med["tutor"]))
+    sec.add("tutor nn_cost_function", ms(med["tutor"]), ms(best["tutor"]), ratio(med["tutor"], med["floor"]), "1.00x")
 
     rows = 500
     t_loop = median_time(lambda: nn_cost_function_loop(params, SIZES, X[:rows], y[:rows], LAM),
                          1 if quick else 3, warmup=0) * (M / rows)
-    sec.add(f"per-example loop (timed on {rows} rows, x{M // rows})", ms(t_loop), ratio(t_loop, t_floor),
-            ratio(t_loop, t_core))
-
-    try:
-        import torch
-    except ImportError:
-        sec.notes.append("PyTorch is not installed: its row is left out (pip install torch to include it).")
-    else:
-        f = torch_cost_grad(torch, X, y, SIZES, LAM)
-        J_t, g_t = f(params)
+    sec.add(f"per-example loop ({rows} rows x{M // rows})", ms(t_loop), "-", ratio(t_loop, med["floor"]),
+            ratio(t_loop, med["tutor"]))
+    if torch is not None:
+        J_t, g_t = torch_cost_grad(torch, X, y, SIZES, LAM)(params)
         J_c, g_c = nn_cost_function(params, SIZES, X, y, LAM)
-        t_torch = median_time(lambda: f(params), repeats)
-        sec.add(f"PyTorch {torch.__version__} CPU float64 autograd", ms(t_torch), ratio(t_torch, t_floor),
-                ratio(t_torch, t_core))
+        sec.add(f"PyTorch {torch.__version__} float64 autograd", ms(med["torch"]), ms(best["torch"]),
+                ratio(med["torch"], med["floor"]), ratio(med["torch"], med["tutor"]))
         sec.notes.append(
             f"PyTorch agrees with the tutor: |dJ| = {abs(J_t - J_c):.1e}, max |d grad| = "
-            f"{np.max(np.abs(g_t - g_c)):.1e}; torch threads {torch.get_num_threads()}."
+            f"{np.max(np.abs(g_t - g_c)):.1e}; torch uses {torch.get_num_threads()} threads."
         )
-    sec.notes.append(f"median of {repeats} calls each (the loop: {1 if quick else 3} calls on {rows} rows, scaled "
-                     f"linearly to {M}).")
+    sec.notes.append(f"{repeats} rounds, the methods timed in turn within each round; the loop: "
+                     f"{1 if quick else 3} calls on {rows} rows, scaled linearly to {M}.")
     return sec
 
 
@@ -291,7 +317,7 @@ def section_b(quick: bool) -> Section:
                   f"lambda {LAM:g}", ["method", "time", "iterations", "cost evaluations", "accuracy", "vs tutor CG"])
     repeats = 1 if quick else 5
     results = {}
-    for method, label in (("cg", "tutor CG (scipy minimize)"), ("lbfgs", "tutor L-BFGS-B (scipy minimize)")):
+    for method, label in (("cg", "tutor CG"), ("lbfgs", "tutor L-BFGS-B")):
         runs = [tutor_to_target(method, ds.X, ds.y, sizes, LAM, target) for _ in range(repeats)]
         t = statistics.median(r[0] for r in runs)
         _, it, ev, acc = runs[0]
@@ -304,10 +330,10 @@ def section_b(quick: bool) -> Section:
     else:
         out = sklearn_to_target(ds.X, ds.y, LAM, target)
         if out is None:
-            sec.add(f"scikit-learn {sklearn.__version__} MLPClassifier lbfgs", "never", "-", "-", "-", "-")
+            sec.add(f"sklearn {sklearn.__version__} MLP lbfgs", "never", "-", "-", "-", "-")
         else:
             t, it, acc = out
-            sec.add(f"scikit-learn {sklearn.__version__} MLPClassifier lbfgs", ms(t), it, "-", f"{acc:.1%}",
+            sec.add(f"sklearn {sklearn.__version__} MLP lbfgs", ms(t), it, "-", f"{acc:.1%}",
                     ratio(t, results["cg"]))
         sec.notes.append(
             "scikit-learn: hidden (25,), logistic, solver lbfgs, alpha = lambda (its penalty alpha/(2m)*|W|^2 "
@@ -329,7 +355,7 @@ def section_c(quick: bool) -> Section:
     repeats = 3 if quick else 10
     t = median_time(lambda: check_nn_gradients(0.0), repeats)
     res = check_nn_gradients(0.0)
-    sec.add("debug network 3-5-3, m = 5, all parameters", res.numerical.size, ms(t), ms(t / res.numerical.size),
+    sec.add("debug 3-5-3, m 5, all", res.numerical.size, ms(t), ms(t / res.numerical.size),
             f"{res.relative_difference:.1e}")
 
     X, y, params = problem()
@@ -341,21 +367,22 @@ def section_c(quick: bool) -> Section:
         return nn_cost_function(p, SIZES, X, y, LAM)
 
     thetas_cost = lambda p: nn_cost(reshape_params(p, SIZES), X, y, LAM)  # noqa: E731
-    for label, f in (("cost+gradient J", J), ("cost-only J", thetas_cost)):
+    for label, f in (("J with gradient", J), ("J cost only", thetas_cost)):
         t0 = time.perf_counter()
         num = compute_numerical_gradient(f, params, indices=idx)
         t_sub = time.perf_counter() - t0
         per = t_sub / k_sub
         _, ana = J(params)
         rel = float(np.linalg.norm(num[idx] - ana[idx]) / np.linalg.norm(num[idx] + ana[idx]))
-        sec.add(f"400-25-10, m = {M}, {k_sub} parameters ({label})", k_sub, ms(t_sub), ms(per), f"{rel:.1e}")
-        sec.add(f"  extrapolated to all {n} parameters ({label})", n, ms(per * n), ms(per), "-")
+        sec.add(f"400-25-10, {k_sub} params, {label}", k_sub, ms(t_sub), ms(per), f"{rel:.1e}")
+        sec.add(f"  all {n}, extrapolated", n, ms(per * n), ms(per), "-")
 
     t_spot = median_time(lambda: spot_check(J, params, k=20, rng=0), 1 if quick else 3, warmup=0)
     sp = spot_check(J, params, k=20, rng=0)
-    sec.add(f"spot_check k = 20 on 400-25-10, m = {M}", 20, ms(t_spot), ms(t_spot / 20),
+    sec.add("spot_check k = 20, 400-25-10", 20, ms(t_spot), ms(t_spot / 20),
             f"{sp.relative_difference:.1e}")
-    sec.notes.append("Each parameter costs two evaluations of J; the full 400-25-10 check is extrapolated, not run.")
+    sec.notes.append(f"400-25-10 rows use X {M} x 400, lambda {LAM:g}. Each parameter costs two evaluations of J; "
+                     "the full 400-25-10 check is extrapolated, not run.")
     return sec
 
 
@@ -367,8 +394,10 @@ def _best_run(cmd, runs, env=None, stdin=None):
         t0 = time.perf_counter()
         p = subprocess.run(cmd, capture_output=True, text=True, env=env, input=stdin, timeout=120)
         best = min(best, time.perf_counter() - t0)
-        rc, err = p.returncode, (p.stderr or "").strip().splitlines()[-1:] or [""]
-        err = err[0]
+        rc = p.returncode
+        # The last line with words in it, without rich's box drawing around it.
+        lines = [ln.strip(" │╭╮╰╯─\t") for ln in (p.stderr or p.stdout or "").splitlines()]
+        err = next((ln for ln in reversed(lines) if any(ch.isalpha() for ch in ln)), "")
     return best, rc, err
 
 
@@ -431,6 +460,8 @@ def _view_cases():
         ("DecisionBoundary", "40 x 80 grid, 200 points", lambda r: r.DecisionBoundary(xs, ys, classes, Xm, ym)),
         ("ConfusionTable", "10 x 10", lambda r: r.ConfusionTable(C, names)),
         ("GradientComparison", "10285 entries", lambda r: r.GradientComparison(num, num + 1e-12, 1e-12, "pass")),
+        ("TrainSummary", "CG, 50 iterations", lambda r: r.TrainSummary(0.3154, 50, 0.9872, 0.95, "cg", lam=1.0,
+                                                                      seconds=1.2)),
     ]
 
 
@@ -473,10 +504,26 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="fewer repeats: a smoke run, not figures to quote")
     ap.add_argument("--only", default="abcde", help="which sections, e.g. 'ad' (default all: abcde)")
     ap.add_argument("--markdown", metavar="PATH", help="also write the tables as Markdown to PATH")
+    ap.add_argument("--threads", type=int, default=0, help="limit BLAS (and torch) threads, e.g. 1 on a busy machine")
     args = ap.parse_args(argv)
     console = Console()
+    if args.threads:
+        try:
+            from threadpoolctl import threadpool_limits
+        except ImportError:
+            console.print("error: --threads needs threadpoolctl (pip install threadpoolctl)")
+            return 2
+        threadpool_limits(args.threads)
+        try:
+            import torch
+
+            torch.set_num_threads(args.threads)
+        except ImportError:
+            pass
     header = machine()
     start_load = loadavg()
+    if args.threads:
+        header.append(f"threads limited to {args.threads} by --threads")
     for line in header:
         console.print(line, highlight=False)
     console.print(f"load average at start: {start_load}", highlight=False)
@@ -493,7 +540,7 @@ def main(argv=None) -> int:
         results.append(sec)
     if args.markdown:
         text = ["Machine:", ""] + [f"- {line}" for line in header] + [f"- load average at start: {start_load}", ""]
-        text.append(f"Command: `python bench/run.py{' --quick' if args.quick else ''}`\n")
+        text.append(f"Command: `python bench/run.py {' '.join(argv if argv is not None else sys.argv[1:])}`\n")
         text += [sec.markdown() for sec in results]
         Path(args.markdown).write_text("\n".join(text))
         console.print(f"wrote {args.markdown}")
