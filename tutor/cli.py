@@ -24,6 +24,22 @@ app = typer.Typer(
 )
 
 
+@app.callback(invoke_without_command=True)
+def _root(
+    ctx: typer.Context,
+    plain: bool = typer.Option(False, "--plain", help="No colour, ASCII only: for pipes, logs and screen readers."),
+) -> None:
+    """Learn how a neural network learns, one matrix at a time. `tutor` alone shows the lessons and your progress."""
+    if plain:
+        from tutor.commands._common import set_plain
+
+        set_plain(True)
+    if ctx.invoked_subcommand is None:
+        from tutor.commands.learn import welcome
+
+        welcome()
+
+
 def _register_all() -> None:
     # Each area registers its own commands; the modules import only typer at
     # top level so that building the app stays cheap.

@@ -1,9 +1,331 @@
-"""Commands of this area; see register()."""
+"""Learner commands: `tutor learn`, `tutor demo`, `tutor lessons`, `tutor progress reset`, `tutor validate`.
+
+Thin on purpose: options are parsed here, everything else lives in
+tutor.lessons (imported inside each command so `tutor --help` stays fast).
+"""
 
 from __future__ import annotations
 
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
 import typer
+
+from tutor.commands._common import fail, is_plain, stderr_console, stdout_console
+from tutor.errors import TutorError
+
+progress_app = typer.Typer(help="Your saved progress.", no_args_is_help=True, add_completion=False)
+
+_SET_HELP = "name=value: change a parameter the lesson declares (repeatable), e.g. --set lambda=3."
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
+    app.command("learn", rich_help_panel="Learners")(learn)
+    app.command("demo", rich_help_panel="Instructors")(demo)
+    app.command("lessons", rich_help_panel="Learners")(lessons)
+    app.add_typer(progress_app, name="progress", rich_help_panel="Learners")
+    progress_app.command("reset")(progress_reset)
+    app.command("validate", rich_help_panel="Authors")(validate)
+
+
+# -- helpers ----------------------------------------------------------------------------
+
+
+def _on_terminal() -> bool:
+    try:
+        return sys.stdin.isatty() and sys.stdout.isatty() and os.environ.get("TERM", "") != "dumb"
+    except (AttributeError, ValueError):
+        return False
+
+
+def _prepare(lesson_ref: str, data: Optional[Path], weights: Optional[Path], settings: list[str]):
+    """Load the lesson, parse --set, build its environment: (lesson, env)."""
+    from tutor.lessons.environment import build_environment
+    from tutor.lessons.loader import find_lesson
+    from tutor.lessons.params import parse_set_options
+
+    lesson = find_lesson(lesson_ref)
+    values = parse_set_options(settings, lesson.setup.params, lesson_id=lesson.id)
+    if data is not None and weights is None and lesson.setup.weights == "trained":
+        pass  # trained on the given data: allowed (takes a few seconds the first time)
+    env = build_environment(lesson, values, data=data, weights=weights)
+    return lesson, env
+
+
+def _start_index(lesson, steps, record: dict, from_step: Optional[str], restart: bool, err) -> int:
+    """Where to open: --from, else the saved step (unless finished or --restart), else 0."""
+    if from_step is not None:
+        for i, s in enumerate(steps):
+            if s.id == from_step:
+                return i
+        if from_step.isdigit() and 1 <= int(from_step) <= len(steps):
+            return int(from_step) - 1
+        from tutor.lessons.errors import did_you_mean
+
+        hint = did_you_mean(from_step, [s.id for s in steps]) or "."
+        raise TutorError(
+            f"--from {from_step}: the lesson {lesson.id!r} has no step {from_step!r}{hint} "
+            f"Give a step id or a number from 1 to {len(steps)}."
+        )
+    if restart or not record:
+        return 0
+    if record.get("completed") and record.get("step", 0) >= len(steps) - 1:
+        err.print(f"You finished this lesson before; starting from the top (--from STEP jumps to a step).")
+        return 0
+    ids = [s.id for s in steps]
+    if record.get("step_id") in ids:
+        return ids.index(record["step_id"])
+    step = record.get("step", 0)
+    return step if isinstance(step, int) and 0 <= step < len(steps) else 0
+
+
+def _make_ui(plain: bool, auto: Optional[float] = None):
+    from tutor.lessons.ui import PlainUI, RichUI
+
+    terminal = _on_terminal()
+    if plain or is_plain() or not terminal:
+        console = stdout_console(plain=True) if (plain or is_plain() or "NO_COLOR" in os.environ) else stdout_console()
+        return PlainUI(console, interactive=terminal and auto is None, auto=auto if terminal else None)
+    return RichUI(stdout_console(), auto=auto)
+
+
+def _run(lesson_ref, *, mode, from_step, data, weights, settings, restart=False, plain=False, auto=None, notes=False):
+    from tutor.lessons.runner import Session, play
+    from tutor.progress import ProgressStore
+
+    err = stderr_console(plain=plain)
+    try:
+        lesson, env = _prepare(lesson_ref, data, weights, settings)
+        store = ProgressStore() if mode == "learn" else None
+        record = store.lesson(lesson.id) if store else {}
+        if store:
+            for w in store.warnings:
+                err.print(f"warning: {w}")
+        ui = _make_ui(plain, auto if mode == "demo" else None)
+        session = Session(lesson, env, ui, mode=mode, notes=notes, store=store if ui.interactive else None)
+        start = _start_index(lesson, session.steps, record, from_step, restart, err)
+    except TutorError as e:
+        fail(e.message)
+    if start and mode == "learn" and from_step is None and ui.interactive:
+        err.print(f"Resuming at step {start + 1} of {session.N} (--restart starts over).")
+    try:
+        # Recompute the steps before the resume point quietly, so their names are bound.
+        if start:
+            session.ensure(start - 1)
+        outcome = play(session, start)
+    except KeyboardInterrupt:
+        where = getattr(session, "current", start)
+        if session.store is not None:
+            session.save(where)
+        typer.echo("")
+        typer.echo(
+            f"Stopped at step {where + 1} of {session.N}; your place is saved. "
+            f"`tutor learn {lesson.id}` resumes there." if session.store is not None else "Stopped.",
+            err=True,
+        )
+        raise typer.Exit(130)
+    except TutorError as e:
+        fail(e.message)
+    if outcome == "quit" and session.store is not None:
+        where = getattr(session, "current", start)
+        typer.echo(f"Saved at step {where + 1} of {session.N}. `tutor learn {lesson.id}` resumes there.")
+    elif outcome == "completed" and mode == "learn" and ui.interactive:
+        _suggest_next(lesson.id)
+
+
+def _suggest_next(lesson_id: str) -> None:
+    from tutor.lessons.loader import course_ids, lesson_path
+
+    ids = course_ids()
+    if lesson_id in ids:
+        later = [i for i in ids[ids.index(lesson_id) + 1:] if lesson_path(i).is_file()]
+        if later:
+            typer.echo(f"Next: tutor learn {later[0]}")
+            return
+    typer.echo("That was the last lesson. `tutor exercises` lists the self-check exercises.")
+
+
+# -- commands ----------------------------------------------------------------------------
+
+
+def learn(
+    lesson_id: str = typer.Argument(..., help="The lesson's id (see `tutor lessons`) or a lesson .yaml file.", metavar="ID"),
+    from_step: Optional[str] = typer.Option(None, "--from", help="Start at this step (its id or number).", metavar="STEP"),
+    data: Optional[Path] = typer.Option(None, "--data", help="Use this data file (.mat/.npz/.csv) instead of the lesson's.", metavar="PATH"),
+    weights: Optional[Path] = typer.Option(None, "--weights", help="Use these weights (.mat/.npz) instead of the lesson's.", metavar="PATH"),
+    settings: list[str] = typer.Option([], "--set", help=_SET_HELP, metavar="NAME=VALUE"),
+    restart: bool = typer.Option(False, "--restart", help="Start from the first step instead of where you stopped."),
+    plain: bool = typer.Option(False, "--plain", help="No colour, no full-screen redraws: reads well in a screen reader."),
+) -> None:
+    """A guided lesson, one step at a time. Keys: Enter/n next, b back, h hint, r again, ? help, q quit.
+
+    Your place is saved after every step; `tutor learn ID` opens where you stopped.
+    Without a terminal (a pipe), every step is printed in order.
+    """
+    _run(lesson_id, mode="learn", from_step=from_step, data=data, weights=weights, settings=settings,
+         restart=restart, plain=plain)
+
+
+def demo(
+    lesson_id: str = typer.Argument(..., help="The lesson's id or a lesson .yaml file.", metavar="ID"),
+    auto: Optional[float] = typer.Option(None, "--auto", help="Advance by itself after SECONDS (0: no pause); any key pauses.", metavar="SECONDS", min=0),
+    notes: bool = typer.Option(False, "--notes", help="Show each step's presenter notes under it."),
+    from_step: Optional[str] = typer.Option(None, "--from", help="Start at this step (its id or number).", metavar="STEP"),
+    settings: list[str] = typer.Option([], "--set", help=_SET_HELP, metavar="NAME=VALUE"),
+    data: Optional[Path] = typer.Option(None, "--data", help="Use this data file instead of the lesson's.", metavar="PATH"),
+    weights: Optional[Path] = typer.Option(None, "--weights", help="Use these weights instead of the lesson's.", metavar="PATH"),
+    plain: bool = typer.Option(False, "--plain", help="No colour, no full-screen redraws."),
+) -> None:
+    """Present a lesson: quizzes answer themselves, --auto advances by itself, --notes shows presenter notes.
+
+    Progress is not saved. The values changed with --set are shown on every step.
+    """
+    _run(lesson_id, mode="demo", from_step=from_step, data=data, weights=weights, settings=settings,
+         plain=plain, auto=auto, notes=notes)
+
+
+def _lesson_rows():
+    """[(id, title, summary, steps, status, available)] in course order."""
+    from tutor.lessons.errors import LessonError
+    from tutor.lessons.loader import course_ids, lesson_path, load_lesson
+    from tutor.progress import ProgressStore
+
+    store = ProgressStore()
+    records = store.load()["lessons"]
+    rows = []
+    for lesson_id in course_ids():
+        path = lesson_path(lesson_id)
+        record = records.get(lesson_id, {})
+        if not path.is_file():
+            rows.append(dict(id=lesson_id, title="", summary="", steps=None, status="not available", available=False))
+            continue
+        try:
+            lesson = load_lesson(path)
+        except LessonError:
+            rows.append(dict(id=lesson_id, title="", summary="", steps=None, status="broken (tutor validate)", available=False))
+            continue
+        n = record.get("steps") or len(lesson.steps)
+        if record.get("completed"):
+            status = "done"
+        elif record:
+            status = f"step {int(record.get('step', 0)) + 1} of {n}"
+        else:
+            status = "not started"
+        rows.append(dict(id=lesson_id, title=lesson.title, summary=lesson.summary, steps=len(lesson.steps),
+                         status=status, available=True))
+    return rows, store.warnings
+
+
+def _lessons_table(rows):
+    from rich.table import Table
+
+    table = Table(show_header=True, header_style="bold", box=None, padding=(0, 1))
+    table.add_column("#", justify="right", style="dim")
+    table.add_column("lesson", style="bold cyan", no_wrap=True)
+    table.add_column("title", ratio=1)
+    table.add_column("progress", no_wrap=True)
+    for k, r in enumerate(rows, start=1):
+        style = {"done": "green", "not started": "", "not available": "dim"}.get(r["status"], "yellow")
+        table.add_row(str(k), r["id"], r["title"] or "-", f"[{style}]{r['status']}[/]" if style else r["status"])
+    return table
+
+
+def lessons(as_json: bool = typer.Option(False, "--json", help="Print the list as JSON.")) -> None:
+    """The course's lessons in order, with your progress."""
+    rows, warnings = _lesson_rows()
+    for w in warnings:
+        stderr_console().print(f"warning: {w}")
+    if as_json:
+        import json
+
+        typer.echo(json.dumps({"lessons": rows}, indent=1))
+        return
+    console = stdout_console()
+    console.print(_lessons_table(rows))
+
+
+def welcome() -> None:
+    """The screen `tutor` shows alone: the course, your progress, what to do next."""
+    from rich.text import Text
+
+    console = stdout_console()
+    rows, warnings = _lesson_rows()
+    for w in warnings:
+        stderr_console().print(f"warning: {w}")
+    console.print(Text("tutor: how a neural network learns, one matrix at a time", style="bold magenta"))
+    console.print()
+    console.print(_lessons_table(rows))
+    console.print()
+    started = [r for r in rows if r["available"] and r["status"].startswith("step")]
+    fresh = [r for r in rows if r["available"] and r["status"] == "not started"]
+    if started:
+        nxt, verb = started[0], "Continue"
+    elif fresh:
+        nxt, verb = fresh[0], "Start"
+    else:
+        nxt, verb = None, None
+    if nxt:
+        console.print(Text.assemble((f"{verb}: ", "bold"), (f"tutor learn {nxt['id']}", "bold cyan"),
+                                   f"  ({nxt['title']})"))
+    else:
+        console.print(Text("You have finished every lesson. `tutor exercises` has self-check exercises.", style="bold"))
+    console.print(Text("More: tutor lessons · tutor exercises · tutor demo ID · tutor --help", style="dim"))
+
+
+def progress_reset(
+    lesson_id: Optional[str] = typer.Argument(None, help="The lesson to start over (default: all your progress).", metavar="ID"),
+) -> None:
+    """Forget your progress in one lesson, or everything (lessons and exercises)."""
+    from tutor.progress import ProgressStore
+
+    store = ProgressStore()
+    if lesson_id is None:
+        store.reset("lessons")
+        store.reset("exercises")
+        typer.echo("All progress forgotten.")
+        return
+    doc = store.load()
+    if lesson_id in doc["lessons"]:
+        store.reset("lessons", lesson_id)
+        typer.echo(f"Progress in {lesson_id} forgotten; `tutor learn {lesson_id}` starts at step 1.")
+    elif lesson_id in doc["exercises"]:
+        store.reset("exercises", lesson_id)
+        typer.echo(f"Progress in the exercise {lesson_id} forgotten.")
+    else:
+        from tutor.lessons.loader import course_ids
+
+        if lesson_id in course_ids():
+            typer.echo(f"No progress saved for {lesson_id}; nothing to forget.")
+            return
+        from tutor.lessons.errors import did_you_mean
+
+        hint = did_you_mean(lesson_id, course_ids() + list(doc["exercises"])) or "."
+        fail(f"there is no lesson {lesson_id!r}{hint} `tutor lessons` lists them.")
+
+
+def validate(
+    paths: list[Path] = typer.Argument(None, help="Lesson files, or folders of them (e.g. lessons).", metavar="PATH..."),
+    list_ops: bool = typer.Option(False, "--list-ops", help="List the operations lessons can use, with inputs and outputs."),
+) -> None:
+    """Load lessons, run every step headless, and report every problem (exit 1 if any).
+
+    A folder is validated file by file; its course.yaml is checked as the course manifest.
+    Exercise files (an `exercises` folder) are checked by the exercise checker.
+    """
+    from tutor.lessons.validate import list_operations, validate_paths
+
+    console = stdout_console()
+    if list_ops:
+        console.print(list_operations())
+        if not paths:
+            return
+    if not paths:
+        fail("give at least one lesson file or folder, e.g. `tutor validate lessons`")
+    try:
+        ok = validate_paths(paths, console)
+    except TutorError as e:
+        fail(e.message)
+    raise typer.Exit(0 if ok else 1)

@@ -29,6 +29,7 @@ class Operation:
     optional: tuple[str, ...]
     outputs: tuple[str, ...]
     doc: str
+    literals: tuple[str, ...] = ()  # inputs that may be a plain word (e.g. activation: tanh)
 
 
 OPERATIONS: dict[str, Operation] = {}
@@ -40,8 +41,12 @@ OPERATION_MODULES = (
 )
 
 
-def operation(name: str, outputs: tuple[str, ...] = ()):
-    """Register `func` under `name`; its parameters are the op's inputs."""
+def operation(name: str, outputs: tuple[str, ...] = (), literals: tuple[str, ...] = ()):
+    """Register `func` under `name`; its parameters are the op's inputs.
+
+    `literals` names inputs that may be given as a plain word in the YAML
+    (`activation: tanh`) rather than a bound name.
+    """
 
     def register(func: Callable) -> Callable:
         if name in OPERATIONS:
@@ -50,7 +55,9 @@ def operation(name: str, outputs: tuple[str, ...] = ()):
         required = tuple(p.name for p in sig.parameters.values() if p.default is inspect.Parameter.empty)
         optional = tuple(p.name for p in sig.parameters.values() if p.default is not inspect.Parameter.empty)
         doc = inspect.getdoc(func) or ""
-        OPERATIONS[name] = Operation(name, func, required, optional, tuple(outputs), doc.splitlines()[0] if doc else "")
+        OPERATIONS[name] = Operation(
+            name, func, required, optional, tuple(outputs), doc.splitlines()[0] if doc else "", tuple(literals)
+        )
         return func
 
     return register

@@ -1,0 +1,132 @@
+"""What a step sees while it runs: bound values, text filling, views, live training.
+
+One `RunContext` per session. Steps read and bind values through it, turn
+lesson text into renderables, and report problems (a failed check, shapes
+that do not fit) that `tutor validate` collects. It never prints: live output
+goes through the UI's `training` hook.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import numpy as np
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.markdown import Markdown
+
+from tutor.lessons.environment import Environment
+from tutor.lessons.placeholders import fill
+from tutor.lessons.steps.base import StepFailed
+
+
+class LessonText:
+    """Lesson markdown, spelt in ASCII when the stream needs it (λ -> lambda)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from tutor.render.symbols import text_for
+
+        yield Markdown(text_for(console, options, self.text))
+
+
+class SafeText:
+    """A line of text (with styled pieces) spelt in ASCII when the stream needs it."""
+
+    def __init__(self, *pieces: tuple[str, str | None] | str) -> None:
+        self.pieces = [(p, None) if isinstance(p, str) else p for p in pieces]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.text import Text
+
+        from tutor.render.symbols import text_for
+
+        t = Text()
+        for text, style in self.pieces:
+            t.append(text_for(console, options, text), style)
+        yield t
+
+
+class _NoLive:
+    def update(self, record) -> bool:
+        return False
+
+
+class RunContext:
+    """Bound values plus the helpers steps use to show them."""
+
+    def __init__(self, env: Environment, ui: Any = None) -> None:
+        self.env = env
+        self.values: dict[str, Any] = dict(env.values)
+        self.ui = ui
+        self.problems: list[str] = []
+
+    # -- values ------------------------------------------------------------
+    def get(self, name: str, transpose: bool = False) -> Any:
+        if name not in self.values:
+            raise StepFailed(f"{name!r} has no value (an earlier step that binds it did not run)")
+        v = self.values[name]
+        return np.asarray(v).T if transpose else v
+
+    def bind(self, name: str, value: Any) -> None:
+        self.values[name] = value
+
+    def fill(self, text: str) -> str:
+        try:
+            return fill(text, self.values)
+        except KeyError as err:
+            raise StepFailed(f"the text uses {{{err.args[0]}}}, which has no value here") from None
+        except (ValueError, TypeError) as err:
+            raise StepFailed(f"a placeholder in the text cannot be formatted: {err}") from None
+
+    def markdown(self, text: str) -> LessonText:
+        return LessonText(self.fill(text))
+
+    def view(self, spec) -> Any:
+        from tutor.lessons.views import render_view
+
+        value = self.get(spec.value)
+        try:
+            return render_view(spec, value, self)
+        except ValueError as err:
+            raise StepFailed(f"cannot show {spec.value}: {err}") from None
+
+    def problem(self, message: str) -> None:
+        self.problems.append(message)
+
+    # -- data facts for views ---------------------------------------------------
+    @property
+    def image_shape(self):
+        return self.env.image_shape
+
+    @property
+    def image_order(self) -> str:
+        return self.env.image_order
+
+    def class_name(self, index: int) -> str:
+        return self.env.class_name(index)
+
+    # -- training ------------------------------------------------------------------
+    def training(self, total: int, title: str):
+        hook = getattr(self.ui, "training", None)
+        if hook is None:
+            return contextlib.nullcontext(_NoLive())
+        return hook(total, title)
+
+    def train_summary(self, result, title: str) -> list[Any]:
+        from tutor.lessons.views import find_renderer
+
+        out: list[Any] = []
+        curve = find_renderer("CostCurve")
+        summary = find_renderer("TrainSummary")
+        if curve is not None and len(result.costs) > 1:
+            out.append(curve(result.costs, title=f"cost per iteration ({title})"))
+        if summary is not None:
+            out.append(summary.from_result(result))
+        else:
+            from rich.text import Text
+
+            out.append(Text(f"cost {result.costs[0]:.6f} -> {result.cost:.6f} after {result.iterations} iterations"))
+        return out

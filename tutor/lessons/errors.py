@@ -1,0 +1,68 @@
+"""LessonError: a broken lesson, said in one line that points at the spot.
+
+Every message names the file, the line and column (where known), the key path
+inside the document (`steps[3].kind`) and what was expected, so an author can
+go straight to the mistake. `did_you_mean` turns near misses into suggestions.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+from tutor.errors import TutorError
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """"; did you mean 'x'?" for the closest choice, or "" when none is close."""
+    close = difflib.get_close_matches(str(word), sorted(set(choices)), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+class LessonError(TutorError):
+    """A lesson (or manifest) that cannot be used, located as precisely as we can.
+
+    `problems` holds every problem found (the message shows the first and how
+    many more); `tutor validate` prints them all.
+    """
+
+    def __init__(
+        self,
+        what: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        path: str | None = None,
+        problems: list[LessonError] | None = None,
+    ) -> None:
+        self.what = what
+        self.file = file
+        self.line = line
+        self.column = column
+        self.path = path
+        self.problems = problems if problems else [self]
+        message = self.locate()
+        extra = len(self.problems) - 1
+        if extra > 0:
+            message += f" (and {extra} more problem{'s' if extra > 1 else ''}; run `tutor validate` to see all)"
+        super().__init__(message)
+
+    def locate(self) -> str:
+        """`file:line:col: key.path: what` with the parts that are known."""
+        where = ""
+        if self.file:
+            where = str(self.file)
+            if self.line is not None:
+                where += f":{self.line}"
+                if self.column is not None:
+                    where += f":{self.column}"
+            where += ": "
+        key = f"{self.path}: " if self.path else ""
+        return f"{where}{key}{self.what}"
+
+    @classmethod
+    def collect(cls, problems: list[LessonError]) -> LessonError:
+        """One error carrying several problems (the first is the message)."""
+        first = problems[0]
+        return cls(first.what, file=first.file, line=first.line, column=first.column, path=first.path, problems=problems)

@@ -1,0 +1,360 @@
+"""Playing a lesson: the session (steps computed once, output kept) and the loop.
+
+The runner talks only to a UI (see ui.py): `show_step`, `show_more`,
+`read_command`, `ask`, `message`, `training`. It keeps every step's
+renderables, so going back re-shows exactly what was there without running
+anything again, and it saves progress after every step it shows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console, Group
+from rich.text import Text
+
+from tutor.lessons.context import RunContext
+from tutor.lessons.environment import Environment, build_environment
+from tutor.lessons.model import Lesson
+from tutor.lessons.steps.base import Step, StepFailed
+
+MODES = ("learn", "demo", "render")
+
+
+def active_steps(lesson: Lesson, env: Environment) -> list[Step]:
+    """The steps whose `when` holds for this data, in order."""
+    return [s for s in lesson.steps if s.when is None or s.when.holds(env.data.name, env.course)]
+
+
+class Session:
+    """One run of one lesson: its environment, active steps and what each showed.
+
+    mode "learn": quizzes are asked; "demo": quizzes answer themselves;
+    "render": headless, quiz answers shown only when `answers`.
+    """
+
+    def __init__(self, lesson: Lesson, env: Environment, ui: Any = None, *, mode: str = "learn",
+                 answers: bool = False, notes: bool = False, store=None) -> None:
+        self.lesson = lesson
+        self.env = env
+        self.ui = ui
+        self.mode = mode
+        self.answers = answers or mode == "demo"
+        self.notes = notes
+        self.store = store
+        self.steps = active_steps(lesson, env)
+        self.ctx = RunContext(env, ui)
+        self.outputs: list[list[Any]] = []
+        self.problems: dict[int, list[str]] = {}
+        self.quizzes: dict[str, dict] = {}
+        self.hints_shown: dict[int, int] = {}
+        self.completed = False
+
+    @property
+    def N(self) -> int:
+        return len(self.steps)
+
+    # -- computing -------------------------------------------------------------
+    def ensure(self, i: int) -> list[Any]:
+        """Run every step up to i (once each) and return step i's renderables."""
+        while len(self.outputs) <= i:
+            self.outputs.append(self._run(len(self.outputs)))
+        return self.outputs[i]
+
+    def _run(self, j: int) -> list[Any]:
+        step = self.steps[j]
+        before = len(self.ctx.problems)
+        try:
+            out = list(step.run(self.ctx))
+            if step.interactive and self.mode != "learn" and self.answers:
+                out.extend(reveal(step, self.ctx, prefix="Answer"))
+        except StepFailed as err:
+            self.ctx.problem(str(err))
+            out = [failure(str(err))]
+        except (ArithmeticError, ValueError, TypeError, IndexError, KeyError, MemoryError) as err:
+            message = f"{type(err).__name__}: {err}"
+            self.ctx.problem(message)
+            out = [failure(message)]
+        if len(self.ctx.problems) > before:
+            self.problems[j] = self.ctx.problems[before:]
+        if self.notes and step.notes:
+            out.append(notes_panel(self.ctx.fill(step.notes) if "{" in step.notes else step.notes))
+        return out
+
+    def add(self, i: int, renderables: list[Any]) -> None:
+        """Append to step i's kept output (quiz feedback, hints)."""
+        self.ensure(i)
+        self.outputs[i].extend(renderables)
+
+    # -- progress --------------------------------------------------------------
+    def save(self, i: int, *, completed: bool | None = None) -> None:
+        if self.store is None:
+            return
+        fields: dict[str, Any] = {"step": i, "step_id": self.steps[i].id, "steps": self.N}
+        if completed is not None:
+            fields["completed"] = completed
+        quizzes = dict(self.quizzes)
+
+        def change(record: dict) -> dict:
+            merged = dict(record.get("quizzes") or {})
+            merged.update(quizzes)
+            done = bool(record.get("completed")) or bool(completed)
+            return {**record, **fields, "quizzes": merged, "completed": done}
+
+        self.store.update("lessons", self.lesson.id, change)
+
+    def describe_problems(self) -> list[str]:
+        return [f"step {j + 1} ({self.steps[j].id}): {p}" for j, ps in sorted(self.problems.items()) for p in ps]
+
+
+# -- small renderables the runner adds ----------------------------------------------
+
+
+def failure(message: str) -> Text:
+    t = Text()
+    t.append("This step could not run: ", style="bold red")
+    t.append(message)
+    return t
+
+
+def notes_panel(notes: str):
+    from rich.panel import Panel
+
+    from tutor.lessons.context import LessonText
+
+    return Panel(LessonText(notes), title="presenter notes", title_align="left", border_style="magenta", expand=True)
+
+
+def reveal(step, ctx, prefix: str = "The answer is") -> list[Any]:
+    from tutor.lessons.context import LessonText
+
+    out: list[Any] = []
+    t = Text()
+    t.append(f"{prefix}: ", style="bold")
+    t.append(step.answer_text(ctx), style="bold cyan")
+    out.append(t)
+    if step.explain:
+        out.append(LessonText(ctx.fill(step.explain)))
+    return out
+
+
+def step_header(session: Session, i: int, *, bar: bool = True) -> Group:
+    """`Lesson title`, `Step k of N` with a progress bar, the values in force, the step title."""
+    from rich.progress_bar import ProgressBar
+    from rich.table import Table
+
+    step = session.steps[i]
+    line = Table.grid(padding=(0, 1))
+    line.add_column(no_wrap=True)
+    line.add_column()
+    counter = Text(f"Step {i + 1} of {session.N}", style="bold")
+    if bar:
+        line.add_row(counter, ProgressBar(total=session.N, completed=i + 1, width=20))
+    else:
+        line.add_row(counter, Text(""))
+    from tutor.lessons.context import SafeText
+
+    parts: list[Any] = [SafeText((session.lesson.title, "bold magenta")), line]
+    if session.env.in_force:
+        shown = ", ".join(f"{k} = {_value_text(v)}" for k, v in session.env.in_force.items())
+        parts.append(Text(f"with {shown}", style="yellow"))
+    if step.title:
+        parts.append(SafeText((step.title, "bold underline")))
+    return Group(*parts)
+
+
+def _value_text(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:g}"
+    if isinstance(v, bool):
+        return str(v).lower()
+    return str(v)
+
+
+# -- the headless renderer, for exports -----------------------------------------------
+
+
+def render_lesson(lesson: Lesson | str, console: Console, *, answers: bool = False, notes: bool = False,
+                  settings: dict | None = None, data=None, weights=None) -> Session:
+    """Run a whole lesson headless into `console`, every step headed `Step k of N`.
+
+    lesson: a Lesson, or an id / path. settings: {name: value} for declared
+    parameters (strings are converted by the parameter's type). Quiz answers
+    are printed only with answers=True, presenter notes with notes=True.
+    Returns the Session (its `problems` say what did not work).
+    """
+    from tutor.lessons.loader import find_lesson
+
+    if isinstance(lesson, str):
+        lesson = find_lesson(lesson)
+    if settings is not None and not isinstance(settings, dict):
+        from tutor.lessons.params import parse_set_options
+
+        settings = parse_set_options(list(settings), lesson.setup.params, lesson_id=lesson.id)
+    env = build_environment(lesson, settings, data=data, weights=weights)
+    session = Session(lesson, env, None, mode="render", answers=answers, notes=notes)
+    from tutor.lessons.context import SafeText
+
+    console.print(SafeText((lesson.title, "bold magenta")))
+    console.print(SafeText((lesson.summary, "italic")))
+    for note in env.notes:
+        console.print(Text(note, style="dim"))
+    for i in range(session.N):
+        out = session.ensure(i)
+        console.print()
+        console.rule(style="dim")
+        console.print(step_header(session, i, bar=False))
+        for r in out:
+            console.print(r)
+    return session
+
+
+# -- the interactive loop ----------------------------------------------------------------
+
+
+HELP = [
+    ("Enter or n", "next step"),
+    ("b", "back one step (shows it exactly as it was)"),
+    ("h", "a hint (on a question)"),
+    ("r", "show this step again"),
+    ("?", "this help"),
+    ("q", "quit (your place is saved)"),
+]
+
+
+def play(session: Session, start: int = 0) -> str:
+    """Play from step `start`. Returns 'completed' or 'quit'.
+
+    KeyboardInterrupt is left to the caller (which saves and says so); the
+    step the learner is on is saved before every wait.
+    """
+    ui = session.ui
+    if session.N == 0:
+        return "completed"
+    if not ui.interactive:
+        for i in range(start, session.N):
+            ui.show_step(session, i, session.ensure(i))
+        session.completed = True
+        ui.finish(session)
+        return "completed"
+    i = min(max(start, 0), session.N - 1)
+    while True:
+        out = session.ensure(i)
+        ui.show_step(session, i, out)
+        session.current = i
+        session.save(i)
+        step = session.steps[i]
+        if step.interactive and session.mode == "learn" and step.id not in session.quizzes:
+            if i not in session.problems and ask_quiz(session, i) == "quit":
+                session.save(i)
+                return "quit"
+            session.save(i)
+        while True:
+            cmd = ui.read_command(session, i)
+            if cmd == "next":
+                if i == session.N - 1:
+                    session.completed = True
+                    session.save(i, completed=True)
+                    ui.finish(session)
+                    return "completed"
+                i += 1
+                break
+            if cmd == "back":
+                if i == 0:
+                    ui.message("This is the first step.")
+                    continue
+                i -= 1
+                break
+            if cmd == "again":
+                break
+            if cmd == "hint":
+                show_hint(session, i)
+                continue
+            if cmd == "help":
+                ui.show_help(HELP)
+                continue
+            if cmd == "quit":
+                session.save(i)
+                return "quit"
+
+
+def show_hint(session: Session, i: int) -> None:
+    step = session.steps[i]
+    hints = getattr(step, "hints", ())
+    k = session.hints_shown.get(i, 0)
+    if not hints:
+        session.ui.message("This step has no hints.")
+        return
+    if k >= len(hints):
+        session.ui.message("No more hints for this question.")
+        return
+    session.hints_shown[i] = k + 1
+    t = Text()
+    t.append(f"Hint {k + 1} of {len(hints)}: ", style="bold yellow")
+    from tutor.lessons.context import LessonText
+
+    hint = [t, LessonText(session.ctx.fill(hints[k]))]
+    session.add(i, hint)
+    session.ui.show_more(hint)
+
+
+def ask_quiz(session: Session, i: int) -> str:
+    """The question's conversation: answers, hints, retries, skip. 'done' or 'quit'."""
+    ui, ctx = session.ui, session.ctx
+    step = session.steps[i]
+    tries = 0
+    record = {"right": False, "tries": 0, "revealed": False, "skipped": False}
+    tip = "h hint" + (", s skip" if step.skippable else "") + ", q quit"
+    while True:
+        raw = ui.ask(f"Your answer ({tip})")
+        if raw is None:
+            return "quit"
+        word = raw.strip().lower()
+        if word in ("h", "hint"):
+            show_hint(session, i)
+            continue
+        if word in ("q", "quit"):
+            return "quit"
+        if word in ("s", "skip"):
+            if not step.skippable:
+                ui.message("This question cannot be skipped; h gives a hint.")
+                continue
+            record.update(skipped=True, revealed=True)
+            out = [Text("Skipped.", style="yellow")] + reveal(step, ctx)
+            break
+        if not word:
+            ui.message(f"Type your answer ({tip}).")
+            continue
+        verdict = step.grade(raw, ctx)
+        if verdict.right is None:
+            ui.message(verdict.message)
+            continue
+        tries += 1
+        record["tries"] = tries
+        if verdict.right:
+            from tutor.lessons.context import LessonText
+
+            record["right"] = True
+            out = [_mark(True, f"{raw.strip()}: right.")]
+            if step.explain:
+                out.append(LessonText(ctx.fill(step.explain)))
+            break
+        left = step.retries - tries
+        if left <= 0:
+            record["revealed"] = True
+            out = [_mark(False, f"{raw.strip()}: {verdict.message}")] + reveal(step, ctx)
+            break
+        feedback = [_mark(False, f"{raw.strip()}: {verdict.message} Try again ({left} "
+                                 f"{'tries' if left > 1 else 'try'} left; h for a hint).")]
+        session.add(i, feedback)
+        ui.show_more(feedback)
+    session.quizzes[step.id] = record
+    session.add(i, out)
+    ui.show_more(out)
+    return "done"
+
+
+def _mark(right: bool, text: str):
+    from tutor.lessons.context import SafeText
+
+    return SafeText(("✓ RIGHT " if right else "✗ NOT YET ", "bold green" if right else "bold red"), (text, None))

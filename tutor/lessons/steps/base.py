@@ -1,0 +1,93 @@
+"""What every step kind shares: common keys, the registry, and the run context.
+
+A step kind is one small frozen dataclass registered with `@step_kind(name)`.
+It reads itself from YAML in `parse` (checking every name it uses against the
+scope and binding the names it makes) and, at run time, turns the lesson's
+bound values into renderables in `run`. The runner never needs to know which
+kind it is holding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from tutor.lessons.model import When
+from tutor.lessons.schema import Reader, Scope, Where
+
+COMMON_KEYS = ("id", "kind", "title", "notes", "when")
+
+STEP_KINDS: dict[str, type[Step]] = {}
+
+
+def step_kind(name: str) -> Callable[[type], type]:
+    """Register a Step subclass under `name` (the YAML `kind`)."""
+
+    def register(cls: type) -> type:
+        if name in STEP_KINDS:
+            raise RuntimeError(f"step kind {name!r} registered twice")
+        cls.KIND = name
+        STEP_KINDS[name] = cls
+        return cls
+
+    return register
+
+
+@dataclass(frozen=True)
+class Common:
+    """The keys every step may have."""
+
+    id: str
+    title: str | None
+    notes: str | None
+    when: When | None
+    where: Where
+
+    @property
+    def condition(self) -> str | None:
+        return self.when.key if self.when else None
+
+
+@dataclass(frozen=True)
+class Step:
+    """Base of every step kind. Subclasses add their own frozen fields."""
+
+    common: Common
+
+    KIND: ClassVar[str] = ""
+    KEYS: ClassVar[tuple[str, ...]] = ()  # keys of this kind besides COMMON_KEYS
+    interactive: ClassVar[bool] = False  # True: the runner asks the learner something
+
+    @property
+    def id(self) -> str:
+        return self.common.id
+
+    @property
+    def kind(self) -> str:
+        return self.KIND
+
+    @property
+    def title(self) -> str | None:
+        return self.common.title
+
+    @property
+    def notes(self) -> str | None:
+        return self.common.notes
+
+    @property
+    def when(self) -> When | None:
+        return self.common.when
+
+    @classmethod
+    def parse(cls, r: Reader, common: Common, scope: Scope) -> Step:
+        """Read the kind's keys from `r`; require used names, bind made names."""
+        raise NotImplementedError
+
+    def run(self, ctx: Any) -> list[Any]:
+        """Compute (binding names in ctx) and return the renderables to show."""
+        raise NotImplementedError
+
+
+class StepFailed(Exception):
+    """A step could not run: what went wrong, for the learner or `tutor validate`."""

@@ -1,0 +1,207 @@
+"""The quiz step: a question the learner answers by typing.
+
+Four answer types: `choice` (by number, letter or the choice's words),
+`number` (within `tol`), `shape` (`5000x25`, `5000 x 25`, `(5000, 25)` all
+count), `text` (case and spacing do not matter; a list gives several accepted
+answers). The runner owns the conversation (hints, retries, skip); this class
+only knows the question, how to read an answer, and whether it is right.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from tutor.lessons.placeholders import names_in
+from tutor.lessons.schema import Reader, Scope, Where, as_number
+from tutor.lessons.steps.base import Common, Step, StepFailed, step_kind
+from tutor.lessons.steps.basic import parse_text, require_text_names
+
+ANSWER_TYPES = ("choice", "number", "shape", "text")
+_SHAPE_RE = re.compile(r"^[\s(\[]*(\d+)((?:\s*(?:x|X|×|,|\*|by)\s*\d+)*)[\s)\],]*$")
+
+
+def parse_shape(text: str) -> tuple[int, ...] | None:
+    """'5000x25', '5000 x 25', '(5000, 25)', '5000 by 25' -> (5000, 25); None if not a shape."""
+    m = _SHAPE_RE.match(text.strip())
+    if not m:
+        return None
+    return tuple(int(d) for d in re.findall(r"\d+", text))
+
+
+def _norm(text: str) -> str:
+    return " ".join(str(text).lower().split()).strip(" .")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How one typed answer went. right: True/False, or None when it could not be read."""
+
+    right: bool | None
+    message: str
+
+
+@step_kind("quiz")
+@dataclass(frozen=True)
+class QuizStep(Step):
+    question: str = ""
+    answer_type: str = "choice"
+    answer: Any = None  # choice: int; number: float or bound name or template; shape/text: template(s)
+    choices: tuple[str, ...] = ()
+    tol: float = 1e-6
+    hints: tuple[str, ...] = ()
+    explain: str | None = None
+    retries: int = 3
+    skippable: bool = True
+    KEYS = ("question", "answer_type", "answer", "choices", "tol", "hints", "explain", "retries", "skippable")
+    interactive = True
+
+    @classmethod
+    def parse(cls, r: Reader, common: Common, scope: Scope) -> QuizStep:
+        cond = common.condition
+        question = parse_text(r, "question", scope, cond, required=True)
+        kind = r.str("answer_type", default="choice", choices=ANSWER_TYPES)
+        node = r.node_of("answer", required=True)
+        where = r.where("answer")
+        choices = r.str_list("choices", single_ok=False) or ()
+        for c in choices:
+            require_text_names(c, r.where("choices"), scope, cond)
+        if kind == "choice":
+            if len(choices) < 2:
+                raise r.error("choices", "a choice quiz needs a list of at least two choices")
+            if isinstance(node.value, bool) or not isinstance(node.value, int):
+                raise where.error("for a choice quiz, answer is the 0-based index of the right choice")
+            if not 0 <= node.value < len(choices):
+                raise where.error(f"answer {node.value} is not an index of the {len(choices)} choices (0 to {len(choices) - 1})")
+            answer: Any = node.value
+        elif choices:
+            raise r.error("choices", f"choices are only for answer_type: choice (this quiz is {kind})")
+        if kind == "number":
+            answer = as_number(node)
+            if answer is None:
+                if not isinstance(node.value, str):
+                    raise where.error("for a number quiz, answer is a number or a bound name")
+                answer = node.value.strip()
+                _require_answer_names(answer, where, scope, cond)
+        elif kind == "shape":
+            answer = str(node.value)
+            _require_answer_names(answer, where, scope, cond)
+            if not names_in(answer) and parse_shape(answer) is None:
+                raise where.error(f"{answer!r} is not a shape; write it like 5000x25")
+        elif kind == "text":
+            if isinstance(node.value, list):
+                answer = tuple(str(x.value) for x in node.value)
+            elif isinstance(node.value, (str, int, float)) and not isinstance(node.value, bool):
+                answer = (str(node.value),)
+            else:
+                raise where.error("for a text quiz, answer is a text or a list of accepted texts")
+            for a in answer:
+                require_text_names(a, where, scope, cond)
+        hints = r.str_list("hints") or ()
+        for h in hints:
+            require_text_names(h, r.where("hints"), scope, cond)
+        return cls(
+            common, question, kind, answer, choices,
+            r.number("tol", 1e-6, min=0), hints, parse_text(r, "explain", scope, cond),
+            r.int("retries", 3, min=1), bool(r.bool("skippable", True)),
+        )
+
+    # -- run time ------------------------------------------------------------
+    def run(self, ctx) -> list[Any]:
+        from rich.text import Text
+
+        out: list[Any] = [ctx.markdown(self.question)]
+        if self.choices:
+            for i, choice in enumerate(self.choices, start=1):
+                out.append(Text(f"  {i}) {ctx.fill(choice)}"))
+        self.expected(ctx)  # fail early (and in `tutor validate`) if the answer cannot be worked out
+        return out
+
+    def expected(self, ctx) -> Any:
+        """The right answer, with placeholders filled: int, float, shape tuple or texts."""
+        a = self.answer
+        if self.answer_type == "choice":
+            return int(a)
+        if self.answer_type == "number":
+            if isinstance(a, (int, float)):
+                return float(a)
+            raw = ctx.get(a) if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", a) else ctx.fill(a)
+            try:
+                return float(np.asarray(raw, dtype=float).item())
+            except (TypeError, ValueError):
+                raise StepFailed(f"the answer {a!r} is not a single number here") from None
+        if self.answer_type == "shape":
+            shape = parse_shape(ctx.fill(a))
+            if shape is None:
+                raise StepFailed(f"the answer {a!r} gives {ctx.fill(a)!r}, which is not a shape")
+            return shape
+        return tuple(_norm(ctx.fill(x)) for x in a)
+
+    def answer_text(self, ctx) -> str:
+        """The right answer as the learner should read it."""
+        e = self.expected(ctx)
+        if self.answer_type == "choice":
+            return f"{e + 1}) {ctx.fill(self.choices[e])}"
+        if self.answer_type == "number":
+            return f"{e:.6g}"
+        if self.answer_type == "shape":
+            return " x ".join(map(str, e))
+        return ctx.fill(self.answer[0])
+
+    def typed_answer(self, ctx) -> str:
+        """What a demo types for the right answer."""
+        e = self.expected(ctx)
+        if self.answer_type == "choice":
+            return str(e + 1)
+        if self.answer_type == "number":
+            return repr(e)
+        if self.answer_type == "shape":
+            return "x".join(map(str, e))
+        return ctx.fill(self.answer[0])
+
+    def grade(self, raw: str, ctx) -> Verdict:
+        """Is `raw` right? Unreadable answers say how to write one and do not cost a try."""
+        raw = raw.strip()
+        e = self.expected(ctx)
+        if self.answer_type == "choice":
+            n = len(self.choices)
+            pick = None
+            if raw.isdigit():
+                pick = int(raw) - 1
+            elif len(raw) == 1 and raw.isalpha():
+                pick = ord(raw.lower()) - ord("a")
+            else:
+                texts = [_norm(ctx.fill(c)) for c in self.choices]
+                if _norm(raw) in texts:
+                    pick = texts.index(_norm(raw))
+            if pick is None or not 0 <= pick < n:
+                return Verdict(None, f"Type the number of a choice, 1 to {n}.")
+            return Verdict(pick == e, "Right." if pick == e else "Not that one.")
+        if self.answer_type == "number":
+            try:
+                x = float(raw)
+            except ValueError:
+                return Verdict(None, "Type a number, such as 0.25.")
+            ok = abs(x - e) <= self.tol
+            return Verdict(ok, "Right." if ok else ("Too high." if x > e else "Too low."))
+        if self.answer_type == "shape":
+            shape = parse_shape(raw)
+            if shape is None:
+                return Verdict(None, "Type a shape as rows x columns, such as 5000x25.")
+            if shape == e:
+                return Verdict(True, "Right.")
+            if shape[::-1] == e:
+                return Verdict(False, "Those are the right sizes, the other way round: rows first.")
+            return Verdict(False, "Not that shape.")
+        ok = _norm(raw) in e
+        return Verdict(ok, "Right." if ok else "Not what we were looking for.")
+
+
+def _require_answer_names(answer: str, where: Where, scope: Scope, cond) -> None:
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", answer):
+        scope.require(answer, where, cond)
+    else:
+        require_text_names(answer, where, scope, cond)

@@ -1,0 +1,324 @@
+"""The runner's three faces: RichUI (a terminal), PlainUI (pipes, screen readers), RecordingUI (tests, exports).
+
+Each implements the same small interface the runner calls:
+
+    interactive                  True: wait for the learner between steps
+    show_step(session, i, out)   draw step i (header, its kept renderables, key help)
+    show_more(out)               add renderables below the current step
+    read_command(session, i)     'next' | 'back' | 'hint' | 'again' | 'help' | 'quit'
+    ask(prompt)                  a typed answer, or None at end of input
+    message(text)                one line for the learner
+    show_help(rows)              the keys
+    training(total, title)       context manager whose .update(record) shows live progress
+    finish(session)              after the last step
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import select
+import sys
+import time
+from typing import Any
+
+from rich.console import Console, Group
+from rich.text import Text
+
+KEYS = {
+    "\r": "next", "\n": "next", "n": "next", " ": "next", "N": "next",
+    "b": "back", "B": "back", "p": "back",
+    "h": "hint", "H": "hint",
+    "r": "again", "R": "again",
+    "?": "help",
+    "q": "quit", "Q": "quit", "\x04": "quit",
+    "\x1b[C": "next", "\x1b[D": "back",  # arrow keys
+}
+WORDS = {"": "next", "next": "next", "back": "back", "hint": "hint", "again": "again", "help": "help", "quit": "quit"}
+
+
+def _key_help(session) -> str:
+    return "Enter/n next · b back · h hint · r again · ? help · q quit"
+
+
+class _Base:
+    interactive = False
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+
+    def _print_step(self, session, i: int, out: list[Any], *, bar: bool = True) -> None:
+        from tutor.lessons.runner import step_header
+
+        self.console.print(step_header(session, i, bar=bar))
+        self.console.print()
+        for r in out:
+            self.console.print(r)
+
+    def show_more(self, out: list[Any]) -> None:
+        for r in out:
+            self.console.print(r)
+
+    def message(self, text: str) -> None:
+        from tutor.lessons.context import SafeText
+
+        self.console.print(SafeText((text, "yellow")))
+
+    def show_help(self, rows) -> None:
+        from rich.table import Table
+
+        table = Table(title="Keys", show_header=False, box=None, padding=(0, 2))
+        for key, what in rows:
+            table.add_row(Text(key, style="bold"), what)
+        self.console.print(table)
+
+    def training(self, total: int, title: str):
+        return contextlib.nullcontext(_Quiet())
+
+    def finish(self, session) -> None:
+        pass
+
+
+class _Quiet:
+    def update(self, record) -> bool:
+        return False
+
+
+class RecordingUI(_Base):
+    """Keeps what each step showed; optionally plays a script of keys and answers.
+
+    keys: None for a headless run (every step in order, nothing asked), or a
+    list of strings consumed in order by read_command (single keys as in
+    KEYS, or words) and ask (typed answers). When the script runs out, the
+    learner 'quits'.
+    """
+
+    def __init__(self, console: Console | None = None, *, width: int = 100, keys: list[str] | None = None) -> None:
+        super().__init__(console or Console(file=io.StringIO(), width=width, record=True, color_system=None))
+        self.keys = list(keys) if keys is not None else None
+        self.interactive = keys is not None
+        self.pages: list[tuple[int, list[Any]]] = []  # (step index, renderables) per show_step
+        self.messages: list[str] = []
+        self.asked: list[str] = []
+
+    def show_step(self, session, i: int, out: list[Any]) -> None:
+        self.pages.append((i, list(out)))
+        self.console.print()
+        self._print_step(session, i, out, bar=False)
+
+    def read_command(self, session, i: int) -> str:
+        if not self.keys:
+            return "quit"
+        key = self.keys.pop(0)
+        return KEYS.get(key) or WORDS.get(key.strip().lower(), "help")
+
+    def ask(self, prompt: str) -> str | None:
+        self.asked.append(prompt)
+        if not self.keys:
+            return None
+        return self.keys.pop(0)
+
+    def message(self, text: str) -> None:
+        self.messages.append(text)
+        super().message(text)
+
+    def text(self) -> str:
+        """Everything printed so far, as plain text."""
+        return self.console.export_text(clear=False)
+
+
+class PlainUI(_Base):
+    """No colour, no screen clearing, no live updates: a transcript that reads top to bottom.
+
+    interactive: wait for Enter between steps (line input); False in a pipe,
+    where every step is printed in order without waiting.
+    """
+
+    def __init__(self, console: Console, *, interactive: bool = False, auto: float | None = None) -> None:
+        super().__init__(console)
+        self.interactive = interactive
+        self.auto = auto
+
+    def show_step(self, session, i: int, out: list[Any]) -> None:
+        self.console.print()
+        self.console.rule(style="dim")
+        self._print_step(session, i, out, bar=False)
+
+    def read_command(self, session, i: int) -> str:
+        if self.auto is not None:
+            time.sleep(self.auto)
+            return "next"
+        self.console.print(Text("[Enter] next, b back, h hint, r again, ? help, q quit", style="dim"))
+        try:
+            line = input("> ")
+        except EOFError:
+            return "quit"
+        word = line.strip().lower()
+        return WORDS.get(word) or KEYS.get(word[:1], "help")
+
+    def ask(self, prompt: str) -> str | None:
+        try:
+            return input(f"{prompt}: ")
+        except EOFError:
+            return None
+
+    def finish(self, session) -> None:
+        self.console.print()
+        self.console.print(Text(f"End of the lesson {session.lesson.id}.", style="bold"))
+
+
+class _Live:
+    """Progress and cost curve redrawn while training runs."""
+
+    def __init__(self, console: Console, total: int, title: str) -> None:
+        from rich.live import Live
+
+        self.total = max(int(total), 1)
+        self.title = title
+        self.costs: list[float] = []
+        self.console = console
+        self.live = Live(self._render(), console=console, refresh_per_second=8, transient=True)
+        self.last = 0.0
+
+    def _render(self):
+        from rich.progress_bar import ProgressBar
+
+        from tutor.lessons.views import find_renderer
+
+        done = max(len(self.costs) - 1, 0)
+        head = Text(f"Training: {self.title}   iteration {done} of {self.total}", style="bold")
+        if self.costs:
+            head.append(f"   cost {self.costs[-1]:.6f}", style="cyan")
+        parts: list[Any] = [head, ProgressBar(total=self.total, completed=done, width=40)]
+        curve = find_renderer("CostCurve")
+        if curve is not None and len(self.costs) > 1:
+            parts.append(curve(list(self.costs), height=8))
+        return Group(*parts)
+
+    def update(self, record) -> bool:
+        self.costs.append(record.cost)
+        now = time.monotonic()
+        if now - self.last > 0.1 or len(self.costs) - 1 >= self.total:
+            self.live.update(self._render())
+            self.last = now
+        return False
+
+    def __enter__(self):
+        self.live.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self.live.__exit__(*exc)
+
+
+class RichUI(_Base):
+    """The interactive terminal: one step per screen, single keys, live training.
+
+    auto: seconds to wait before advancing by itself (None: wait for a key);
+    any key pauses an automatic run, and `a` resumes it.
+    """
+
+    interactive = True
+
+    def __init__(self, console: Console, *, auto: float | None = None, clear: bool = True) -> None:
+        super().__init__(console)
+        self.auto = auto
+        self.paused = False
+        self.clear = clear and not (auto == 0)
+
+    def show_step(self, session, i: int, out: list[Any]) -> None:
+        if self.clear:
+            self.console.clear()
+        else:
+            self.console.rule(style="dim")
+        self._print_step(session, i, out)
+        self.console.print()
+
+    def _footer(self, session) -> None:
+        from tutor.lessons.context import SafeText
+
+        if self.auto is not None and not self.paused:
+            self.console.print(SafeText((f"auto: next step in {self.auto:g} s · any key pauses", "dim")))
+        elif self.auto is not None:
+            self.console.print(SafeText(("paused · Enter/n next · b back · a resume auto · q quit", "dim")))
+        else:
+            self.console.print(SafeText((_key_help(session), "dim")))
+
+    def read_command(self, session, i: int) -> str:
+        self._footer(session)
+        if self.auto is not None and not self.paused:
+            key = read_key(timeout=self.auto)
+            if key is None:
+                return "next"
+            self.paused = True
+            self.message("Paused. Enter/n: next step, a: resume automatic advance.")
+        while True:
+            key = read_key()
+            if key is None:
+                return "quit"
+            if key in ("a", "A") and self.auto is not None:
+                self.paused = False
+                return "next"
+            cmd = KEYS.get(key)
+            if cmd:
+                return cmd
+            self.message(f"{key!r} is not a key here; ? shows the keys.")
+
+    def ask(self, prompt: str) -> str | None:
+        try:
+            return self.console.input(f"[bold]{prompt}:[/bold] ")
+        except EOFError:
+            return None
+
+    def training(self, total: int, title: str):
+        return _Live(self.console, total, title)
+
+    def finish(self, session) -> None:
+        self.console.print()
+        self.console.print(Text("You reached the end of this lesson.", style="bold green"))
+
+
+# -- reading keys -------------------------------------------------------------------------
+
+
+def read_key(timeout: float | None = None) -> str | None:
+    """One key press (arrow keys as escape sequences), or None on timeout / end of input.
+
+    On a terminal, reads in cbreak mode (no Enter needed, Ctrl-C still
+    interrupts); elsewhere falls back to reading a line.
+    """
+    fd = sys.stdin.fileno() if hasattr(sys.stdin, "fileno") else None
+    try:
+        is_tty = fd is not None and os.isatty(fd)
+    except (OSError, ValueError):
+        is_tty = False
+    if not is_tty:
+        if timeout is not None:
+            time.sleep(timeout)
+            return None
+        line = sys.stdin.readline()
+        if not line:
+            return None
+        return line.strip()[:1] or "\n"
+    try:
+        import termios
+        import tty
+    except ImportError:  # pragma: no cover - Windows
+        line = input()
+        return line.strip()[:1] or "\n"
+    old = termios.tcgetattr(fd)
+    try:
+        tty.setcbreak(fd)
+        if timeout is not None:
+            ready, _, _ = select.select([fd], [], [], timeout)
+            if not ready:
+                return None
+        ch = os.read(fd, 1).decode("utf-8", "replace")
+        if ch == "\x1b":
+            ready, _, _ = select.select([fd], [], [], 0.05)
+            if ready:
+                ch += os.read(fd, 2).decode("utf-8", "replace")
+        return ch
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, old)

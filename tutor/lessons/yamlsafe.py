@@ -1,0 +1,157 @@
+"""Reading lesson YAML without trusting it.
+
+PyYAML's safe loader already refuses Python objects; this goes further. We
+compose the node graph (which keeps line and column marks) and refuse, before
+anything is built from it:
+
+- files over MAX_BYTES, files that are not UTF-8 text, empty documents;
+- anchors and aliases (so alias bombs and cycles cannot even be written);
+- any tag that is not a plain core tag (str, int, float, bool, null, map, seq);
+- merge keys, duplicate keys, non-string keys, nesting deeper than MAX_DEPTH.
+
+What comes out is a tree of `Node`s: the plain Python value plus where it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+MAX_BYTES = 512 * 1024
+MAX_DEPTH = 40
+
+_CORE = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null")}
+
+
+class YamlProblem(Exception):
+    """A refused document: what is wrong and where (1-based line/column)."""
+
+    def __init__(self, what: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(what)
+        self.what = what
+        self.line = line
+        self.column = column
+
+
+@dataclass(frozen=True)
+class Node:
+    """A YAML value with its position. value: str | int | float | bool | None |
+    dict[str, Node] | list[Node]. key_line/key_col: where its key was (mappings)."""
+
+    value: Any
+    line: int
+    column: int
+
+    @property
+    def kind(self) -> str:
+        if isinstance(self.value, dict):
+            return "mapping"
+        if isinstance(self.value, list):
+            return "list"
+        return "scalar"
+
+    def plain(self) -> Any:
+        """The value with every Node unwrapped (for literals)."""
+        if isinstance(self.value, dict):
+            return {k: v.plain() for k, v in self.value.items()}
+        if isinstance(self.value, list):
+            return [v.plain() for v in self.value]
+        return self.value
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """A safe loader whose composer refuses anchors and aliases on sight."""
+
+    def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise YamlProblem(f"aliases (*{event.anchor}) are not allowed in lessons", *_mark(event.start_mark))
+        if getattr(event, "anchor", None):
+            raise YamlProblem(f"anchors (&{event.anchor}) are not allowed in lessons", *_mark(event.start_mark))
+        return super().compose_node(parent, index)
+
+
+def _mark(mark) -> tuple[int | None, int | None]:
+    if mark is None:
+        return None, None
+    return mark.line + 1, mark.column + 1
+
+
+def read_text(path) -> str:
+    """The file's text, or YamlProblem for a missing, huge or binary file."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise YamlProblem("no such file") from None
+    except IsADirectoryError:
+        raise YamlProblem("is a folder, not a lesson file") from None
+    except OSError as err:
+        raise YamlProblem(f"cannot be read ({err.strerror})") from None
+    if len(raw) > MAX_BYTES:
+        raise YamlProblem(f"is larger than {MAX_BYTES // 1024} KiB; a lesson is a small text file")
+    if b"\x00" in raw:
+        raise YamlProblem("is not a text file (it contains NUL bytes)")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise YamlProblem(f"is not UTF-8 text (bad byte at offset {err.start})") from None
+
+
+def parse(text: str) -> Node:
+    """Compose `text` strictly and convert it to a Node tree."""
+    loader = _StrictLoader(text)
+    try:
+        root = loader.get_single_node()
+    except YamlProblem:
+        raise
+    except yaml.MarkedYAMLError as err:
+        line, col = _mark(err.problem_mark or err.context_mark)
+        raise YamlProblem(f"is not valid YAML: {err.problem or err.context}", line, col) from None
+    except yaml.YAMLError as err:
+        raise YamlProblem(f"is not valid YAML: {err}") from None
+    except RecursionError:
+        raise YamlProblem("is nested too deeply") from None
+    finally:
+        loader.dispose()
+    if root is None:
+        raise YamlProblem("is empty; a lesson is a mapping with id, title, summary, setup and steps")
+    return _convert(loader, root, 0)
+
+
+def _convert(loader: _StrictLoader, node, depth: int) -> Node:
+    line, col = _mark(node.start_mark)
+    if depth > MAX_DEPTH:
+        raise YamlProblem(f"is nested more than {MAX_DEPTH} levels deep", line, col)
+    tag = node.tag or ""
+    if isinstance(node, yaml.MappingNode):
+        if tag != _CORE + "map":
+            raise YamlProblem(f"the tag {tag!r} is not allowed (only plain YAML mappings, lists and scalars)", line, col)
+        out: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            kl, kc = _mark(key_node.start_mark)
+            if key_node.tag == _CORE + "merge":
+                raise YamlProblem("merge keys (<<) are not allowed in lessons", kl, kc)
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _CORE + "str":
+                raise YamlProblem("keys must be plain words", kl, kc)
+            key = key_node.value
+            if key in out:
+                raise YamlProblem(f"the key {key!r} appears twice", kl, kc)
+            out[key] = _convert(loader, value_node, depth + 1)
+        return Node(out, line, col)
+    if isinstance(node, yaml.SequenceNode):
+        if tag != _CORE + "seq":
+            raise YamlProblem(f"the tag {tag!r} is not allowed (only plain YAML mappings, lists and scalars)", line, col)
+        return Node([_convert(loader, item, depth + 1) for item in node.value], line, col)
+    if tag == _CORE + "timestamp":
+        return Node(node.value, line, col)  # a date-like word stays a string
+    if tag not in _SCALAR_TAGS:
+        raise YamlProblem(f"the tag {tag!r} is not allowed (only plain YAML mappings, lists and scalars)", line, col)
+    try:
+        value = loader.construct_object(node, deep=False)
+    except (yaml.YAMLError, ValueError) as err:
+        raise YamlProblem(f"cannot read this value ({err})", line, col) from None
+    return Node(value, line, col)
