@@ -104,3 +104,27 @@ def test_nn_cost_function_does_not_modify_params():
     before = p.copy()
     nn_cost_function(p, [5, 4, 3], X, y, 1.0)
     assert np.array_equal(p, before)
+
+
+def test_cost_stays_exact_when_the_outputs_saturate():
+    # Large weights push h to exactly 0 or 1 in floating point; the cost must
+    # still be the finite cross-entropy written in z (nn_cost uses logaddexp).
+    thetas, X, y = _problem([5, 4, 3], m=20, seed=4)
+    big = [T * 60 for T in thetas]
+    J, grad = nn_cost_function(unroll(big), [5, 4, 3], X, y, 0.3)
+    assert np.isfinite(J) and np.all(np.isfinite(grad))
+    assert J == pytest.approx(nn_cost(big, X, y, 0.3), rel=1e-13)
+    assert J > 10  # confidently wrong somewhere: a large, finite cost
+
+
+def test_single_output_gradient_against_central_differences():
+    from tutor.core import compute_numerical_gradient, relative_difference
+
+    sizes = [2, 4, 1]
+    thetas, X, y = _problem(sizes, m=15, seed=6)
+    p = unroll(thetas)
+
+    def J(q):
+        return nn_cost_function(q, sizes, X, y, 0.2, "tanh")
+
+    assert relative_difference(compute_numerical_gradient(J, p), J(p)[1]) < 1e-9
