@@ -94,6 +94,23 @@ def _where(err: dict) -> str:
     return ""
 
 
+_SHAPES = re.compile(r"\((\d+),\s*(\d+)\)")
+
+
+def _broadcast_hint(message: str) -> str:
+    """A hint for 'could not be broadcast' between two shapes that differ by one."""
+    if "broadcast" not in message:
+        return ""
+    shapes = [(int(a), int(b)) for a, b in _SHAPES.findall(message)]
+    for (r1, c1), (r2, c2) in zip(shapes, shapes[1:]):
+        if c1 == c2 and abs(r1 - r2) == 1:
+            return (" -- one matrix has one row more than the other: the delta of the bias unit was kept? "
+                    "Drop it: delta2 = (delta3 @ Theta2)[:, 1:] * g'(z2).")
+        if r1 == r2 and abs(c1 - c2) == 1:
+            return " -- one matrix has one column more than the other: a bias column missing or added twice?"
+    return ""
+
+
 def describe_error(err: dict, memory_mb: int) -> str:
     if err.get("memory"):
         return (f"your code tried to use more memory than allowed ({memory_mb} MB){_where(err)}: {err['message']}. "
@@ -107,6 +124,8 @@ def describe_error(err: dict, memory_mb: int) -> str:
         if abs(a - b) == 1:
             text += (" -- two sizes that differ by one usually mean a bias column is missing (or added twice): "
                      "a1 = [1, X] has n + 1 columns to match Theta1's n + 1.")
+    elif _broadcast_hint(err.get("message", "")):
+        text += _broadcast_hint(err.get("message", ""))
     elif "matmul" in err.get("message", "") or "not aligned" in err.get("message", ""):
         text += " -- check the shapes of the two operands (is one of them transposed?)."
     return text
