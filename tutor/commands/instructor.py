@@ -205,11 +205,13 @@ def export(
             raise TutorError(f"unknown format {fmt!r}; choose one of: {', '.join(EXPORT_FORMATS)}")
         if all_lessons == (lesson_id is not None):
             raise TutorError("give one lesson ID or --all (not both)")
-        written = exporting.export(
+        result = exporting.export(
             lesson_id, all_lessons=all_lessons, fmt=fmt, output=output, answers=with_answers, notes=notes,
             settings=settings,
         )
     except TutorError as err:
         fail(err.message)
-    for path in written:
+    for problem in result.problems:
+        typer.echo(f"warning: {problem}", err=True)
+    for path in result.written:
         typer.echo(f"wrote {path}")
