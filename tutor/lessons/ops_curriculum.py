@@ -542,7 +542,8 @@ OVERFIT_ITERATIONS = (10, 20, 40, 80, 160)
 
 @operation(
     "overfitting",
-    outputs=("overfit", "train_costs", "heldout_costs", "train_acc", "heldout_acc", "n_train", "n_heldout"),
+    outputs=("overfit", "train_costs", "heldout_costs", "train_acc", "heldout_acc", "n_train", "n_heldout",
+             "heldout_rise", "accuracy_gap"),
 )
 def overfitting(
     layer_sizes, X: np.ndarray, y: np.ndarray, lam: float = 0.0, train_size: int = 300, seed: int = 0,
@@ -554,7 +555,8 @@ def overfitting(
     from the same seeded start on `train_size` examples; the unregularized
     cost and the accuracy (%) on the training part and on the held-out part.
     Overfitting shows as the training cost going to 0 while the held-out
-    cost turns back up.
+    cost turns back up: heldout_rise = last held-out cost - its minimum;
+    accuracy_gap = training - held-out accuracy (points) after the longest run.
     overfit columns: iterations, training cost, held-out cost, training
     accuracy, held-out accuracy.
     """
@@ -579,6 +581,8 @@ def overfitting(
         "heldout_acc": np.array(a_te),
         "n_train": int(tr.size),
         "n_heldout": int(te.size),
+        "heldout_rise": float(c_te[-1] - min(c_te)),
+        "accuracy_gap": float(a_tr[-1] - a_te[-1]),
     }
 
 
