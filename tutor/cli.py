@@ -54,10 +54,26 @@ _register_all()
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `tutor` script: user errors become one clear line."""
+    from typer import TyperException
+
     try:
-        app(args=argv, standalone_mode=True)
+        code = app(args=argv, standalone_mode=False)
     except TutorError as err:  # raised outside a command (rare)
         _fail(err)
+    except TyperException as err:
+        # A usage error (unknown option or command, a value of the wrong type):
+        # one `error:` line like every other user error, not a boxed panel.
+        hint = ""
+        ctx = getattr(err, "ctx", None)
+        if ctx is not None:
+            hint = f" (see `{ctx.command_path} --help`)"
+        sys.stderr.write(f"error: {err.format_message().rstrip('.')}{hint}\n")
+        raise SystemExit(getattr(err, "exit_code", 2))
+    except typer.Abort:
+        sys.stderr.write("error: aborted\n")
+        raise SystemExit(1)
+    # Without standalone mode, typer.Exit comes back as its exit code.
+    raise SystemExit(code if isinstance(code, int) else 0)
 
 
 def _fail(err: TutorError) -> None:
