@@ -50,8 +50,8 @@ def file_changes(path: Path):
 
 def watch(path: Path, run_once: Callable[[], None]) -> None:
     """run_once() now and after every change, until Ctrl-C."""
-    run_once()
     try:
+        run_once()
         for _ in file_changes(Path(path)):
             run_once()
     except KeyboardInterrupt:
