@@ -1,0 +1,9 @@
+"""Every bundled exercise is sound: its stub fails, its reference passes, its mistakes are named."""
+
+from __future__ import annotations
+
+from tutor.exercises.validate import validate_exercises
+
+
+def test_every_bundled_exercise_validates():
+    assert validate_exercises() == []
