@@ -110,7 +110,11 @@ def _run(lesson_ref, *, mode, from_step, data, weights, settings, restart=False,
     except TutorError as e:
         fail(e.message)
     if start and mode == "learn" and from_step is None and ui.interactive:
-        err.print(f"Resuming at step {start + 1} of {session.N} (--restart starts over).")
+        notice = f"Resuming at step {start + 1} of {session.N} (--restart starts over)."
+        if hasattr(ui, "notice"):
+            ui.notice = notice
+        else:
+            err.print(notice)
     try:
         # Recompute the steps before the resume point quietly, so their names are bound.
         if start:

@@ -289,11 +289,9 @@ def show_hint(session: Session, i: int) -> None:
         session.ui.message("No more hints for this question.")
         return
     session.hints_shown[i] = k + 1
-    t = Text()
-    t.append(f"Hint {k + 1} of {len(hints)}: ", style="bold yellow")
     from tutor.lessons.context import LessonText
 
-    hint = [t, LessonText(session.ctx.fill(hints[k]))]
+    hint = [LessonText(f"**Hint {k + 1} of {len(hints)}:** {session.ctx.fill(hints[k])}")]
     session.add(i, hint)
     session.ui.show_more(hint)
 

@@ -203,7 +203,8 @@ class Reader:
         """Refuse keys that are not allowed here."""
         for key, node in self.map.items():
             if key not in self.allowed:
-                raise Where(self.file, node.line, node.column, self.key_path(key)).error(
+                line, column = (self.node.keys or {}).get(key, (node.line, node.column))
+                raise Where(self.file, line, column, self.key_path(key)).error(
                     f"unknown key {key!r}{did_you_mean(key, self.allowed)}"
                     + ("" if did_you_mean(key, self.allowed) else f" (allowed here: {', '.join(self.allowed)})")
                 )

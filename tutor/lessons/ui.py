@@ -227,6 +227,8 @@ class RichUI(_Base):
         self.paused = False
         self.clear = clear and not (auto == 0)
 
+    notice: str | None = None  # said once under the first screen (e.g. "Resuming at step 6")
+
     def show_step(self, session, i: int, out: list[Any]) -> None:
         if self.clear:
             self.console.clear()
@@ -234,6 +236,9 @@ class RichUI(_Base):
             self.console.rule(style="dim")
         self._print_step(session, i, out)
         self.console.print()
+        if self.notice:
+            self.message(self.notice)
+            self.notice = None
 
     def _footer(self, session) -> None:
         from tutor.lessons.context import SafeText
@@ -309,7 +314,7 @@ def read_key(timeout: float | None = None) -> str | None:
         return line.strip()[:1] or "\n"
     old = termios.tcgetattr(fd)
     try:
-        tty.setcbreak(fd)
+        tty.setcbreak(fd, termios.TCSANOW)  # TCSAFLUSH would drop keys typed ahead
         if timeout is not None:
             ready, _, _ = select.select([fd], [], [], timeout)
             if not ready:

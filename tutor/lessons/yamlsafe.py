@@ -44,6 +44,7 @@ class Node:
     value: Any
     line: int
     column: int
+    keys: Any = None  # mappings: {key: (line, column)} of each key itself
 
     @property
     def kind(self) -> str:
@@ -131,6 +132,7 @@ def _convert(loader: _StrictLoader, node, depth: int) -> Node:
         if tag != _CORE + "map":
             raise YamlProblem(f"the tag {tag!r} is not allowed (only plain YAML mappings, lists and scalars)", line, col)
         out: dict[str, Node] = {}
+        marks: dict[str, tuple] = {}
         for key_node, value_node in node.value:
             kl, kc = _mark(key_node.start_mark)
             if key_node.tag == _CORE + "merge":
@@ -141,7 +143,8 @@ def _convert(loader: _StrictLoader, node, depth: int) -> Node:
             if key in out:
                 raise YamlProblem(f"the key {key!r} appears twice", kl, kc)
             out[key] = _convert(loader, value_node, depth + 1)
-        return Node(out, line, col)
+            marks[key] = (kl, kc)
+        return Node(out, line, col, marks)
     if isinstance(node, yaml.SequenceNode):
         if tag != _CORE + "seq":
             raise YamlProblem(f"the tag {tag!r} is not allowed (only plain YAML mappings, lists and scalars)", line, col)
