@@ -53,7 +53,7 @@ def _cell(value, digits: int = 6) -> str:
     return f"{float(value):.{digits}g}"
 
 
-def _grid(c: Comparison) -> Table | None:
+def _grid(c: Comparison) -> list | None:
     """Yours beside expected, differing cells marked, for small arrays of equal shape."""
     got, exp, mask = np.asarray(c.got), np.asarray(c.expected), c.mask
     if mask is None or got.shape != exp.shape or got.ndim == 0:
@@ -62,8 +62,7 @@ def _grid(c: Comparison) -> Table | None:
         got, exp, mask = got[None, :], exp[None, :], mask[None, :]
     if got.ndim != 2 or got.shape[0] > MAX_GRID[0] or got.shape[1] > MAX_GRID[1]:
         return None
-    table = Table(title=f"{c.name}: yours (differing cells marked *) | expected", show_header=False,
-                  box=None, pad_edge=False, title_justify="left")
+    table = Table(show_header=False, box=None, pad_edge=False)
     for _ in range(got.shape[1] * 2 + 1):
         table.add_column(justify="right")
     for i in range(got.shape[0]):
@@ -74,14 +73,14 @@ def _grid(c: Comparison) -> Table | None:
         row.append(Text("|", style="dim"))
         row.extend(Text(_cell(exp[i, j], 4) + " ", style="dim") for j in range(got.shape[1]))
         table.add_row(*row)
-    return table
+    return [Text(f"      {c.name}: yours (* marks a differing cell) | expected", style="italic"), table]
 
 
-def _cells(c: Comparison, limit: int = 5) -> Table | None:
+def _cells(c: Comparison, limit: int = 5) -> list | None:
     """The first few differing cells of a big array: index, yours, expected."""
     if c.mask is None or np.ndim(c.mask) == 0 or np.asarray(c.got).shape != np.asarray(c.expected).shape or not c.mask.any():
         return None
-    table = Table(title=f"{c.name}: {int(c.mask.sum())} differing cells (first {limit})", title_justify="left")
+    table = Table()
     table.add_column("cell")
     table.add_column("yours", justify="right", style="red")
     table.add_column("expected", justify="right")
@@ -93,15 +92,24 @@ def _cells(c: Comparison, limit: int = 5) -> Table | None:
         if c.theta_shapes and got.ndim == 1:
             label = unrolled_cell(int(idx[0]), c.theta_shapes)
         table.add_row(label, _cell(got[idx]), _cell(exp[idx]))
-    return table
+    n = int(c.mask.sum())
+    more = f" (the first {limit} of {n})" if n > limit else ""
+    return [Text(f"      {c.name}: differing cells{more}", style="italic"), table]
 
 
-def _comparison_views(c: Comparison) -> list:
-    if c.children:
-        return [v for child in c.children if not child.ok for v in _comparison_views(child)]
+def _failed_leaves(c: Comparison) -> list[Comparison]:
     if c.ok:
         return []
-    return [v for v in (_grid(c) or _cells(c),) if v is not None]
+    if c.children:
+        return [leaf for child in c.children for leaf in _failed_leaves(child)]
+    return [c]
+
+
+def _views(leaves: list[Comparison], limit: int = 2) -> list:
+    out: list = []
+    for c in leaves[:limit]:
+        out.extend(_grid(c) or _cells(c) or [])
+    return out
 
 
 def render_text(result, *, ascii_only: bool = False) -> Group:
@@ -112,6 +120,7 @@ def render_text(result, *, ascii_only: bool = False) -> Group:
     if result.problem:
         parts.append(Text(result.problem, style="bold red"))
     previous = None
+    shown_arrays = False  # cell-by-cell views for the first failing test only
     for t in result.tests:
         pts = f"{t.score:g}/{t.max_score:g}"
         line = Text.assemble((f" {ok_mark if t.passed else bad_mark} ", "bold white on green" if t.passed else "bold white on red"),
@@ -126,9 +135,16 @@ def render_text(result, *, ascii_only: bool = False) -> Group:
             parts.append(Text("      (the same as above)", style="dim"))
             continue
         previous = t.message
-        parts.append(Text("      " + t.message))
-        for c in t.comparisons:
-            parts.extend(_comparison_views(c))
+        leaves = [leaf for c in t.comparisons for leaf in _failed_leaves(c)]
+        if not leaves or t.message.startswith("your function changed"):
+            parts.append(Text("      " + t.message))
+            continue
+        for leaf in leaves:
+            parts.append(Text("      - " + leaf.message[0].upper() + leaf.message[1:]))
+        if not shown_arrays:
+            views = _views(leaves)
+            parts.extend(views)
+            shown_arrays = bool(views)
     for d in result.diagnoses:
         parts.append(Text.assemble(("\nLikely mistake: ", "bold yellow"), (d.title, "bold"), (f"  [{d.id}]", "dim")))
         parts.append(Text(d.message))
