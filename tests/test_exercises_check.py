@@ -15,7 +15,20 @@ import pytest
 from tutor.exercises.catalog import get_exercise
 from tutor.exercises.check import check_file
 
-HEADER = "import numpy as np\nfrom tutor.core import sigmoid, sigmoid_gradient, reshape_params\n"
+# numpy only: a learner could import these from tutor.core, but the core pulls
+# in scipy and every sandbox run would pay its import time.
+HEADER = """import numpy as np
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+def sigmoid_gradient(z):
+    return sigmoid(z) * (1 - sigmoid(z))
+
+def reshape_params(params, sizes):
+    n1 = sizes[1] * (sizes[0] + 1)
+    return params[:n1].reshape(sizes[1], sizes[0] + 1), params[n1:].reshape(sizes[2], sizes[1] + 1)
+"""
 
 # A learner's nn_cost_function, with switches where learners go wrong.
 NN = HEADER + '''
@@ -293,3 +306,10 @@ def test_stub_scores_zero_and_says_not_written(tmp_path):
     assert result.score == 0
     assert "not written yet" in result.tests[0].message
     np.testing.assert_equal([t.passed for t in result.tests], [False] * len(ex.tests))
+
+
+def test_helpers_beside_the_file_import_but_cannot_shadow_numpy(tmp_path):
+    (tmp_path / "myhelpers.py").write_text("import numpy as np\ndef sig(z):\n    return 1 / (1 + np.exp(-z))\n")
+    (tmp_path / "numpy.py").write_text("raise RuntimeError('shadowed')\n")
+    src = "import numpy as np\nfrom myhelpers import sig\ndef sigmoid_gradient(z):\n    return sig(z) * (1 - sig(z))\n"
+    assert run(tmp_path, "sigmoid-gradient", src).passed

@@ -75,7 +75,9 @@ def run_sandbox(
         (folder / "request.json").write_text(json.dumps(request))
         cmd = [sys.executable, "-m", "tutor.exercises.sandbox", str(folder)]
         try:
-            proc = subprocess.run(cmd, cwd=str(Path(file).resolve().parent), env=_child_env(),
+            # The child works in the private folder, so files the learner's code
+            # writes land there; their own folder is searched last for imports.
+            proc = subprocess.run(cmd, cwd=str(folder), env=_child_env(),
                                   stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
         except subprocess.TimeoutExpired:
             running = None
