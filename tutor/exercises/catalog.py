@@ -4,6 +4,33 @@ Each exercise names the function the learner writes (same name and signature
 as the core's public one), its docstring with shapes, hints, test cases
 (visible and hidden, with points), the known mistakes to look for, and the
 reference: a function inside the `tutor` package, never arbitrary code.
+
+The format (every key is checked; errors name file, line and key):
+
+    id: sigmoid-gradient            # = the file name
+    title: The sigmoid gradient
+    summary: One line for lists.    # optional
+    lesson: sigmoid-gradient        # optional: the lesson it belongs to
+    function: sigmoid_gradient      # the name the learner's file must define
+    signature: sigmoid_gradient(z)  # the stub's def line; arguments are passed in this order
+    reference: tutor.core.sigmoid_gradient
+    imports: [import numpy as np]   # the stub's import lines (default: numpy)
+    docstring: |                    # the stub's docstring: shapes and formulas
+    placeholder: |                  # optional stub body (default: raise NotImplementedError)
+    returns: [J, grad]              # names of the returned values (one name: the value itself)
+    check: [J]                      # which of them are graded (default: all)
+    checker: compare                # compare (with the reference) | init (properties of random weights)
+    gradient_check: 0               # optional: test index whose inputs feed a check of the learner's own cost
+    tolerance: {rtol: 1e-6, atol: 1e-9}
+    hints: [first, second, ...]     # shown one at a time by `tutor hint`
+    diagnoses: [labels-off-by-one]  # known mistakes to look for (ids in diagnose.py)
+    tests:
+      - name: the debug network
+        fixture: debug              # optional: named inputs (fixtures.py)
+        with: {seed: 5}             # optional: the fixture's options
+        args: {lam: 3}              # literals; a list becomes a float array, {list: [...]} stays a list
+        points: 2
+        hidden: false               # hidden tests show only pass/fail to the learner
 """
 
 from __future__ import annotations
