@@ -27,9 +27,30 @@ class LessonText:
         self.text = text
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        from tutor.render.symbols import text_for
+        from rich.segment import Segment
 
-        yield Markdown(text_for(console, options, self.text))
+        from tutor.render.symbols import plain, wants_ascii
+
+        if not wants_ascii(console, options):
+            yield Markdown(self.text)
+            return
+        # Markdown draws its own bullets and rules; spell those in ASCII too.
+        md = Markdown(plain(self.text))
+        for seg in console.render(md, options):
+            text = seg.text if seg.text.isascii() else plain(seg.text.translate(_ASCII_DRAWING))
+            yield Segment(text, seg.style, seg.control)
+
+
+_ASCII_DRAWING = str.maketrans({"•": "*", "━": "=", "─": "-", "│": "|", "▌": "|"})
+
+
+def rule(console: Console):
+    """A horizontal line that stays ASCII on ASCII streams."""
+    from rich.rule import Rule
+
+    from tutor.render.symbols import wants_ascii
+
+    return Rule(style="dim", characters="-" if wants_ascii(console) else "─")
 
 
 class SafeText:

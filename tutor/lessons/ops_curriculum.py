@@ -508,14 +508,22 @@ PLAY_CASES = ((10, 0.5), (10, 100.0), (10, 1000.0), (30, 1.0), (200, 0.0))
 
 
 @operation("play_table", outputs=("play", "play_costs", "play_accuracies"))
-def play_table(layer_sizes, X: np.ndarray, y: np.ndarray, params0: np.ndarray, activation: str = "sigmoid") -> dict:
+def play_table(
+    layer_sizes, X: np.ndarray, y: np.ndarray, seed: int = 0, params0: np.ndarray | None = None,
+    activation: str = "sigmoid",
+) -> dict:
     """Train from the same start for each (iterations, lambda) case; cost and training accuracy.
+
+    The start is params0 when given, else uniform [-0.12, 0.12] weights drawn
+    with `seed` (a fresh network, as in the course's exercise).
 
     play_costs / play_accuracies: (5,) in the order of PLAY_CASES; the cost
     is the regularized cost the optimizer minimized, accuracy in percent.
     play columns: iterations, lambda, cost, training accuracy.
     """
     sizes = _sizes(layer_sizes)
+    if params0 is None:
+        params0 = initialize_params(sizes, "uniform", epsilon=0.12, seed=int(seed))
     rows, costs, accs = [], [], []
     for iters, lam in PLAY_CASES:
         res = train_network(sizes, X, y, params0, lam, activation, "cg", iters)

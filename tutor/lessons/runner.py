@@ -13,6 +13,8 @@ from typing import Any
 from rich.console import Console, Group
 from rich.text import Text
 
+from tutor.lessons.context import rule as _rule
+
 from tutor.lessons.context import RunContext
 from tutor.lessons.environment import Environment, build_environment
 from tutor.lessons.model import Lesson
@@ -49,6 +51,10 @@ class Session:
         self.quizzes: dict[str, dict] = {}
         self.hints_shown: dict[int, int] = {}
         self.completed = False
+        # Quizzes answered in an earlier sitting: not asked again when resuming.
+        self.previous: dict[str, dict] = {}
+        if store is not None:
+            self.previous = dict(store.lesson(lesson.id).get("quizzes") or {})
 
     @property
     def N(self) -> int:
@@ -202,7 +208,7 @@ def render_lesson(lesson: Lesson | str, console: Console, *, answers: bool = Fal
     for i in range(session.N):
         out = session.ensure(i)
         console.print()
-        console.rule(style="dim")
+        console.print(_rule(console))
         console.print(step_header(session, i, bar=False))
         for r in out:
             console.print(r)
@@ -240,10 +246,15 @@ def play(session: Session, start: int = 0) -> str:
     i = min(max(start, 0), session.N - 1)
     while True:
         out = session.ensure(i)
+        step = session.steps[i]
+        if step.interactive and step.id in session.previous and step.id not in session.quizzes:
+            session.quizzes[step.id] = session.previous[step.id]
+            how = "right" if session.previous[step.id].get("right") else "the answer was shown"
+            session.add(i, [Text(f"You answered this question in an earlier session ({how}).", style="dim")]
+                        + reveal(step, session.ctx))
         ui.show_step(session, i, out)
         session.current = i
         session.save(i)
-        step = session.steps[i]
         if step.interactive and session.mode == "learn" and step.id not in session.quizzes:
             if i not in session.problems and ask_quiz(session, i) == "quit":
                 session.save(i)

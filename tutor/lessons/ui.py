@@ -26,6 +26,8 @@ from typing import Any
 from rich.console import Console, Group
 from rich.text import Text
 
+from tutor.lessons.context import rule as _rule
+
 KEYS = {
     "\r": "next", "\n": "next", "n": "next", " ": "next", "N": "next",
     "b": "back", "B": "back", "p": "back",
@@ -142,7 +144,7 @@ class PlainUI(_Base):
 
     def show_step(self, session, i: int, out: list[Any]) -> None:
         self.console.print()
-        self.console.rule(style="dim")
+        self.console.print(_rule(self.console))
         self._print_step(session, i, out, bar=False)
 
     def read_command(self, session, i: int) -> str:
@@ -233,7 +235,7 @@ class RichUI(_Base):
         if self.clear:
             self.console.clear()
         else:
-            self.console.rule(style="dim")
+            self.console.print(_rule(self.console))
         self._print_step(session, i, out)
         self.console.print()
         if self.notice:
