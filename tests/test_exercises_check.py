@@ -313,3 +313,17 @@ def test_helpers_beside_the_file_import_but_cannot_shadow_numpy(tmp_path):
     (tmp_path / "numpy.py").write_text("raise RuntimeError('shadowed')\n")
     src = "import numpy as np\nfrom myhelpers import sig\ndef sigmoid_gradient(z):\n    return sig(z) * (1 - sig(z))\n"
     assert run(tmp_path, "sigmoid-gradient", src).passed
+
+
+def test_gradient_as_a_list_of_matrices_is_explained(tmp_path):
+    src = nn_source().replace("return J, np.concatenate([D1.ravel(), D2.ravel()])", "return J, [D1[:, 1:], D2]")
+    msg = run(tmp_path, "backprop-gradient", src).tests[0].message
+    assert "a list of 2 matrices; it should be one unrolled vector" in msg
+    assert "gradient for Theta1 is 5 x 3; it should be 5 x 4: one column short" in msg
+
+
+def test_a_process_that_dies_is_reported_not_crashing_the_tutor(tmp_path):
+    src = "import os\ndef sigmoid_gradient(z):\n    os._exit(3)\n"
+    result = run(tmp_path, "sigmoid-gradient", src)
+    assert "stopped abruptly (exit code 3)" in result.problem
+    assert result.score == 0

@@ -149,7 +149,7 @@ def check(
     file: Path = typer.Option(None, "--file", help="Your file (default: DIR/<id>.py)."),
     dir: Path = typer.Option(DEFAULT_DIR, "--dir", help="Folder of your exercise files."),
     watch: bool = typer.Option(False, "--watch", help="Re-check every time the file is saved (Ctrl-C stops)."),
-    format: Format = typer.Option(Format.text, "--format", help="text, json, or gradescope (writes results.json)."),
+    format: Format = typer.Option(Format.text, "--format", help="text, json (one object; keyed by exercise id when checking several), or gradescope (writes --output)."),
     output: Path = typer.Option(Path("results.json"), "--output", help="Where --format gradescope writes."),
     timeout: float = typer.Option(10.0, "--timeout", min=0.5, help="Seconds your code may run."),
     memory_mb: int = typer.Option(2048, "--memory-mb", min=64, help="Memory your code may use (MB)."),

@@ -133,6 +133,9 @@ def compare(name: str, got, expected, *, rtol=1e-6, atol=1e-9, theta_shapes=None
 
     exp = np.asarray(expected)
     arr = _as_array(got)
+    if arr is None and theta_shapes and exp.ndim == 1 and isinstance(got, (list, tuple)) and all(
+            isinstance(g, np.ndarray) for g in got):
+        return Comparison(name, False, _matrices_not_unrolled(name, got, theta_shapes), got, expected)
     if arr is None:
         want = "a number" if exp.ndim == 0 else f"a numpy array ({shape_str(exp.shape)})"
         extra = ""
@@ -166,6 +169,21 @@ def compare(name: str, got, expected, *, rtol=1e-6, atol=1e-9, theta_shapes=None
     return Comparison(name, False, f"{n_bad} of {exp.size} cells of your {name} differ; the largest difference is at "
                       f"{where}: yours {fmt(arr[worst])}, expected {fmt(exp[worst])}.", arr, exp, mask=mask,
                       theta_shapes=theta_shapes)
+
+
+def _matrices_not_unrolled(name: str, got, theta_shapes) -> str:
+    """A list of gradient matrices where one unrolled vector is expected."""
+    notes = []
+    for l, (g, shape) in enumerate(zip(got, theta_shapes), start=1):
+        if g.shape != tuple(shape):
+            notes.append(explain_shape(f"gradient for Theta{l}", g.shape, shape).removeprefix("your ").rstrip("."))
+    text = (f"your {name} is a list of {len(got)} matrices; it should be one unrolled vector like params: "
+            "np.concatenate([D1.ravel(), D2.ravel()])")
+    if len(got) != len(theta_shapes):
+        text += f" (and there are {len(theta_shapes)} Thetas, not {len(got)})"
+    if notes:
+        text += ". Also: your " + "; your ".join(notes)
+    return text + "."
 
 
 def _type_words(value) -> str:
