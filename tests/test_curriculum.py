@@ -177,17 +177,6 @@ def test_at_least_and_cost_change():
     assert (out["cost_start"], out["cost_end"], out["cost_fell_by"]) == (3.0, 0.5, 2.5)
 
 
-def test_play_table_follows_the_maths(digits):
-    params0 = core.initialize_params(SIZES, seed=0)
-    out = oc.play_table(SIZES, digits.X, digits.y, params0)
-    assert list(out["play"][:, 0]) == ["10", "10", "10", "30", "200"]
-    # the (30, 1) case equals a direct CG run
-    direct = core.train_network(SIZES, digits.X, digits.y, params0, 1.0, iterations=30)
-    assert out["play_costs"][3] == pytest.approx(direct.cost, rel=1e-9)
-    # huge lambda flattens the network to near chance; 200 free iterations fit the training set
-    assert out["play_accuracies"][1] < 20 and out["play_accuracies"][4] > 99
-
-
 def test_overfitting_training_cost_falls_while_heldout_turns_up(digits):
     out = oc.overfitting(SIZES, digits.X, digits.y, lam=0.0, train_size=300, seed=0)
     assert out["n_train"] == 300 and out["n_heldout"] == 1497
@@ -244,3 +233,178 @@ def test_wb_steps_equal_backprop_on_thetas(moons):
     assert oc.max_abs_difference(as_theta, grads) < 1e-14
     up = oc.wb_update(wb["W1"], wb["b1"], wb["W2"], wb["b2"], bw["dW1"], bw["db1"], bw["dW2"], bw["db2"], 0.5)
     np.testing.assert_allclose(up["W1_next"], wb["W1"] - 0.5 * bw["dW1"])
+
+
+# ------------------------------------------------------------- lessons, headless
+
+LESSONS = ("network", "cost", "sigmoid-gradient", "backprop", "gradient-checking", "training", "accuracy",
+           "moons-from-scratch")
+
+
+def _render(lesson_id, repo, **kw):
+    """Run a lesson start to end with no terminal; (plain text, session)."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    from tutor.lessons.loader import load_lesson
+    from tutor.lessons.runner import render_lesson
+
+    buf = StringIO()
+    console = Console(file=buf, width=110, color_system=None, force_terminal=False)
+    session = render_lesson(load_lesson(repo / "lessons" / f"{lesson_id}.yaml"), console, answers=True, **kw)
+    return buf.getvalue(), session
+
+
+def _assert_clean(text, session):
+    """No step failed, and every active check step shows a passing badge."""
+    assert session.problems == {}, session.problems
+    checks = sum(1 for s in session.steps if s.kind == "check")
+    assert checks >= 1
+    assert text.count("PASS") == checks, text
+    assert "FAIL" not in text
+    quizzes = [s for s in session.steps if s.kind == "quiz"]
+    assert quizzes and all(q.hints for q in quizzes)
+
+
+_CACHE: dict = {}
+
+
+@pytest.fixture
+def run(repo):
+    """Render each lesson (default settings) once per test session."""
+
+    def go(lesson_id):
+        if lesson_id not in _CACHE:
+            _CACHE[lesson_id] = _render(lesson_id, repo)
+        return _CACHE[lesson_id]
+
+    return go
+
+
+@pytest.mark.parametrize("lesson_id", LESSONS)
+def test_lesson_loads_with_8_to_25_steps_and_notes(repo, lesson_id):
+    from tutor.lessons.loader import load_lesson
+
+    lesson = load_lesson(repo / "lessons" / f"{lesson_id}.yaml")
+    assert lesson.id == lesson_id
+    assert 8 <= len(lesson.steps) <= 25
+    assert any(s.notes for s in lesson.steps)
+
+
+def test_network_lesson(run):
+    text, session = run("network")
+    _assert_clean(text, session)
+    for figure in ("1797 x 64", "1797 x 10", "Theta1  25 x 65", "Theta2  10 x 26", "1885"):
+        assert figure in text
+    assert "25 x (64 + 1)" in text
+
+
+def test_cost_lesson_figures_match_the_core(run):
+    text, session = run("cost")
+    _assert_clean(text, session)
+    v = session.ctx.values
+    J0 = core.nn_cost(v["thetas"], v["X"], v["y"], 0.0)
+    J1 = core.nn_cost(v["thetas"], v["X"], v["y"], 1.0)
+    assert f"J (no regularization) = {J0:.6f}" in text
+    assert f"J with regularization = {J1:.6f}" in text
+    assert "J at chance = 6.931472" in text
+    assert "h = g(z3)  1797 x 10" in text
+
+
+def test_cost_lesson_lambda_is_settable(repo):
+    text, session = _render("cost", repo, settings={"lambda": "3"})
+    _assert_clean(text, session)
+    v = session.ctx.values
+    assert v["lambda"] == 3.0
+    assert f"J with regularization = {core.nn_cost(v['thetas'], v['X'], v['y'], 3.0):.6f}" in text
+
+
+def test_sigmoid_gradient_lesson_shows_symmetry(run):
+    text, session = run("sigmoid-gradient")
+    _assert_clean(text, session)
+    assert "0.196612" in text and "0.250000" in text
+    assert "a1 (1797 x 65) · Theta1ᵀ (65 x 25) → z2 (1797 x 25)" in text
+    v = session.ctx.values
+    assert v["distinct_from_zeros"] == 1 and v["distinct_from_random"] == 25
+    T = v["Theta1_from_zeros"]
+    assert np.abs(T - T[0]).max() < 1e-12 and np.abs(T).max() > 1e-4
+
+
+def test_backprop_lesson_loop_equals_vectorized(run):
+    text, session = run("backprop")
+    _assert_clean(text, session)
+    v = session.ctx.values
+    ref = core.backprop(v["thetas"], v["X"], v["y"], 1.0)
+    np.testing.assert_allclose(v["D1_loop"], ref.grads[0], atol=1e-12)
+    np.testing.assert_allclose(v["D_reg"], ref.grads[1], atol=1e-12)
+    assert "delta3ᵀ (10 x 1797) · a2 (1797 x 26) → D2 (10 x 26)" in text
+    assert "delta2ᵀ (25 x 1797) · a1 (1797 x 65) → D1 (25 x 65)" in text
+
+
+def test_gradient_checking_lesson(run):
+    text, session = run("gradient-checking")
+    _assert_clean(text, session)
+    v = session.ctx.values
+    assert v["rel_diff"] == pytest.approx(core.check_nn_gradients(3.0).relative_difference, rel=1e-6)
+    assert v["rel_diff"] < 1e-9 and v["broken_verdict"] == "fail"
+    assert v["full_check_evaluations"] == 3770
+    assert "evaluations for a full check = 3770" in text
+
+
+def test_training_lesson_reaches_95_percent(run):
+    text, session = run("training")
+    _assert_clean(text, session)
+    v = session.ctx.values
+    p0 = core.initialize_params((64, 25, 10), "uniform", epsilon=0.12, seed=0)
+    direct = core.train_network((64, 25, 10), v["X"], v["y"], p0, 1.0, iterations=50)
+    assert v["cg_cost"] == pytest.approx(direct.cost, rel=1e-6)
+    acc = 100 * core.accuracy(core.predict(core.reshape_params(direct.params, (64, 25, 10)), v["X"]), v["y"])
+    assert acc >= 95 and v["accuracy_percent"] == pytest.approx(acc)
+    assert v["gd_end"] > v["cost_end"]
+
+
+def test_accuracy_lesson_play_table_and_overfitting(run):
+    text, session = run("accuracy")
+    _assert_clean(text, session)
+    v = session.ctx.values
+    sizes = (64, 25, 10)
+    # the (30 iterations, lambda 1) row equals a direct CG run from the same start
+    p0 = core.initialize_params(sizes, "uniform", epsilon=0.12, seed=0)
+    direct = core.train_network(sizes, v["X"], v["y"], p0, 1.0, iterations=30)
+    assert list(v["play"][3][:3]) == ["30", "1", f"{direct.cost:.4f}"]
+    assert f"{direct.cost:.4f}" in text
+    C = core.confusion_matrix(v["y"], core.predict(v["thetas"], v["X"]), 10)
+    np.testing.assert_array_equal(v["confusion_counts"], C)
+    assert v["heldout_rise"] > 0.05 and v["accuracy_gap"] > 3
+    assert v["play_accuracies"][1] < 20 and v["play_accuracies"][4] > 99  # crushed vs memorized
+
+
+def test_moons_lesson(run):
+    text, session = run("moons-from-scratch")
+    _assert_clean(text, session)
+    assert "X (two features per point)  200 x 2" in text
+    assert "Z1 = X · W1ᵀ + b1  200 x 4" in text
+    v = session.ctx.values
+    assert v["accuracy_percent"] > 95
+    assert "Decision boundary" in text
+
+
+def test_moons_original_run_is_reproduced(repo, moons):
+    text, session = _render("moons-from-scratch", repo, settings={"hidden": "1", "learning_rate": "0.01"})
+    _assert_clean(text, session)
+    costs, _, _ = _scratch_by_hand(moons.X, moons.y, 1, 0.01, 10000)
+    np.testing.assert_allclose(session.ctx.values["cost_every"][:, 1], costs, rtol=1e-9)
+    assert len(costs) == 11
+    for c in costs:
+        assert f"{c:.6f}" in text
+
+
+def test_course_checkpoints_when_run_on_the_course_weights(repo, ex4_weights_path):
+    """ex4data1.mat is not shipped; the lesson's course steps need it, so this
+    checks what the weights alone fix: the regularization difference."""
+    from tutor.datasets import load_weights
+
+    thetas = load_weights(ex4_weights_path)
+    out = oc.cost_at_lambdas(thetas, np.zeros((5000, 400)), np.arange(5000) % 10)
+    assert out["J_lambda1"] - out["J_lambda0"] == pytest.approx(0.383770 - 0.287629, abs=1e-6)
