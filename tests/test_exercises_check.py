@@ -327,3 +327,23 @@ def test_a_process_that_dies_is_reported_not_crashing_the_tutor(tmp_path):
     result = run(tmp_path, "sigmoid-gradient", src)
     assert "stopped abruptly (exit code 3)" in result.problem
     assert result.score == 0
+
+
+def test_a_changed_signature_is_explained(tmp_path):
+    src = nn_source().replace("def nn_cost_function(params, layer_sizes, X, y, lam):", "def nn_cost_function(params, X, y, lam):")
+    msg = run(tmp_path, "feedforward-cost", src).tests[0].message
+    assert "TypeError" in msg and "keep the stub's signature nn_cost_function(params, layer_sizes, X, y, lam)" in msg
+
+
+def test_init_properties_never_fail_a_right_answer_and_catch_one_signed_weights():
+    from tutor.exercises.catalog import get_exercise
+    from tutor.exercises.check import _init_check
+
+    ex = get_exercise("rand-initialize-weights")
+    rng = np.random.default_rng(123)
+    for L_in, L_out in [(3, 5), (400, 25), (25, 10), (1, 4)]:
+        for _ in range(200):
+            ok, msg, _ = _init_check(ex, [L_in, L_out, 0.12], rng.uniform(-0.12, 0.12, (L_out, 1 + L_in)))
+            assert ok, msg
+    ok, msg, _ = _init_check(ex, [3, 5, 0.12], rng.uniform(0, 0.12, (5, 4)))
+    assert not ok and "take both signs" in msg.replace("takes", "take")

@@ -69,7 +69,7 @@ def init_signature(W, L_in, L_out, epsilon=0.12) -> tuple:
         kind = "constant"
     elif np.abs(W).max() > epsilon * (1 + 1e-9):
         kind = "too-wide"
-    elif W.min() >= 0 and W.size >= 8:
+    elif W.min() >= 0 and W.size >= 20:
         kind = "nonnegative"
     elif W.size >= 20 and np.abs(W).max() < 0.5 * epsilon:
         kind = "too-narrow"
