@@ -252,8 +252,8 @@ def play(session: Session, start: int = 0) -> str:
             how = "right" if session.previous[step.id].get("right") else "the answer was shown"
             session.add(i, [Text(f"You answered this question in an earlier session ({how}).", style="dim")]
                         + reveal(step, session.ctx))
+        session.current = i  # set before drawing: a Ctrl-C mid-draw saves this step
         ui.show_step(session, i, out)
-        session.current = i
         session.save(i)
         if step.interactive and session.mode == "learn" and step.id not in session.quizzes:
             if i not in session.problems and ask_quiz(session, i) == "quit":

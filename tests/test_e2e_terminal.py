@@ -1,0 +1,122 @@
+"""`tutor learn` in a real terminal (tmux): forward, back, quiz, quit, resume, Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (apt-get install tmux)")
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+class Pane:
+    """One tmux session running a command at a known size."""
+
+    def __init__(self, command: str, home: Path, width: int = 100, height: int = 40) -> None:
+        self.name = f"tutor-e2e-{uuid.uuid4().hex[:8]}"
+        env = f"TUTOR_HOME={shlex.quote(str(home))} TERM=xterm-256color"
+        script = f"cd {shlex.quote(str(REPO))} && {env} {command}; echo EXITED=$?; sleep 120"
+        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), script],
+                       check=True)
+
+    def screen(self) -> str:
+        out = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True)
+        return out.stdout
+
+    def wait_for(self, text: str, timeout: float = 60.0) -> str:
+        end = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < end:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.2)
+        raise AssertionError(f"{text!r} did not appear within {timeout} s; the screen was:\n{screen}")
+
+    def keys(self, *keys: str) -> None:
+        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+
+
+@pytest.fixture
+def pane_factory(tutor_home):
+    panes = []
+
+    def make(args: str, width: int = 100) -> Pane:
+        p = Pane(f"{shlex.quote(sys.executable)} -m tutor {args}", tutor_home, width)
+        panes.append(p)
+        return p
+
+    yield make
+    for p in panes:
+        p.close()
+
+
+def progress(home: Path) -> dict:
+    return json.loads((home / "progress.json").read_text())["lessons"]["forward-pass"]
+
+
+def test_forward_back_quiz_quit_and_resume(pane_factory, tutor_home):
+    p = pane_factory("learn forward-pass")
+    screen = p.wait_for("Step 1 of 20")
+    assert "From pixels to a prediction" in screen and "b back" in screen
+    p.keys("n")
+    assert "1797 x 64" in p.wait_for("Step 2 of 20")
+    p.keys("b")
+    p.wait_for("Step 1 of 20")
+    p.keys("n", "n", "n")
+    p.wait_for("Your answer")  # step 4 is a quiz
+    assert "Step 4 of 20" in p.screen()
+    p.keys("7", "Enter")
+    p.wait_for("Too high")
+    p.keys("h", "Enter")
+    p.wait_for("Hint 1 of 2")
+    p.keys("1", "Enter")
+    p.wait_for("RIGHT")
+    p.keys("n")
+    p.wait_for("Step 5 of 20")
+    p.keys("q")
+    screen = p.wait_for("EXITED=0")
+    assert "Saved at step 5 of 20" in screen
+    saved = progress(tutor_home)
+    assert saved["step_id"] == "theta1" and saved["quizzes"]["bias-quiz"]["right"] is True
+
+    again = pane_factory("learn forward-pass")
+    screen = again.wait_for("Step 5 of 20")
+    assert "Resuming at step 5 of 20" in screen and "Theta1" in screen
+    again.keys("b")
+    screen = again.wait_for("Step 4 of 20")
+    assert "earlier session (right)" in screen and "Your answer" not in screen  # not asked twice
+    again.keys("q")
+    again.wait_for("EXITED=0")
+
+
+def test_ctrl_c_keeps_progress(pane_factory, tutor_home):
+    p = pane_factory("learn forward-pass --from 6")
+    p.wait_for("Step 6 of 20")
+    p.keys("n")
+    p.wait_for("Step 7 of 20")
+    p.keys("C-c")
+    screen = p.wait_for("EXITED=130")
+    assert "your place is saved" in screen and "Traceback" not in screen
+    assert progress(tutor_home)["step_id"] == "z2-shape"
+
+
+def test_narrow_terminal_keeps_numbers_whole(pane_factory):
+    p = pane_factory("learn forward-pass --from z2-shape", width=40)
+    screen = p.wait_for("Step 7 of 20")
+    assert "1797 x 65" in screen and "65 x 25" in screen
+    assert all(len(line) <= 40 for line in screen.splitlines())
+    p.keys("q")
+    p.wait_for("EXITED=0")
