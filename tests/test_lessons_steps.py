@@ -325,3 +325,26 @@ def test_forward_pass_lesson_figures_are_the_maths(width):
     assert v["acc"] > 0.9  # the trained weights really are trained
     flat = " ".join(out.split())
     assert "Step 20 of 20" in flat and "a1 (1797 x 65)" in flat
+
+
+def test_course_files_switch_on_the_course_steps(tmp_path, ex4_weights_path):
+    """With a 5000 x 400 data file and the course's weights, the course-only steps run."""
+    import scipy.io
+
+    from tutor.datasets import load_weights
+    from tutor.lessons.loader import find_lesson
+
+    rng = np.random.default_rng(1)
+    X = rng.random((5000, 400)) * 0.5
+    y = np.arange(5000) // 500 + 1  # the course's labels: 1..10, 10 meaning the digit 0
+    data = tmp_path / "ex4data1.mat"
+    scipy.io.savemat(data, {"X": X, "y": y.reshape(-1, 1).astype(float)})
+    session, out = run(find_lesson("forward-pass"), 100, data=data, weights=ex4_weights_path)
+    v = session.ctx.values
+    assert v["course"] is True and v["dataset"] == "course"
+    assert "Step 22 of 22" in out and "The course's checkpoint" in out
+    thetas = load_weights(ex4_weights_path)
+    X_loaded = v["X"]
+    assert v["J"] == pytest.approx(core.nn_cost(thetas, X_loaded, v["y"], 0.0), abs=1e-12)
+    # on made-up pixels the published 0.287629 cannot hold: the check says so
+    assert [session.steps[j].id for j in session.problems] == ["course-cost-check"]

@@ -249,6 +249,8 @@ class RichUI(_Base):
             self.console.print(SafeText((f"auto: next step in {self.auto:g} s · any key pauses", "dim")))
         elif self.auto is not None:
             self.console.print(SafeText(("paused · Enter/n next · b back · a resume auto · q quit", "dim")))
+        elif self.console.width < 60:
+            self.console.print(SafeText(("n next · b back · h hint · q quit · ? help", "dim")))
         else:
             self.console.print(SafeText((_key_help(session), "dim")))
 
