@@ -19,6 +19,22 @@ from tutor.lessons import ops_curriculum as oc
 SIZES = (64, 25, 10)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _one_blas_thread():
+    """Run this module's small matrix products on one BLAS thread.
+
+    On a busy 2-core machine several BLAS threads per process fight over the
+    cores and the CG runs here get about ten times slower; one thread is fast.
+    """
+    try:
+        from threadpoolctl import threadpool_limits  # comes with scikit-learn, a test dependency
+    except ImportError:
+        yield
+        return
+    with threadpool_limits(limits=1):
+        yield
+
+
 @pytest.fixture(scope="module")
 def digits():
     return load_digits()
