@@ -12,6 +12,19 @@ from pathlib import Path
 
 import pytest
 
+# The tests check numbers, not speed. On a 2-core machine that also runs
+# tutor subprocesses (tmux, sandboxes), several BLAS threads per process fight
+# over the cores and make small-matrix training many times slower; one thread
+# each keeps the suite quick and its timings steady. Subprocesses inherit it.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+try:
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
+except ImportError:  # threadpoolctl comes with scikit-learn; without it the env vars still apply to children
+    pass
+
 REPO = Path(__file__).resolve().parent.parent
 EX4_DIR = Path(os.environ.get("TUTOR_EX4_DIR", REPO.parent / "shared" / "ex4"))
 EX4_WEIGHTS = EX4_DIR / "ex4weights.mat"
