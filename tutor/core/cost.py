@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from tutor.core.forward import feedforward
+from tutor.core.activations import get_activation
 
 
 def one_hot(y: np.ndarray, K: int) -> np.ndarray:
@@ -57,7 +57,20 @@ def regularization(thetas: Sequence[np.ndarray], lam: float, m: int) -> float:
 def nn_cost(
     thetas: Sequence[np.ndarray], X: np.ndarray, y: np.ndarray, lam: float = 0.0, activation: str = "sigmoid"
 ) -> float:
-    """J for the weights `thetas` on X (m, n), 0-based labels y (m,)."""
-    fwd = feedforward(thetas, X, activation)
+    """J for the weights `thetas` on X (m, n), 0-based labels y (m,).
+
+    The same numbers as `feedforward` followed by the cost, without building
+    [1, X] (a copy of all of X) on every call: the bias column is added after
+    the product. Numerical gradients call this twice per parameter.
+    """
+    g = get_activation(activation)[0]
+    a = np.asarray(X, dtype=float)
+    m = a.shape[0]
+    last = len(thetas) - 1
+    for l, Theta in enumerate(thetas):
+        z = a @ Theta[:, 1:].T
+        z += Theta[:, 0]
+        if l < last:
+            a = g(z)
     Y = one_hot(y, thetas[-1].shape[0])
-    return cross_entropy_from_z(fwd.z[-1], Y) + regularization(thetas, lam, X.shape[0])
+    return cross_entropy_from_z(z, Y) + regularization(thetas, lam, m)
