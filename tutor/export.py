@@ -1,8 +1,8 @@
 """Handouts: whole lessons rendered by the lesson engine into files.
 
 The engine's `render_lesson` prints a lesson, step after step, into a console
-we give it. Here that console records, and is cut into one piece per step at
-the rule the engine draws before each step header, so every format can give
+we give it. Here that console records, and is cut into one piece per step by
+the engine's `on_step` hook, called before each step, so every format can give
 each step its own place: a printed page (HTML), a heading (Markdown), a
 separator (text). SVG keeps the whole lesson as one terminal picture.
 
@@ -67,10 +67,10 @@ class RecordedLesson:
 
 
 class _StepCutter(Console):
-    """A recording console that starts a new piece at each rule.
+    """A recording console cut into pieces: the opening, then one per step.
 
-    `render_lesson` draws one rule just before each step's header; the rule
-    itself is left out, since each format marks the boundary its own way.
+    `render_lesson` calls its `on_step` hook just before each step; `cut` is
+    that hook. Each format marks the step boundary its own way.
     """
 
     def __init__(self, cut: Callable[[Console], tuple[str, str]], **kwargs) -> None:
@@ -78,7 +78,7 @@ class _StepCutter(Console):
         self._cut = cut
         self.pieces: list[tuple[str, str]] = []
 
-    def rule(self, *args, **kwargs) -> None:  # noqa: D102 - see class docstring
+    def cut(self, _step: int | None = None) -> None:
         self.pieces.append(self._cut(self))
 
     def finish(self) -> list[tuple[str, str]]:
@@ -137,12 +137,10 @@ def record_lesson(lesson, fmt: str, *, answers: bool, notes: bool, settings: dic
     cut = _cut_html if fmt == "html" else _cut_text
     kwargs = _colour_console_kwargs() if fmt == "html" else _plain_console_kwargs()
     console = _StepCutter(cut, **kwargs)
-    session = render_lesson(lesson, console, answers=answers, notes=notes, settings=settings)
+    session = render_lesson(lesson, console, answers=answers, notes=notes, settings=settings, on_step=console.cut)
     pieces = console.finish()
     intro, steps = pieces[0], pieces[1:]
     if len(steps) != session.N:
-        # The engine no longer marks steps with a rule: keep it all as one piece
-        # rather than guess where steps begin.
         raise TutorError(f"could not split lesson {lesson.id!r} into its {session.N} steps for export")
     out = RecordedLesson(lesson.id, lesson.title, lesson.summary, _intro_text(intro[1], lesson))
     for k, ((body, text), step) in enumerate(zip(steps, session.steps), start=1):

@@ -8,6 +8,8 @@ anything again, and it saves progress after every step it shows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from typing import Any
 
 from rich.console import Console, Group
@@ -181,12 +183,16 @@ def _value_text(v: Any) -> str:
 
 
 def render_lesson(lesson: Lesson | str, console: Console, *, answers: bool = False, notes: bool = False,
-                  settings: dict | None = None, data=None, weights=None) -> Session:
+                  settings: dict | None = None, data=None, weights=None,
+                  on_step: Callable[[int], None] | None = None) -> Session:
     """Run a whole lesson headless into `console`, every step headed `Step k of N`.
 
     lesson: a Lesson, or an id / path. settings: {name: value} for declared
     parameters (strings are converted by the parameter's type). Quiz answers
     are printed only with answers=True, presenter notes with notes=True.
+    on_step(i) is called just before step i (0-based) is printed, so a caller
+    (the handout exporter) can cut the recording into steps; the divider
+    line between steps is then left to the caller.
     Returns the Session (its `problems` say what did not work).
     """
     from tutor.lessons.loader import find_lesson
@@ -207,8 +213,11 @@ def render_lesson(lesson: Lesson | str, console: Console, *, answers: bool = Fal
         console.print(Text(note, style="dim"))
     for i in range(session.N):
         out = session.ensure(i)
-        console.print()
-        console.print(_rule(console))
+        if on_step is not None:
+            on_step(i)  # the caller marks the boundary its own way
+        else:
+            console.print()
+            console.print(_rule(console))
         console.print(step_header(session, i, bar=False))
         for r in out:
             console.print(r)
