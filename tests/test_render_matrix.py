@@ -51,7 +51,7 @@ def test_highlighted_column_is_marked_without_colour():
     text = show(MatrixView(BIG, "a1", highlight_cols=[0]), 40)
     header = lines(text)[1]
     assert "[0]" in header and "[1]" not in header
-    assert "highlighted column 0" in text
+    assert "highlighted column: [0]" in text
 
 
 def test_highlighted_middle_row_is_shown_and_marked():

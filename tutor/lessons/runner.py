@@ -146,8 +146,12 @@ def reveal(step, ctx, prefix: str = "The answer is") -> list[Any]:
     return out
 
 
-def step_header(session: Session, i: int, *, bar: bool = True) -> Group:
-    """`Lesson title`, `Step k of N` with a progress bar, the values in force, the step title."""
+def step_header(session: Session, i: int, *, bar: bool = True, lesson_title: bool = True) -> Group:
+    """`Lesson title`, `Step k of N` with a progress bar, the values in force, the step title.
+
+    lesson_title=False leaves the lesson's title out (a handout already heads
+    the whole lesson with it).
+    """
     from rich.progress_bar import ProgressBar
     from rich.table import Table
 
@@ -162,7 +166,8 @@ def step_header(session: Session, i: int, *, bar: bool = True) -> Group:
         line.add_row(counter, Text(""))
     from tutor.lessons.context import SafeText
 
-    parts: list[Any] = [SafeText((session.lesson.title, "bold magenta")), line]
+    parts: list[Any] = [SafeText((session.lesson.title, "bold magenta"))] if lesson_title else []
+    parts.append(line)
     if session.env.in_force:
         shown = ", ".join(f"{k} = {_value_text(v)}" for k, v in session.env.in_force.items())
         parts.append(Text(f"with {shown}", style="yellow"))
@@ -218,7 +223,7 @@ def render_lesson(lesson: Lesson | str, console: Console, *, answers: bool = Fal
         else:
             console.print()
             console.print(_rule(console))
-        console.print(step_header(session, i, bar=False))
+        console.print(step_header(session, i, bar=False, lesson_title=False))
         for r in out:
             console.print(r)
     return session

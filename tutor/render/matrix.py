@@ -167,8 +167,8 @@ def _render_table(view: MatrixView, console: Console, options: ConsoleOptions) -
     if len(shown_rows) < m or shown_c < n:
         notes.append(f"showing {len(shown_rows)} of {m} rows, {shown_c} of {n} columns")
     if hcols:
-        notes.append(f"[j] marks highlighted column{'s' if len(hcols) > 1 else ''} "
-                     + ", ".join(str(j) for j in sorted(hcols)))
+        marked = ", ".join(f"[{j}]" for j in sorted(hcols))
+        notes.append(f"highlighted column{'s' if len(hcols) > 1 else ''}: {marked}")
     if hrows:
         notes.append(f"{sym.marker} marks highlighted row{'s' if len(hrows) > 1 else ''} "
                      + ", ".join(str(r) for r in sorted(hrows)))
@@ -252,7 +252,8 @@ class VectorView:
         if shown < n:
             yield Text(f"showing {shown} of {n} values", style=styles.DIM)
         if hot:
-            yield Text("[i] marks highlighted index " + ", ".join(str(j) for j in sorted(hot)), style=styles.DIM)
+            marked = ", ".join(f"[{j}]" for j in sorted(hot))
+            yield Text(f"highlighted index{'es' if len(hot) > 1 else ''}: {marked}", style=styles.DIM)
         if self.stats:
             yield _stats_line(v, self.precision)
 
