@@ -45,8 +45,9 @@ def _register_all() -> None:
     # top level so that building the app stays cheap.
     from tutor.commands import exercises, instructor, learn, maths
 
-    for area in (learn, maths, exercises, instructor):
-        area.register(app)
+    for register in (learn.register, exercises.register, maths.register, learn.register_presenting,
+                     instructor.register):
+        register(app)
 
 
 _register_all()

@@ -279,9 +279,9 @@ def solution(
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
-    app.command("exercises")(list_exercises)
+    app.command("exercises", rich_help_panel="Exercises")(list_exercises)
     exercise_app.command("start")(start)
-    app.add_typer(exercise_app, name="exercise")
-    app.command("check")(check)
-    app.command("hint")(hint)
-    app.command("solution")(solution)
+    app.add_typer(exercise_app, name="exercise", rich_help_panel="Exercises")
+    app.command("check", rich_help_panel="Exercises")(check)
+    app.command("hint", rich_help_panel="Exercises")(hint)
+    app.command("solution", rich_help_panel="Exercises")(solution)

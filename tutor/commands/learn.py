@@ -22,12 +22,20 @@ _SET_HELP = "name=value: change a parameter the lesson declares (repeatable), e.
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to the root app."""
+    """Add the learners' commands to the root app."""
     app.command("learn", rich_help_panel="Learners")(learn)
-    app.command("demo", rich_help_panel="Instructors")(demo)
     app.command("lessons", rich_help_panel="Learners")(lessons)
     app.add_typer(progress_app, name="progress", rich_help_panel="Learners")
     progress_app.command("reset")(progress_reset)
+
+
+def register_presenting(app: typer.Typer) -> None:
+    """Add demo (for instructors) and validate (for authors), after the other areas.
+
+    Registered last so that `tutor --help` lists its panels in the order a
+    newcomer needs them: learners, exercises, the maths, instructors, authors.
+    """
+    app.command("demo", rich_help_panel="Instructors")(demo)
     app.command("validate", rich_help_panel="Authors")(validate)
 
 

@@ -29,9 +29,9 @@ COURSE_SHAPES = ((25, 401), (10, 26))
 
 def register(app: typer.Typer) -> None:
     """Add `train`, `cost` and `gradcheck` to the root app."""
-    app.command("train")(train)
-    app.command("cost")(cost)
-    app.command("gradcheck")(gradcheck)
+    app.command("train", rich_help_panel="The maths")(train)
+    app.command("cost", rich_help_panel="The maths")(cost)
+    app.command("gradcheck", rich_help_panel="The maths")(gradcheck)
 
 
 # -- helpers ------------------------------------------------------------------
