@@ -133,7 +133,7 @@ def _print_play_table(table) -> None:
 def figure(
     name: str = typer.Argument(..., help="digits, hidden, cost, boundary or confusion.", metavar="FIGURE"),
     output: Optional[Path] = typer.Option(
-        None, "--output", "-o", help="Save the figure to FILE.png or FILE.svg (needs matplotlib: tutor[plots]).",
+        None, "--output", "-o", help="Save the figure to FILE.png or FILE.svg (needs matplotlib: tutor\\[plots]).",
     ),
     dataset: Optional[str] = typer.Option(
         None, "--dataset", "-d",
