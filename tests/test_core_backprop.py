@@ -128,3 +128,14 @@ def test_single_output_gradient_against_central_differences():
         return nn_cost_function(q, sizes, X, y, 0.2, "tanh")
 
     assert relative_difference(compute_numerical_gradient(J, p), J(p)[1]) < 1e-9
+
+
+@pytest.mark.parametrize("K", [10, 1200])
+def test_cost_matches_nn_cost_for_few_and_many_classes(K):
+    # The vectorized cost takes one log per row up to K = 1000 and one per
+    # entry beyond; both must give nn_cost's value.
+    sizes = [3, 4, K]
+    thetas, X, y = _problem(sizes, m=30, seed=8)
+    thetas = [T * 5 for T in thetas]
+    J, _ = nn_cost_function(unroll(thetas), sizes, X, y, 0.7)
+    assert J == pytest.approx(nn_cost(thetas, X, y, 0.7), rel=1e-13)
