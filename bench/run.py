@@ -531,6 +531,10 @@ def main(argv=None) -> int:
                          "machine; pair it with --threads 1)")
     args = ap.parse_args(argv)
     console = Console()
+    unknown = [k for k in args.only.replace(",", "") if k not in SECTIONS]
+    if unknown:
+        console.print(f"error: unknown section {unknown[0]!r}; known: {', '.join(SECTIONS)}", highlight=False)
+        return 2
     global clock
     clock = time.process_time if args.clock == "cpu" else time.perf_counter
     if args.threads:
@@ -557,9 +561,6 @@ def main(argv=None) -> int:
     console.print(f"load average at start: {start_load}", highlight=False)
     results = []
     for key in args.only.replace(",", ""):
-        if key not in SECTIONS:
-            console.print(f"error: unknown section {key!r}; known: {', '.join(SECTIONS)}")
-            return 2
         t0 = time.perf_counter()
         sec = SECTIONS[key](args.quick)
         sec.notes.append(f"section took {time.perf_counter() - t0:.1f} s; load average after it: {loadavg()}.")
