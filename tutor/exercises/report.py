@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 from rich.console import Group
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -47,6 +48,11 @@ def to_gradescope(result) -> dict:
     return out
 
 
+def _indent(renderable, by: int = 6) -> Padding:
+    """Indent under a test's line; wrapped lines keep the indent too."""
+    return Padding(renderable, (0, 0, 0, by), expand=False)
+
+
 def _cell(value, digits: int = 6) -> str:
     if isinstance(value, (np.integer, int)):
         return str(int(value))
@@ -54,26 +60,36 @@ def _cell(value, digits: int = 6) -> str:
 
 
 def _grid(c: Comparison) -> list | None:
-    """Yours beside expected, differing cells marked, for small arrays of equal shape."""
+    """Yours above expected, differing cells marked, for small arrays of equal shape.
+
+    Stacked rather than side by side so that even 8 columns fit an
+    80-column terminal without a number being cut.
+    """
     got, exp, mask = np.asarray(c.got), np.asarray(c.expected), c.mask
     if mask is None or got.shape != exp.shape or got.ndim == 0:
         return None
-    if got.ndim == 1:
+    vector = got.ndim == 1
+    if vector:
         got, exp, mask = got[None, :], exp[None, :], mask[None, :]
     if got.ndim != 2 or got.shape[0] > MAX_GRID[0] or got.shape[1] > MAX_GRID[1]:
         return None
-    table = Table(show_header=False, box=None, pad_edge=False)
-    for _ in range(got.shape[1] * 2 + 1):
-        table.add_column(justify="right")
-    for i in range(got.shape[0]):
-        row: list = []
-        for j in range(got.shape[1]):
-            text = _cell(got[i, j], 4) + ("*" if mask[i, j] else " ")
-            row.append(Text(text, style="bold red" if mask[i, j] else "green"))
-        row.append(Text("|", style="dim"))
-        row.extend(Text(_cell(exp[i, j], 4) + " ", style="dim") for j in range(got.shape[1]))
-        table.add_row(*row)
-    return [Text(f"      {c.name}: yours (* marks a differing cell) | expected", style="italic"), table]
+    table = Table(box=None, pad_edge=False, padding=(0, 1), show_edge=False)
+    table.add_column("", no_wrap=True, style="dim")
+    for j in range(got.shape[1]):
+        table.add_column(f"[{j}]", justify="right", no_wrap=True, header_style="dim")
+    for label, values, marked in (("yours", got, True), ("expected", exp, False)):
+        for i in range(got.shape[0]):
+            name = label if vector else f"{label} [{i}]"
+            cells = []
+            for j in range(got.shape[1]):
+                text = _cell(values[i, j], 4)
+                if marked:
+                    cells.append(Text(text + ("*" if mask[i, j] else " "), style="bold red" if mask[i, j] else "green"))
+                else:
+                    cells.append(Text(text + " ", style="dim"))
+            table.add_row(name, *cells)
+    return [_indent(Text(f"{c.name}: yours above the expected values (* marks a differing cell)", style="italic")),
+            _indent(table)]
 
 
 def _cells(c: Comparison, limit: int = 5) -> list | None:
@@ -94,7 +110,7 @@ def _cells(c: Comparison, limit: int = 5) -> list | None:
         table.add_row(label, _cell(got[idx]), _cell(exp[idx]))
     n = int(c.mask.sum())
     more = f" (the first {limit} of {n})" if n > limit else ""
-    return [Text(f"      {c.name}: differing cells{more}", style="italic"), table]
+    return [_indent(Text(f"{c.name}: differing cells{more}", style="italic")), _indent(table)]
 
 
 def _failed_leaves(c: Comparison) -> list[Comparison]:
@@ -129,18 +145,18 @@ def render_text(result, *, ascii_only: bool = False) -> Group:
         if t.passed or result.problem:
             continue
         if t.hidden:
-            parts.append(Text("      A hidden test: the other tests' messages should point the way.", style="dim"))
+            parts.append(_indent(Text("A hidden test: the other tests' messages should point the way.", style="dim")))
             continue
         if t.message == previous and not t.comparisons:
-            parts.append(Text("      (the same as above)", style="dim"))
+            parts.append(_indent(Text("(the same as above)", style="dim")))
             continue
         previous = t.message
         leaves = [leaf for c in t.comparisons for leaf in _failed_leaves(c)]
         if not leaves or t.message.startswith("your function changed"):
-            parts.append(Text("      " + t.message))
+            parts.append(_indent(Text(t.message)))
             continue
         for leaf in leaves:
-            parts.append(Text("      - " + leaf.message[0].upper() + leaf.message[1:]))
+            parts.append(_indent(Text("- " + leaf.message[0].upper() + leaf.message[1:])))
         if not shown_arrays:
             views = _views(leaves)
             parts.extend(views)
