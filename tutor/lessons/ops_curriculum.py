@@ -492,11 +492,21 @@ def network_spot_check(
     sizes = _sizes(layer_sizes)
     X = np.ascontiguousarray(X, dtype=float)
 
+    calls = []
+
     def J(p):
-        return nn_cost_function(p, sizes, X, y, float(lam), activation)
+        # spot_check asks once for (cost, grad) at params; every later call is a
+        # nudged cost for the central differences, which needs no backprop (a
+        # full backprop there made the 40 evaluations look dearer than the
+        # full-check estimate the lesson had just shown)
+        if not calls:
+            calls.append(1)
+            return nn_cost_function(p, sizes, X, y, float(lam), activation)
+        return (nn_cost(reshape_params(p, sizes), X, y, float(lam), activation),)
 
     t0 = time.perf_counter()
-    sc = spot_check(J, np.asarray(params, dtype=float), int(k), rng=int(seed))
+    with _one_blas_thread():
+        sc = spot_check(J, np.asarray(params, dtype=float), int(k), rng=int(seed))
     return {
         "spot_columns": _columns(sc.numerical, sc.analytical),
         "spot_indices": sc.indices,
