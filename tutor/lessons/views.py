@@ -214,7 +214,9 @@ def table_view(value: Any, spec: ViewSpec) -> Any:
         a = a.reshape(-1, 1)
     table = Table(title=spec.label, show_lines=False)
     for j in range(a.shape[1]):
-        table.add_column(spec.columns[j] if j < len(spec.columns) else str(j), justify="right")
+        # fold, not the default ellipsis: a narrow terminal keeps every digit, and
+        # an ASCII-only stream cannot print '…' (it crashed the accuracy lesson at 40 columns)
+        table.add_column(spec.columns[j] if j < len(spec.columns) else str(j), justify="right", overflow="fold")
     for row in a[:40]:
         table.add_row(*[f"{x:.{spec.precision}g}" if isinstance(x, (float, np.floating)) else str(x) for x in row])
     if a.shape[0] > 40:
