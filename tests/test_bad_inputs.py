@@ -117,7 +117,7 @@ CASES = [
     ("learn-unknown-lesson", ["learn", "forward-pas"], ["forward-pas", "tutor lessons"]),
     ("demo-unknown-lesson", ["demo", "nosuch", "--auto", "0"], ["nosuch"]),
     ("learn-missing-yaml", ["learn", "mine/missing.yaml"], ["missing.yaml"]),
-    ("learn-unknown-step", ["learn", "cost", "--from", "no-such-step"], ["no-such-step", "step"]),
+    ("learn-unknown-step", ["learn", "network", "--from", "no-such-step"], ["no-such-step", "step"]),
     ("demo-negative-auto", ["demo", "cost", "--auto", "-1"], ["--auto"]),
     ("train-negative-iterations", ["train", "--iterations", "-5"], ["--iterations", "-5"]),
     ("train-iterations-not-int", ["train", "--iterations", "many"], ["--iterations"]),
