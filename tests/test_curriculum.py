@@ -447,3 +447,111 @@ def test_course_steps_run_on_course_shaped_files(repo, ex4_weights_path, stand_i
     if "J_lambda0" in v:
         # what the weights alone fix (DESIGN.md): 0.0961407 per unit of lambda
         assert v["J_lambda1"] - v["J_lambda0"] == pytest.approx(0.383770 - 0.287629, abs=1e-6)
+
+
+# ------------------------------------------------------ the review's pins
+
+ALL_LESSONS = tuple(dict.fromkeys(("network", "forward-pass") + LESSONS))
+
+
+def _load(repo, lesson_id):
+    from tutor.lessons.loader import load_lesson
+
+    return load_lesson(repo / "lessons" / f"{lesson_id}.yaml")
+
+
+@pytest.mark.parametrize("lesson_id", ALL_LESSONS)
+def test_each_lesson_points_to_an_existing_exercise(repo, lesson_id):
+    from tutor.exercises import catalog
+
+    known = set(catalog.load_catalog())
+    pointed = [s.exercise for s in _load(repo, lesson_id).steps if s.kind == "exercise"]
+    assert pointed, f"{lesson_id} has no exercise step"
+    assert set(pointed) <= known, set(pointed) - known
+
+
+def test_every_exercise_is_pointed_to_by_its_own_lesson(repo):
+    """Each exercise names the lesson it belongs to; that lesson must send the learner there."""
+    from tutor.exercises import catalog
+
+    for ex_id, ex in catalog.load_catalog().items():
+        steps = _load(repo, ex.lesson).steps
+        assert ex_id in {s.exercise for s in steps if s.kind == "exercise"}, (ex_id, ex.lesson)
+
+
+def test_exercise_steps_come_after_what_they_use(repo):
+    """An exercise step follows the step that teaches it, not the other way round."""
+    order = {
+        "cost": [("unreg-check", "try-cost"), ("reg-check-badge", "try-regularized")],
+        "sigmoid-gradient": [("peak-check", "try-sigmoid-gradient"), ("symmetry-quiz", "try-init")],
+        "backprop": [("equal-check", "try-backprop"), ("try-backprop", "try-regularized")],
+        "gradient-checking": [("central-difference", "try-numerical")],
+        "moons-from-scratch": [("forward", "try-forward"), ("backward", "try-backward"), ("update", "try-update"),
+                               ("try-update", "loop")],
+    }
+    for lesson_id, pairs in order.items():
+        ids = [s.id for s in _load(repo, lesson_id).steps]
+        for before, after in pairs:
+            assert ids.index(before) < ids.index(after), (lesson_id, before, after)
+
+
+def test_exercise_step_tells_what_to_type_whole_at_40_columns(tmp_path):
+    """Every command on its own line; one too long for the line continues with a backslash."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    from tutor.lessons.steps.exercise import _ExerciseCard
+
+    for width in (40, 100):
+        buf = StringIO()
+        Console(file=buf, width=width, color_system=None, legacy_windows=False).print(
+            _ExerciseCard("rand-initialize-weights", "Random initialization", "rand_initialize_weights(L_in, L_out)",
+                          "not started"))
+        lines = [ln.strip(" │|") for ln in buf.getvalue().splitlines()]
+        assert max(len(ln) for ln in buf.getvalue().splitlines()) <= width
+        joined = "\n".join(lines)
+        if width == 40:
+            i = lines.index("tutor exercise start \\")
+            assert lines[i + 1] == "rand-initialize-weights", joined
+        else:
+            assert "tutor exercise start rand-initialize-weights" in lines
+        assert "tutor check rand-initialize-weights" in lines
+        assert "tutor hint rand-initialize-weights" in lines
+
+
+@pytest.mark.parametrize("lesson_id", ALL_LESSONS)
+def test_no_placeholder_is_left_unfilled(repo, lesson_id):
+    """A misspelt or unsupported placeholder ({a.shape[1]}) would print as is."""
+    text, session = _render(lesson_id, repo) if lesson_id not in _CACHE else _CACHE[lesson_id]
+    _CACHE.setdefault(lesson_id, (text, session))
+    assert session.problems == {}
+    assert "{" not in text and "}" not in text, [ln for ln in text.splitlines() if "{" in ln or "}" in ln]
+
+
+@pytest.mark.parametrize("lesson_id", ALL_LESSONS)
+def test_choice_quizzes_have_distinct_sentences(repo, lesson_id):
+    """An unquoted comma in a YAML flow list splits one choice into two (it happened)."""
+    for s in _load(repo, lesson_id).steps:
+        if s.kind == "quiz" and s.choices:
+            assert len(set(s.choices)) == len(s.choices)
+            assert all(c[:1].isupper() or c[:1].isdigit() for c in s.choices), s.choices
+
+
+def test_confusion_quiz_has_four_choices(repo):
+    quiz = next(s for s in _load(repo, "accuracy").steps if s.id == "confusion-quiz")
+    assert len(quiz.choices) == 4 and quiz.choices[3] == "Nowhere, only mistakes are counted"
+
+
+def test_backprop_lesson_shows_the_matrices_faster(run):
+    """Timed on one BLAS thread, best of several runs: the vectorized pass must beat the loop."""
+    _, session = run("backprop")
+    v = session.ctx.values
+    assert v["speedup"] > 3, (v["seconds_loop"], v["seconds_vectorized"])
+
+
+def test_spot_check_costs_less_than_the_full_check_it_is_compared_with(run):
+    _, session = run("gradient-checking")
+    v = session.ctx.values
+    # 40 nudged costs (+ one backprop) against 3770: the spot check must be the cheap one
+    assert v["spot_seconds"] < v["full_check_seconds"]
