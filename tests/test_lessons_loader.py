@@ -265,7 +265,7 @@ def test_manifest_lists_the_course_in_order():
 
 def test_bundled_forward_pass_loads():
     lesson = find_lesson("forward-pass")
-    assert 10 <= len([s for s in lesson.steps if s.when is None]) <= 20
+    assert 10 <= len([s for s in lesson.steps if s.when is None]) <= 25  # issue 4: 8 to 25 steps
     kinds = {s.kind for s in lesson.steps}
     assert {"text", "compute", "show", "shapes", "check", "quiz"} <= kinds
     assert any(s.notes for s in lesson.steps)
