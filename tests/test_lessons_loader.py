@@ -295,3 +295,15 @@ def test_parse_set_options_errors(option, words):
     for w in words:
         assert w in info.value.message
     assert "\n" not in info.value.message
+
+
+def test_unsupported_placeholder_form_is_an_error_not_printed_as_is(tmp_path):
+    err = error_of(good(tmp_path, **{"There are {m} examples": "There are {X.shape[0]} examples"}))
+    assert "{X.shape[0]}" in err.message and "not supported" in err.message
+    assert "lesson.yaml:12:" in err.message and err.path == "steps[0].text"
+
+
+def test_literal_braces_and_the_three_forms_are_accepted(tmp_path):
+    text = "Sets like {{0, 1}}, {m} rows, X is {X.shape}, {m:.1f}."
+    lesson = load_lesson(good(tmp_path, **{"There are {m} examples of {n} features.": f"'{text}'"}))
+    assert lesson.steps[0].text == text

@@ -16,6 +16,20 @@ import numpy as np
 _FIELD = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)((?:\.T)?(?:\.shape|\.size|\.T)?)(?::([^{}]*))?\}")
 
 
+# Anything that opens like a placeholder, `{` then a letter, up to its `}`.
+_LOOKS_LIKE_FIELD = re.compile(r"\{[A-Za-z_][^{}]*\}")
+
+
+def malformed_in(text: str) -> list[str]:
+    """Brace groups that look like placeholders but are not one of the three forms.
+
+    `{a2.shape[1]}` would otherwise be printed as it stands; the loader
+    reports it instead. (Write `{{` and `}}` for literal braces.)
+    """
+    stripped = _FIELD.sub(lambda m: "" if m.group(1) else "\0", text)
+    return _LOOKS_LIKE_FIELD.findall(stripped)
+
+
 def names_in(text: str) -> list[str]:
     """The bound names a text uses, in order (for the loader's checks)."""
     return [m.group(1) for m in _FIELD.finditer(text) if m.group(1)]

@@ -56,7 +56,9 @@ def parse_view(node: Node, path: str, file: str, scope: Scope, condition: str | 
     if labels:
         scope.require(labels, r.where("labels"), condition)
     from tutor.lessons.placeholders import names_in
+    from tutor.lessons.steps.basic import require_text_names
 
+    require_text_names(r.str("label"), r.where("label"), scope, condition)
     for used in names_in(r.str("label") or ""):
         scope.require(used, r.where("label"), condition, what="placeholder")
     spec = ViewSpec(

@@ -19,7 +19,14 @@ PARAM_ALIASES = {"lam": "lambda"}
 
 
 def require_text_names(text: str | None, where: Where, scope: Scope, condition: str | None) -> None:
-    """Every `{name}` in `text` must be bound."""
+    """Every `{name}` in `text` must be bound, and written in a supported form."""
+    from tutor.lessons.placeholders import malformed_in
+
+    for bad in malformed_in(text or ""):
+        raise where.error(
+            f"the placeholder {bad} is not supported: write {{name}}, {{name.shape}}, {{name.size}} "
+            "or {name:.4f} (and {{ }} for literal braces)"
+        )
     for name in names_in(text or ""):
         scope.require(name, where, condition, what="placeholder")
 
