@@ -113,3 +113,10 @@ def test_rendering_5000_by_401_is_fast():
         con.print(MatrixView(A, "a1", stats=True, highlight_cols=[0]))
         best = min(best, time.perf_counter() - t0)
     assert best < 0.050, f"best of 5: {best * 1000:.1f} ms"
+
+
+def test_whole_numbers_stored_as_floats_print_without_decimals():
+    Y = np.eye(3)[[0, 2, 1, 0]]  # a one-hot matrix, float64
+    text = show(MatrixView(Y, "Y"), 100)
+    assert "float64" in text and "1.0000" not in text and "0.0000" not in text
+    assert lines(text)[3].split("│")[1].split() == ["1", "0", "0"]

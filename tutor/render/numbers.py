@@ -26,6 +26,10 @@ def array_formatter(values: np.ndarray, precision: int = 4, integer: bool | None
         integer = is_integer_dtype(values.dtype)
     if integer:
         return lambda v: str(int(v))
+    if values.size and np.all(np.isfinite(values)) and np.all(values == np.round(values)) and np.abs(values).max() < 1e6:
+        # Whole numbers stored as floats (a one-hot Y, counts): 0 and 1 read
+        # better than 0.0000 and 1.0000; the title still says float64.
+        return lambda v: str(int(v))
     finite = np.abs(values[np.isfinite(values)]) if values.size else values
     nonzero = finite[finite > 0]
     if nonzero.size:
