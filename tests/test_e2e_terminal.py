@@ -121,3 +121,17 @@ def test_narrow_terminal_keeps_numbers_whole(pane_factory):
     assert all(len(line) <= 40 for line in screen.splitlines())
     p.keys("q")
     p.wait_for("EXITED=0")
+
+
+def test_demo_auto_advances_and_any_key_pauses(pane_factory):
+    import re
+
+    p = pane_factory("demo network --auto 1")
+    p.wait_for("Step 2 of", "any key pauses")  # it moved on by itself
+    p.keys("x")
+    screen = p.wait_for("Paused")
+    k = int(re.search(r"Step (\d+) of", screen).group(1))
+    time.sleep(2.5)  # more than two auto periods: a paused demo must not move on
+    assert f"Step {k} of" in p.screen()
+    p.keys("n")
+    p.wait_for(f"Step {k + 1} of")
