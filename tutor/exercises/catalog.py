@@ -152,7 +152,11 @@ def _signature_params(sig: str, function: str, path, line) -> tuple[str, ...]:
 def parse_exercise(data: dict, lines: dict[str, int], path: Path) -> Exercise:
     """Check one exercise document and freeze it; errors name file, line and key."""
     def line(key):
-        return lines.get(key)
+        # A key with no line of its own (an item of a string mistaken for a
+        # list, a missing key) points at its nearest parent, then line 1.
+        while key and key not in lines:
+            key = key[: max(key.rfind("."), key.rfind("["), 0)]
+        return lines.get(key, 1)
 
     for key in data:
         if key not in KEYS:
@@ -257,7 +261,13 @@ def parse_exercise(data: dict, lines: dict[str, int], path: Path) -> Exercise:
 def load_exercise_file(path: Path | str) -> Exercise:
     path = Path(path)
     data, lines = load_yaml(path)
-    return parse_exercise(data, lines, path)
+    try:
+        return parse_exercise(data, lines, path)
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError, ZeroDivisionError) as err:
+        # A value of an unexpected type that a specific check above missed:
+        # still one located sentence, never a traceback.
+        problem = " ".join(str(err).split()) or type(err).__name__
+        fail(path, 1, None, f"a value has the wrong type or size ({problem})")
 
 
 def exercise_files(folder: Path | None = None) -> list[Path]:

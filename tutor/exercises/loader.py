@@ -23,7 +23,9 @@ def where(path: Path | str, line: int | None, key: str | None) -> str:
     if line:
         parts.append(f"line {line}")
     if key:
-        parts.append(f"key {key}")
+        # A key with a newline or control character is shown quoted, so the
+        # message stays on one line.
+        parts.append(f"key {key if key.isprintable() else repr(key)}")
     return ", ".join(parts)
 
 
@@ -42,10 +44,28 @@ def _refuse_aliases_and_tags(text: str, path) -> None:
             explicit = tag is not None and not (implicit is True or (isinstance(implicit, tuple) and any(implicit)))
             if explicit and tag not in ("tag:yaml.org,2002:str",):
                 fail(path, line, None, f"YAML tags such as {tag!r} are not allowed in exercise files")
+    except yaml.reader.ReaderError as err:  # a refused character: it has an offset, not a mark
+        fail(path, text[:err.position].count("\n") + 1, None, f"not valid YAML ({err.reason} {err.character!r})")
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        fail(path, line, None, f"not valid YAML ({getattr(err, 'problem', None) or err})")
+        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+        line = mark.line + 1 if mark else 1
+        problem = " ".join(str(getattr(err, "problem", None) or err).split())  # one line
+        fail(path, line, None, f"not valid YAML ({problem})")
+    except RecursionError:
+        fail(path, 1, None, "not valid YAML (nested too deeply)")
+
+
+MAX_DEPTH = 40
+
+
+def _refuse_too_deep(text: str, path) -> None:
+    """Bracket nesting past MAX_DEPTH, refused before PyYAML spends seconds (or its stack) on it."""
+    depth = 0
+    for n, line in enumerate(text.splitlines(), 1):
+        for ch in line:
+            depth += 1 if ch in "[{" else -1 if ch in "]}" else 0
+            if depth > MAX_DEPTH:
+                fail(path, n, None, f"is nested more than {MAX_DEPTH} levels deep")
 
 
 def _build(node, key: str, lines: dict[str, int]):
@@ -72,14 +92,21 @@ def load_yaml(path: Path | str) -> tuple[dict, dict[str, int]]:
     """Read one exercise file: (data, {dotted key: line})."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise ExerciseFormatError(f"{path}: cannot be read ({err})") from None
+        raw = path.read_bytes()
+    except OSError as err:
+        raise ExerciseFormatError(f"{path}: cannot be read ({err.strerror or err})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        fail(path, raw[:err.start].count(b"\n") + 1, None, f"is not UTF-8 text (bad byte at offset {err.start})")
+    _refuse_too_deep(text, path)
     _refuse_aliases_and_tags(text, path)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as err:  # pragma: no cover - parse() above catches these
-        fail(path, None, None, f"not valid YAML ({err})")
+        fail(path, 1, None, f"not valid YAML ({' '.join(str(err).split())})")
+    except RecursionError:
+        fail(path, 1, None, "is nested too deeply")
     if node is None or not isinstance(node, yaml.MappingNode):
         fail(path, 1, None, "the file must be a mapping (key: value) at the top level")
     lines: dict[str, int] = {}
@@ -87,4 +114,6 @@ def load_yaml(path: Path | str) -> tuple[dict, dict[str, int]]:
         data = _build(node, "", lines)
     except ExerciseFormatError as err:
         raise ExerciseFormatError(f"{path}, {err.message}") from None
+    except RecursionError:
+        fail(path, 1, None, "is nested too deeply")
     return data, lines

@@ -58,7 +58,8 @@ class LessonError(TutorError):
                 if self.column is not None:
                     where += f":{self.column}"
             where += ": "
-        key = f"{self.path}: " if self.path else ""
+        path = self.path if not self.path or self.path.isprintable() else repr(self.path)  # keep one line
+        key = f"{path}: " if path else ""
         return f"{where}{key}{self.what}"
 
     @classmethod

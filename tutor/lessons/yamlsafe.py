@@ -93,18 +93,39 @@ def read_text(path) -> str:
     except OSError as err:
         raise YamlProblem(f"cannot be read ({err.strerror})") from None
     if len(raw) > MAX_BYTES:
-        raise YamlProblem(f"is larger than {MAX_BYTES // 1024} KiB; a lesson is a small text file")
+        raise YamlProblem(f"is larger than {MAX_BYTES // 1024} KiB; a lesson is a small text file",
+                          _line_at(raw, MAX_BYTES))
     if b"\x00" in raw:
-        raise YamlProblem("is not a text file (it contains NUL bytes)")
+        raise YamlProblem("is not a text file (it contains NUL bytes)", _line_at(raw, raw.index(b"\x00")))
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise YamlProblem(f"is not UTF-8 text (bad byte at offset {err.start})") from None
+        raise YamlProblem(f"is not UTF-8 text (bad byte at offset {err.start})", _line_at(raw, err.start)) from None
+
+
+def _line_at(raw: bytes | str, offset: int) -> int:
+    """1-based line of a byte (or character) offset, so every refusal can point somewhere."""
+    return raw[:offset].count(b"\n" if isinstance(raw, bytes) else "\n") + 1
+
+
+def _too_deep_line(text: str) -> int:
+    """The line where bracket nesting first passes MAX_DEPTH (1 when it cannot be told)."""
+    depth = 0
+    for n, line in enumerate(text.splitlines(), 1):
+        for ch in line:
+            depth += 1 if ch in "[{" else -1 if ch in "]}" else 0
+            if depth > MAX_DEPTH:
+                return n
+    return 1
 
 
 def parse(text: str) -> Node:
     """Compose `text` strictly and convert it to a Node tree."""
-    loader = _StrictLoader(text)
+    try:
+        loader = _StrictLoader(text)  # the reader checks every character here
+    except yaml.reader.ReaderError as err:
+        raise YamlProblem(f"is not valid YAML: a character is not allowed ({err.reason})",
+                          _line_at(text, err.position)) from None
     try:
         root = loader.get_single_node()
     except YamlProblem:
@@ -112,14 +133,18 @@ def parse(text: str) -> Node:
     except yaml.MarkedYAMLError as err:
         line, col = _mark(err.problem_mark or err.context_mark)
         raise YamlProblem(f"is not valid YAML: {err.problem or err.context}", line, col) from None
+    except yaml.reader.ReaderError as err:  # a character YAML refuses; it has an offset, not a mark
+        what = f"character {err.character!r}" if isinstance(err.character, str) else "byte"
+        raise YamlProblem(f"is not valid YAML: the {what} is not allowed ({err.reason})",
+                          _line_at(text, err.position)) from None
     except yaml.YAMLError as err:
-        raise YamlProblem(f"is not valid YAML: {err}") from None
+        raise YamlProblem(f"is not valid YAML: {' '.join(str(err).split())}", 1) from None
     except RecursionError:
-        raise YamlProblem("is nested too deeply") from None
+        raise YamlProblem("is nested too deeply", _too_deep_line(text)) from None
     finally:
         loader.dispose()
     if root is None:
-        raise YamlProblem("is empty; a lesson is a mapping with id, title, summary, setup and steps")
+        raise YamlProblem("is empty; a lesson is a mapping with id, title, summary, setup and steps", 1)
     return _convert(loader, root, 0)
 
 
