@@ -51,7 +51,9 @@ def _write(tmp_path, text, name="sigmoid-gradient.yaml"):
     (lambda t: t.replace("points: 2", "points: !!python/object:os.system 2", 1), "tags"),
     (lambda t: t + "colour: blue\n", "unknown key"),
     (lambda t: t.replace("    points: 1\n", "    points: lots\n", 1), "must be a number"),
-    (lambda t: t.replace("reference: tutor.core.sigmoid_gradient", "reference: os.system"), "inside the tutor package"),
+    (lambda t: t.replace("reference: tutor.core.sigmoid_gradient", "reference: os.system"), "must name a function in tutor.core"),
+    # importing tutor.__main__ (or the CLI) could run it: refused before any import
+    (lambda t: t.replace("reference: tutor.core.sigmoid_gradient", "reference: tutor.__main__.main"), "must name a function in tutor.core"),
     (lambda t: t.replace("diagnoses: [sigmoid-instead-of-gradient", "diagnoses: [no-such-mistake"), "unknown diagnosis"),
 ])
 def test_loader_rejects_bad_files_naming_file_line_and_key(tmp_path, change, words):
@@ -135,3 +137,17 @@ def test_init_signature_classifies_starting_weights():
     assert init_signature(rng.uniform(0, 0.12, (25, 401)), 400, 25)[1] == "nonnegative"
     assert init_signature(rng.uniform(-1, 1, (25, 401)), 400, 25)[1] == "too-wide"
     assert init_signature(rng.uniform(-0.12, 0.12, (25, 401)), 400, 25) == ((25, 401), "ok")
+
+
+@pytest.mark.parametrize("option, words", [
+    ("m: 1000000000", "is too large"),
+    ("sizes: [4, 6, 3, 4, 6, 3, 4, 6, 3, 4, 6, 3, 4, 6, 3, 4, 6]", "at most 16"),
+    ("sizes: [4, 600000, 3]", "is too large"),
+])
+def test_fixture_options_are_bounded_before_any_input_is_built(tmp_path, option, words):
+    good = (load_catalog()["feedforward-cost"].path).read_text()
+    text = good.replace("with: {sizes: [4, 6, 3], m: 12, seed: 5}", "with: {" + option + ", seed: 5}")
+    assert text != good
+    with pytest.raises(ExerciseFormatError) as info:
+        load_exercise_file(_write(tmp_path, text, "feedforward-cost.yaml"))
+    assert words in info.value.message and "with." in info.value.message

@@ -216,3 +216,13 @@ def test_sigkill_mid_writes_leaves_a_valid_file(tutor_home, delay):
     # and the next write still works (the lock died with the process).
     store.update_lesson("network", step=-1)
     assert ProgressStore(home).lesson("network")["step"] == -1
+
+
+def test_two_damaged_files_in_the_same_second_are_both_kept(tmp_path):
+    store = ProgressStore(tmp_path)
+    for garbage in (b"first {", b"second {"):
+        store.path.parent.mkdir(parents=True, exist_ok=True)
+        store.path.write_bytes(garbage)
+        assert store.load()["lessons"] == {}
+    kept = sorted(p.read_bytes() for p in tmp_path.glob("progress.damaged-*.json"))
+    assert kept == [b"first {", b"second {"]

@@ -2,4 +2,5 @@
 
 from tutor.cli import main
 
-main()
+if __name__ == "__main__":  # importing this module must not start the CLI
+    main()

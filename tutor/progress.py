@@ -149,6 +149,10 @@ class ProgressStore:
     def _set_aside(self, why: str) -> None:
         stamp = time.strftime("%Y%m%d-%H%M%S")
         target = self.path.with_name(f"progress.damaged-{stamp}.json")
+        n = 1
+        while target.exists():  # two damaged files in one second: keep both
+            n += 1
+            target = self.path.with_name(f"progress.damaged-{stamp}-{n}.json")
         try:
             os.replace(self.path, target)
             self.warnings.append(f"Your progress file {self.path} {why}; it was moved to {target.name} and a new one started.")

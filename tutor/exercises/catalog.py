@@ -127,11 +127,40 @@ def _literal(value):
     return value
 
 
+# Fixture options build the test inputs at load time: a stranger's file must
+# not be able to ask for a billion-row matrix. Sizes in the course are tiny.
+MAX_OPTION = 10_000
+MAX_OPTION_ITEMS = 16
+
+# Where references may live: the maths and the from-scratch references.
+# Importing any other module (tutor.__main__, the CLI) could run it.
+REFERENCE_MODULES = ("tutor.core", "tutor.exercises.reference_scratch")
+
+
+def _option_problem(value) -> str | None:
+    """Why a fixture option is refused, or None when it is a small plain value."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return None
+    if isinstance(value, (int, float)):
+        return None if abs(value) <= MAX_OPTION else f"is too large ({value}; at most {MAX_OPTION})"
+    if isinstance(value, list):
+        if len(value) > MAX_OPTION_ITEMS:
+            return f"has {len(value)} items; at most {MAX_OPTION_ITEMS}"
+        for item in value:
+            problem = _option_problem(item)
+            if problem:
+                return problem
+        return None
+    return f"must be a number, a text or a short list, not {type(value).__name__}"
+
+
 def resolve_reference(dotted: str):
-    """Import a reference function; only names inside the tutor package."""
+    """Import a reference function from the modules allowed to hold references."""
     module, _, name = dotted.rpartition(".")
-    if not module.startswith("tutor."):
-        raise ExerciseFormatError(f"reference {dotted!r} must name a function inside the tutor package")
+    if not any(module == m or module.startswith(m + ".") for m in REFERENCE_MODULES):
+        raise ExerciseFormatError(
+            f"reference {dotted!r} must name a function in {' or '.join(REFERENCE_MODULES)}"
+        )
     try:
         return getattr(importlib.import_module(module), name)
     except (ImportError, AttributeError):
@@ -220,7 +249,14 @@ def parse_exercise(data: dict, lines: dict[str, int], path: Path) -> Exercise:
         for a in args:
             if a not in params:
                 fail(path, line(f"{key}.args.{a}"), f"{key}.args.{a}", f"is not a parameter of {data['signature']}")
-        case = TestCase(t["name"], fx, dict(t.get("with", {}) or {}), dict(args), float(points), bool(t.get("hidden", False)))
+        options = t.get("with", {}) or {}
+        if not isinstance(options, dict):
+            fail(path, line(f"{key}.with"), f"{key}.with", "must be a mapping of fixture options")
+        for name, value in options.items():
+            problem = _option_problem(value)
+            if problem:
+                fail(path, line(f"{key}.with.{name}"), f"{key}.with.{name}", problem)
+        case = TestCase(t["name"], fx, dict(options), dict(args), float(points), bool(t.get("hidden", False)))
         try:
             values = case.arguments()
         except TypeError as err:
