@@ -12,7 +12,7 @@ from tutor.errors import TutorError
 from tutor.lessons.errors import LessonError
 from tutor.lessons.loader import find_lesson, load_lesson, load_manifest
 from tutor.lessons.params import ParamSpec, parse_set_options
-from tutor.lessons.yamlsafe import MAX_BYTES
+from tutor.yamlsafe import MAX_BYTES
 
 GOOD = """\
 id: {id}

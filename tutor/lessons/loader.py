@@ -21,7 +21,7 @@ from tutor.lessons.params import TYPES, ParamSpec
 from tutor.lessons.schema import NAME_RE, Reader, Scope, Where, as_number
 from tutor.lessons.steps import STEP_KINDS, Common
 from tutor.lessons.steps.base import COMMON_KEYS
-from tutor.lessons.yamlsafe import Node, YamlProblem, parse, read_text
+from tutor.yamlsafe import Node, YamlProblem, parse, read_text
 
 TOP_KEYS = ("id", "title", "summary", "setup", "steps")
 PARAM_KEYS = ("type", "default", "min", "max", "choices", "help")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tutor.lessons.errors import LessonError, did_you_mean
-from tutor.lessons.yamlsafe import Node
+from tutor.yamlsafe import Node
 
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 REF_RE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(\.T)?$")

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from tutor.lessons.schema import Reader, Scope, Where, parse_ref
-from tutor.lessons.yamlsafe import Node
+from tutor.yamlsafe import Node
 
 VIEWS = ("auto", "matrix", "vector", "scalar", "digits", "hidden", "table", "shape")
 VIEW_KEYS = ("value", "view", "label", "highlight_rows", "highlight_cols", "stats", "precision", "labels", "count", "columns")

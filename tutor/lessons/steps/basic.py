@@ -12,7 +12,7 @@ from tutor.lessons.placeholders import names_in
 from tutor.lessons.schema import Reader, Scope, Where, as_number, parse_ref
 from tutor.lessons.steps.base import Common, Step, StepFailed, step_kind
 from tutor.lessons.views import ViewSpec, parse_views
-from tutor.lessons.yamlsafe import Node
+from tutor.yamlsafe import Node
 
 # Op parameters that cannot be spelt as the bound name they usually take.
 PARAM_ALIASES = {"lam": "lambda"}

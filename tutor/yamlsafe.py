@@ -1,4 +1,4 @@
-"""Reading lesson YAML without trusting it.
+"""Reading lesson and exercise YAML without trusting it.
 
 PyYAML's safe loader already refuses Python objects; this goes further. We
 compose the node graph (which keeps line and column marks) and refuse, before
@@ -24,6 +24,12 @@ MAX_DEPTH = 40
 
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null")}
+
+
+# Why anchors and aliases are refused, in the words a file's author reads.
+_NO_ANCHORS = "YAML anchors and aliases can multiply a small file into a huge one; write the value out"
+_NO_TAGS = "YAML tags can build Python objects; use plain mappings, lists and scalars"
+LESSON_SHAPE = "a lesson is a mapping with id, title, summary, setup and steps"
 
 
 class YamlProblem(Exception):
@@ -69,9 +75,9 @@ class _StrictLoader(yaml.SafeLoader):
     def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent):
-            raise YamlProblem(f"aliases (*{event.anchor}) are not allowed in lessons", *_mark(event.start_mark))
+            raise YamlProblem(f"aliases (*{event.anchor}) are not allowed: {_NO_ANCHORS}", *_mark(event.start_mark))
         if getattr(event, "anchor", None):
-            raise YamlProblem(f"anchors (&{event.anchor}) are not allowed in lessons", *_mark(event.start_mark))
+            raise YamlProblem(f"anchors (&{event.anchor}) are not allowed: {_NO_ANCHORS}", *_mark(event.start_mark))
         return super().compose_node(parent, index)
 
 
@@ -89,11 +95,11 @@ def read_text(path) -> str:
     except FileNotFoundError:
         raise YamlProblem("no such file") from None
     except IsADirectoryError:
-        raise YamlProblem("is a folder, not a lesson file") from None
+        raise YamlProblem("is a folder, not a file") from None
     except OSError as err:
         raise YamlProblem(f"cannot be read ({err.strerror})") from None
     if len(raw) > MAX_BYTES:
-        raise YamlProblem(f"is larger than {MAX_BYTES // 1024} KiB; a lesson is a small text file",
+        raise YamlProblem(f"is larger than {MAX_BYTES // 1024} KiB; lessons and exercises are small text files",
                           _line_at(raw, MAX_BYTES))
     if b"\x00" in raw:
         raise YamlProblem("is not a text file (it contains NUL bytes)", _line_at(raw, raw.index(b"\x00")))
@@ -119,8 +125,11 @@ def _too_deep_line(text: str) -> int:
     return 1
 
 
-def parse(text: str) -> Node:
-    """Compose `text` strictly and convert it to a Node tree."""
+def parse(text: str, empty: str = LESSON_SHAPE) -> Node:
+    """Compose `text` strictly and convert it to a Node tree.
+
+    empty: what to say after "is empty" (what such a file should hold).
+    """
     try:
         loader = _StrictLoader(text)  # the reader checks every character here
     except yaml.reader.ReaderError as err:
@@ -144,7 +153,7 @@ def parse(text: str) -> Node:
     finally:
         loader.dispose()
     if root is None:
-        raise YamlProblem("is empty; a lesson is a mapping with id, title, summary, setup and steps", 1)
+        raise YamlProblem(f"is empty; {empty}", 1)
     return _convert(loader, root, 0)
 
 
@@ -155,13 +164,13 @@ def _convert(loader: _StrictLoader, node, depth: int) -> Node:
     tag = node.tag or ""
     if isinstance(node, yaml.MappingNode):
         if tag != _CORE + "map":
-            raise YamlProblem(f"the tag {tag!r} is not allowed (only plain YAML mappings, lists and scalars)", line, col)
+            raise YamlProblem(f"the tag {tag!r} is not allowed: {_NO_TAGS}", line, col)
         out: dict[str, Node] = {}
         marks: dict[str, tuple] = {}
         for key_node, value_node in node.value:
             kl, kc = _mark(key_node.start_mark)
             if key_node.tag == _CORE + "merge":
-                raise YamlProblem("merge keys (<<) are not allowed in lessons", kl, kc)
+                raise YamlProblem("merge keys (<<) are not allowed: write the keys out", kl, kc)
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _CORE + "str":
                 raise YamlProblem("keys must be plain words", kl, kc)
             key = key_node.value
@@ -172,12 +181,12 @@ def _convert(loader: _StrictLoader, node, depth: int) -> Node:
         return Node(out, line, col, marks)
     if isinstance(node, yaml.SequenceNode):
         if tag != _CORE + "seq":
-            raise YamlProblem(f"the tag {tag!r} is not allowed (only plain YAML mappings, lists and scalars)", line, col)
+            raise YamlProblem(f"the tag {tag!r} is not allowed: {_NO_TAGS}", line, col)
         return Node([_convert(loader, item, depth + 1) for item in node.value], line, col)
     if tag == _CORE + "timestamp":
         return Node(node.value, line, col)  # a date-like word stays a string
     if tag not in _SCALAR_TAGS:
-        raise YamlProblem(f"the tag {tag!r} is not allowed (only plain YAML mappings, lists and scalars)", line, col)
+        raise YamlProblem(f"the tag {tag!r} is not allowed: {_NO_TAGS}", line, col)
     try:
         value = loader.construct_object(node, deep=False)
     except (yaml.YAMLError, ValueError) as err:
