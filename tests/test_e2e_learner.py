@@ -133,7 +133,9 @@ def test_a_lesson_with_a_quiz_hint_back_forward_quit_resume_and_ctrl_c(tmp_path,
     pane.keys("b")
     pane.wait_for(rf"Step {quiz_step - 1} of \d+", after="2: right")
     pane.keys("n")
-    screen = pane.wait_for(rf"Step {quiz_step} of \d+")
+    # Wait for the whole redrawn step (its key legend comes last), below the
+    # step we came back from: the scrollback still holds the first drawing.
+    screen = pane.wait_for(rf"Step {quiz_step} of \d+[\s\S]*b back", after=f"Step {quiz_step - 1} of")
     assert "Your answer" not in screen.split(f"Step {quiz_step} of")[-1], "an answered quiz was asked again"
     pane.keys("q")
     pane.wait_for(r"EXITED=0")
