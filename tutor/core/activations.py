@@ -9,17 +9,24 @@ backpropagation uses so that g is not evaluated twice.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import expit
 
 
 def sigmoid(z):
-    """g(z) = 1 / (1 + e^-z), elementwise; numerically safe for large |z|."""
+    """g(z) = 1 / (1 + e^-z), elementwise; numerically safe for large |z|.
+
+    scipy's expit is exact to the last bit even for very negative z (where
+    1 / (1 + e^-z) would overflow); it is imported on first use because
+    scipy.special takes longer to load than the rest of the tutor's maths,
+    and `tutor lessons` or an exercise check should not wait for it.
+    """
+    from scipy.special import expit
+
     return expit(z)
 
 
 def sigmoid_gradient(z):
     """g'(z) = g(z) (1 - g(z)) for the sigmoid; exactly 0.25 at z = 0."""
-    s = expit(z)
+    s = sigmoid(z)
     return s * (1.0 - s)
 
 

@@ -17,9 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import expit
 
-from tutor.core.activations import get_activation
+from tutor.core.activations import get_activation, sigmoid
 from tutor.core.cost import one_hot, regularization
 from tutor.core.forward import Forward, add_bias
 from tutor.core.params import reshape_params, theta_shapes
@@ -53,9 +52,15 @@ class LoopResult:
     Deltas: list[np.ndarray]
 
 
-# Hidden activations as ufuncs, so `nn_cost_function` (which keeps no z) can
-# overwrite z with a = g(z) instead of allocating a second (m, s_l) array.
-_IN_PLACE = {"sigmoid": expit, "tanh": np.tanh}
+def _in_place(activation):
+    """The hidden activation as a ufunc, so `nn_cost_function` (which keeps no
+    z) can overwrite z with a = g(z) instead of allocating a second (m, s_l)
+    array; None when there is none. scipy.special loads on first use."""
+    if activation == "sigmoid":
+        from scipy.special import expit
+
+        return expit
+    return {"tanh": np.tanh}.get(activation)
 
 
 def _g_prime_of_a(activation, a):
@@ -99,7 +104,7 @@ def _backward(thetas, X, y, lam, activation, grads_out, keep):
     hidden z is overwritten by its activation.
     """
     g, _, _ = get_activation(activation)
-    g_in_place = _IN_PLACE.get(activation)
+    g_in_place = _in_place(activation)
     m = X.shape[0]
     last = len(thetas) - 1
     acts = [X]  # activations of each layer, without the bias column
@@ -109,7 +114,7 @@ def _backward(thetas, X, y, lam, activation, grads_out, keep):
         z += Theta[:, 0]
         if l == last:
             zs.append(z)
-            acts.append(expit(z))
+            acts.append(sigmoid(z))
         elif keep or g_in_place is None:
             zs.append(z)
             acts.append(g(z))
@@ -195,7 +200,7 @@ def backprop_example(thetas: Sequence[np.ndarray], x: np.ndarray, y_k: np.ndarra
     for l, Theta in enumerate(thetas):
         z_next = Theta @ a[-1]
         z.append(z_next)
-        a.append(expit(z_next) if l == last else np.concatenate(([1.0], g(z_next))))
+        a.append(sigmoid(z_next) if l == last else np.concatenate(([1.0], g(z_next))))
     delta = [a[-1] - y_k]
     for l in range(last, 0, -1):
         # thetas[l] maps layer l+1 to l+2; its transpose sends the error back.

@@ -10,9 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import expit
 
-from tutor.core.activations import get_activation
+from tutor.core.activations import get_activation, sigmoid
 
 
 def add_bias(A: np.ndarray) -> np.ndarray:
@@ -63,5 +62,5 @@ def feedforward(thetas: Sequence[np.ndarray], X: np.ndarray, activation: str = "
     for l, Theta in enumerate(thetas):
         z = a[-1] @ Theta.T
         zs.append(z)
-        a.append(expit(z) if l == last else add_bias(g(z)))
+        a.append(sigmoid(z) if l == last else add_bias(g(z)))
     return Forward(a=tuple(a), z=tuple(zs))

@@ -9,7 +9,8 @@ output the sigmoid.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import expit
+
+from tutor.core.activations import sigmoid
 
 
 def forward_propagation(X, parameters):
@@ -21,7 +22,7 @@ def forward_propagation(X, parameters):
     Z1 = X @ parameters["W1"].T + parameters["b1"]
     A1 = np.tanh(Z1)
     Z2 = A1 @ parameters["W2"].T + parameters["b2"]
-    A2 = expit(Z2)
+    A2 = sigmoid(Z2)
     return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
 
 

@@ -86,8 +86,8 @@ def _gradient_check(func, args, e=1e-4) -> dict:
     """Central differences on the learner's own cost, against the learner's own gradient."""
     import numpy as np
 
-    # Central differences written out here (numpy only) rather than imported
-    # from tutor.core: importing the core pulls in scipy, a second of start-up.
+    from tutor.core.gradcheck import compute_numerical_gradient, relative_difference
+
     params = np.array(args[0], dtype=float)
     rest = args[1:]
     J, grad = func(params.copy(), *rest)[:2]
@@ -96,16 +96,13 @@ def _gradient_check(func, args, e=1e-4) -> dict:
         return {"skipped": f"your gradient has {grad.size} numbers and params has {params.size}"}
 
     def cost(p):
+        # a copy each time: the learner's function must not see the perturbed
+        # vector change under it, nor change it
         out = func(p.copy(), *rest)
         return float(out[0] if isinstance(out, tuple) else out)
 
-    numerical = np.zeros_like(params)
-    for i in range(params.size):
-        step = np.zeros_like(params)
-        step[i] = e
-        numerical[i] = (cost(params + step) - cost(params - step)) / (2 * e)
-    denom = np.linalg.norm(numerical + grad)
-    rel = 0.0 if denom == 0 else float(np.linalg.norm(numerical - grad) / denom)
+    numerical = compute_numerical_gradient(cost, params, e)
+    rel = relative_difference(numerical, grad)
     return {"relative_difference": rel, "n": int(params.size)}
 
 

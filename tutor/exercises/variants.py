@@ -9,7 +9,6 @@ Each variant has the signature of the function it imitates.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import expit
 
 from tutor.core import add_bias, reshape_params, sigmoid, sigmoid_gradient
 
@@ -109,7 +108,7 @@ def _nn(params, layer_sizes, X, y, lam=0.0, *, labels="right", divide_m=True, re
     for l, T in enumerate(thetas):
         z = a[-1] @ T.T
         zs.append(z)
-        a.append(expit(z) if l == last else add_bias(expit(z)))
+        a.append(sigmoid(z) if l == last else add_bias(sigmoid(z)))
     zL = zs[-1]
     J_data = float(np.logaddexp(0.0, zL).sum() - (Y * zL).sum())
     J = J_data / m if divide_m else J_data
@@ -205,7 +204,7 @@ def numerical_all_at_once(J, theta, e=1e-4):
 def _h(thetas, X):
     a = np.asarray(X, dtype=float)
     for T in thetas:
-        a = expit(add_bias(a) @ np.asarray(T).T)
+        a = sigmoid(add_bias(a) @ np.asarray(T).T)
     return a
 
 
@@ -222,9 +221,9 @@ def predict_wrong_axis(thetas, X):
 
 def forward_sigmoid_hidden(X, parameters):
     Z1 = X @ parameters["W1"].T + parameters["b1"]
-    A1 = expit(Z1)
+    A1 = sigmoid(Z1)
     Z2 = A1 @ parameters["W2"].T + parameters["b2"]
-    A2 = expit(Z2)
+    A2 = sigmoid(Z2)
     return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
 
 
@@ -232,7 +231,7 @@ def forward_no_bias(X, parameters):
     Z1 = X @ parameters["W1"].T
     A1 = np.tanh(Z1)
     Z2 = A1 @ parameters["W2"].T
-    A2 = expit(Z2)
+    A2 = sigmoid(Z2)
     return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
 
 
