@@ -113,3 +113,15 @@ def test_progress_reset(tutor_home):
     assert ProgressStore().lesson("forward-pass") == {}
     res = invoke("lessons", "--json")
     assert next(r for r in json.loads(res.output)["lessons"] if r["id"] == "forward-pass")["status"] == "not started"
+
+
+def test_learn_alone_continues_the_course_where_the_learner_is():
+    from tutor.progress import ProgressStore
+
+    first = invoke("learn")
+    assert first.exit_code == 0 and "The data and the network" in first.output  # nothing started: lesson 1
+    # lesson 1 is now completed (printed to the end without a terminal); lesson 2 is half done
+    ProgressStore().update_lesson("forward-pass", step=4)
+    res = invoke("learn")
+    assert res.exit_code == 0
+    assert "The forward pass" in res.output and "The data and the network" not in res.output

@@ -164,7 +164,9 @@ def _suggest_next(lesson_id: str) -> None:
 
 
 def learn(
-    lesson_id: str = typer.Argument(..., help="The lesson's id (see `tutor lessons`) or a lesson .yaml file.", metavar="ID"),
+    lesson_id: Optional[str] = typer.Argument(
+        None, help="The lesson's id (see `tutor lessons`) or a lesson .yaml file; default: where you are in the course.",
+        metavar="[ID]"),
     from_step: Optional[str] = typer.Option(None, "--from", help="Start at this step (its id or number).", metavar="STEP"),
     data: Optional[Path] = typer.Option(None, "--data", help="Use this data file (.mat/.npz/.csv) instead of the lesson's.", metavar="PATH"),
     weights: Optional[Path] = typer.Option(None, "--weights", help="Use these weights (.mat/.npz) instead of the lesson's.", metavar="PATH"),
@@ -174,9 +176,16 @@ def learn(
 ) -> None:
     """A guided lesson, one step at a time. Keys: Enter/n next, b back, h hint, r again, ? help, q quit.
 
-    Your place is saved after every step; `tutor learn ID` opens where you stopped.
+    Your place is saved after every step; `tutor learn ID` opens where you stopped,
+    and `tutor learn` alone continues the course (the lesson you are in, or the next one).
     Without a terminal (a pipe), every step is printed in order.
     """
+    if lesson_id is None:
+        rows, _ = _lesson_rows()
+        nxt, _verb = _next_lesson(rows)
+        if nxt is None:
+            fail("you have finished every lesson: choose one with `tutor learn ID` (see `tutor lessons`)")
+        lesson_id = nxt["id"]
     _run(lesson_id, mode="learn", from_step=from_step, data=data, weights=weights, settings=settings,
          restart=restart, plain=plain)
 
@@ -259,6 +268,17 @@ def lessons(as_json: bool = typer.Option(False, "--json", help="Print the list a
     console.print(_lessons_table(rows))
 
 
+def _next_lesson(rows):
+    """(row, 'Continue' | 'Start') of the lesson to take next, or (None, None) when all are done."""
+    started = [r for r in rows if r["available"] and r["status"].startswith("step")]
+    if started:
+        return started[0], "Continue"
+    fresh = [r for r in rows if r["available"] and r["status"] == "not started"]
+    if fresh:
+        return fresh[0], "Start"
+    return None, None
+
+
 def welcome() -> None:
     """The screen `tutor` shows alone: the course, your progress, what to do next."""
     from rich.text import Text
@@ -271,14 +291,7 @@ def welcome() -> None:
     console.print()
     console.print(_lessons_table(rows))
     console.print()
-    started = [r for r in rows if r["available"] and r["status"].startswith("step")]
-    fresh = [r for r in rows if r["available"] and r["status"] == "not started"]
-    if started:
-        nxt, verb = started[0], "Continue"
-    elif fresh:
-        nxt, verb = fresh[0], "Start"
-    else:
-        nxt, verb = None, None
+    nxt, verb = _next_lesson(rows)
     if nxt:
         console.print(Text.assemble((f"{verb}: ", "bold"), (f"tutor learn {nxt['id']}", "bold cyan"),
                                    f"  ({nxt['title']})"))
