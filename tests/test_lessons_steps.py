@@ -169,6 +169,45 @@ def test_check_pass_and_fail(tmp_path, width):
     assert list(session.problems) == [2] and "J is one half" in session.problems[2][0]
 
 
+def test_check_with_bounds_passes_and_fails_by_the_bound(tmp_path, width):
+    lesson = lesson_file(tmp_path, """\
+        - id: c
+          kind: compute
+          op: cost
+          bind: J
+        - id: low
+          kind: check
+          value: J
+          at_least: 0
+          at_most: 100
+          label: J is between 0 and 100
+        - id: high
+          kind: check
+          value: J
+          at_least: 100
+          label: J is at least 100
+        """)
+    session, out = run(lesson, width)
+    J = core.nn_cost(session.env.values["thetas"], session.env.values["X"], session.env.values["y"], 0.0)
+    flat = " ".join(out.split())
+    assert "PASS" in out and "FAIL" in out and "at least 0 and at most 100" in flat
+    assert list(session.problems) == [2] and "is not at least 100" in session.problems[2][0]
+    assert f"{100 - J:.3g}"[:4] in flat.replace(" short", "")  # the margin by which it falls short
+
+
+def test_check_needs_exactly_one_kind_of_target(tmp_path):
+    from tutor.lessons.errors import LessonError
+
+    with pytest.raises(LessonError, match="exactly one of"):
+        lesson_file(tmp_path, """\
+            - id: c
+              kind: check
+              value: m
+              expect: 5
+              at_least: 1
+            """)
+
+
 def test_quiz_answer_hidden_unless_asked(tmp_path, width):
     lesson = lesson_file(tmp_path, """\
         - id: q

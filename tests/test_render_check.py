@@ -42,3 +42,10 @@ def test_ascii_badge():
     text = show(CheckBadge("Θ check, λ = 3", True, 1.0, 1.0, 1e-9), 40, ascii=True)
     assert text.isascii() and "PASS" in text and "lambda = 3" in text and "Theta" in text
     assert text.startswith("+---")
+
+
+def test_bound_badge_shows_the_bound_and_the_margin():
+    text = show(CheckBadge("Training accuracy (%) is at least 95", True, 98.72, at_least=95), 100)
+    assert "PASS" in text and "at least 95" in text and "margin" in text and "3.72" in text
+    short = show(CheckBadge("Accuracy (%) is at least 95", False, 90.0, at_least=95), 100)
+    assert "FAIL" in short and "5 short" in short

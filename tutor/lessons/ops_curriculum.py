@@ -538,13 +538,6 @@ def cost_change(history) -> dict:
     return {"cost_start": start, "cost_end": end, "cost_fell_by": start - end, "cost_ratio": end / start if start else 0.0}
 
 
-@operation("at_least", outputs=("meets", "margin"))
-def at_least(value: float, threshold: float) -> dict:
-    """1 when value >= threshold, else 0 (a check can expect 1); margin = value - threshold."""
-    v, t = float(value), float(threshold)
-    return {"meets": 1 if v >= t else 0, "margin": v - t}
-
-
 # (maxiter, lambda): the cases of the course's "play" exercise.
 PLAY_CASES = ((10, 0.5), (10, 100.0), (10, 1000.0), (30, 1.0), (200, 0.0))
 

@@ -54,7 +54,12 @@ class CheckBadge:
     tolerance used (or None); detail: optional sentence (e.g. the source of
     the expected figure, or a hint when it fails)."""
 
-    def __init__(self, label: str, passed: bool, value=None, expected=None, tol=None, detail: str | None = None):
+    def __init__(self, label: str, passed: bool, value=None, expected=None, tol=None, detail: str | None = None,
+                 *, at_least=None, at_most=None):
+        # at_least / at_most: a bound check ("accuracy at least 95"); shown as
+        # the bound and the margin to it instead of an expected value.
+        self.at_least = at_least
+        self.at_most = at_most
         self.label = str(label)
         self.passed = bool(passed)
         self.value = value
@@ -76,6 +81,15 @@ class CheckBadge:
             rows.append(("value", _describe(self.value)))
         if self.expected is not None:
             rows.append(("expected", _describe(self.expected)))
+        bounds = [(f"at least {_describe(self.at_least)}", self.at_least, 1.0) if self.at_least is not None else None,
+                  (f"at most {_describe(self.at_most)}", self.at_most, -1.0) if self.at_most is not None else None]
+        bounds = [b for b in bounds if b]
+        if bounds:
+            rows.append(("expected", " and ".join(b[0] for b in bounds)))
+            if self.value is not None and np.size(self.value) == 1:
+                v = float(np.asarray(self.value, dtype=float).ravel()[0])
+                margin = min(sign * (v - float(bound)) for _, bound, sign in bounds)
+                rows.append(("margin", numbers.short(margin) if margin >= 0 else f"{numbers.short(-margin)} short"))
         if self.value is not None and self.expected is not None:
             d = difference(self.value, self.expected)
             if d is None:

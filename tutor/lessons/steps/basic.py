@@ -280,7 +280,9 @@ class CheckStep(Step):
     label: str | None = None
     source: str | None = None
     text: str | None = None
-    KEYS = ("value", "expect", "against", "tol", "rtol", "label", "source", "text")
+    at_least: float | None = None
+    at_most: float | None = None
+    KEYS = ("value", "expect", "against", "at_least", "at_most", "tol", "rtol", "label", "source", "text")
 
     @classmethod
     def parse(cls, r: Reader, common: Common, scope: Scope) -> CheckStep:
@@ -289,10 +291,16 @@ class CheckStep(Step):
         label = parse_text(r, "label", scope, cond)
         value = r.name("value", required=True)
         scope.require(value, r.where("value"), cond)
-        if r.has("expect") == r.has("against"):
-            raise r.error(None, "a check needs exactly one of `expect` (a number) and `against` (a bound name)")
+        kinds = [r.has("expect"), r.has("against"), r.has("at_least") or r.has("at_most")]
+        if sum(kinds) != 1:
+            raise r.error(None, "a check needs exactly one of `expect` (a number), `against` (a bound name), "
+                                "or the bounds `at_least` / `at_most`")
         expect, against = None, None
-        if r.has("expect"):
+        at_least = r.number("at_least", None) if r.has("at_least") else None
+        at_most = r.number("at_most", None) if r.has("at_most") else None
+        if kinds[2]:
+            pass
+        elif r.has("expect"):
             node = r.map["expect"]
             if isinstance(node.value, list):
                 expect = []
@@ -310,12 +318,15 @@ class CheckStep(Step):
             against = r.name("against")
             scope.require(against, r.where("against"), cond)
         return cls(common, value, expect, against, r.number("tol", 1e-9, min=0), r.number("rtol", 0.0, min=0),
-                   label, parse_text(r, "source", scope, cond), text)
+                   label, parse_text(r, "source", scope, cond), text, at_least, at_most)
 
     def run(self, ctx) -> list[Any]:
         from tutor.lessons.views import find_renderer
 
         value = ctx.get(self.value)
+        bounded = self.at_least is not None or self.at_most is not None
+        if bounded:
+            return self._run_bounds(ctx, value)
         target = ctx.get(self.against) if self.against else self.expect
         passed, diff = _close(value, target, self.tol, self.rtol)
         label = ctx.fill(self.label) if self.label else (
@@ -336,4 +347,28 @@ class CheckStep(Step):
             out.append(Text(f"{'PASS' if passed else 'FAIL'} {label}"))
         else:
             out.append(cls(label, passed, shown_value, shown_target, self.tol, detail=detail))
+        return out
+
+    def _run_bounds(self, ctx, value) -> list[Any]:
+        """value >= at_least and/or value <= at_most (a number)."""
+        from tutor.lessons.views import find_renderer
+
+        if np.size(value) != 1:
+            raise StepFailed(f"{self.value} has shape {np.shape(value)}; a bound check needs one number")
+        v = float(np.asarray(value, dtype=float).ravel()[0])
+        passed = (self.at_least is None or v >= self.at_least) and (self.at_most is None or v <= self.at_most)
+        parts = ([f"at least {self.at_least:g}"] if self.at_least is not None else []) + (
+            [f"at most {self.at_most:g}"] if self.at_most is not None else [])
+        label = ctx.fill(self.label) if self.label else f"{self.value} is {' and '.join(parts)}"
+        if not passed:
+            ctx.problem(f"check {label!r} failed: {self.value} = {v:g} is not {' and '.join(parts)}")
+        detail = ctx.fill(self.source) if self.source else None
+        out: list[Any] = [ctx.markdown(self.text)] if self.text else []
+        cls = find_renderer("CheckBadge")
+        if cls is None:
+            from rich.text import Text
+
+            out.append(Text(f"{'PASS' if passed else 'FAIL'} {label}"))
+        else:
+            out.append(cls(label, passed, v, None, None, detail=detail, at_least=self.at_least, at_most=self.at_most))
         return out
