@@ -46,6 +46,7 @@ from tutor.core import (
 )
 from tutor.core.gradcheck import DEBUG_LAYER_SIZES, compute_numerical_gradient
 from tutor.lessons.registry import operation
+from tutor.play import DEFAULT_CASES
 
 
 def _table(rows: Sequence[Sequence]) -> np.ndarray:
@@ -538,8 +539,9 @@ def cost_change(history) -> dict:
     return {"cost_start": start, "cost_end": end, "cost_fell_by": start - end, "cost_ratio": end / start if start else 0.0}
 
 
-# (maxiter, lambda): the cases of the course's "play" exercise.
-PLAY_CASES = ((10, 0.5), (10, 100.0), (10, 1000.0), (30, 1.0), (200, 0.0))
+# (maxiter, lambda): the cases of the course's "play" exercise, one definition
+# for the lesson and for `tutor play`.
+PLAY_CASES = tuple((c.maxiter, c.lam) for c in DEFAULT_CASES)
 
 
 @operation("play_table", outputs=("play", "play_costs", "play_accuracies"))
