@@ -34,6 +34,14 @@ def verdict_of(rel: float) -> str:
     return "pass" if rel < PASS_BELOW else "warn"
 
 
+def _sci(value, digits: int) -> str:
+    """Every entry in the same scientific form, so that the digits the two
+    columns share line up one under the other and the first differing digit
+    stands out (mixed 0.0069 / 6.4e-05 forms hide that)."""
+    v = float(value)
+    return f"{v:.{digits - 1}e}" if np.isfinite(v) else str(v)
+
+
 class GradientComparison:
     """numerical, analytical: the two gradients (same length, unrolled);
     relative_difference: ||num - ana|| / ||num + ana||; verdict: "pass",
@@ -74,7 +82,7 @@ class GradientComparison:
         choices = [(("numerical", "analytical", "difference"), d, 2) for d in (10, 8, 6)]
         choices += [(("num", "ana", "num-ana"), d, 1) for d in (6, 4)]
         for heads, digits, gap in choices:
-            cells = {r: (numbers.significant(num[r], digits), numbers.significant(ana[r], digits),
+            cells = {r: (_sci(num[r], digits), _sci(ana[r], digits),
                          numbers.short(num[r] - ana[r])) for r in rows if r is not None}
             widths = [max(len(h), *(len(c[k]) for c in cells.values())) if cells else len(h)
                       for k, h in enumerate(heads)]
