@@ -120,7 +120,8 @@ def test_learn_alone_continues_the_course_where_the_learner_is():
 
     first = invoke("learn")
     assert first.exit_code == 0 and "The data and the network" in first.output  # nothing started: lesson 1
-    # lesson 1 is now completed (printed to the end without a terminal); lesson 2 is half done
+    # (a run without a terminal saves nothing); now lesson 2 is half done
+    assert ProgressStore().load()["lessons"] == {}
     ProgressStore().update_lesson("forward-pass", step=4)
     res = invoke("learn")
     assert res.exit_code == 0
