@@ -16,22 +16,14 @@ import numpy as np
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
+# One source for the verdict bands: the core's (tutor.core imports only numpy).
+from tutor.core.gradcheck import PASS_BELOW, WARN_BELOW
+from tutor.core.gradcheck import verdict as verdict_of
 from tutor.render import numbers, styles
 from tutor.render.grid import grid_lines, line_width
 from tutor.render.symbols import symbols_for
 
-# The bands of tutor.core.gradcheck.verdict, repeated here so that this view
-# does not import the core (renderers take data, they compute nothing).
-PASS_BELOW = 1e-9
-WARN_BELOW = 1e-5
-
 _VERDICTS = {"pass": ("PASS", styles.PASS), "warn": ("WARN", styles.WARN), "fail": ("FAIL", styles.FAIL)}
-
-
-def verdict_of(rel: float) -> str:
-    if not np.isfinite(rel) or rel >= WARN_BELOW:
-        return "fail"
-    return "pass" if rel < PASS_BELOW else "warn"
 
 
 def _sci(value, digits: int) -> str:
