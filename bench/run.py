@@ -328,7 +328,7 @@ def sklearn_to_target(X, y, lam, target, max_iter=400):
 
 
 def section_b(quick: bool) -> Section:
-    from tutor.datasets import load_digits
+    from tutor.courses.backprop.datasets import load_digits
 
     ds = load_digits()
     sizes = (ds.n, 25, ds.K)
@@ -529,7 +529,14 @@ def _view_cases():
 
 
 def section_e(quick: bool) -> Section:
-    import tutor.render as render
+    import types
+
+    import tutor.render
+    from tutor.courses.backprop import render_digits
+
+    # the engine's views and the bundled course's picture views, side by side
+    render = types.SimpleNamespace(**vars(tutor.render), DigitGrid=render_digits.DigitGrid,
+                                   HiddenUnits=render_digits.HiddenUnits)
 
     sec = Section("e", "rendering to a StringIO console, width 100", ["view", "input", "best time", "lines"])
     repeats = 3 if quick else 15

@@ -72,7 +72,7 @@ def test_fifty_cg_iterations_reach_95_percent(digits_run):
     out, saved = digits_run
     assert out["train_accuracy"] >= 0.95
     # the saved weights give that accuracy again, and the confusion matrix agrees
-    from tutor.datasets import load_digits, load_weights
+    from tutor.courses.backprop.datasets import load_digits, load_weights
 
     ds = load_digits()
     thetas = load_weights(saved, layer_sizes=[64, 25, 10])
@@ -203,7 +203,7 @@ def test_cost_without_course_shapes_does_not_claim_the_checkpoints(tmp_path):
     result = runner.invoke(app, ["cost", "--data", "moons", "--weights", str(path), "--lambda", "0"])
     assert result.exit_code == 0, result.output
     assert "0.287629" not in result.stdout
-    from tutor.datasets import make_moons
+    from tutor.courses.backprop.datasets import make_moons
 
     ds = make_moons()
     a = _sigmoid(np.hstack([np.ones((200, 1)), ds.X]) @ thetas["Theta1"].T)
@@ -264,7 +264,7 @@ def test_help_does_not_import_numpy(repo):
         "from tutor.cli import app\n"
         "r = CliRunner().invoke(app, ['--help'])\n"
         "assert r.exit_code == 0 and 'train' in r.stdout, r.output\n"
-        "heavy = [m for m in ('numpy', 'scipy', 'tutor.datasets', 'tutor.core') if m in sys.modules]\n"
+        "heavy = [m for m in ('numpy', 'scipy', 'tutor.courses.backprop.datasets', 'tutor.core') if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=repo, timeout=60)
@@ -276,7 +276,7 @@ def test_save_adds_npz_and_refuses_a_missing_folder(tmp_path):
     out = _json(["train", "--json", "--dataset", "moons", "--hidden", "2", "--iterations", "3",
                  "--save", str(tmp_path / "w")])
     assert out["saved"] == str(tmp_path / "w.npz")
-    from tutor.datasets import load_weights
+    from tutor.courses.backprop.datasets import load_weights
 
     assert [T.shape for T in load_weights(tmp_path / "w.npz", layer_sizes=[2, 2, 1])] == [(2, 3), (1, 3)]
     missing = tmp_path / "no" / "such" / "w.npz"

@@ -108,7 +108,7 @@ def one_blas_thread():
 
 
 def test_fifty_cg_iterations_on_bundled_digits_reach_95_percent(one_blas_thread):
-    from tutor.datasets import load_digits
+    from tutor.courses.backprop.datasets import load_digits
 
     ds = load_digits()
     assert ds.X.shape == (1797, 64)

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from tutor import core
-from tutor.datasets import load_digits, make_moons
-from tutor.lessons import ops_curriculum as oc
+from tutor.courses.backprop.datasets import load_digits, make_moons
+from tutor.courses.backprop import ops_curriculum as oc
 
 SIZES = (64, 25, 10)
 
@@ -93,7 +93,7 @@ def test_cost_terms_and_regularization_agree_with_nn_cost(digits):
 
 
 def test_cost_at_lambdas_reg_term_of_course_weights(ex4_weights_path):
-    from tutor.datasets import load_weights
+    from tutor.courses.backprop.datasets import load_weights
 
     thetas = load_weights(ex4_weights_path)
     X = np.zeros((5000, 400))
@@ -435,7 +435,7 @@ def stand_in_course_data(tmp_path_factory):
 @pytest.mark.parametrize("lesson_id", ["network", "cost", "sigmoid-gradient", "backprop", "gradient-checking"])
 def test_course_steps_run_on_course_shaped_files(repo, ex4_weights_path, stand_in_course_data, lesson_id):
     text, session = _render(lesson_id, repo, data=stand_in_course_data, weights=ex4_weights_path)
-    assert session.env.course and session.ctx.values["dataset"] == "course"
+    assert session.env.facts["course"] and session.ctx.values["dataset"] == "course"
     # every failure is a published checkpoint, which needs the real pictures
     for problems in session.problems.values():
         assert all("Cost of the course weights" in p for p in problems), problems

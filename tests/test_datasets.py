@@ -12,7 +12,7 @@ import scipy.io
 from typer.testing import CliRunner
 
 from tutor.cli import app
-from tutor.datasets import (
+from tutor.courses.backprop.datasets import (
     DataError,
     check_weights_fit,
     load_dataset,

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from tutor import figures
+from tutor.courses.backprop import figures
 from tutor.cli import app
 
 runner = CliRunner()
@@ -80,7 +80,7 @@ def test_hidden_images_follow_the_pixel_order():
 
 
 def test_digits_sample_labels_match_their_images():
-    from tutor.datasets import load_digits
+    from tutor.courses.backprop.datasets import load_digits
 
     ds = load_digits()
     data = figures.figure_data("digits", count=6, seed=3)

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tutor.cli import app
-from tutor.play import DEFAULT_CASES, PlayCase, PlayResult, parse_cases, reading
+from tutor.courses.backprop.play import DEFAULT_CASES, PlayCase, PlayResult, parse_cases, reading
 
 runner = CliRunner()
 
@@ -60,7 +60,7 @@ def test_one_case_matches_an_independent_computation(default_json):
     from scipy.optimize import minimize
 
     from tutor.core import initialize_params, nn_cost_function
-    from tutor.datasets import load_dataset, train_test_split
+    from tutor.courses.backprop.datasets import load_dataset, train_test_split
 
     train_set, test_set = train_test_split(load_dataset("digits"), test_fraction=0.2, seed=0)
     sizes = (64, 25, 10)

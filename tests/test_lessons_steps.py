@@ -349,7 +349,7 @@ def test_plain_ascii_console_gets_no_unicode(tmp_path):
 
 
 def test_forward_pass_lesson_figures_are_the_maths(width):
-    from tutor.datasets import load_digits
+    from tutor.courses.backprop.datasets import load_digits
     from tutor.lessons.loader import find_lesson
 
     lesson = find_lesson("forward-pass")
@@ -371,7 +371,7 @@ def test_course_files_switch_on_the_course_steps(tmp_path, ex4_weights_path):
     """With a 5000 x 400 data file and the course's weights, the course-only steps run."""
     import scipy.io
 
-    from tutor.datasets import load_weights
+    from tutor.courses.backprop.datasets import load_weights
     from tutor.lessons.loader import find_lesson
 
     rng = np.random.default_rng(1)

@@ -8,7 +8,7 @@ from rich.console import Console
 from test_render_support import assert_fits, show
 
 from tutor.errors import DataError
-from tutor.render import DigitGrid, HiddenUnits
+from tutor.courses.backprop.render_digits import DigitGrid, HiddenUnits
 
 
 def _cells(view, width=40):
@@ -85,7 +85,7 @@ def test_hidden_units_reshape_with_the_image_order():
 
 
 def test_hidden_units_of_the_course_weights(ex4_weights_path):
-    from tutor.datasets import load_weights
+    from tutor.courses.backprop.datasets import load_weights
 
     Theta1, _ = load_weights(ex4_weights_path)
     text = show(HiddenUnits(Theta1, (20, 20), "F"), 100, color=True)

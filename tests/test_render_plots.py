@@ -84,7 +84,7 @@ def test_decision_boundary_colour_and_ascii():
 
 def test_decision_boundary_on_moons_fits_narrow_screen():
     from tutor.core import decision_grid, initialize_params, reshape_params, train_network
-    from tutor.datasets import make_moons
+    from tutor.courses.backprop.datasets import make_moons
 
     ds = make_moons()
     sizes = (2, 5, 1)

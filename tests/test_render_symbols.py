@@ -9,6 +9,7 @@ import pytest
 from test_render_support import assert_fits, show
 
 from tutor import render
+from tutor.courses.backprop import render_digits
 from tutor.render.symbols import ASCII, UNICODE, plain
 
 
@@ -35,8 +36,8 @@ def _all_views():
         render.CheckBadge("λ = 1 ✓", False, 1.0, 2.0, 0.1, detail="→ see δ"),
         render.ConfusionTable(np.eye(3, dtype=int) * 5 + 1, ["α", "b", "c"]),
         render.GradientComparison(rng.random(30), rng.random(30), 0.3),
-        render.DigitGrid(rng.random((4, 8, 8)), labels=["Θ", 1, 2, 3], title="Digits λ"),
-        render.HiddenUnits(rng.random((3, 17)), (4, 4), "F"),
+        render_digits.DigitGrid(rng.random((4, 8, 8)), labels=["Θ", 1, 2, 3], title="Digits λ"),
+        render_digits.HiddenUnits(rng.random((3, 17)), (4, 4), "F"),
         render.CostCurve(np.linspace(2, 0.2, 40), title="Cost λ=1"),
         render.DecisionBoundary(np.linspace(0, 1, 5), np.linspace(0, 1, 4), np.eye(4, 5, dtype=int),
                                 rng.random((6, 2)), np.arange(6) % 2),

@@ -17,7 +17,7 @@ from tutor.errors import TutorError
 
 app = typer.Typer(
     name="tutor",
-    help="Learn how a neural network learns, one matrix at a time.",
+    help="A terminal tutor: courses of guided lessons and self-check exercises.",
     no_args_is_help=False,
     add_completion=False,
     rich_markup_mode="rich",
@@ -43,12 +43,33 @@ def _root(
 
 def _register_all() -> None:
     # Each area registers its own commands; the modules import only typer at
-    # top level so that building the app stays cheap.
-    from tutor.commands import exercises, instructor, learn, maths
+    # top level so that building the app stays cheap. A course plugin's
+    # commands (the bundled course's, and $TUTOR_COURSE's) come between the
+    # exercises and the instructors' panels.
+    from tutor.commands import courses, exercises, instructor, learn
 
-    for register in (learn.register, exercises.register, maths.register, learn.register_presenting,
-                     instructor.register):
+    for register in (learn.register, exercises.register, _register_course_commands, learn.register_presenting,
+                     instructor.register, courses.register):
         register(app)
+
+
+def _register_course_commands(root: typer.Typer) -> None:
+    from tutor.course import bundled_course, import_plugin, resolve_course
+    from tutor.lessons.registry import COMMANDS
+
+    courses = []
+    for find in (bundled_course, resolve_course):
+        try:
+            courses.append(find())
+        except TutorError:
+            continue  # a broken $TUTOR_COURSE is reported by the command that uses it
+    for course in courses:
+        try:
+            import_plugin(course)
+        except TutorError as err:
+            sys.stderr.write(f"warning: {err.message}\n")
+    for cmd in COMMANDS.values():
+        root.command(cmd.name, rich_help_panel=cmd.panel)(cmd.func)
 
 
 _register_all()

@@ -333,14 +333,13 @@ def _check_file_target(path: Path) -> None:
         raise TutorError(f"the folder {str(path.parent)!r} does not exist")
 
 
-def _course_lessons() -> tuple[str, list]:
-    from tutor.lessons.loader import course_ids, find_lesson, lesson_path, load_manifest
+def _course_lessons(course=None) -> tuple[str, list]:
+    from tutor.course import resolve_course
+    from tutor.lessons.loader import find_lesson
 
-    try:
-        title = load_manifest().title
-    except Exception:  # a missing or broken manifest still lets the lessons export
-        title = "The course"
-    lessons = [find_lesson(i) for i in course_ids() if lesson_path(i).is_file()]
+    course = course or resolve_course(None)
+    title = course.title
+    lessons = [find_lesson(i, course) for i in course.lesson_ids() if course.lesson_path(i).is_file()]
     if not lessons:
         raise TutorError("there are no lessons to export")
     return title, lessons
@@ -361,21 +360,25 @@ def export(
     answers: bool = False,
     notes: bool = False,
     settings: list[str] | None = None,
+    course=None,
 ) -> ExportResult:
-    """Write the handout for one lesson (or, with all_lessons, the course) to `output`."""
+    """Write the handout for one lesson (or, with all_lessons, the course) to `output`.
+
+    course: a tutor.course.Course (default: the default course).
+    """
     from tutor.lessons.loader import find_lesson
 
     output = Path(output)
     settings = list(settings or [])
     if all_lessons:
-        title, lessons = _course_lessons()
+        title, lessons = _course_lessons(course)
         if settings:
             for s in settings:  # each name must mean something to at least one lesson
                 name = s.partition("=")[0].strip()
                 if not any(name in lesson.setup.params for lesson in lessons):
                     raise TutorError(f"--set {name}: no lesson of the course declares a parameter {name!r}")
     else:
-        lessons = [find_lesson(lesson_id)]
+        lessons = [find_lesson(lesson_id, course)]
         title = lessons[0].title
     typed = [_settings_for(lesson, settings, strict=not all_lessons) for lesson in lessons]
 

@@ -7,7 +7,11 @@ file and renamed over the old one (a crash mid-write leaves the old file
 whole). A file that cannot be read as progress is moved aside, with a warning,
 and the learner starts from an empty record instead of a traceback.
 
-Layout: {"version": 1, "lessons": {id: {...}}, "exercises": {id: {...}}}.
+Layout: {"version": 1, "lessons": {key: {...}}, "exercises": {key: {...}}}.
+A record's key is the lesson (or exercise) id for the bundled course, as it
+always was, so no learner's progress is lost; other courses' records are
+keyed `course-id/lesson-id`. Every method takes `course=` (a course id;
+None means the bundled course).
 """
 
 from __future__ import annotations
@@ -78,17 +82,36 @@ class ProgressStore:
             return _empty()
         return doc
 
-    def lesson(self, lesson_id: str) -> dict:
-        return dict(self.load()["lessons"].get(lesson_id, {}))
+    @staticmethod
+    def key(item_id: str, course: str | None = None) -> str:
+        """The record's key: the bare id for the bundled course, else `course/id`."""
+        if course is None:
+            return item_id
+        from tutor.course import bundled_course
 
-    def exercise(self, exercise_id: str) -> dict:
-        return dict(self.load()["exercises"].get(exercise_id, {}))
+        return item_id if course == bundled_course().id else f"{course}/{item_id}"
+
+    def lesson(self, lesson_id: str, *, course: str | None = None) -> dict:
+        return dict(self.load()["lessons"].get(self.key(lesson_id, course), {}))
+
+    def exercise(self, exercise_id: str, *, course: str | None = None) -> dict:
+        return dict(self.load()["exercises"].get(self.key(exercise_id, course), {}))
+
+    def records(self, section: str = "lessons", *, course: str | None = None) -> dict[str, dict]:
+        """{id: record} of one course's lessons (or exercises), the ids without the course prefix."""
+        doc = self.load()[section]
+        if course is None or self.key("x", course) == "x":
+            return {k: v for k, v in doc.items() if "/" not in k}
+        prefix = f"{course}/"
+        return {k[len(prefix):]: v for k, v in doc.items() if k.startswith(prefix)}
 
     # -- writing -----------------------------------------------------------
-    def update(self, section: str, key: str, change: Callable[[dict], dict | None]) -> dict:
+    def update(self, section: str, key: str, change: Callable[[dict], dict | None], *,
+               course: str | None = None) -> dict:
         """Apply change(record) to one record under the lock; return the new record."""
         if section not in SECTIONS:
             raise ValueError(f"unknown progress section {section!r}")
+        key = self.key(key, course)
         with self._locked():
             doc = self.load()
             record = dict(doc[section].get(key, {}))
@@ -99,20 +122,24 @@ class ProgressStore:
             self._write(doc)
         return record
 
-    def update_lesson(self, lesson_id: str, **fields) -> dict:
-        return self.update("lessons", lesson_id, lambda r: {**r, **fields})
+    def update_lesson(self, lesson_id: str, *, course: str | None = None, **fields) -> dict:
+        return self.update("lessons", lesson_id, lambda r: {**r, **fields}, course=course)
 
-    def update_exercise(self, exercise_id: str, **fields) -> dict:
-        return self.update("exercises", exercise_id, lambda r: {**r, **fields})
+    def update_exercise(self, exercise_id: str, *, course: str | None = None, **fields) -> dict:
+        return self.update("exercises", exercise_id, lambda r: {**r, **fields}, course=course)
 
-    def reset(self, section: str = "lessons", key: str | None = None) -> None:
-        """Forget one record, or the whole section when key is None."""
+    def reset(self, section: str = "lessons", key: str | None = None, *, course: str | None = None) -> None:
+        """Forget one record, or the whole section when key is None (with course: that course's part)."""
         with self._locked():
             doc = self.load()
-            if key is None:
+            if key is None and course is None:
                 doc[section] = {}
+            elif key is None:
+                mine = set(self.records(section, course=course))
+                doc[section] = {k: v for k, v in doc[section].items()
+                                if not any(k == self.key(i, course) for i in mine)}
             else:
-                doc[section].pop(key, None)
+                doc[section].pop(self.key(key, course), None)
             self._write(doc)
 
     # -- mechanics ---------------------------------------------------------

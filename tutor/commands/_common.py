@@ -69,3 +69,37 @@ def stderr_console(plain: bool | None = None, **kwargs) -> Console:
 def console(plain: bool | None = None, **kwargs) -> Console:
     """The command's output console (same as `stdout_console`)."""
     return stdout_console(plain, **kwargs)
+
+
+# -- which course --------------------------------------------------------------------------
+
+COURSE_HELP = ("The course: its folder, or the id of an installed one (see `tutor courses`); "
+               "default: $TUTOR_COURSE, else the bundled course.")
+
+
+def course_option():
+    """The `--course DIR|ID` option every learner, author and instructor command takes.
+
+    Use as a parameter default: `course: Optional[str] = course_option()`,
+    then `resolve_course(course)` inside the command.
+    """
+    return typer.Option(None, "--course", help=COURSE_HELP, metavar="DIR|ID")
+
+
+def resolve_course(ref: str | None = None, *, activate: bool = False):
+    """The tutor.course.Course for `--course` (None: $TUTOR_COURSE, else the bundled one).
+
+    activate=True also loads its lesson vocabulary (the plugin). A course that
+    cannot be found or read ends the command with one `error:` line.
+    """
+    from tutor.course import activate as load_vocabulary
+    from tutor.course import resolve_course as find
+    from tutor.errors import TutorError
+
+    try:
+        course = find(ref)
+        if activate:
+            load_vocabulary(course)
+    except TutorError as err:
+        fail(err.message)
+    return course

@@ -13,7 +13,7 @@ from typing import Optional
 
 import typer
 
-from tutor.commands._common import fail, is_plain, stderr_console, stdout_console
+from tutor.commands._common import course_option, fail, is_plain, resolve_course, stderr_console, stdout_console
 from tutor.errors import TutorError
 
 progress_app = typer.Typer(help="Your saved progress.", no_args_is_help=True, add_completion=False)
@@ -49,16 +49,14 @@ def _on_terminal() -> bool:
         return False
 
 
-def _prepare(lesson_ref: str, data: Optional[Path], weights: Optional[Path], settings: list[str]):
+def _prepare(lesson_ref: str, data: Optional[Path], weights: Optional[Path], settings: list[str], course=None):
     """Load the lesson, parse --set, build its environment: (lesson, env)."""
     from tutor.lessons.environment import build_environment
     from tutor.lessons.loader import find_lesson
     from tutor.lessons.params import parse_set_options
 
-    lesson = find_lesson(lesson_ref)
+    lesson = find_lesson(lesson_ref, course)
     values = parse_set_options(settings, lesson.setup.params, lesson_id=lesson.id)
-    if data is not None and weights is None and lesson.setup.weights == "trained":
-        pass  # trained on the given data: allowed (takes a few seconds the first time)
     env = build_environment(lesson, values, data=data, weights=weights)
     return lesson, env
 
@@ -100,15 +98,17 @@ def _make_ui(plain: bool, auto: Optional[float] = None):
     return RichUI(stdout_console(), auto=auto)
 
 
-def _run(lesson_ref, *, mode, from_step, data, weights, settings, restart=False, plain=False, auto=None, notes=False):
+def _run(lesson_ref, *, mode, from_step, data, weights, settings, restart=False, plain=False, auto=None, notes=False,
+         course=None):
     from tutor.lessons.runner import Session, play
     from tutor.progress import ProgressStore
 
     err = stderr_console(plain=plain)
     try:
-        lesson, env = _prepare(lesson_ref, data, weights, settings)
+        lesson, env = _prepare(lesson_ref, data, weights, settings, course)
+        course_id = lesson.course.id if lesson.course is not None else None
         store = ProgressStore() if mode == "learn" else None
-        record = store.lesson(lesson.id) if store else {}
+        record = store.lesson(lesson.id, course=course_id) if store else {}
         if store:
             for w in store.warnings:
                 err.print(f"warning: {w}")
@@ -135,7 +135,7 @@ def _run(lesson_ref, *, mode, from_step, data, weights, settings, restart=False,
         typer.echo("")
         typer.echo(
             f"Stopped at step {where + 1} of {session.N}; your place is saved. "
-            f"`tutor learn {lesson.id}` resumes there." if session.store is not None else "Stopped.",
+            f"`{_learn_command(lesson)}` resumes there." if session.store is not None else "Stopped.",
             err=True,
         )
         raise typer.Exit(130)
@@ -143,19 +143,28 @@ def _run(lesson_ref, *, mode, from_step, data, weights, settings, restart=False,
         fail(e.message)
     if outcome == "quit" and session.store is not None:
         where = getattr(session, "current", start)
-        typer.echo(f"Saved at step {where + 1} of {session.N}. `tutor learn {lesson.id}` resumes there.")
+        typer.echo(f"Saved at step {where + 1} of {session.N}. `{_learn_command(lesson)}` resumes there.")
     elif outcome == "completed" and mode == "learn" and ui.interactive:
-        _suggest_next(lesson.id)
+        _suggest_next(lesson)
 
 
-def _suggest_next(lesson_id: str) -> None:
-    from tutor.lessons.loader import course_ids, lesson_path
+def _course_flag(course) -> str:
+    from tutor.course import course_flag
 
-    ids = course_ids()
-    if lesson_id in ids:
-        later = [i for i in ids[ids.index(lesson_id) + 1:] if lesson_path(i).is_file()]
+    return course_flag(course)
+
+
+def _learn_command(lesson, lesson_id: str | None = None) -> str:
+    return f"tutor learn {lesson_id or lesson.id}{_course_flag(lesson.course)}"
+
+
+def _suggest_next(lesson) -> None:
+    course = lesson.course
+    ids = course.lesson_ids() if course is not None else []
+    if lesson.id in ids:
+        later = [i for i in ids[ids.index(lesson.id) + 1:] if course.lesson_path(i).is_file()]
         if later:
-            typer.echo(f"Next: tutor learn {later[0]}")
+            typer.echo(f"Next: {_learn_command(lesson, later[0])}")
             return
     typer.echo("That was the last lesson. `tutor exercises` lists the self-check exercises.")
 
@@ -173,6 +182,7 @@ def learn(
     settings: list[str] = typer.Option([], "--set", help=_SET_HELP, metavar="NAME=VALUE"),
     restart: bool = typer.Option(False, "--restart", help="Start from the first step instead of where you stopped."),
     plain: bool = typer.Option(False, "--plain", help="No colour, no full-screen redraws: reads well in a screen reader."),
+    course: Optional[str] = course_option(),
 ) -> None:
     """A guided lesson, one step at a time. Keys: Enter/n next, b back, h hint, r again, ? help, q quit.
 
@@ -180,14 +190,15 @@ def learn(
     and `tutor learn` alone continues the course (the lesson you are in, or the next one).
     Without a terminal (a pipe), every step is printed in order.
     """
+    chosen = resolve_course(course)
     if lesson_id is None:
-        rows, _ = _lesson_rows()
+        rows, _ = _lesson_rows(chosen)
         nxt, _verb = _next_lesson(rows)
         if nxt is None:
             fail("you have finished every lesson: choose one with `tutor learn ID` (see `tutor lessons`)")
         lesson_id = nxt["id"]
     _run(lesson_id, mode="learn", from_step=from_step, data=data, weights=weights, settings=settings,
-         restart=restart, plain=plain)
+         restart=restart, plain=plain, course=chosen)
 
 
 def demo(
@@ -199,33 +210,35 @@ def demo(
     data: Optional[Path] = typer.Option(None, "--data", help="Use this data file instead of the lesson's.", metavar="PATH"),
     weights: Optional[Path] = typer.Option(None, "--weights", help="Use these weights instead of the lesson's.", metavar="PATH"),
     plain: bool = typer.Option(False, "--plain", help="No colour, no full-screen redraws."),
+    course: Optional[str] = course_option(),
 ) -> None:
     """Present a lesson: quizzes answer themselves, --auto advances by itself, --notes shows presenter notes.
 
     Progress is not saved. The values changed with --set are shown on every step.
     """
     _run(lesson_id, mode="demo", from_step=from_step, data=data, weights=weights, settings=settings,
-         plain=plain, auto=auto, notes=notes)
+         plain=plain, auto=auto, notes=notes, course=resolve_course(course))
 
 
-def _lesson_rows():
+def _lesson_rows(course=None):
     """[(id, title, summary, steps, status, available)] in course order."""
     from tutor.lessons.errors import LessonError
-    from tutor.lessons.loader import course_ids, lesson_path, load_lesson
+    from tutor.lessons.loader import load_lesson
     from tutor.progress import ProgressStore
 
+    course = course or resolve_course(None)
     store = ProgressStore()
-    records = store.load()["lessons"]
+    records = store.records("lessons", course=course.id)
     rows = []
-    for lesson_id in course_ids():
-        path = lesson_path(lesson_id)
+    for lesson_id in course.lesson_ids():
+        path = course.lesson_path(lesson_id)
         record = records.get(lesson_id, {})
         if not path.is_file():
             rows.append(dict(id=lesson_id, title="", summary="", steps=None, status="not available", available=False))
             continue
         try:
-            lesson = load_lesson(path)
-        except LessonError:
+            lesson = load_lesson(path, course)
+        except TutorError:
             rows.append(dict(id=lesson_id, title="", summary="", steps=None, status="broken (tutor validate)", available=False))
             continue
         n = record.get("steps") or len(lesson.steps)
@@ -254,9 +267,12 @@ def _lessons_table(rows):
     return table
 
 
-def lessons(as_json: bool = typer.Option(False, "--json", help="Print the list as JSON.")) -> None:
+def lessons(
+    as_json: bool = typer.Option(False, "--json", help="Print the list as JSON."),
+    course: Optional[str] = course_option(),
+) -> None:
     """The course's lessons in order, with your progress."""
-    rows, warnings = _lesson_rows()
+    rows, warnings = _lesson_rows(resolve_course(course))
     for w in warnings:
         stderr_console().print(f"warning: {w}")
     if as_json:
@@ -284,16 +300,18 @@ def welcome() -> None:
     from rich.text import Text
 
     console = stdout_console()
-    rows, warnings = _lesson_rows()
+    course = resolve_course(None)
+    rows, warnings = _lesson_rows(course)
     for w in warnings:
         stderr_console().print(f"warning: {w}")
-    console.print(Text("tutor: how a neural network learns, one matrix at a time", style="bold magenta"))
+    title = f"tutor: {course.title}" + (f" ({course.summary.rstrip('.')})" if course.summary and len(course.summary) < 40 else "")
+    console.print(Text(title, style="bold magenta"))
     console.print()
     console.print(_lessons_table(rows))
     console.print()
     nxt, verb = _next_lesson(rows)
     if nxt:
-        console.print(Text.assemble((f"{verb}: ", "bold"), (f"tutor learn {nxt['id']}", "bold cyan"),
+        console.print(Text.assemble((f"{verb}: ", "bold"), (f"tutor learn {nxt['id']}{_course_flag(course)}", "bold cyan"),
                                    f"  ({nxt['title']})"))
     else:
         console.print(Text("You have finished every lesson. `tutor exercises` has self-check exercises.", style="bold"))
@@ -302,55 +320,66 @@ def welcome() -> None:
 
 def progress_reset(
     lesson_id: Optional[str] = typer.Argument(None, help="The lesson to start over (default: all your progress).", metavar="ID"),
+    course: Optional[str] = course_option(),
 ) -> None:
-    """Forget your progress in one lesson, or everything (lessons and exercises)."""
+    """Forget your progress in one lesson, or everything (lessons and exercises; with --course, that course's)."""
     from tutor.progress import ProgressStore
 
     store = ProgressStore()
+    chosen = resolve_course(course)
+    whole = course is None and not os.environ.get("TUTOR_COURSE")
     if lesson_id is None:
-        store.reset("lessons")
-        store.reset("exercises")
-        typer.echo("All progress forgotten.")
+        if whole:
+            store.reset("lessons")
+            store.reset("exercises")
+            typer.echo("All progress forgotten.")
+        else:
+            store.reset("lessons", course=chosen.id)
+            store.reset("exercises", course=chosen.id)
+            typer.echo(f"All progress in the course {chosen.id!r} forgotten.")
         return
-    doc = store.load()
-    if lesson_id in doc["lessons"]:
-        store.reset("lessons", lesson_id)
-        typer.echo(f"Progress in {lesson_id} forgotten; `tutor learn {lesson_id}` starts at step 1.")
-    elif lesson_id in doc["exercises"]:
-        store.reset("exercises", lesson_id)
+    lessons_done = store.records("lessons", course=chosen.id)
+    exercises_done = store.records("exercises", course=chosen.id)
+    if lesson_id in lessons_done:
+        store.reset("lessons", lesson_id, course=chosen.id)
+        typer.echo(f"Progress in {lesson_id} forgotten; `tutor learn {lesson_id}{_course_flag(chosen)}` starts at step 1.")
+    elif lesson_id in exercises_done:
+        store.reset("exercises", lesson_id, course=chosen.id)
         typer.echo(f"Progress in the exercise {lesson_id} forgotten.")
     else:
-        from tutor.lessons.loader import course_ids
-
-        if lesson_id in course_ids():
+        ids = chosen.lesson_ids()
+        if lesson_id in ids:
             typer.echo(f"No progress saved for {lesson_id}; nothing to forget.")
             return
         from tutor.lessons.errors import did_you_mean
 
-        hint = did_you_mean(lesson_id, course_ids() + list(doc["exercises"])) or "."
+        hint = did_you_mean(lesson_id, ids + list(exercises_done)) or "."
         fail(f"there is no lesson {lesson_id!r}{hint} `tutor lessons` lists them.")
 
 
 def validate(
     paths: list[Path] = typer.Argument(None, help="Lesson files, or folders of them (e.g. lessons).", metavar="PATH..."),
-    list_ops: bool = typer.Option(False, "--list-ops", help="List the operations lessons can use, with inputs and outputs."),
+    list_ops: bool = typer.Option(False, "--list-ops", help="List the operations and views lessons can use (as `tutor ops`)."),
+    course: Optional[str] = course_option(),
 ) -> None:
     """Load lessons, run every step headless, and report every problem (exit 1 if any).
 
     A folder is validated file by file; its course.yaml is checked as the course manifest.
     Exercise files (an `exercises` folder) are checked by the exercise checker.
+    With --course and no paths, the whole course: its manifest, every lesson, its exercises.
     """
     from tutor.lessons.validate import list_operations, validate_paths
 
     console = stdout_console()
+    chosen = resolve_course(course, activate=True) if (course is not None or not paths) else None
     if list_ops:
         console.print(list_operations())
-        if not paths:
+        if not paths and course is None:
             return
-    if not paths:
-        fail("give at least one lesson file or folder, e.g. `tutor validate lessons`")
+    if not paths and chosen is None:
+        fail("give at least one lesson file or folder, e.g. `tutor validate lessons`, or --course DIR")
     try:
-        ok = validate_paths(paths, console)
+        ok = validate_paths(paths or [], console, course=chosen if not paths else None)
     except TutorError as e:
         fail(e.message)
     raise typer.Exit(0 if ok else 1)

@@ -83,6 +83,7 @@ class RunContext:
         self.values: dict[str, Any] = dict(env.values)
         self.ui = ui
         self.problems: list[str] = []
+        self.course = None  # the lesson's tutor.course.Course, set by the session
 
     # -- values ------------------------------------------------------------
     def get(self, name: str, transpose: bool = False) -> Any:
@@ -117,37 +118,9 @@ class RunContext:
     def problem(self, message: str) -> None:
         self.problems.append(message)
 
-    # -- data facts for views ---------------------------------------------------
-    @property
-    def image_shape(self):
-        return self.env.image_shape
-
-    @property
-    def image_order(self) -> str:
-        return self.env.image_order
-
-    def class_name(self, index: int) -> str:
-        return self.env.class_name(index)
-
     # -- training ------------------------------------------------------------------
     def training(self, total: int, title: str):
         hook = getattr(self.ui, "training", None)
         if hook is None:
             return contextlib.nullcontext(_NoLive())
         return hook(total, title)
-
-    def train_summary(self, result, title: str) -> list[Any]:
-        from tutor.lessons.views import find_renderer
-
-        out: list[Any] = []
-        curve = find_renderer("CostCurve")
-        summary = find_renderer("TrainSummary")
-        if curve is not None and len(result.costs) > 1:
-            out.append(curve(result.costs, title=f"cost per iteration ({title})"))
-        if summary is not None:
-            out.append(summary.from_result(result))
-        else:
-            from rich.text import Text
-
-            out.append(Text(f"cost {result.costs[0]:.6f} -> {result.cost:.6f} after {result.iterations} iterations"))
-        return out

@@ -1,167 +1,57 @@
-"""The world a lesson starts in: data, network sizes, weights, and bound names.
+"""The world a lesson starts in: the values its setup binds, and what to say about them.
 
-`build_environment(lesson, settings, data=..., weights=...)` reads the
-lesson's `setup`, applies `--set` values (typed by `params.parse_set_options`)
-and the `--data` / `--weights` files, and returns an `Environment` whose
-`values` are the names bound before the first step (see docs/lesson-format.md).
-
-Trained weights (`weights: trained`) are a quick seeded CG run, cached in
-memory and on disk under $TUTOR_HOME/cache, keyed by everything that decides
-them, so the second lesson that needs them starts at once.
+`build_environment(lesson, settings, data=..., weights=...)` types the
+`--set` values against the lesson's declared parameters, asks the lesson's
+setup kind (see setups.py) to build the starting values, and returns an
+`Environment` whose `values` are the names bound before the first step.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from tutor.errors import TutorError
 from tutor.lessons.model import Lesson
-
-_MEMORY: dict[str, list[np.ndarray]] = {}
-
-# The usual hidden layer of each data set when the lesson does not say.
-_DEFAULT_HIDDEN = {"digits": (25,), "moons": (3,), "debug": (5,), "grader": (4,)}
-
-
-@dataclass(frozen=True)
-class Data:
-    """The data a lesson runs on (a tutor.datasets.Dataset or a fixture like it)."""
-
-    name: str
-    X: np.ndarray
-    y: np.ndarray
-    class_names: tuple[str, ...]
-    image_shape: tuple[int, int] | None
-    image_order: str
-    source: str
 
 
 @dataclass
 class Environment:
-    """Bound values plus what the screen should say about them."""
+    """Bound values plus what the screen should say about them.
+
+    facts: what a step's `when` may test (reported by the setup kind).
+    data: whatever the setup kind keeps for its views (None for arrays).
+    """
 
     values: dict[str, Any]
-    data: Data
-    course: bool
+    data: Any = None
     in_force: dict[str, Any] = field(default_factory=dict)  # the --set values
-    notes: list[str] = field(default_factory=list)  # where data and weights came from
-
-    @property
-    def image_shape(self):
-        return self.data.image_shape
-
-    @property
-    def image_order(self) -> str:
-        return self.data.image_order
-
-    def class_name(self, index: int) -> str:
-        names = self.data.class_names
-        return names[index] if 0 <= index < len(names) else str(index)
+    notes: list[str] = field(default_factory=list)  # where data came from
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
-def _debug_data() -> Data:
-    from tutor.core import debug_problem
-
-    _, X, y = debug_problem()
-    return Data("debug", X, np.asarray(y, dtype=np.intp), ("0", "1", "2"), None, "C",
-                "the debug problem: X = debug(5, 2), y = i mod 3")
-
-
-def _grader_fixture():
-    """The course grader fixture (DESIGN.md): sizes 2-4-4, m = 16."""
-    X = (np.sin(np.arange(1, 33)) / 5.0).reshape(16, 2, order="F")
-    y = np.arange(1, 17) % 4
-    Theta1 = np.sin(np.arange(1, 24, 2, dtype=float)).reshape(4, 3, order="F")
-    Theta2 = np.cos(np.arange(1, 40, 2, dtype=float)).reshape(4, 5, order="F")
-    return X, y.astype(np.intp), [Theta1, Theta2]
-
-
-def _load_data(name: str, samples: int, noise: float, data_path: str | None) -> Data:
-    from tutor import datasets
-
-    if data_path:
-        ds = datasets.load_dataset(str(data_path))
-    elif name == "digits":
-        ds = datasets.load_digits()
-    elif name == "moons":
-        ds = datasets.make_moons(n_samples=int(samples), noise=float(noise), seed=0)
-    elif name == "debug":
-        return _debug_data()
-    elif name == "grader":
-        X, y, _ = _grader_fixture()
-        return Data("grader", X, y, ("0", "1", "2", "3"), None, "C", "the course grader fixture (sizes 2-4-4, m = 16)")
-    else:  # the loader only lets the names above through
-        raise TutorError(f"unknown data set {name!r}")
-    return Data(ds.name, np.asarray(ds.X, dtype=float), np.asarray(ds.y, dtype=np.intp), tuple(ds.class_names),
-                ds.image_shape, ds.image_order, ds.source)
-
-
-def _cache_key(data: Data, sizes, activation, seed, lam, iterations) -> str:
-    h = hashlib.sha256()
-    h.update(np.ascontiguousarray(data.X).tobytes())
-    h.update(np.ascontiguousarray(data.y).tobytes())
-    h.update(json.dumps([list(map(int, sizes)), activation, seed, float(lam), int(iterations)]).encode())
-    return h.hexdigest()[:24]
-
-
-def trained_weights(data: Data, sizes, activation: str, seed: int, lam: float, iterations: int) -> list[np.ndarray]:
-    """A quick seeded CG run from uniform random weights; cached (memory + disk)."""
-    from tutor.core import initialize_params, reshape_params, train_network
-    from tutor.progress import tutor_home
-
-    key = _cache_key(data, sizes, activation, seed, lam, iterations)
-    if key in _MEMORY:
-        return [T.copy() for T in _MEMORY[key]]
-    path = tutor_home() / "cache" / f"trained-{key}.npz"
-    thetas = None
-    try:
-        with np.load(path) as f:
-            thetas = [f[f"Theta{i + 1}"] for i in range(len(sizes) - 1)]
-    except (OSError, KeyError, ValueError):
-        thetas = None
-    if thetas is None or [T.shape for T in thetas] != [(sizes[i + 1], sizes[i] + 1) for i in range(len(sizes) - 1)]:
-        p0 = initialize_params(sizes, "uniform", epsilon=0.12, seed=seed)
-        res = train_network(sizes, data.X, data.y, p0, lam=lam, activation=activation, method="cg", iterations=iterations)
-        thetas = reshape_params(res.params, sizes)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp.npz")
-            np.savez(tmp, **{f"Theta{i + 1}": T for i, T in enumerate(thetas)})
-            tmp.replace(path)
-        except OSError:
-            pass  # a read-only home only costs the retraining next time
-    _MEMORY[key] = [T.copy() for T in thetas]
-    return [T.copy() for T in thetas]
-
-
-def resolved_setup(lesson: Lesson, settings: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The setup keys after declared parameters' defaults and `--set` values."""
-    s = lesson.setup
-    out: dict[str, Any] = {
-        "dataset": s.dataset, "hidden": s.hidden, "activation": s.activation, "weights": s.weights,
-        "seed": s.seed, "lambda": s.lam, "iterations": s.iterations, "learning_rate": s.learning_rate,
-        "train_iterations": s.train_iterations, "train_lambda": s.train_lambda, "samples": s.samples,
-        "noise": s.noise, "epsilon": s.epsilon, "scale": s.scale,
-    }
-    params: dict[str, Any] = {name: spec.default for name, spec in s.params.items()}
+def resolved_params(lesson: Lesson, settings: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Every declared parameter's value: its default, or the `--set` value (typed)."""
+    specs = lesson.setup.params
+    params: dict[str, Any] = {name: spec.default for name, spec in specs.items()}
     for name, value in (settings or {}).items():
-        if name not in s.params:
+        if name not in specs:
             from tutor.lessons.params import settable
 
-            raise TutorError(f"lesson {lesson.id!r} has no parameter {name!r}; it can set: {settable(s.params) or 'nothing'}")
-        params[name] = s.params[name].coerce(value) if isinstance(value, str) else value
-    for name, value in params.items():
-        if name in out:
-            out[name] = (int(value),) if name == "hidden" else value
-    out["params"] = params
-    return out
+            raise TutorError(f"lesson {lesson.id!r} has no parameter {name!r}; it can set: {settable(specs) or 'nothing'}")
+        params[name] = specs[name].coerce(value) if isinstance(value, str) else value
+    return params
+
+
+def setup_kind(lesson: Lesson):
+    from tutor.lessons.registry import SETUPS
+
+    kind = SETUPS.get(lesson.setup.kind)
+    if kind is None:  # the loader checked it; only a hand-made Lesson gets here
+        raise TutorError(f"lesson {lesson.id!r}: unknown setup kind {lesson.setup.kind!r}")
+    return kind
 
 
 def build_environment(
@@ -171,79 +61,18 @@ def build_environment(
     data: str | Path | None = None,
     weights: str | Path | None = None,
 ) -> Environment:
-    """Load data and weights and bind the names every step may use."""
-    from tutor import core
-
-    cfg = resolved_setup(lesson, settings)
-    ds = _load_data(cfg["dataset"], cfg["samples"], cfg["noise"], str(data) if data else None)
-    X, y = ds.X, ds.y
-    m, n = X.shape
-    n_classes = len(ds.class_names)
-    K = 1 if n_classes == 2 else n_classes  # two classes: one sigmoid output
-    if y.size and int(y.max()) >= max(n_classes, K):
-        raise TutorError(f"{ds.name}: labels go up to {int(y.max())} but there are only {n_classes} classes")
-    hidden = cfg["hidden"] or _DEFAULT_HIDDEN.get(cfg["dataset"], (25,))
-    notes = [f"data: {ds.source} ({m} examples x {n} features)"]
-    activation = cfg["activation"]
-    seed = int(cfg["seed"])
-    from_file = False
-
-    if weights:
-        from tutor import datasets
-
-        thetas = datasets.load_weights(str(weights))
-        sizes = core.layer_sizes_of(thetas)
-        if sizes[0] != n:
-            raise TutorError(
-                f"the weights in {weights} expect {sizes[0]} input features but the data has {n} "
-                f"(pass the matching --data file)"
-            )
-        if sizes[-1] != K:
-            raise TutorError(f"the weights in {weights} have {sizes[-1]} outputs but the data has {K} classes")
-        hidden = tuple(sizes[1:-1])
-        from_file = True
-        notes.append(f"weights: {Path(weights).name} (layer sizes {'-'.join(map(str, sizes))})")
-    else:
-        sizes = [n, *hidden, K]
-        how = cfg["weights"]
-        if how == "trained":
-            thetas = trained_weights(ds, sizes, activation, seed, cfg["train_lambda"], cfg["train_iterations"])
-            notes.append(
-                f"weights: trained here by {cfg['train_iterations']} CG iterations "
-                f"(lambda = {cfg['train_lambda']:g}, seed {seed})"
-            )
-        elif how == "debug":
-            if ds.name == "grader" and list(sizes) == [2, 4, 4]:
-                thetas = _grader_fixture()[2]
-            else:
-                thetas = [core.debug_initialize_weights(sizes[i + 1], sizes[i]) for i in range(len(sizes) - 1)]
-            notes.append("weights: the debug pattern sin(0), sin(1), ... / 10")
-        elif how == "random":
-            eps = cfg["epsilon"]
-            thetas = core.reshape_params(core.initialize_params(sizes, "uniform", epsilon=eps, seed=seed), sizes)
-            notes.append(f"weights: uniform random in [-eps, eps], eps = {eps}, seed {seed}")
-        elif how == "normal":
-            thetas = core.reshape_params(core.initialize_params(sizes, "normal", scale=cfg["scale"], seed=seed), sizes)
-            notes.append(f"weights: normal N(0, 1) x {cfg['scale']:g}, zero biases, seed {seed}")
-        else:
-            thetas = core.reshape_params(core.initialize_params(sizes, "zeros"), sizes)
-            notes.append("weights: all zero")
-
-    sizes = [int(s) for s in core.layer_sizes_of(thetas)]
-    course = from_file and m == 5000 and n == 400
-    values: dict[str, Any] = {
-        "X": X, "y": y, "Y": core.one_hot(y, K), "m": int(m), "n": int(n), "K": int(K), "n_classes": n_classes,
-        "layer_sizes": sizes, "class_names": list(ds.class_names), "dataset": "course" if course else ds.name,
-        "course": course, "thetas": list(thetas), "params": core.unroll(thetas), "lambda": float(cfg["lambda"]),
-        "activation": activation, "hidden": int(hidden[0]) if len(hidden) == 1 else list(hidden), "seed": seed,
-        "image_shape": list(ds.image_shape) if ds.image_shape else None,
-    }
-    for i, T in enumerate(thetas, start=1):
-        values[f"Theta{i}"] = T
-    for key in ("iterations", "learning_rate"):
-        if cfg[key] is not None:
-            values[key] = cfg[key]
-    values.update(cfg["params"])
-    values["hidden"] = int(hidden[0]) if len(hidden) == 1 else list(hidden)  # the network's, whatever was asked
+    """Build the lesson's starting values (its setup kind's, then its parameters)."""
+    kind = setup_kind(lesson)
+    files = {"data": data, "weights": weights}
+    for name, given in files.items():
+        if given is not None and name not in kind.FILES:
+            raise TutorError(f"lesson {lesson.id!r} builds its own values (setup {lesson.setup.kind!r}); "
+                             f"it takes no --{name} file")
+    params = resolved_params(lesson, settings)
+    built = kind.build(lesson.setup.options, params, course=lesson.course, files=files)
+    values = dict(built.values)
+    for name, value in params.items():
+        values.setdefault(name, value)
     in_force = {k: values.get(k, v) for k, v in (settings or {}).items()}
-    return Environment(values=values, data=ds, course=course, in_force=in_force, notes=notes)
+    return Environment(values=values, data=built.data, in_force=in_force, notes=list(built.notes),
+                       facts=dict(built.facts))

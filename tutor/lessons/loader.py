@@ -1,10 +1,11 @@
 """Lesson files -> frozen Lesson objects, checked once, strictly.
 
 `load_lesson(path)` reads a lesson YAML safely (see yamlsafe), checks every
-key, type and name, and returns a `Lesson`, or raises one LessonError that
-carries every problem found. `find_lesson(id_or_path)` looks a lesson up in
-the bundled folder (or takes a path). `load_manifest()` reads the course
-order from lessons/course.yaml.
+key, type and name against the vocabulary of the lesson's course (the
+engine's plus its plugin's), and returns a `Lesson`, or raises one
+LessonError that carries every problem found. `find_lesson(id_or_path)`
+looks a lesson up in a course (default: the default course) or takes a
+path. Courses themselves are found by tutor.course.
 """
 
 from __future__ import annotations
@@ -16,11 +17,10 @@ from types import MappingProxyType
 
 from tutor.errors import TutorError
 from tutor.lessons.errors import LessonError, did_you_mean
-from tutor.lessons.model import ACTIVATIONS, BASE_NAMES, DATASETS, SETUP_KEYS, WEIGHTS, Lesson, Setup, When
+from tutor.lessons.model import Lesson, Setup, When
 from tutor.lessons.params import TYPES, ParamSpec
-from tutor.lessons.schema import NAME_RE, Reader, Scope, Where, as_number
-from tutor.lessons.steps import STEP_KINDS, Common
-from tutor.lessons.steps.base import COMMON_KEYS
+from tutor.lessons.schema import NAME_RE, Reader, Scope, Where
+from tutor.lessons.steps.base import COMMON_KEYS, STEP_KINDS, Common
 from tutor.yamlsafe import Node, YamlProblem, parse, read_text
 
 TOP_KEYS = ("id", "title", "summary", "setup", "steps")
@@ -29,19 +29,33 @@ STEP_ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 LESSON_ID_RE = STEP_ID_RE
 MAX_STEPS = 40
 MANIFEST = "course.yaml"
-MANIFEST_KEYS = ("title", "summary", "lessons")
+DEFAULT_SETUP = "arrays"
 
 
-def _read(path: Path) -> Node:
+def read_node(path: Path) -> Node:
+    """A YAML file as a node tree; a syntax problem is a LessonError at its line."""
     try:
         return parse(read_text(path))
     except YamlProblem as err:
         raise LessonError(err.what, file=str(path), line=err.line, column=err.column) from None
 
 
-def load_lesson(path: str | Path) -> Lesson:
-    """Read and check one lesson file. Raises LessonError with every problem found."""
+_read = read_node
+
+
+def load_lesson(path: str | Path, course=None) -> Lesson:
+    """Read and check one lesson file. Raises LessonError with every problem found.
+
+    course: the tutor.course.Course it belongs to; by default the course whose
+    manifest is beside the file (or one folder up), else the default course.
+    Its vocabulary (plugin) is loaded first.
+    """
+    from tutor.course import activate, course_of_lesson, resolve_course
+
     path = Path(path)
+    if course is None:
+        course = course_of_lesson(path) or resolve_course(None)
+    activate(course)
     root = _read(path)
     file = str(path)
     if not isinstance(root.value, dict):
@@ -63,12 +77,12 @@ def load_lesson(path: str | Path) -> Lesson:
     lesson_id = attempt(r.str, "id", True)
     if lesson_id is not None:
         if not LESSON_ID_RE.match(lesson_id):
-            problems.append(r.error("id", f"{lesson_id!r} is not a lesson id (lowercase letters, digits and dashes)"))
+            problems.append(r.error("id", f"{lesson_id!r} is not a lesson id (lowercase letters, numbers and dashes)"))
         elif path.suffix in (".yaml", ".yml") and lesson_id != path.stem:
             problems.append(r.error("id", f"the id {lesson_id!r} must equal the file name without .yaml ({path.stem!r})"))
     title = attempt(r.str, "title", True)
     summary = attempt(r.str, "summary", True)
-    setup = attempt(_parse_setup, r)
+    setup = attempt(_parse_setup, r, course)
     steps: list = []
     if setup is not None:
         steps = _parse_steps(r, setup, problems)
@@ -76,43 +90,50 @@ def load_lesson(path: str | Path) -> Lesson:
         attempt(r.list, "steps", True)
     if problems:
         raise LessonError.collect(problems)
-    return Lesson(lesson_id, title, summary, setup, tuple(steps), file)
+    return Lesson(lesson_id, title, summary, setup, tuple(steps), file, course)
 
 
-def _parse_setup(r: Reader) -> Setup:
-    s = r.sub("setup", SETUP_KEYS, required=True)
-    if s is None:  # pragma: no cover - required
-        return Setup()
-    params = _parse_params(s)
-    hidden = s.int_list("hidden")
-    if hidden is not None and (not hidden or any(h < 1 for h in hidden)):
-        raise s.error("hidden", "hidden layer sizes must be whole numbers of at least 1")
-    eps_node = s.node_of("epsilon")
-    epsilon: float | str = 0.12
-    if eps_node is not None:
-        if eps_node.value == "sqrt6":
-            epsilon = "sqrt6"
-        else:
-            epsilon = s.number("epsilon", min=0)
-    setup = Setup(
-        dataset=s.str("dataset", default="digits", choices=DATASETS),
-        hidden=hidden,
-        activation=s.str("activation", default="sigmoid", choices=ACTIVATIONS),
-        weights=s.str("weights", default="trained", choices=WEIGHTS),
-        seed=s.int("seed", 0, min=0),
-        lam=s.number("lambda", 0.0, min=0),
-        iterations=s.int("iterations", None, min=0),
-        learning_rate=s.number("learning_rate", None, min=0),
-        train_iterations=s.int("train_iterations", 50, min=0),
-        train_lambda=s.number("train_lambda", 1.0, min=0),
-        samples=s.int("samples", 200, min=2),
-        noise=s.number("noise", 0.2, min=0),
-        epsilon=epsilon,
-        scale=s.number("scale", 0.01, min=0),
-        params=MappingProxyType(params),
-    )
+def _parse_setup(r: Reader, course) -> Setup:
+    from tutor.lessons.registry import SETUPS
+
+    node = r.node_of("setup")
+    if node is None:
+        raise r.where().error("the key 'setup' is missing (write `setup: {}` when the lesson needs nothing)")
+    s = Reader(node, "setup", r.file, (), what="'setup'")
+    default = (course.setup if course is not None and course.setup else None) or _infer_kind(s)
+    kind_name = s.str("kind", default=default)
+    if kind_name not in SETUPS:
+        raise s.error("kind", f"unknown setup kind {kind_name!r}{did_you_mean(kind_name, SETUPS)} "
+                              f"(known: {', '.join(sorted(SETUPS))})")
+    kind = SETUPS[kind_name]
+    s.allowed = ("kind", "params") + tuple(kind.KEYS)
     s.finish()
-    return setup
+    params = _parse_params(s)
+    kind.check_params(params, lambda name: s.sub("params", ()).sub(name, PARAM_KEYS).where("type"))
+    options = kind.parse(s, course)
+    return Setup(kind=kind_name, options=options, params=MappingProxyType(params))
+
+
+def _infer_kind(s: Reader) -> str:
+    """The setup kind of a lesson whose course names none: `arrays`, or the one kind whose keys fit.
+
+    A loose lesson written for the default course (`dataset: moons`) finds its
+    kind once the default course's vocabulary is loaded.
+    """
+    from tutor.lessons.registry import SETUPS
+
+    keys = set(s.map) - {"kind", "params"}
+    for attempt in range(2):
+        fitting = [n for n, k in SETUPS.items() if keys <= set(k.KEYS)]
+        if DEFAULT_SETUP in fitting or not keys:
+            return DEFAULT_SETUP
+        if len(fitting) == 1:
+            return fitting[0]
+        if attempt == 0:
+            from tutor.course import ensure_default_plugin
+
+            ensure_default_plugin()
+    return DEFAULT_SETUP
 
 
 def _parse_params(s: Reader) -> dict[str, ParamSpec]:
@@ -124,7 +145,7 @@ def _parse_params(s: Reader) -> dict[str, ParamSpec]:
     for name, pnode in pr.map.items():
         path = pr.key_path(name)
         if not NAME_RE.match(name):
-            raise pr.where(name).error(f"{name!r} is not a parameter name (letters, digits and _)")
+            raise pr.where(name).error(f"{name!r} is not a parameter name (letters, numbers and _)")
         p = Reader(pnode, path, s.file, PARAM_KEYS, what=f"the parameter {name!r}")
         type_ = p.str("type", required=True, choices=TYPES)
         if not p.has("default"):
@@ -135,34 +156,40 @@ def _parse_params(s: Reader) -> dict[str, ParamSpec]:
             default = spec.coerce(p.map["default"].value)
         except ValueError as err:
             raise p.error("default", f"the default {err} (the parameter is a {type_})") from None
-        if name == "hidden" and type_ != "int":
-            raise p.error("type", "the parameter hidden (one hidden layer's size) must be an int")
         out[name] = ParamSpec(name, type_, default, spec.min, spec.max, choices, spec.help)
         p.finish()
     return out
 
 
-def _parse_when(node: Node, where: Where) -> When:
-    r = Reader(node, where.path, where.file, ("dataset", "course"), what="when")
-    datasets = r.str_list("dataset") or ()
-    for d in datasets:
-        if d not in DATASETS + ("course",):
-            raise r.error("dataset", f"unknown data set {d!r}{did_you_mean(d, DATASETS + ('course',))} "
-                                     f"(expected: {', '.join(DATASETS + ('course',))})")
-    course = r.bool("course")
+def _parse_when(node: Node, where: Where, conditions: dict) -> When:
+    """`when: {fact: value or [values]}`, checked against the facts the setup kind reports."""
+    if not conditions:
+        raise where.error("this lesson's setup reports no facts a step could test with `when`")
+    r = Reader(node, where.path, where.file, tuple(conditions), what="when")
     r.finish()
-    if not datasets and course is None:
-        raise where.error("when needs `dataset:` or `course:`")
-    return When(tuple(datasets), course)
+    out = []
+    for key, allowed in conditions.items():
+        if not r.has(key):
+            continue
+        sub = r.map[key]
+        if isinstance(sub.value, bool):
+            values: tuple = (sub.value,)
+        else:
+            values = r.str_list(key) or ()
+            for v in values:
+                if allowed is not None and v not in allowed:
+                    raise r.error(key, f"unknown {key} {v!r}{did_you_mean(v, allowed)} (expected: {', '.join(allowed)})")
+        out.append((key, values))
+    if not out:
+        raise where.error(f"when needs one of: {', '.join(f'`{k}:`' for k in conditions)}")
+    return When(tuple(out))
 
 
 def initial_names(setup: Setup) -> list[str]:
-    hidden = setup.hidden
-    layers = (len(hidden) if hidden else 1) + 1
-    names = list(BASE_NAMES) + [f"Theta{i}" for i in range(1, layers + 1)]
-    names += [k for k in ("iterations", "learning_rate") if getattr(setup, k) is not None]
-    names += list(setup.params)
-    return names
+    """The names bound before the first step: the setup kind's, then the declared params."""
+    from tutor.lessons.registry import SETUPS
+
+    return list(SETUPS[setup.kind].names(setup.options)) + list(setup.params)
 
 
 def _parse_steps(r: Reader, setup: Setup, problems: list[LessonError]) -> list:
@@ -176,36 +203,40 @@ def _parse_steps(r: Reader, setup: Setup, problems: list[LessonError]) -> list:
         return []
     if len(items) > MAX_STEPS:
         problems.append(r.error("steps", f"a lesson has at most {MAX_STEPS} steps, this one has {len(items)}"))
+    from tutor.lessons.registry import SETUPS
+
     scope = Scope(initial_names(setup))
+    conditions = SETUPS[setup.kind].CONDITIONS
     seen: dict[str, int] = {}
     steps = []
     for i, node in enumerate(items):
         path = f"steps[{i}]"
         try:
-            step = _parse_step(node, path, r.file, scope, seen)
+            step = _parse_step(node, path, r.file, scope, seen, conditions)
             steps.append(step)
+            scope.steps[step.id] = step
         except LessonError as err:
             problems.extend(err.problems)
             scope.lenient = True  # what that step would have bound is unknown
     return steps
 
 
-def _parse_step(node: Node, path: str, file: str, scope: Scope, seen: dict[str, int]):
+def _parse_step(node: Node, path: str, file: str, scope: Scope, seen: dict[str, int], conditions: dict):
     r = Reader(node, path, file, COMMON_KEYS, what="a step")
     kind = r.str("kind", required=True)
     if kind not in STEP_KINDS:
         raise r.error("kind", f"unknown step kind {kind!r}{did_you_mean(kind, STEP_KINDS)} "
                               f"(known kinds: {', '.join(sorted(STEP_KINDS))})")
     cls = STEP_KINDS[kind]
-    r.allowed = COMMON_KEYS + cls.KEYS
+    r.allowed = COMMON_KEYS + tuple(cls.allowed_keys(r))
     step_id = r.str("id", required=True)
     if not STEP_ID_RE.match(step_id):
-        raise r.error("id", f"{step_id!r} is not a step id (lowercase letters, digits and dashes, like z2-shape)")
+        raise r.error("id", f"{step_id!r} is not a step id (lowercase letters, numbers and dashes, like z2-shape)")
     if step_id in seen:
         raise r.error("id", f"the step id {step_id!r} is already used by steps[{seen[step_id]}]")
     seen[step_id] = int(path[6:-1])
     when_node = r.node_of("when")
-    when = _parse_when(when_node, r.where("when")) if when_node is not None else None
+    when = _parse_when(when_node, r.where("when"), conditions) if when_node is not None else None
     common = Common(step_id, r.str("title"), r.str("notes"), when, r.where())
     r.finish()
     return cls.parse(r, common, scope)
@@ -214,72 +245,45 @@ def _parse_step(node: Node, path: str, file: str, scope: Scope, seen: dict[str, 
 # -- finding lessons -------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Manifest:
-    """The course: its title and lesson ids in order."""
+def load_manifest(path: str | Path | None = None):
+    """The course whose manifest is `path` (default: the bundled course): title, lessons in order, ..."""
+    from tutor.course import bundled_course, load_course
 
-    title: str
-    summary: str
-    lessons: tuple[str, ...]
-    file: str
+    return load_course(path) if path else bundled_course()
 
 
-def load_manifest(path: str | Path | None = None) -> Manifest:
-    """lessons/course.yaml (or `path`): the course order."""
-    from tutor.paths import lessons_dir
+def course_ids(course=None) -> list[str]:
+    """Lesson ids in course order: the manifest's, then any other lesson file of the course."""
+    from tutor.course import resolve_course
 
-    path = Path(path) if path else lessons_dir() / MANIFEST
-    root = _read(path)
-    r = Reader(root, "", str(path), MANIFEST_KEYS, what="the course manifest")
-    ids = r.str_list("lessons", required=True, single_ok=False)
-    seen = set()
-    for i, lesson_id in enumerate(ids):
-        item = r.map["lessons"].value[i]
-        where = Where(str(path), item.line, item.column, f"lessons[{i}]")
-        if not LESSON_ID_RE.match(lesson_id):
-            raise where.error(f"{lesson_id!r} is not a lesson id")
-        if lesson_id in seen:
-            raise where.error(f"{lesson_id!r} is listed twice")
-        seen.add(lesson_id)
-    manifest = Manifest(r.str("title", default="The course"), r.str("summary", default=""), ids, str(path))
-    r.finish()
-    return manifest
+    return (course or resolve_course(None)).lesson_ids()
 
 
-def course_ids() -> list[str]:
-    """Lesson ids in course order: the manifest's, then any other bundled lesson files."""
-    from tutor.paths import lessons_dir
+def lesson_path(lesson_id: str, course=None) -> Path:
+    from tutor.course import resolve_course
 
-    try:
-        ids = list(load_manifest().lessons)
-    except LessonError:
-        ids = []
-    folder = lessons_dir()
-    extra = sorted(p.stem for p in folder.glob("*.yaml") if p.name != MANIFEST and p.stem not in ids)
-    return ids + extra
+    return (course or resolve_course(None)).lesson_path(lesson_id)
 
 
-def lesson_path(lesson_id: str) -> Path:
-    from tutor.paths import lessons_dir
-
-    return lessons_dir() / f"{lesson_id}.yaml"
-
-
-def find_lesson(ref: str) -> Lesson:
-    """A lesson by id (bundled) or by the path of a .yaml file.
+def find_lesson(ref: str, course=None) -> Lesson:
+    """A lesson by id (in `course`, default the default course) or by the path of a .yaml file.
 
     Unknown ids raise TutorError with the nearest id; broken files LessonError.
     """
+    from tutor.course import resolve_course
+
     p = Path(ref)
     if p.suffix in (".yaml", ".yml") or "/" in ref or p.is_file():
         if not p.exists():
             raise TutorError(f"there is no lesson file {ref}")
-        return load_lesson(p)
-    path = lesson_path(ref)
+        return load_lesson(p, course)
+    course = course or resolve_course(None)
+    path = course.lesson_path(ref)
     if path.is_file():
-        return load_lesson(path)
-    ids = course_ids()
+        return load_lesson(path, course)
+    ids = course.lesson_ids()
     if ref in ids:
         raise TutorError(f"the lesson {ref!r} is in the course but not available yet (no file {path.name})")
     hint = did_you_mean(ref, ids)
-    raise TutorError(f"there is no lesson {ref!r}{hint or '.'} `tutor lessons` lists them.".replace("? `", "? `"))
+    where = "" if course.bundled else f" in the course {course.id!r}"
+    raise TutorError(f"there is no lesson {ref!r}{where}{hint or '.'} `tutor lessons` lists them.")

@@ -13,66 +13,44 @@ from typing import Any
 
 from tutor.lessons.params import ParamSpec
 
-DATASETS = ("digits", "moons", "debug", "grader")
-WEIGHTS = ("trained", "debug", "random", "normal", "zeros")
-ACTIVATIONS = ("sigmoid", "tanh")
-
-# Setup keys that a declared parameter of the same name overrides.
-SETUP_KEYS = (
-    "dataset", "hidden", "activation", "weights", "seed", "lambda", "params",
-    "iterations", "learning_rate", "train_iterations", "train_lambda",
-    "samples", "noise", "epsilon", "scale",
-)
-
-# Names every lesson can use from its first step.
-BASE_NAMES = (
-    "X", "y", "Y", "m", "n", "K", "n_classes", "layer_sizes", "class_names", "dataset", "course",
-    "thetas", "params", "lambda", "activation", "hidden", "seed", "image_shape",
-)
 
 
 @dataclass(frozen=True)
 class When:
-    """A step's condition: run only on some datasets (`course` = the course's ex4 files)."""
+    """A step's condition: run only when the setup's facts match.
 
-    datasets: tuple[str, ...] = ()
-    course: bool | None = None
+    conditions: ((key, allowed values), ...): `when: {dataset: [moons]}` holds
+    when the setup reports the fact `dataset` as moons. A fact may be one
+    value or a set of values (any match holds); a yes/no fact is compared as
+    true/false.
+    """
+
+    conditions: tuple[tuple[str, tuple[Any, ...]], ...] = ()
 
     @property
     def key(self) -> str:
-        parts = []
-        if self.datasets:
-            parts.append("dataset=" + "|".join(self.datasets))
-        if self.course is not None:
-            parts.append(f"course={str(self.course).lower()}")
-        return ",".join(parts)
+        """A stable text for the condition (names bound under it are scoped by it)."""
+        return ",".join(f"{k}=" + "|".join(_word(v) for v in vs) for k, vs in self.conditions)
 
-    def holds(self, dataset: str, course: bool) -> bool:
-        if self.course is not None and self.course != course:
-            return False
-        if self.datasets:
-            return any((d == "course" and course) or d == dataset for d in self.datasets)
+    def holds(self, facts: Mapping[str, Any]) -> bool:
+        for key, allowed in self.conditions:
+            fact = facts.get(key)
+            have = fact if isinstance(fact, (set, frozenset, tuple, list)) else {fact}
+            if not any(_word(a) == _word(h) for a in allowed for h in have):
+                return False
         return True
+
+
+def _word(v: Any) -> str:
+    return str(v).lower() if isinstance(v, bool) else str(v)
 
 
 @dataclass(frozen=True)
 class Setup:
-    """How to build the lesson's world before its first step."""
+    """How to build the lesson's world: a registered setup kind, its options, and params."""
 
-    dataset: str = "digits"
-    hidden: tuple[int, ...] | None = None  # None: the dataset's usual size
-    activation: str = "sigmoid"
-    weights: str = "trained"
-    seed: int = 0
-    lam: float = 0.0
-    iterations: int | None = None
-    learning_rate: float | None = None
-    train_iterations: int = 50
-    train_lambda: float = 1.0
-    samples: int = 200
-    noise: float = 0.2
-    epsilon: float | str = 0.12
-    scale: float = 0.01
+    kind: str = "arrays"
+    options: Any = None
     params: Mapping[str, ParamSpec] = field(default_factory=lambda: MappingProxyType({}))
 
 
@@ -86,6 +64,7 @@ class Lesson:
     setup: Setup
     steps: tuple[Any, ...]  # tuple[Step, ...]
     file: str = ""
+    course: Any = None  # the tutor.course.Course it belongs to (a loose file: the default course)
 
     def step_index(self, ref: str) -> int | None:
         """Index of a step given by id or by 1-based number; None if no such step."""

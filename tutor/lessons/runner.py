@@ -26,8 +26,8 @@ MODES = ("learn", "demo", "render")
 
 
 def active_steps(lesson: Lesson, env: Environment) -> list[Step]:
-    """The steps whose `when` holds for this data, in order."""
-    return [s for s in lesson.steps if s.when is None or s.when.holds(env.data.name, env.course)]
+    """The steps whose `when` holds for the setup's facts, in order."""
+    return [s for s in lesson.steps if s.when is None or s.when.holds(env.facts)]
 
 
 class Session:
@@ -48,6 +48,7 @@ class Session:
         self.store = store
         self.steps = active_steps(lesson, env)
         self.ctx = RunContext(env, ui)
+        self.ctx.course = lesson.course  # who the commands a step prints are for (--course)
         self.outputs: list[list[Any]] = []
         self.problems: dict[int, list[str]] = {}
         self.quizzes: dict[str, dict] = {}
@@ -55,8 +56,9 @@ class Session:
         self.completed = False
         # Quizzes answered in an earlier sitting: not asked again when resuming.
         self.previous: dict[str, dict] = {}
+        self.course_id = lesson.course.id if lesson.course is not None else None
         if store is not None:
-            self.previous = dict(store.lesson(lesson.id).get("quizzes") or {})
+            self.previous = dict(store.lesson(lesson.id, course=self.course_id).get("quizzes") or {})
 
     @property
     def N(self) -> int:
@@ -109,7 +111,7 @@ class Session:
             done = bool(record.get("completed")) or bool(completed)
             return {**record, **fields, "quizzes": merged, "completed": done}
 
-        self.store.update("lessons", self.lesson.id, change)
+        self.store.update("lessons", self.lesson.id, change, course=self.course_id)
 
     def describe_problems(self) -> list[str]:
         return [f"step {j + 1} ({self.steps[j].id}): {p}" for j, ps in sorted(self.problems.items()) for p in ps]

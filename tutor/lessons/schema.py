@@ -118,7 +118,7 @@ class Reader:
     def name(self, key: str, required: bool = False) -> str | None:
         v = self.str(key, required)
         if v is not None and not NAME_RE.match(v):
-            raise self.error(key, f"{v!r} is not a name (letters, digits and _ only)")
+            raise self.error(key, f"{v!r} is not a name (letters, numbers and _ only)")
         return v
 
     def number(self, key: str, default: float | None = None, required: bool = False, min: float | None = None) -> float | None:
@@ -220,6 +220,7 @@ class Scope:
     def __init__(self, names: Iterable[str]) -> None:
         self._names: dict[str, str | None] = {n: None for n in names}
         self.lenient = False  # set after a step failed to load: its names are unknown
+        self.steps: dict = {}  # id -> the steps read so far (a repeat step re-runs some)
 
     def visible(self, condition: str | None) -> list[str]:
         return [n for n, c in self._names.items() if c is None or c == condition]
@@ -246,7 +247,7 @@ class Scope:
 
 
 def parse_ref(text: str, where: Where) -> tuple[str, bool]:
-    """'Theta1.T' -> ('Theta1', True); 'X' -> ('X', False)."""
+    """'W.T' -> ('W', True); 'X' -> ('X', False)."""
     m = REF_RE.match(str(text).strip())
     if not m:
         raise where.error(f"{text!r} is not a bound name (a name, optionally followed by .T for its transpose)")

@@ -17,25 +17,29 @@ from rich.table import Table
 from rich.text import Text
 
 from tutor.lessons.errors import LessonError
+from tutor.errors import TutorError
 from tutor.lessons.loader import MANIFEST, load_lesson, load_manifest
 
 
 def list_operations() -> Table:
-    """The registered operations with their inputs and outputs."""
-    from tutor.lessons.registry import load_operations
+    """Every registered operation and view: signature, what it gives, one-line doc."""
+    from tutor.lessons.registry import OPERATIONS, VIEWS, load_operations
 
-    table = Table(title="Operations a compute step can name", show_lines=False, box=None, padding=(0, 1))
-    table.add_column("op", style="bold cyan", no_wrap=True)
-    table.add_column("inputs (optional in brackets)")
+    load_operations()
+    table = Table(title="Operations (a compute step's op) and views (show / figure)", show_lines=False, box=None,
+                  padding=(0, 1))
+    table.add_column("name", style="bold cyan", no_wrap=True)
+    table.add_column("signature")
     table.add_column("gives")
     table.add_column("what it does", ratio=1)
-    for name, op in sorted(load_operations().items()):
-        inputs = ", ".join(op.inputs + tuple(f"[{o}]" for o in op.optional))
-        table.add_row(name, Text(inputs), ", ".join(op.outputs) or "one value (bind: name)", op.doc)
+    for name, op in sorted(OPERATIONS.items()):
+        table.add_row(name, Text(op.signature()), ", ".join(op.outputs) or "one value (bind: name)", op.doc)
+    for name, v in sorted(VIEWS.items()):
+        table.add_row(name, Text(v.signature()), "a view", v.doc)
     return table
 
 
-def validate_lesson(path: Path) -> tuple[list[str], int]:
+def validate_lesson(path: Path, course=None) -> tuple[list[str], int]:
     """Problems in one lesson file (empty: fine), and its number of steps."""
     from rich.console import Console as _Console
     import io
@@ -44,24 +48,37 @@ def validate_lesson(path: Path) -> tuple[list[str], int]:
     from tutor.lessons.runner import render_lesson
 
     try:
-        lesson = load_lesson(path)
+        lesson = load_lesson(path, course)
     except LessonError as err:
         return [p.locate() for p in err.problems], 0
+    except TutorError as err:
+        return [f"{path}: {err.message}"], 0
     try:
         session = render_lesson(lesson, _Console(file=io.StringIO(), width=100), answers=True, notes=True)
+    except LessonError as err:
+        return [p.locate() for p in err.problems], len(lesson.steps)
     except TutorError as err:
         return [f"{path}: setup: {err.message}"], len(lesson.steps)
     return [f"{path}: {p}" for p in session.describe_problems()], len(lesson.steps)
 
 
 def validate_manifest(path: Path) -> list[str]:
+    """Problems in a course.yaml: its keys, its plugin, and lessons or exercises it lists without a file."""
+    from tutor.course import activate
+    from tutor.errors import TutorError
+
     try:
-        manifest = load_manifest(path)
+        course = load_manifest(path)
+        activate(course)
     except LessonError as err:
         return [p.locate() for p in err.problems]
-    folder = path.parent
-    return [f"{path}: lessons: {lesson_id!r} is listed but {folder / (lesson_id + '.yaml')} does not exist"
-            for lesson_id in manifest.lessons if not (folder / f"{lesson_id}.yaml").is_file()]
+    except TutorError as err:
+        return [f"{path}: {err.message}"]
+    problems = [f"{path}: lessons: {lesson_id!r} is listed but {course.lesson_path(lesson_id)} does not exist"
+                for lesson_id in course.lessons if not course.lesson_path(lesson_id).is_file()]
+    problems += [f"{path}: exercises: {ex!r} is listed but {course.exercises_dir / (ex + '.yaml')} does not exist"
+                 for ex in course.exercises if not (course.exercises_dir / f"{ex}.yaml").is_file()]
+    return problems
 
 
 def _is_exercise(path: Path) -> bool:
@@ -76,11 +93,19 @@ def _exercise_problems(paths: list[Path]) -> list[str] | None:
     return list(validate_exercises(paths))
 
 
-def validate_paths(paths, console: Console) -> bool:
-    """Validate every file; print one line per file and every problem. True when all pass."""
+def validate_paths(paths, console: Console, course=None) -> bool:
+    """Validate every file; print one line per file and every problem. True when all pass.
+
+    course: validate that whole course (its manifest, every lesson file, its exercises) too.
+    """
     files: list[Path] = []
     exercise_files: list[Path] = []
     problems_total = 0
+    if course is not None:
+        files.append(Path(course.file))
+        files.extend(course.lesson_path(i) for i in course.lesson_ids() if course.lesson_path(i).is_file())
+        if course.exercises_dir.is_dir():
+            exercise_files.extend(sorted(course.exercises_dir.glob("*.yaml")))
     for p in map(Path, paths):
         if p.is_dir():
             if p.resolve().name == "exercises":

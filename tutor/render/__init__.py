@@ -6,7 +6,6 @@ stream needs it (see symbols.py) and never says anything by colour alone.
 
 from tutor.render.check import CheckBadge
 from tutor.render.confusion import ConfusionTable
-from tutor.render.digits import DigitGrid, HiddenUnits
 from tutor.render.gradients import GradientComparison
 from tutor.render.matrix import MatrixView, ScalarView, VectorView
 from tutor.render.plots import CostCurve, DecisionBoundary
@@ -15,7 +14,7 @@ from tutor.render.symbols import ASCII, UNICODE, Symbols, plain, symbols_for, wa
 from tutor.render.train import TrainSummary
 
 __all__ = [
-    "ASCII", "UNICODE", "CheckBadge", "ConfusionTable", "CostCurve", "DecisionBoundary", "DigitGrid",
-    "GradientComparison", "HiddenUnits", "MatrixView", "ScalarView", "ShapeEquation", "Symbols",
+    "ASCII", "UNICODE", "CheckBadge", "ConfusionTable", "CostCurve", "DecisionBoundary",
+    "GradientComparison", "MatrixView", "ScalarView", "ShapeEquation", "Symbols",
     "TrainSummary", "VectorView", "plain", "symbols_for", "wants_ascii", "wants_color",
 ]

@@ -26,12 +26,12 @@ from tutor.render.symbols import symbols_for
 _VERDICTS = {"pass": ("PASS", styles.PASS), "warn": ("WARN", styles.WARN), "fail": ("FAIL", styles.FAIL)}
 
 
-def _sci(value, digits: int) -> str:
-    """Every entry in the same scientific form, so that the digits the two
+def _sci(value, figures: int) -> str:
+    """Every entry in the same scientific form, so that the figures the two
     columns share line up one under the other and the first differing digit
     stands out (mixed 0.0069 / 6.4e-05 forms hide that)."""
     v = float(value)
-    return f"{v:.{digits - 1}e}" if np.isfinite(v) else str(v)
+    return f"{v:.{figures - 1}e}" if np.isfinite(v) else str(v)
 
 
 class GradientComparison:
@@ -69,12 +69,12 @@ class GradientComparison:
             half = self.max_rows // 2
             rows = list(range(half)) + [None] + list(range(n - half, n))
         label_w = max(len("param"), max((len(str(int(i))) for i in self.indices), default=1))
-        # Fewer significant digits, then shorter headings and gaps, until it
+        # Fewer significant figures, then shorter headings and gaps, until it
         # fits; the last choice is small enough for about 34 columns.
         choices = [(("numerical", "analytical", "difference"), d, 2) for d in (10, 8, 6)]
         choices += [(("num", "ana", "num-ana"), d, 1) for d in (6, 4)]
-        for heads, digits, gap in choices:
-            cells = {r: (_sci(num[r], digits), _sci(ana[r], digits),
+        for heads, figures, gap in choices:
+            cells = {r: (_sci(num[r], figures), _sci(ana[r], figures),
                          numbers.short(num[r] - ana[r])) for r in rows if r is not None}
             widths = [max(len(h), *(len(c[k]) for c in cells.values())) if cells else len(h)
                       for k, h in enumerate(heads)]

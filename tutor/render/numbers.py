@@ -2,7 +2,7 @@
 
 A matrix uses one format for all the cells it shows (like numpy): fixed
 decimals, unless the typical value would show fewer than two significant
-digits or the largest is huge, in which case scientific notation. Integer
+places or the largest is huge, in which case scientific notation. Integer
 and boolean arrays are written as integers.
 """
 
@@ -36,8 +36,8 @@ def array_formatter(values: np.ndarray, precision: int = 4, integer: bool | None
         typical = float(np.median(nonzero))
         big = float(nonzero.max())
         if big >= 1e6 or typical < 10.0 ** (1 - precision):
-            digits = max(precision - 1, 1)
-            return lambda v: f"{float(v):.{digits}e}"
+            places = max(precision - 1, 1)
+            return lambda v: f"{float(v):.{places}e}"
     return lambda v: f"{float(v):.{precision}f}"
 
 
@@ -56,7 +56,7 @@ def scalar(value, precision: int = 6) -> str:
     return f"{v:.{max(precision - 1, 1)}e}"
 
 
-def short(value, digits: int = 2) -> str:
+def short(value, places: int = 2) -> str:
     """A compact number for differences and tolerances: 1.2e-07, 0.05, 3."""
     v = float(value)
     if not np.isfinite(v):
@@ -65,16 +65,16 @@ def short(value, digits: int = 2) -> str:
         return "0"
     a = abs(v)
     if 1e-3 <= a < 1e4:
-        return f"{v:.{digits + 1}g}"
-    return f"{v:.{digits - 1}e}"
+        return f"{v:.{places + 1}g}"
+    return f"{v:.{places - 1}e}"
 
 
-def significant(value, digits: int = 6) -> str:
-    """A number to `digits` significant digits (for values compared side by side)."""
+def significant(value, figures: int = 6) -> str:
+    """A number to `figures` significant figures (for values compared side by side)."""
     v = float(value)
     if not np.isfinite(v):
         return str(v)
-    return f"{v:.{digits}g}"
+    return f"{v:.{figures}g}"
 
 
 def percent(fraction: float, decimals: int = 1) -> str:

@@ -1,6 +1,6 @@
 """The shape algebra of a matrix product, from the real arrays.
 
-    a1 (1797 x 65) · Theta1ᵀ (65 x 25) → z2 (1797 x 25)
+    X (100 x 3) · Wᵀ (3 x 4) → Z (100 x 4)
     inner sizes match: 65 = 65
 
 Each operand is (name, shape, transposed) where shape is the shape of the

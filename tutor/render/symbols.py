@@ -15,11 +15,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+
+
+def _greek() -> dict[str, str]:
+    """Every Greek letter spelt as its name: "λ" -> "lambda", "Ω" -> "Omega".
+
+    Whole words keep formulas readable on an ASCII stream: "lambda/(2m)".
+    (Unicode spells lambda "LAMDA"; the usual spelling is used instead.)
+    """
+    import unicodedata
+
+    out = {}
+    for code in range(0x391, 0x3CA):
+        ch = chr(code)
+        name = unicodedata.name(ch, "")
+        if not name.startswith("GREEK") or "LETTER" not in name:
+            continue
+        word = name.split()[-1].lower().replace("lamda", "lambda")
+        out[ch] = word if "SMALL" in name else word.capitalize()
+    return out
+
+
 # Characters a view may receive from lesson text, spelt out for ASCII streams.
-# Longer words for letters keep formulas readable: "lambda/(2m)".
 _SPELLED = {
-    "λ": "lambda", "Λ": "Lambda", "δ": "delta", "Δ": "Delta", "θ": "theta", "Θ": "Theta",
-    "ε": "epsilon", "α": "alpha", "η": "eta", "σ": "sigma", "Σ": "Sum", "μ": "mu",
+    **_greek(), "Σ": "Sum",
     "ᵀ": "^T", "·": "*", "×": "x", "→": "->", "←": "<-", "⇒": "=>", "…": "...", "⋮": ":",
     "✓": "PASS", "✔": "PASS", "✗": "FAIL", "✘": "FAIL", "≤": "<=", "≥": ">=", "≠": "!=",
     "≈": "~", "−": "-", "–": "-", "—": "--", "√": "sqrt", "∑": "sum", "∂": "d", "²": "^2",
@@ -52,20 +71,18 @@ class Symbols:
     upper_half: str  # top pixel in fg colour, bottom pixel in bg colour
     ramp: str  # density ramp, darkest first, for pictures without colour
     lam: str
-    delta: str
-    theta: str
 
 
 UNICODE = Symbols(
     ascii=False, dot="·", arrow="→", transpose="ᵀ", times="x", ellipsis="…", vellipsis="⋮",
     vbar="│", hbar="─", cross="┼", tick="✓", cross_mark="✗", warn_mark="!", marker="▸",
-    upper_half="▀", ramp=" .:-=+*#%@", lam="λ", delta="δ", theta="Θ",
+    upper_half="▀", ramp=" .:-=+*#%@", lam="λ",
 )
 
 ASCII = Symbols(
     ascii=True, dot="*", arrow="->", transpose="^T", times="x", ellipsis="...", vellipsis=":",
     vbar="|", hbar="-", cross="+", tick="", cross_mark="", warn_mark="", marker=">",
-    upper_half="#", ramp=" .:-=+*#%@", lam="lambda", delta="delta", theta="Theta",
+    upper_half="#", ramp=" .:-=+*#%@", lam="lambda",
 )
 
 

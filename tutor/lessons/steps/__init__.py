@@ -1,6 +1,10 @@
-"""Step kinds: one small class each, registered by name (see base.py)."""
+"""Step kinds: one small class each, registered by name (see base.py).
+
+The engine's kinds (text, compute, show, shapes, check, quiz, figure,
+exercise, repeat) register when `tutor.lessons.registry.load_engine()`
+imports them; a course plugin adds its own with `tutor.plugin.step_kind`.
+"""
 
 from tutor.lessons.steps.base import STEP_KINDS, Common, Step, StepFailed, step_kind
-from tutor.lessons.steps import basic, quiz, train, figure, exercise  # noqa: F401,E402  (register the kinds)
 
 __all__ = ["STEP_KINDS", "Common", "Step", "StepFailed", "step_kind"]

@@ -25,8 +25,9 @@ def step_kind(name: str) -> Callable[[type], type]:
     """Register a Step subclass under `name` (the YAML `kind`)."""
 
     def register(cls: type) -> type:
-        if name in STEP_KINDS:
-            raise RuntimeError(f"step kind {name!r} registered twice")
+        from tutor.lessons.registry import claim
+
+        claim("step kind", name, STEP_KINDS)
         cls.KIND = name
         STEP_KINDS[name] = cls
         return cls
@@ -78,6 +79,11 @@ class Step:
     @property
     def when(self) -> When | None:
         return self.common.when
+
+    @classmethod
+    def allowed_keys(cls, r: Reader) -> tuple[str, ...]:
+        """The kind's keys besides COMMON_KEYS (a kind whose keys depend on the step overrides this)."""
+        return cls.KEYS
 
     @classmethod
     def parse(cls, r: Reader, common: Common, scope: Scope) -> Step:

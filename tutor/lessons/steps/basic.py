@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from tutor.lessons.errors import did_you_mean
-from tutor.lessons.placeholders import names_in
+from tutor.lessons.texts import parse_text, require_text_names  # noqa: F401  (re-exported)
 from tutor.lessons.schema import Reader, Scope, Where, as_number, parse_ref
 from tutor.lessons.steps.base import Common, Step, StepFailed, step_kind
 from tutor.lessons.views import ViewSpec, parse_views
@@ -16,25 +16,6 @@ from tutor.yamlsafe import Node
 
 # Op parameters that cannot be spelt as the bound name they usually take.
 PARAM_ALIASES = {"lam": "lambda"}
-
-
-def require_text_names(text: str | None, where: Where, scope: Scope, condition: str | None) -> None:
-    """Every `{name}` in `text` must be bound, and written in a supported form."""
-    from tutor.lessons.placeholders import malformed_in
-
-    for bad in malformed_in(text or ""):
-        raise where.error(
-            f"the placeholder {bad} is not supported: write {{name}}, {{name.shape}}, {{name.size}} "
-            "or {name:.4f} (and {{ }} for literal braces)"
-        )
-    for name in names_in(text or ""):
-        scope.require(name, where, condition, what="placeholder")
-
-
-def parse_text(r: Reader, key: str, scope: Scope, condition: str | None, required: bool = False) -> str | None:
-    text = r.str(key, required=required)
-    require_text_names(text, r.where(key), scope, condition)
-    return text
 
 
 @step_kind("text")
@@ -107,13 +88,12 @@ class ComputeStep(Step):
 
     @classmethod
     def parse(cls, r: Reader, common: Common, scope: Scope) -> ComputeStep:
-        from tutor.lessons.registry import load_operations
+        from tutor.lessons.registry import OPERATIONS as ops
 
-        ops = load_operations()
         cond = common.condition
         name = r.str("op", required=True)
         if name not in ops:
-            raise r.error("op", f"unknown operation {name!r}{did_you_mean(name, ops)} (see `tutor validate --list-ops`)")
+            raise r.error("op", f"unknown operation {name!r}{did_you_mean(name, ops)} (`tutor ops` lists them)")
         op = ops[name]
         accepted = op.inputs + op.optional
         given: dict[str, Input] = {}
@@ -162,9 +142,18 @@ class ComputeStep(Step):
         return cls(common, name, tuple(given.items()), bind_one, tuple(bind_map), show, text)
 
     def run(self, ctx) -> list[Any]:
-        from tutor.lessons.registry import load_operations
+        self.apply(ctx)
+        out: list[Any] = []
+        if self.text:
+            out.append(ctx.markdown(self.text))
+        out.extend(ctx.view(spec) for spec in self.show)
+        return out
 
-        op = load_operations()[self.op]
+    def apply(self, ctx) -> None:
+        """Call the operation and bind what it returns (no output: a repeat step re-runs this)."""
+        from tutor.lessons.registry import OPERATIONS
+
+        op = OPERATIONS[self.op]
         kwargs = {arg: inp.value(ctx) for arg, inp in self.inputs}
         try:
             result = op.func(**kwargs)
@@ -179,11 +168,6 @@ class ComputeStep(Step):
                 if key not in result:
                     raise StepFailed(f"operation {self.op!r} did not give {key!r} here")
                 ctx.bind(name, result[key])
-        out: list[Any] = []
-        if self.text:
-            out.append(ctx.markdown(self.text))
-        out.extend(ctx.view(spec) for spec in self.show)
-        return out
 
 
 @step_kind("show")
@@ -193,15 +177,22 @@ class ShowStep(Step):
 
     spec: ViewSpec = None  # type: ignore[assignment]
     text: str | None = None
-    KEYS = ("value", "view", "label", "highlight_rows", "highlight_cols", "stats", "precision", "labels", "count",
-            "columns", "text")
+    KEYS = ("value", "view", "label", "text")
+
+    @classmethod
+    def allowed_keys(cls, r: Reader) -> tuple[str, ...]:
+        from tutor.lessons.views import view_options
+
+        node = r.map.get("view")
+        name = node.value if node is not None and isinstance(node.value, str) else "auto"
+        return cls.KEYS + view_options(name)
 
     @classmethod
     def parse(cls, r: Reader, common: Common, scope: Scope) -> ShowStep:
         text = parse_text(r, "text", scope, common.condition)
         sub = {k: v for k, v in r.map.items() if k not in ("id", "kind", "title", "notes", "when", "text")}
-        spec = parse_views(Node(sub, r.node.line, r.node.column), r.path, r.file, scope, common.condition)[0]
         r.node_of("value", required=True)
+        spec = parse_views(Node(sub, r.node.line, r.node.column), r.path, r.file, scope, common.condition)[0]
         return cls(common, spec, text)
 
     def run(self, ctx) -> list[Any]:

@@ -36,7 +36,9 @@ class _ExerciseCard:
     terminal the box (4 columns) is dropped before any command would wrap.
     """
 
-    def __init__(self, exercise_id: str, title: str | None, signature: str | None, state: str | None):
+    def __init__(self, exercise_id: str, title: str | None, signature: str | None, state: str | None,
+                 flag: str = ""):
+        self.flag = flag  # " --course DIR" when the lesson is not the default course's
         self.exercise_id = exercise_id
         self.title = title
         self.signature = signature
@@ -64,21 +66,21 @@ class _ExerciseCard:
         if self.state:
             body.append(f"Your status: {self.state}\n")
         body.append("1. Get the file to fill in:\n", style="dim")
-        command(f"tutor exercise start {eid}")
+        command(f"tutor exercise start {eid}{self.flag}")
         body.append("   it writes ", style="dim")
         body.append(f"{eid}.py", style="bold")
         body.append(" in the folder tutor-exercises/\n", style="dim")
         body.append("2. Check it, as often as you like:\n", style="dim")
-        command(f"tutor check {eid}")
+        command(f"tutor check {eid}{self.flag}")
         body.append("Stuck? For a hint:\n", style="dim")
-        command(f"tutor hint {eid}")
+        command(f"tutor hint {eid}{self.flag}")
         body.rstrip()
         return body
 
     def __rich_console__(self, console, options):
         from rich.panel import Panel
 
-        longest = len(f"tutor exercise start {self.exercise_id}")
+        longest = len(f"tutor exercise start {self.exercise_id}{self.flag}")
         if options.max_width >= longest + 4:
             yield Panel(self._body(options.max_width - 4), expand=False)
         else:
@@ -100,5 +102,7 @@ class ExerciseStep(Step):
     def run(self, ctx) -> list[Any]:
         title, signature, state = _exercise_info(self.exercise)
         out: list[Any] = [ctx.markdown(self.text)] if self.text else []
-        out.append(_ExerciseCard(self.exercise, title, signature, state))
+        from tutor.course import course_flag
+
+        out.append(_ExerciseCard(self.exercise, title, signature, state, course_flag(getattr(ctx, "course", None))))
         return out

@@ -83,7 +83,7 @@ def quick_train(ds, hidden: int, iterations: int = 50, lam: float = 1.0, seed: i
     cache is used, so a figure after a lesson (or a second figure) is instant.
     """
     from tutor.core import initialize_params, reshape_params, train_network
-    from tutor.play import play_layer_sizes
+    from tutor.courses.backprop.play import play_layer_sizes
 
     sizes = play_layer_sizes(ds.n, hidden, ds.K)
     if not need_costs:
@@ -115,7 +115,7 @@ def figure_data(
 ) -> FigureData:
     """Load the data (and train when needed) for figure `kind`."""
     from tutor.core import accuracy, confusion_matrix, decision_grid, predict
-    from tutor.datasets import load_dataset
+    from tutor.courses.backprop.datasets import load_dataset
 
     ds = load_dataset(dataset or _default_dataset(kind))
     if kind in ("digits", "hidden") and ds.image_shape is None:
@@ -181,12 +181,13 @@ def terminal_view(kind: str, data: FigureData):
     from rich.text import Text
 
     from tutor import render
+    from tutor.courses.backprop.render_digits import DigitGrid, HiddenUnits
 
     ds = data.dataset
     if kind == "digits":
-        view = render.DigitGrid(data.images, labels=data.labels, title=data.title)
+        view = DigitGrid(data.images, labels=data.labels, title=data.title)
     elif kind == "hidden":
-        view = render.HiddenUnits(data.Theta1, ds.image_shape, ds.image_order, title=data.title)
+        view = HiddenUnits(data.Theta1, ds.image_shape, ds.image_order, title=data.title)
     elif kind == "cost":
         view = render.CostCurve(data.costs, title=data.title)
     elif kind == "boundary":

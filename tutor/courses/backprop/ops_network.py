@@ -1,4 +1,4 @@
-"""Network operations a lesson can name in a `compute` step.
+"""The network's operations a lesson of this course can name in a `compute` step.
 
 Each is a thin, documented wrapper over `tutor.core`: named inputs in, one
 value or a dict of named values out (the `outputs` the loader checks names
@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from tutor import core
-from tutor.lessons.registry import operation
+from tutor.plugin import operation
 
 
 def _thetas(thetas) -> list[np.ndarray]:
@@ -33,28 +33,7 @@ def forward(thetas, X, activation="sigmoid"):
     return core.feedforward(_thetas(thetas), np.asarray(X, dtype=float), activation).named()
 
 
-@operation("add_bias")
-def add_bias(A):
-    """[1, A]: a column of ones in front. (m, n) -> (m, n + 1); a vector gets a leading 1."""
-    A = np.asarray(A, dtype=float)
-    if A.ndim == 1:
-        return np.concatenate(([1.0], A))
-    return core.add_bias(A)
 
-
-@operation("matmul")
-def matmul(A, B):
-    """The matrix product A B (write `Theta1.T` for a transpose)."""
-    A, B = np.asarray(A, dtype=float), np.asarray(B, dtype=float)
-    if A.shape[-1] != B.shape[0]:
-        raise ValueError(f"cannot multiply {A.shape} by {B.shape}: the inner sizes {A.shape[-1]} and {B.shape[0]} differ")
-    return A @ B
-
-
-@operation("sigmoid")
-def sigmoid(z):
-    """g(z) = 1 / (1 + e^-z), elementwise."""
-    return core.sigmoid(np.asarray(z, dtype=float))
 
 
 @operation("sigmoid_gradient")
@@ -92,61 +71,15 @@ def follow(thetas, X, y, index=0, activation="sigmoid", class_names=None):
     return out
 
 
-@operation("row")
-def row(A, index=0):
-    """Row `index` of A, as a vector."""
-    A = np.asarray(A)
-    index = int(index)
-    if not -A.shape[0] <= index < A.shape[0]:
-        raise ValueError(f"row {index} does not exist; there are {A.shape[0]}")
-    return A[index]
 
 
-@operation("rows")
-def rows(A, start=0, count=5):
-    """Rows start .. start+count-1 of A."""
-    A = np.asarray(A)
-    return A[int(start): int(start) + int(count)]
 
 
-@operation("column")
-def column(A, index=0):
-    """Column `index` of A, as a vector."""
-    return np.asarray(A)[:, int(index)]
 
-
-@operation("transpose")
-def transpose(A):
-    """Aᵀ."""
-    return np.asarray(A).T
-
-
-@operation("shape")
-def shape(A):
-    """The shape of A as a list, e.g. [5000, 401]."""
-    return list(np.shape(A))
-
-
-@operation("argmax")
-def argmax(h):
-    """For each row, the index of the largest value: (m, K) -> (m,)."""
-    h = np.asarray(h)
-    return np.argmax(h, axis=-1)
-
-
-@operation("sum_rows")
-def sum_rows(A):
-    """The sum of each row: (m, K) -> (m,)."""
-    return np.asarray(A, dtype=float).sum(axis=1)
 
 
 # -- the cost ----------------------------------------------------------------------
 
-
-@operation("one_hot")
-def one_hot(y, K):
-    """Labels y (m,) -> Y (m, K) with a single 1 per row."""
-    return core.one_hot(_labels(y), int(K))
 
 
 @operation("cost", literals=("activation",))
@@ -228,7 +161,7 @@ def unroll(thetas):
     return core.unroll(_thetas(thetas))
 
 
-@operation("reshape", outputs=("Theta1", "Theta2", "thetas"))
+@operation("reshape_params", outputs=("Theta1", "Theta2", "thetas"))
 def reshape(params, layer_sizes):
     """An unrolled vector back into Theta1 (s2, n+1), Theta2 (K, s2+1), ... and their list."""
     thetas = core.reshape_params(np.asarray(params, dtype=float), [int(s) for s in layer_sizes])
@@ -276,16 +209,6 @@ def predict(thetas, X, activation="sigmoid"):
     return core.predict(_thetas(thetas), np.asarray(X, dtype=float), activation)
 
 
-@operation("accuracy")
-def accuracy(p, y):
-    """The fraction of predictions p that equal the labels y, in [0, 1]."""
-    return core.accuracy(np.asarray(p), _labels(y))
-
-
-@operation("confusion_matrix")
-def confusion_matrix(y, p, K):
-    """C (K, K): C[i, j] counts examples of class i predicted as j."""
-    return core.confusion_matrix(_labels(y), np.asarray(p), max(int(K), 2))
 
 
 @operation("initialize", literals=("method",))

@@ -1,4 +1,4 @@
-"""The train step: minimize the cost from a starting vector, live."""
+"""The train step: minimize the network's cost from a starting vector, live."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 
 from tutor.lessons.schema import Node, Reader, Scope, as_number
-from tutor.lessons.steps.base import Common, Step, StepFailed, step_kind
-from tutor.lessons.steps.basic import parse_text
+from tutor.plugin import Common, Step, StepFailed, step_kind
+from tutor.lessons.texts import parse_text
 
 METHODS = ("cg", "lbfgs", "gd")
 _METHOD_NAMES = {"cg": "conjugate gradient", "lbfgs": "L-BFGS", "gd": "gradient descent"}
@@ -86,5 +86,16 @@ class TrainStep(Step):
         ctx.bind(self.bind + "_history", result.costs)
         ctx.bind(self.bind + "_cost", float(result.cost))
         out: list[Any] = [ctx.markdown(self.text)] if self.text else []
-        out.extend(ctx.train_summary(result, title))
+        out.extend(train_summary(result, title))
         return out
+
+
+def train_summary(result, title: str) -> list[Any]:
+    """The cost curve of a training run and its summary line."""
+    from tutor.render import CostCurve, TrainSummary
+
+    out: list[Any] = []
+    if len(result.costs) > 1:
+        out.append(CostCurve(result.costs, title=f"cost per iteration ({title})"))
+    out.append(TrainSummary.from_result(result))
+    return out

@@ -27,13 +27,6 @@ COURSE_J = {0.0: 0.287629, 1.0: 0.383770}
 COURSE_SHAPES = ((25, 401), (10, 26))
 
 
-def register(app: typer.Typer) -> None:
-    """Add `train`, `cost` and `gradcheck` to the root app."""
-    app.command("train", rich_help_panel="The maths")(train)
-    app.command("cost", rich_help_panel="The maths")(cost)
-    app.command("gradcheck", rich_help_panel="The maths")(gradcheck)
-
-
 # -- helpers ------------------------------------------------------------------
 
 
@@ -154,7 +147,7 @@ def _train(dataset, hidden, activation, lam, optimizer, iterations, learning_rat
     import numpy as np
 
     from tutor import core
-    from tutor.datasets import load_dataset, save_weights
+    from tutor.courses.backprop.datasets import load_dataset, save_weights
 
     ds = load_dataset(dataset)
     if ds.K < 2:
@@ -290,7 +283,7 @@ def cost(
 
 def _cost(data, weights, lam, activation, as_json):
     from tutor import core
-    from tutor.datasets import fit_weights, load_dataset, load_weights
+    from tutor.courses.backprop.datasets import fit_weights, load_dataset, load_weights
 
     ds = load_dataset(data)
     thetas = load_weights(weights)

@@ -45,8 +45,8 @@ from tutor.core import (
     verdict,
 )
 from tutor.core.gradcheck import DEBUG_LAYER_SIZES, compute_numerical_gradient
-from tutor.lessons.registry import operation
-from tutor.play import DEFAULT_CASES
+from tutor.plugin import operation
+from tutor.courses.backprop.play import DEFAULT_CASES
 
 
 def _table(rows: Sequence[Sequence]) -> np.ndarray:

@@ -1,0 +1,327 @@
+"""Courses: a folder with a course.yaml, found by path, id, TUTOR_COURSE or entry point.
+
+A course folder holds `course.yaml` (or `lessons/course.yaml`), `lessons/`,
+`exercises/` and `data/`. Its manifest gives the id, title, version, the
+lesson and exercise order, and optionally a Python `plugin` (a module name,
+or a `.py` file in the course folder) that registers the course's own
+operations, views, setups, step kinds and commands through tutor.plugin.
+
+`resolve_course(ref)` finds one: a folder or manifest path, the id of the
+bundled course, the id of an installed course (entry point group
+`tutor.courses`, whose value gives the course folder), or, with no ref,
+$TUTOR_COURSE, else the bundled course. `activate(course)` imports its
+plugin once. Nothing here imports numpy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import importlib.util
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tutor.errors import TutorError
+
+MANIFEST = "course.yaml"
+MANIFEST_KEYS = ("id", "title", "summary", "version", "lessons", "exercises", "plugin", "setup")
+ENTRY_POINT_GROUP = "tutor.courses"
+ENV_VAR = "TUTOR_COURSE"
+
+
+@dataclass(frozen=True)
+class Course:
+    """One course: its manifest and where its folders are."""
+
+    id: str
+    title: str
+    summary: str
+    version: str
+    lessons: tuple[str, ...]
+    exercises: tuple[str, ...]
+    plugin: str | None
+    setup: str | None  # the setup kind of lessons that do not name one
+    root: Path
+    file: str  # the manifest
+    bundled: bool = False
+    origin: str = ""  # how it was found: bundled, folder, entry point, TUTOR_COURSE
+    extras: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def lessons_dir(self) -> Path:
+        return self.root / "lessons"
+
+    @property
+    def exercises_dir(self) -> Path:
+        return self.root / "exercises"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    def lesson_path(self, lesson_id: str) -> Path:
+        return self.lessons_dir / f"{lesson_id}.yaml"
+
+    def lesson_ids(self) -> list[str]:
+        """Lesson ids in course order: the manifest's, then any other lesson file in lessons/."""
+        ids = list(self.lessons)
+        extra = sorted(p.stem for p in self.lessons_dir.glob("*.yaml") if p.name != MANIFEST and p.stem not in ids)
+        return ids + extra
+
+    def progress_key(self, lesson_id: str) -> str:
+        """The key of a lesson's record in progress.json (the bundled course keeps bare ids)."""
+        return lesson_id if self.bundled else f"{self.id}/{lesson_id}"
+
+
+# -- reading a manifest ------------------------------------------------------------------
+
+
+def _manifest_in(folder: Path) -> Path | None:
+    for candidate in (folder / MANIFEST, folder / "lessons" / MANIFEST):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _root_of(manifest: Path) -> Path:
+    """The course folder: the manifest's folder, or its parent when it sits in lessons/."""
+    folder = manifest.parent
+    if folder.name == "lessons" and not (folder / "lessons").is_dir():
+        return folder.parent
+    return folder
+
+
+def load_course(path: str | Path, *, bundled: bool = False, origin: str = "folder") -> Course:
+    """Read a course from its folder (or its course.yaml). Raises LessonError / TutorError."""
+    from tutor.lessons.errors import LessonError
+    from tutor.lessons.loader import LESSON_ID_RE, read_node
+    from tutor.lessons.schema import Reader, Where
+
+    p = Path(path)
+    manifest = p if p.is_file() else _manifest_in(p)
+    if manifest is None:
+        raise TutorError(f"{path} is not a course: it has no {MANIFEST} (nor lessons/{MANIFEST})")
+    root = _root_of(manifest)
+    node = read_node(manifest)
+    r = Reader(node, "", str(manifest), MANIFEST_KEYS, what="the course manifest")
+    r.finish()
+    ids = r.str_list("lessons", required=True, single_ok=False)
+    seen: set[str] = set()
+    for i, lesson_id in enumerate(ids):
+        item = r.map["lessons"].value[i]
+        where = Where(str(manifest), item.line, item.column, f"lessons[{i}]")
+        if not LESSON_ID_RE.match(lesson_id):
+            raise where.error(f"{lesson_id!r} is not a lesson id")
+        if lesson_id in seen:
+            raise where.error(f"{lesson_id!r} is listed twice")
+        seen.add(lesson_id)
+    course_id = r.str("id") or _slug(root.name)
+    if not LESSON_ID_RE.match(course_id):
+        raise r.error("id", f"{course_id!r} is not a course id (lowercase letters, numbers and dashes)")
+    plugin = r.str("plugin")
+    if plugin and plugin.endswith(".py") and not (root / plugin).is_file():
+        raise r.error("plugin", f"the plugin file {root / plugin} does not exist")
+    try:
+        exercises = r.str_list("exercises", single_ok=False) or ()
+    except LessonError:
+        raise
+    return Course(
+        id=course_id, title=r.str("title", default="The course"), summary=r.str("summary", default=""),
+        version=str(r.str("version", default="0")), lessons=tuple(ids), exercises=tuple(exercises),
+        plugin=plugin, setup=r.str("setup"), root=root.resolve() if not bundled else root, file=str(manifest),
+        bundled=bundled, origin=origin,
+    )
+
+
+def _slug(name: str) -> str:
+    """A folder name as a course id: `My_Course 2` -> `my-course-2`."""
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "course"
+
+
+# -- finding courses ---------------------------------------------------------------------
+
+_BUNDLED: list[Course] = []
+
+
+def bundled_course() -> Course:
+    """The course that ships with tutor (its manifest is lessons/course.yaml)."""
+    if not _BUNDLED:
+        from tutor.paths import lessons_dir
+
+        _BUNDLED.append(load_course(lessons_dir() / MANIFEST, bundled=True, origin="bundled"))
+    return _BUNDLED[0]
+
+
+def installed_courses() -> dict[str, Path]:
+    """{id: folder} of courses installed through the `tutor.courses` entry point group.
+
+    An entry point's object is the course folder (a str or Path), a module
+    (its folder), or a function returning the folder.
+    """
+    from importlib.metadata import entry_points
+
+    found: dict[str, Path] = {}
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            obj = ep.load()
+        except Exception:  # noqa: BLE001 - one broken package must not hide the others
+            continue
+        if callable(obj) and not isinstance(obj, type):
+            obj = obj()
+        if hasattr(obj, "__file__"):
+            obj = Path(obj.__file__).parent
+        found[ep.name] = Path(obj)
+    return found
+
+
+def _looks_like_path(ref: str) -> bool:
+    return "/" in ref or os.sep in ref or ref.endswith((".yaml", ".yml")) or ref in (".", "..")
+
+
+def resolve_course(ref: str | Path | None = None) -> Course:
+    """The course named by `ref` (a folder, a manifest, an id), else $TUTOR_COURSE, else the bundled one."""
+    origin = "folder"
+    if ref is None or str(ref) == "":
+        ref = os.environ.get(ENV_VAR) or None
+        origin = ENV_VAR
+        if ref is None:
+            return bundled_course()
+    text = str(ref)
+    p = Path(text).expanduser()
+    if p.exists() and (p.is_dir() or p.name == MANIFEST):
+        return _same_as_bundled(load_course(p, origin=origin))
+    if _looks_like_path(text):
+        raise TutorError(f"there is no course folder {text}")
+    bundled = bundled_course()
+    if text == bundled.id:
+        return bundled
+    installed = installed_courses()
+    if text in installed:
+        return load_course(installed[text], origin="entry point")
+    from tutor.lessons.errors import did_you_mean
+
+    known = [bundled.id, *installed]
+    hint = did_you_mean(text, known) or "."
+    raise TutorError(f"there is no course {text!r}{hint} `tutor courses` lists them (or give a course folder).")
+
+
+def _same_as_bundled(course: Course) -> Course:
+    """A path that points at the bundled course is the bundled course (same progress keys)."""
+    bundled = bundled_course()
+    if Path(course.file).resolve() == Path(bundled.file).resolve():
+        return bundled
+    return course
+
+
+def available_courses() -> list[Course]:
+    """The bundled course, $TUTOR_COURSE's, and the installed ones (unreadable ones left out)."""
+    from tutor.lessons.errors import LessonError
+
+    out = [bundled_course()]
+    refs: list[tuple[str | Path, str]] = []
+    if os.environ.get(ENV_VAR):
+        refs.append((os.environ[ENV_VAR], ENV_VAR))
+    refs += [(folder, "entry point") for folder in installed_courses().values()]
+    for ref, origin in refs:
+        try:
+            course = resolve_course(ref) if origin == ENV_VAR else load_course(ref, origin=origin)
+        except (TutorError, LessonError):
+            continue
+        if all(c.file != course.file for c in out):
+            out.append(course)
+    return out
+
+
+def course_of_lesson(path: str | Path) -> Course | None:
+    """The course a lesson file belongs to: the manifest beside it or one folder up; None if loose."""
+    folder = Path(path).resolve().parent
+    for candidate in (folder / MANIFEST, folder.parent / MANIFEST):
+        if candidate.is_file():
+            try:
+                return _same_as_bundled(load_course(candidate))
+            except TutorError:
+                return None
+    return None
+
+
+# -- plugins -----------------------------------------------------------------------------
+
+_ACTIVE: dict[str, object] = {}  # plugin key -> module
+
+
+def _plugin_key(course: Course) -> str | None:
+    if not course.plugin:
+        return None
+    if course.plugin.endswith(".py"):
+        return str((course.root / course.plugin).resolve())
+    return course.plugin
+
+
+def import_plugin(course: Course):
+    """Import the course's plugin module once (registering what it registers); the module or None."""
+    key = _plugin_key(course)
+    if key is None:
+        return None
+    if key in _ACTIVE:
+        return _ACTIVE[key]
+    from tutor.lessons.registry import RegistryClash, registering_for
+
+    owner = f"the plugin {course.plugin} of course {course.id!r}"
+    try:
+        with registering_for(owner):
+            if key.endswith(".py"):
+                name = f"tutor_course_plugin_{course.id.replace('-', '_')}"
+                spec = importlib.util.spec_from_file_location(name, key)
+                module = importlib.util.module_from_spec(spec)
+                sys.modules[name] = module
+                spec.loader.exec_module(module)
+            else:
+                module = importlib.import_module(key)
+    except RegistryClash as err:
+        raise TutorError(f"course {course.id!r} cannot load: {err}") from None
+    except ModuleNotFoundError as err:
+        raise TutorError(f"course {course.id!r}: its plugin {course.plugin!r} cannot be imported ({err})") from None
+    _ACTIVE[key] = module
+    return module
+
+
+def activate(course: Course) -> Course:
+    """Make the course's whole vocabulary available: the engine's, then its plugin's."""
+    from tutor.lessons.registry import RegistryClash, load_engine, registering_for, run_vocabulary
+
+    load_engine()
+    import_plugin(course)
+    key = _plugin_key(course)
+    if key is not None:
+        try:
+            with registering_for(f"the plugin {course.plugin} of course {course.id!r}"):
+                run_vocabulary()
+        except RegistryClash as err:
+            raise TutorError(f"course {course.id!r} cannot load: {err}") from None
+    return course
+
+
+def ensure_default_plugin() -> None:
+    """Activate the default course (the lessons of a loose lesson file use its vocabulary)."""
+    activate(resolve_course(None))
+
+
+def course_flag(course: Course | None) -> str:
+    """` --course X` to add to a command for this course, or "" when it is the default one."""
+    if course is None:
+        return ""
+    try:
+        if resolve_course(None).file == course.file:
+            return ""
+    except TutorError:
+        pass
+    if course.origin == "entry point" or course.bundled:
+        return f" --course {course.id}"
+    folder = str(course.root)
+    with contextlib.suppress(ValueError):
+        folder = min(folder, os.path.relpath(course.root), key=len)
+    return f" --course {folder}"

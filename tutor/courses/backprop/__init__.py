@@ -1,0 +1,15 @@
+"""The bundled course's plugin: how a neural network learns.
+
+Named by lessons/course.yaml (`plugin: tutor.courses.backprop`). Importing
+it registers the course's commands (cheap: typer only); its lesson
+vocabulary (the network setup, its operations, views and the train step)
+is imported when one of its lessons loads.
+"""
+
+from tutor.courses.backprop import commands  # noqa: F401  (registers the commands)
+from tutor.plugin import vocabulary
+
+
+@vocabulary
+def _lessons() -> None:
+    from tutor.courses.backprop import ops_curriculum, ops_network, setups, step_train, views  # noqa: F401
