@@ -371,7 +371,7 @@ def export(
     output = Path(output)
     settings = list(settings or [])
     if all_lessons:
-        title, lessons = _course_lessons(course)
+        title, lessons = _course_lessons(course) if course is not None else _course_lessons()
         if settings:
             for s in settings:  # each name must mean something to at least one lesson
                 name = s.partition("=")[0].strip()

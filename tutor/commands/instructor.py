@@ -55,7 +55,7 @@ def export(
             raise TutorError("give one lesson ID or --all (not both)")
         result = exporting.export(
             lesson_id, all_lessons=all_lessons, fmt=fmt, output=output, answers=with_answers, notes=notes,
-            settings=settings, course=resolve_course(course),
+            settings=settings, course=resolve_course(course) if course else None,
         )
     except TutorError as err:
         fail(err.message)
