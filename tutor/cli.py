@@ -29,8 +29,10 @@ app = typer.Typer(
 def _root(
     ctx: typer.Context,
     plain: bool = typer.Option(False, "--plain", help="No colour, ASCII only: for pipes, logs and screen readers."),
+    course: str = typer.Option(None, "--course", help="With no command: this course's lessons and your progress.",
+                               metavar="DIR|ID"),
 ) -> None:
-    """Learn how a neural network learns, one matrix at a time. `tutor` alone shows the lessons and your progress."""
+    """Guided lessons and self-check exercises in the terminal. `tutor` alone shows the course and your progress."""
     if plain:
         from tutor.commands._common import set_plain
 
@@ -38,7 +40,7 @@ def _root(
     if ctx.invoked_subcommand is None:
         from tutor.commands.learn import welcome
 
-        welcome()
+        welcome(course)
 
 
 def _register_all() -> None:

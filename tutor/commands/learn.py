@@ -295,12 +295,12 @@ def _next_lesson(rows):
     return None, None
 
 
-def welcome() -> None:
+def welcome(course_ref: str | None = None) -> None:
     """The screen `tutor` shows alone: the course, your progress, what to do next."""
     from rich.text import Text
 
     console = stdout_console()
-    course = resolve_course(None)
+    course = resolve_course(course_ref)
     rows, warnings = _lesson_rows(course)
     for w in warnings:
         stderr_console().print(f"warning: {w}")
@@ -315,7 +315,9 @@ def welcome() -> None:
                                    f"  ({nxt['title']})"))
     else:
         console.print(Text("You have finished every lesson. `tutor exercises` has self-check exercises.", style="bold"))
-    console.print(Text("More: tutor lessons · tutor exercises · tutor demo ID · tutor --help", style="dim"))
+    flag = _course_flag(course)
+    console.print(Text(f"More: tutor lessons{flag} · tutor exercises · tutor demo ID{flag} · tutor courses · tutor --help",
+                       style="dim"))
 
 
 def progress_reset(

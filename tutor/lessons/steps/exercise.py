@@ -10,14 +10,15 @@ from tutor.lessons.steps.base import Common, Step, step_kind
 from tutor.lessons.steps.basic import parse_text
 
 
-def _exercise_info(exercise_id: str) -> tuple[str | None, str | None, str | None]:
-    """(title, signature, status) from the exercises catalog, or Nones when unavailable."""
+def _exercise_info(exercise_id: str, course=None) -> tuple[str | None, str | None, str | None]:
+    """(title, signature, status) from the course's exercises catalog, or Nones when unavailable."""
     try:
         from tutor.exercises import catalog
     except ImportError:
         return None, None, None
     try:
-        ex = catalog.load_catalog().get(exercise_id)
+        folder = course.exercises_dir if course is not None and not course.bundled else None
+        ex = catalog.load_catalog(folder).get(exercise_id)
     except Exception:  # noqa: BLE001 - a broken catalog must not break a lesson
         return None, None, None
     if ex is None:
@@ -100,7 +101,7 @@ class ExerciseStep(Step):
         return cls(common, r.str("exercise", required=True), text)
 
     def run(self, ctx) -> list[Any]:
-        title, signature, state = _exercise_info(self.exercise)
+        title, signature, state = _exercise_info(self.exercise, getattr(ctx, "course", None))
         out: list[Any] = [ctx.markdown(self.text)] if self.text else []
         from tutor.course import course_flag
 
