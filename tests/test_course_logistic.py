@@ -142,9 +142,10 @@ def test_accuracy_and_the_decision_regions_match_numpy():
     v = session.ctx.values
     assert np.array_equal(v["p"], p)
     assert v["acc"] == pytest.approx(np.mean(p == y)) and v["acc"] >= 0.8
-    # the regions figure: the model's answer on a 24 x 60 grid around the data
+    assert v["n_wrong"] == np.sum(p != y) and v["n_right"] == np.sum(p == y)
+    # the regions figure: the model's answer on a 40 x 80 grid around the data
     lo, hi = features.min(axis=0) - 0.5, features.max(axis=0) + 0.5
-    xs, ys = np.linspace(lo[0], hi[0], 60), np.linspace(lo[1], hi[1], 24)
+    xs, ys = np.linspace(lo[0], hi[0], 80), np.linspace(lo[1], hi[1], 40)
     gx, gy = np.meshgrid(xs, ys)
     expected = (_sigmoid(w[0] + w[1] * gx + w[2] * gy) >= 0.5).astype(int)
     figure = _of_type(session, "DecisionBoundary")[0]
@@ -172,6 +173,11 @@ def test_learn_demo_export_and_lessons_take_course(tmp_path):
     assert res.exit_code == 0 and "Step 15 of 15" in res.output and "m = 100 students" in res.output
     res = _invoke("demo", "cost-and-gradient", "--course", str(COURSE), "--from", "quiz-cost")
     assert res.exit_code == 0 and "Answer: 0.693" in res.output
+    res = _invoke("demo", "gradient-descent", "--course", str(COURSE), "--from", "quiz-direction", "--set",
+                  "iterations=2")
+    assert "Answer: 1) Larger" in res.output  # subtracting a negative gradient entry raises the weight
+    features, y = _data()
+    assert features[:, 0] @ (0.5 - y) < 0  # and the practice entry of the gradient at w = 0 is negative
     out = tmp_path / "h.md"
     res = _invoke("export", "--all", "--course", str(COURSE), "-f", "md", "-o", str(out))
     assert res.exit_code == 0, res.output
