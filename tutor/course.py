@@ -228,7 +228,7 @@ def available_courses() -> list[Course]:
     refs += [(folder, "entry point") for folder in installed_courses().values()]
     for ref, origin in refs:
         try:
-            course = resolve_course(ref) if origin == ENV_VAR else load_course(ref, origin=origin)
+            course = resolve_course(None) if origin == ENV_VAR else load_course(ref, origin=origin)
         except (TutorError, LessonError):
             continue
         if all(c.file != course.file for c in out):

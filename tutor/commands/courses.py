@@ -46,7 +46,7 @@ def courses(as_json: bool = typer.Option(False, "--json", help="Print the list a
 
     table = Table(box=None, padding=(0, 1), header_style="bold")
     for name in ("", "course", "title", "version", "lessons", "from"):
-        table.add_column(name, no_wrap=name in ("course", "version"))
+        table.add_column(name, no_wrap=name in ("course", "version"), overflow="fold")
     for r in rows:
         table.add_row("*" if r["default"] else "", r["id"], r["title"], r["version"],
                       f"{r['finished']}/{r['lessons']} done", f"{r['origin']}: {r['folder']}")

@@ -21,21 +21,31 @@ from tutor.errors import TutorError
 from tutor.lessons.loader import MANIFEST, load_lesson, load_manifest
 
 
+def _origin(func) -> str:
+    """'engine' for the engine's own entries, else the module that registered it."""
+    module = getattr(func, "__module__", "") or ""
+    if module.startswith("tutor.lessons"):
+        return "engine"
+    if module.startswith("tutor.courses."):
+        return module.split(".")[2]  # the bundled plugin's package name
+    return module.removeprefix("tutor_course_plugin_").split(".")[0]
+
+
 def list_operations() -> Table:
-    """Every registered operation and view: signature, what it gives, one-line doc."""
+    """Every registered operation and view: signature, what it gives, one-line doc, where it comes from."""
     from tutor.lessons.registry import OPERATIONS, VIEWS, load_operations
 
     load_operations()
     table = Table(title="Operations (a compute step's op) and views (show / figure)", show_lines=False, box=None,
-                  padding=(0, 1))
-    table.add_column("name", style="bold cyan", no_wrap=True)
-    table.add_column("signature")
-    table.add_column("gives")
-    table.add_column("what it does", ratio=1)
+                  padding=(0, 1), expand=True)
+    table.add_column("signature", style="bold cyan", overflow="fold", ratio=2)
+    table.add_column("gives", overflow="fold", ratio=1)
+    table.add_column("what it does", overflow="fold", ratio=3)
+    table.add_column("from", style="dim", no_wrap=True)
     for name, op in sorted(OPERATIONS.items()):
-        table.add_row(name, Text(op.signature()), ", ".join(op.outputs) or "one value (bind: name)", op.doc)
+        table.add_row(Text(op.signature()), ", ".join(op.outputs) or "one value", op.doc, _origin(op.func))
     for name, v in sorted(VIEWS.items()):
-        table.add_row(name, Text(v.signature()), "a view", v.doc)
+        table.add_row(Text(v.signature()), "a view", v.doc, _origin(v.func))
     return table
 
 
