@@ -298,21 +298,27 @@ def _arrays_lesson(tmp_path, steps: str, arrays: str, files: dict[str, bytes] = 
 def test_arrays_setup_reads_npz_csv_and_generators(tmp_path):
     import io
 
+    import scipy.io
+
     buf = io.BytesIO()
     np.savez(buf, W=np.arange(6.0).reshape(2, 3))
+    mat = io.BytesIO()
+    scipy.io.savemat(mat, {"K": np.array([[1, 2], [3, 4]], dtype=np.uint8)})
     path = _arrays_lesson(tmp_path, "  - {id: a, kind: text, text: hi}\n",
                           "    W: {file: w.npz}\n    Q: {file: t.csv, columns: [2, 0]}\n"
+                          "    M: {file: k.mat, key: K}\n"
                           "    P: {generate: moons, samples: 50, noise: 0.1, seed: 3, part: X}\n"
                           "    L: {generate: moons, samples: 50, noise: 0.1, seed: 3, part: y}\n"
                           "    B: {generate: blobs, centers: [[0, 0], [5, 5]], spread: 0.5, samples: 9, seed: 1, part: y}\n"
                           "    R: {random: uniform, shape: [2, 2], scale: 0.5, seed: 0}\n",
-                          {"w.npz": buf.getvalue(), "t.csv": b"a,b,c\n1,2,3\n4,5,6\n"})
+                          {"w.npz": buf.getvalue(), "t.csv": b"a,b,c\n1,2,3\n4,5,6\n", "k.mat": mat.getvalue()})
     from tutor.lessons.environment import build_environment
 
     env = build_environment(load_lesson(path))
     v = env.values
     assert np.array_equal(v["W"], np.arange(6.0).reshape(2, 3))
     assert np.array_equal(v["Q"], [[3, 1], [6, 4]])
+    assert v["M"].dtype == float and np.array_equal(v["M"], [[1, 2], [3, 4]])  # integers read as numbers
     assert v["P"].shape == (50, 2) and sorted(np.unique(v["L"])) == [0, 1] and v["L"].sum() == 25
     assert np.bincount(v["B"].astype(int)).tolist() == [5, 4]
     assert v["R"].shape == (2, 2) and np.all(np.abs(v["R"]) <= 0.5)
