@@ -20,7 +20,7 @@ import importlib
 import importlib.util
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from tutor.errors import TutorError
@@ -47,7 +47,6 @@ class Course:
     file: str  # the manifest
     bundled: bool = False
     origin: str = ""  # how it was found: bundled, folder, entry point, TUTOR_COURSE
-    extras: dict = field(default_factory=dict, compare=False)
 
     @property
     def lessons_dir(self) -> Path:
@@ -95,7 +94,6 @@ def _root_of(manifest: Path) -> Path:
 
 def load_course(path: str | Path, *, bundled: bool = False, origin: str = "folder") -> Course:
     """Read a course from its folder (or its course.yaml). Raises LessonError / TutorError."""
-    from tutor.lessons.errors import LessonError
     from tutor.lessons.loader import LESSON_ID_RE, read_node
     from tutor.lessons.schema import Reader, Where
 
@@ -123,10 +121,7 @@ def load_course(path: str | Path, *, bundled: bool = False, origin: str = "folde
     plugin = r.str("plugin")
     if plugin and plugin.endswith(".py") and not (root / plugin).is_file():
         raise r.error("plugin", f"the plugin file {root / plugin} does not exist")
-    try:
-        exercises = r.str_list("exercises", single_ok=False) or ()
-    except LessonError:
-        raise
+    exercises = r.str_list("exercises", single_ok=False) or ()
     return Course(
         id=course_id, title=r.str("title", default="The course"), summary=r.str("summary", default=""),
         version=str(r.str("version", default="0")), lessons=tuple(ids), exercises=tuple(exercises),
