@@ -423,3 +423,28 @@ def test_the_authoring_guides_course_validates_and_fits_its_line(tmp_path):
     assert np.allclose(session.ctx.values["w"], w, rtol=1e-12)
     # and the least-squares line is what it converges to
     assert np.allclose(w, np.linalg.lstsq(X, y, rcond=None)[0], atol=1e-3)
+
+
+def test_when_on_a_declared_parameter_turns_steps_on_and_off(tmp_path):
+    steps = """  - {id: always, kind: text, text: always}
+  - {id: extra, kind: text, text: the extra step, when: {detail: true}}
+  - {id: fast, kind: text, text: the fast step, when: {pace: [fast]}}
+"""
+    path = tmp_path / "c" / "lessons" / "l.yaml"
+    _course(tmp_path / "c", "id: c\ntitle: C\nlessons: [l]\n",
+            {"l": "id: l\ntitle: L\nsummary: S\nsetup:\n  params:\n"
+                  "    detail: {type: bool, default: false}\n"
+                  "    pace: {type: str, default: slow, choices: [slow, fast]}\n"
+                  f"steps:\n{steps}"})
+    from tutor.lessons.environment import build_environment
+    from tutor.lessons.runner import active_steps
+
+    lesson = load_lesson(path)
+    assert [s.id for s in active_steps(lesson, build_environment(lesson))] == ["always"]
+    env = build_environment(lesson, {"detail": "yes", "pace": "fast"})
+    assert [s.id for s in active_steps(lesson, env)] == ["always", "extra", "fast"]
+    bad = path.read_text().replace("pace: [fast]", "pace: [quick]")
+    path.write_text(bad)
+    with pytest.raises(LessonError) as err:
+        load_lesson(path)
+    assert "unknown pace 'quick'" in err.value.message and err.value.path == "steps[2].when.pace"

@@ -74,5 +74,5 @@ def build_environment(
     for name, value in params.items():
         values.setdefault(name, value)
     in_force = {k: values.get(k, v) for k, v in (settings or {}).items()}
-    return Environment(values=values, data=built.data, in_force=in_force, notes=list(built.notes),
-                       facts=dict(built.facts))
+    facts = {**params, **built.facts}  # a step's `when` may test a parameter's value
+    return Environment(values=values, data=built.data, in_force=in_force, notes=list(built.notes), facts=facts)

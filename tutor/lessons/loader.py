@@ -164,7 +164,8 @@ def _parse_params(s: Reader) -> dict[str, ParamSpec]:
 def _parse_when(node: Node, where: Where, conditions: dict) -> When:
     """`when: {fact: value or [values]}`, checked against the facts the setup kind reports."""
     if not conditions:
-        raise where.error("this lesson's setup reports no facts a step could test with `when`")
+        raise where.error("`when` tests a declared parameter (setup.params) or a fact of the setup, "
+                          "and this lesson has neither")
     r = Reader(node, where.path, where.file, tuple(conditions), what="when")
     r.finish()
     out = []
@@ -206,7 +207,9 @@ def _parse_steps(r: Reader, setup: Setup, problems: list[LessonError]) -> list:
     from tutor.lessons.registry import SETUPS
 
     scope = Scope(initial_names(setup))
-    conditions = SETUPS[setup.kind].CONDITIONS
+    # `when` may test the setup kind's facts and any declared parameter (`--set` turns steps on and off)
+    conditions = {**{name: (spec.choices or None) for name, spec in setup.params.items()},
+                  **SETUPS[setup.kind].CONDITIONS}
     seen: dict[str, int] = {}
     steps = []
     for i, node in enumerate(items):
