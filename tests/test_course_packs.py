@@ -448,3 +448,16 @@ def test_when_on_a_declared_parameter_turns_steps_on_and_off(tmp_path):
     with pytest.raises(LessonError) as err:
         load_lesson(path)
     assert "unknown pace 'quick'" in err.value.message and err.value.path == "steps[2].when.pace"
+
+
+def test_the_second_course_is_offered_through_the_entry_point_group():
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    value = project["entry-points"]["tutor.courses"]["logistic-regression"]
+    module, _, attr = value.partition(":")
+    import importlib
+
+    folder = getattr(importlib.import_module(module), attr)
+    course = load_course(folder)
+    assert course.id == "logistic-regression" and Path(folder) == REPO / "courses" / "logistic-regression"

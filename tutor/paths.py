@@ -1,7 +1,7 @@
 """Where the bundled files live, installed or in a checkout.
 
-A wheel carries `data/`, `lessons/` and `exercises/` inside the package under
-`tutor/_bundled/`; an editable install or a checkout reads them from the
+A wheel carries `data/`, `lessons/` and `exercises/` (and the extra courses
+of `courses/`) inside the package under `tutor/_bundled/`; an editable install or a checkout reads them from the
 repository root. Both are looked up here and nowhere else.
 """
 
@@ -18,6 +18,14 @@ def bundled(name: str) -> Path:
     if inside.is_dir():
         return inside
     return _PACKAGE.parent / name
+
+
+def shipped_course(name: str) -> Path:
+    """Folder of a course that ships beside the bundled one (`courses/<name>` in a checkout)."""
+    inside = _PACKAGE / "_bundled" / "courses" / name
+    if inside.is_dir():
+        return inside
+    return _PACKAGE.parent / "courses" / name
 
 
 def data_dir() -> Path:

@@ -49,11 +49,11 @@ def courses(as_json: bool = typer.Option(False, "--json", help="Print the list a
         table.add_column(name, no_wrap=name in ("course", "version"), overflow="fold")
     for r in rows:
         table.add_row("*" if r["default"] else "", r["id"], r["title"], r["version"],
-                      f"{r['finished']}/{r['lessons']} done", f"{r['origin']}: {r['folder']}")
+                      f"{r['finished']}/{r['lessons']} done", r["origin"])
     console = stdout_console()
     console.print(table)
-    console.print("* the default course. Another: --course ID|DIR on any command, or TUTOR_COURSE=ID|DIR.",
-                  style="dim", highlight=False)
+    console.print("* the default course. Another: --course ID|DIR on any command, or TUTOR_COURSE=ID|DIR. "
+                  "Folders: tutor courses --json.", style="dim", highlight=False)
 
 
 def ops(
