@@ -14,7 +14,6 @@ from typing import Any
 from tutor.lessons.params import ParamSpec
 
 
-
 @dataclass(frozen=True)
 class When:
     """A step's condition: run only when the setup's facts match.
