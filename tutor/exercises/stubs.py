@@ -1,12 +1,20 @@
 """The file a learner starts from: docstring with shapes, a TODO, nothing else.
 
 The stub's function raises NotImplementedError (or returns a placeholder
-that fails every test), so a fresh stub always scores 0.
+that fails every test), so a fresh stub always scores 0. The helpers the
+exercise offers are imported from `tutor_helpers`, a module the checker
+writes beside the code it runs; the tutor package itself is never imported.
 """
 
 from __future__ import annotations
 
 import textwrap
+
+HELPERS_MODULE = "tutor_helpers"
+
+
+def helper_import(exercise) -> list[str]:
+    return [f"from {HELPERS_MODULE} import {', '.join(exercise.helpers)}"] if exercise.helpers else []
 
 
 def stub_source(exercise) -> str:
@@ -21,6 +29,7 @@ def stub_source(exercise) -> str:
         f"# Stuck? `tutor hint {exercise.id}` shows one hint at a time.",
         "",
         *exercise.imports,
+        *helper_import(exercise),
         "",
         "",
         f"def {exercise.signature}:",
@@ -31,10 +40,3 @@ def stub_source(exercise) -> str:
         "",
     ]
     return "\n".join(lines)
-
-
-def reference_source(exercise) -> str:
-    """A file whose function is the reference itself (for validation)."""
-    module, _, name = exercise.reference_path.rpartition(".")
-    alias = "" if name == exercise.function else f" as {exercise.function}"
-    return f"from {module} import {name}{alias}\n"
