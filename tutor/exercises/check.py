@@ -175,8 +175,8 @@ def describe_error(err: dict, memory_mb: int, signature: str | None = None) -> s
 
 
 def _tutor_import(names: list) -> str:
-    shown = ", ".join(sorted(set(names))[:3])
-    return (f"your file imports from the tutor package ({shown}), which checked code cannot reach: the references, "
+    shown = ", ".join(n for n in sorted(set(names))[:3] if n != "tutor")
+    return (f"your file imports from the tutor package{f' ({shown})' if shown else ''}, which checked code cannot reach: the references, "
             "test builders and hidden tests are not available to it, and a check that tries gets no points. "
             "Import the helpers your stub offers from tutor_helpers instead (`from tutor_helpers import ...`; "
             "a fresh stub shows the line).")

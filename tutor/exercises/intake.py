@@ -138,7 +138,8 @@ def parse_result(data: bytes, n_cases: int, outputs) -> dict:
     if not isinstance(doc, dict) or doc.get("status") not in STATUSES:
         raise IntakeError("result.json does not have the expected structure")
     status = doc["status"]
-    out = {"status": status, "printed": _str(doc.get("printed"), 4000),
+    printed = doc.get("printed")
+    out = {"status": status, "printed": safe_text(printed[-4000:], newlines=True) if isinstance(printed, str) else "",
            "blocked": [_str(b, 80) for b in doc.get("blocked", [])[:10] if isinstance(b, str)]
            if isinstance(doc.get("blocked"), list) else []}
     if status == "syntax-error":

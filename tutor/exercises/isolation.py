@@ -29,7 +29,7 @@ from tutor.errors import TutorError
 MODES = ("auto", "strict", "off")
 SANDBOX = "/sandbox"  # where the private folder appears inside bubblewrap
 INSTALL_HINT = "install bubblewrap (Debian/Ubuntu: `apt install bubblewrap`; Fedora: `dnf install bubblewrap`)"
-NOT_ISOLATED = "note: this check is not isolated (bubblewrap is not available here); your code ran as a plain process."
+NOT_ISOLATED = "note: this check is not isolated ({why}); your code ran as a plain process."
 
 
 class IsolationRefused(TutorError):
@@ -131,7 +131,7 @@ def decide(mode: str) -> tuple[str | None, str | None]:
     if mode not in MODES:
         raise TutorError(f"--isolation must be one of {', '.join(MODES)}, not {mode!r}")
     if mode == "off":
-        return None, NOT_ISOLATED
+        return None, NOT_ISOLATED.format(why="--isolation off")
     bwrap = bwrap_path()
     why = "bubblewrap (bwrap) is not installed" if bwrap is None else _probe(bwrap)
     if why is None:
@@ -140,4 +140,4 @@ def decide(mode: str) -> tuple[str | None, str | None]:
         raise IsolationRefused(f"this check must run isolated (--isolation strict, the default for --format json "
                                f"and gradescope) but {why}; {INSTALL_HINT}, or pass --isolation auto to run it "
                                "unisolated")
-    return None, NOT_ISOLATED
+    return None, NOT_ISOLATED.format(why=why)

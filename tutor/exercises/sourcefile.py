@@ -103,8 +103,10 @@ def _bad_byte(data: bytes) -> str | None:
 
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    except SyntaxError:
-        return None
+    except SyntaxError as err:
+        if "unknown encoding" in str(err):
+            return None
+        encoding = "utf-8"  # the first lines themselves are not UTF-8 and declare nothing
     try:
         data.decode(encoding)
     except UnicodeDecodeError as err:
