@@ -17,21 +17,27 @@ import re
 from tutor.exercises import registry
 from tutor.exercises.compare import close
 
-_MISMATCH = re.compile(r"size (\d+) is different from (\d+)|(\d+) \(dim \d+\) != (\d+) \(dim \d+\)")
+_MATMUL = re.compile(r"size (\d+) is different from (\d+)")
+_DOT = re.compile(r"(\d+) \(dim \d+\) != (\d+) \(dim \d+\)")
 _SHAPE = re.compile(r"\(([\d,\s]*)\)")
 
 
 def error_signature(err_type: str, message: str) -> tuple:
     """What identifies an error across spellings: a product's mismatched sizes, a broadcast's shapes.
 
-    `a @ b` and `np.dot(a, b)` word the same mismatch differently; both become
-    ("mismatch", (3, 4)).
+    `a @ b` and `np.dot(a, b)` word the same mismatch differently (matmul names
+    the right operand's size first, dot the left's); both become
+    ("mismatch", (columns of the left operand, rows of the right)). The order
+    matters: an extra column on the left and a missing transpose on the right
+    can involve the same two numbers.
     """
     message = message or ""
-    m = _MISMATCH.search(message)
+    m = _MATMUL.search(message)
     if m:
-        nums = sorted(int(x) for x in m.groups() if x is not None)
-        return ("mismatch", tuple(nums))
+        return ("mismatch", (int(m.group(2)), int(m.group(1))))
+    m = _DOT.search(message)
+    if m:
+        return ("mismatch", (int(m.group(1)), int(m.group(2))))
     if "broadcast" in message:
         shapes = tuple(s.replace(" ", "").rstrip(",") for s in _SHAPE.findall(message))
         return ("broadcast", shapes)

@@ -380,18 +380,24 @@ def forward_no_transpose(X, parameters):
     return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
 
 
-def _backward(parameters, cache, X, Y, *, derivative="tanh-a", divide_m=True, db_mean=True, flat_y=False,
-              transposed=False, sign=1.0):
+def _backward(parameters, cache, X, Y, *, derivative="tanh-a", divide_m=True, db_mean=True, flat=None,
+              transposed=False, sign=1.0, dw_m=True):
     m = X.shape[0]
     A1, A2, Z1 = cache["A1"], cache["A2"], cache["Z1"]
-    dZ2 = sign * (A2 - (np.asarray(Y).ravel() if flat_y else Y))
+    if flat == "y":  # (m, 1) - (m,): an m x m matrix, [i, j] = A2[i] - Y[j]
+        dZ2 = sign * (A2 - np.asarray(Y).ravel())
+    elif flat == "a":  # (m,) - (m, 1): its transpose
+        dZ2 = sign * (np.asarray(A2).ravel() - Y)
+    else:
+        dZ2 = sign * (A2 - Y)
     k = m if divide_m else 1.0
-    dW2 = (A1.T @ dZ2 if transposed else dZ2.T @ A1) / k
+    kw = k if dw_m else 1.0  # the weights' gradients alone left as sums
+    dW2 = (A1.T @ dZ2 if transposed else dZ2.T @ A1) / kw
     db2 = dZ2.sum(axis=0) / (k if db_mean else 1.0)
     gp = {"tanh-a": 1.0 - A1**2, "tanh-of-a": 1.0 - np.tanh(A1) ** 2, "tanh-z": 1.0 - Z1**2,
           "sigmoid-a": A1 * (1.0 - A1)}[derivative]
     dZ1 = (dZ2 @ parameters["W2"]) * gp
-    dW1 = (X.T @ dZ1 if transposed else dZ1.T @ X) / k
+    dW1 = (X.T @ dZ1 if transposed else dZ1.T @ X) / kw
     db1 = dZ1.sum(axis=0) / (k if db_mean else 1.0)
     return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
 
@@ -408,10 +414,12 @@ def _backward_variant(diagnosis_id, **switches):
 for _id, _switches in [
     ("missing-divide-by-m", dict(divide_m=False)),
     ("missing-divide-by-m", dict(db_mean=False)),
+    ("missing-divide-by-m", dict(dw_m=False)),
     ("gradient-with-a-not-z", dict(derivative="tanh-of-a")),
     ("gradient-with-a-not-z", dict(derivative="tanh-z")),
     ("wrong-activation", dict(derivative="sigmoid-a")),
-    ("column-minus-flat-broadcast", dict(flat_y=True)),
+    ("column-minus-flat-broadcast", dict(flat="y")),
+    ("column-minus-flat-broadcast", dict(flat="a")),
     ("transposed-product", dict(transposed=True)),
     ("delta-sign-flipped", dict(sign=-1.0)),
 ]:
