@@ -21,6 +21,7 @@ import numpy as np
 from tutor.core import verdict as gradient_verdict
 from tutor.errors import TutorError
 from tutor.exercises import registry
+from tutor.exercises import report as _report  # noqa: F401 - loaded before any child runs, like everything the parent uses
 from tutor.exercises.compare import Comparison, _type_words, compare
 from tutor.exercises.diagnose import find_diagnoses
 from tutor.exercises.plugins import ensure_loaded
