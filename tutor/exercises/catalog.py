@@ -203,6 +203,15 @@ def _load_file(path: str, _mtime: int):
     return module
 
 
+def _has_source(fn) -> bool:
+    import inspect
+
+    try:
+        return inspect.getsource(fn).lstrip().startswith(("def ", "@"))
+    except (OSError, TypeError):
+        return False
+
+
 def _import_problem(line: str) -> str | None:
     """Why a stub import line is refused (it names the tutor package, or is not an import)."""
     try:
@@ -267,6 +276,9 @@ def parse_exercise(data: dict, lines: dict[str, int], path: Path) -> Exercise:
         if h not in registry.HELPERS:
             fail(path, line(f"helpers[{i}]"), f"helpers[{i}]",
                  f"unknown helper {h!r} (known: {', '.join(sorted(registry.HELPERS)) or 'none'})")
+        if not _has_source(registry.HELPERS[h]):
+            fail(path, line(f"helpers[{i}]"), f"helpers[{i}]",
+                 f"helper {h!r} has no Python source to copy into the check (a def in a .py file is needed)")
     imports = data.get("imports", ["import numpy as np"])
     if not isinstance(imports, list) or not all(isinstance(i, str) for i in imports):
         fail(path, line("imports"), "imports", "must be a list of import lines")
