@@ -253,7 +253,7 @@ def run_sandbox(
         request = {"filename": filename, "source": source, "function": function, "cases": encoded,
                    "memory_mb": memory_mb, "fsize_mb": fsize_mb, "gradient_check": gradient_check,
                    "path": isolation.child_path(roots), "siblings": os.path.join(inside, "lib"),
-                   "nproc": None if bwrap or os.geteuid() == 0 else 4096}
+                   "nproc": _nproc_limit()}
         (folder / "request.json").write_text(json.dumps(request), encoding="utf-8")
         argv = [roots["exe"], "-I", "-S", "-B", os.path.join(inside, "_tutor_child.py"), inside]
         cmd = isolation.bwrap_command(bwrap, roots, str(folder), argv) if bwrap else argv
@@ -277,6 +277,32 @@ def run_sandbox(
         return result
     finally:
         _remove(folder)
+
+
+def _nproc_limit() -> int | None:
+    """RLIMIT_NPROC for the child: the user's current process count plus room for a few helpers.
+
+    The kernel counts every process of the user, so a fixed small number would
+    fail for someone with many programs open. Root is exempt from the limit
+    (the pid namespace and the timeout bound a fork bomb there), so None.
+    """
+    if not hasattr(os, "geteuid") or os.geteuid() == 0:
+        return None
+    uid, count = str(os.getuid()), 0
+    try:
+        names = [n for n in os.listdir("/proc") if n.isdigit()]
+    except OSError:
+        return None
+    for name in names:
+        try:
+            with open(f"/proc/{name}/status", encoding="ascii", errors="replace") as f:
+                for line in f:
+                    if line.startswith("Uid:"):
+                        count += line.split()[1] == uid
+                        break
+        except OSError:
+            continue
+    return count + 128
 
 
 def _running(folder: Path) -> int | None:
