@@ -38,9 +38,18 @@ class Isolation(str, Enum):
     off = "off"
 
 
-# The exercises folder of the course in use (None: the bundled course). The
-# course loader sets it from --course / TUTOR_COURSE.
+# The exercises folder of the course in use (None: the bundled course) and its
+# exercise order (course.yaml's exercises list). The course loader sets both
+# with use_exercises() from --course / TUTOR_COURSE.
 _EXERCISES_FOLDER: Path | None = None
+_EXERCISE_ORDER: list[str] | None = None
+
+
+def use_exercises(folder: Path | None, order: list[str] | None = None) -> None:
+    """Point every exercise command at a course's exercises folder (None: the bundled one)."""
+    global _EXERCISES_FOLDER, _EXERCISE_ORDER
+    _EXERCISES_FOLDER = Path(folder) if folder is not None else None
+    _EXERCISE_ORDER = list(order) if order else None
 
 
 def _folder() -> Path | None:
@@ -50,7 +59,7 @@ def _folder() -> Path | None:
 def _catalog():
     from tutor.exercises.catalog import load_catalog
 
-    return load_catalog(_folder())
+    return load_catalog(_folder(), _EXERCISE_ORDER)
 
 
 def _exercise(exercise_id: str):
