@@ -214,6 +214,14 @@ def whole_file_problem(sandbox: SandboxResult, exercise, timeout: float, memory_
                                      and sandbox.running_case is None):
         return (f"the memory limit of {memory_mb} MB is too low for Python and numpy themselves to start, before your "
                 f"code ran; raise --memory-mb (the default is {DEFAULT_MEMORY_MB}). This is the limit, not your code.")
+    stderr = str(d.get("stderr", "")).lower()
+    if sandbox.status == "crashed" and any(w in stderr for w in ("memory allocation", "memoryerror",
+                                                                  "cannot allocate memory", "out of memory")):
+        i = sandbox.running_case
+        when = f"during test {i + 1}{test_name(i)}" if i is not None else "while your file was loading"
+        return (f"the process ran out of memory {when}: the limit is {memory_mb} MB, and numpy itself could not "
+                "get the memory it needs. If your arrays are small, the limit is too low: raise --memory-mb "
+                f"(the default is {DEFAULT_MEMORY_MB}); otherwise look for an array far bigger than the data.")
     if sandbox.status == "crashed":
         rc = d.get("returncode")
         how = f"killed by signal {-rc}" if isinstance(rc, int) and rc < 0 else f"exit code {rc}"
