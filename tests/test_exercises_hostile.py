@@ -27,6 +27,8 @@ from tutor.exercises.catalog import get_exercise
 from tutor.exercises.check import check_file
 from tutor.exercises.report import render_text, to_gradescope, to_json
 
+# Where the child's runner writes what the parent reads back (the learner's code can find it too).
+OUT = "import os, sys\nOUT = os.path.join(sys.argv[1], 'out')\n"
 RIGHT = "from tutor_helpers import sigmoid\n\ndef sigmoid_gradient(z):\n    s = sigmoid(z)\n    return s * (1 - s)\n"
 PACKAGE = Path(__file__).resolve().parent.parent / "tutor"
 
@@ -85,10 +87,10 @@ def processes_with(marker: str) -> list[str]:
 def test_a_forged_result_file_cannot_pass(tmp_path, mode):
     forged = {"status": "ok", "printed": "", "cases": [
         {"status": "ok", "value": {"t": "float", "v": 0.25}, "changed": [], "finite": True} for _ in range(4)]}
-    src = f"import json, os\njson.dump({forged!r}, open('result.json', 'w'))\nos._exit(0)\n"
+    src = OUT + f"import json\njson.dump({forged!r}, open(os.path.join(OUT, 'result.json'), 'w'))\nos._exit(0)\n"
     result = run(tmp_path, src, mode)
     assert not result.passed and result.score < result.max_score == 6
-    empty = "import json, os\njson.dump({'status': 'ok', 'cases': []}, open('result.json', 'w'))\nos._exit(0)\n"
+    empty = OUT + "import json\njson.dump({'status': 'ok', 'cases': []}, open(os.path.join(OUT, 'result.json'), 'w'))\nos._exit(0)\n"
     result = run(tmp_path, empty, mode)
     assert not result.passed and result.score == 0 and result.max_score == 6
     assert "ended the check before test 1" in result.problem
@@ -119,29 +121,35 @@ def test_dropping_the_hidden_case_fails_and_keeps_the_maximum(tmp_path, mode):
 
 @pytest.mark.parametrize("mode", MODES)
 def test_malformed_results_fail_cleanly(tmp_path, mode):
+    R = "os.path.join(OUT, 'result.json')"
     cases = {
-        "not json": "open('result.json', 'w').write('{not json')",
-        "deep": "open('result.json', 'w').write('[' * 100000 + ']' * 100000)",
-        "bad value": "import json; json.dump({'status': 'ok', 'cases': [{'status': 'ok', 'value': {'t': 'array', "
-                     "'key': '../../etc/passwd'}}]}, open('result.json', 'w'))",
-        "a link": "import os; os.symlink('/etc/hostname', 'result.json')",
-        "a fifo": "import os; os.mkfifo('result.json')",
+        "not json": f"open({R}, 'w').write('{{not json')",
+        "deep": f"open({R}, 'w').write('[' * 100000 + ']' * 100000)",
+        "bad value": f"import json; json.dump({{'status': 'ok', 'cases': [{{'status': 'ok', 'value': {{'t': 'array', "
+                     f"'key': '../../etc/passwd'}}}}]}}, open({R}, 'w'))",
+        # Under bubblewrap the result file is a mount point: it cannot be removed, so the swap fails
+        # in the learner's code; without isolation it succeeds and the parent refuses what it finds.
+        "a link": f"os.remove({R}); os.symlink('/etc/hostname', {R})",
+        "a fifo": f"os.remove({R}); os.mkfifo({R})",
     }
     for what, code in cases.items():
         start = time.monotonic()
-        result = run(tmp_path, f"import os\n{code}\nos._exit(0)\n", mode)
+        result = run(tmp_path, OUT + f"{code}\nos._exit(0)\n", mode)
         assert time.monotonic() - start < 8, what  # a FIFO never blocks the parent
         assert not result.passed and result.score == 0, what
-        assert "came back unreadable" in result.problem, (what, result.problem)
+        if mode == "off" or what not in ("a link", "a fifo"):
+            assert "came back unreadable" in result.problem, (what, result.problem)
+        else:
+            assert "stopped while loading" in result.problem and "OSError" in result.problem, (what, result.problem)
 
 
 @pytest.mark.parametrize("mode", MODES)
 def test_an_npz_bomb_is_refused_before_it_is_unpacked(tmp_path, mode):
     # 400 MB of zeros, a few hundred KB compressed, announced as the answer of test 1.
-    src = ("import json, os\nimport numpy as np\n"
-           "np.savez_compressed('outputs.npz', a0=np.zeros((50_000_000,)))\n"
-           "json.dump({'status': 'ok', 'cases': [{'status': 'ok', 'value': {'t': 'array', 'key': 'a0'}}] * 4},"
-           " open('result.json', 'w'))\nos._exit(0)\n")
+    src = OUT + ("import json\nimport numpy as np\n"
+                 "np.savez_compressed(os.path.join(OUT, 'outputs.npz'), a0=np.zeros((50_000_000,)))\n"
+                 "json.dump({'status': 'ok', 'cases': [{'status': 'ok', 'value': {'t': 'array', 'key': 'a0'}}] * 4},"
+                 " open(os.path.join(OUT, 'result.json'), 'w'))\nos._exit(0)\n")
     result = run(tmp_path, src, mode, memory_mb=1536)
     assert not result.passed and result.score == 0
     assert "would unpack to more than" in result.problem
@@ -385,3 +393,18 @@ def test_a_memory_limit_too_small_for_numpy_is_blamed_on_the_limit(tmp_path, mod
     assert not result.passed
     assert "the memory limit of 64 MB is too low for Python and numpy themselves" in result.problem
     assert "This is the limit, not your code." in result.problem
+
+
+@needs_bwrap
+def test_the_learners_writable_space_is_small_and_private(tmp_path):
+    src = ("import os\nwritten = 0\ntry:\n    for i in range(40):\n        with open(f'fill{i}', 'wb') as f:\n"
+           "            for _ in range(10):\n                f.write(b'x' * (1 << 20))\n                f.flush()\n"
+           "                written += 1\nexcept OSError as err:\n    print('stopped', type(err).__name__)\n"
+           "print('MB', written)\n"
+           "for path in ['/tmp/x', '/usr/x', '/sandbox/in/x']:\n    try:\n        open(path, 'w')\n"
+           "        print('wrote', path)\n    except OSError:\n        pass\n") + RIGHT
+    result = run(tmp_path, src, "strict")
+    assert result.passed
+    assert "stopped OSError" in result.printed and "wrote" not in result.printed
+    mb = int(result.printed.split("MB ")[1].split()[0])
+    assert mb <= 64  # the tmpfs, not the host's disk, took the writes

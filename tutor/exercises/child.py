@@ -2,8 +2,11 @@
 
 This file is not imported by the tutor. The parent copies it (as
 `_tutor_child.py`, beside a copy of wire.py) into the check's private folder
-and runs `python -I -S -B _tutor_child.py FOLDER`, under bubblewrap where it
-can. It needs the standard library and numpy only, so the tutor package (its
+and runs `python -I -S -B ROOT/in/_tutor_child.py ROOT`, under bubblewrap where
+it can. ROOT/in holds what the parent wrote (read-only under bubblewrap),
+ROOT/out the three files the parent reads back (result.json, outputs.npz,
+progress), ROOT/work is the learner code's working folder. It needs the
+standard library and numpy only, so the tutor package (its
 references, fixtures and hidden answers) never has to be reachable.
 
 Order matters: the limits are set before numpy is imported (so "not enough
@@ -23,11 +26,10 @@ import time
 import traceback
 
 
-def _write_result(folder, result):
-    tmp = os.path.join(folder, "result.json.tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
+def _write_result(out, result):
+    # Written in place: under bubblewrap the file is a mount point that cannot be replaced.
+    with open(os.path.join(out, "result.json"), "w", encoding="utf-8") as f:
         json.dump(result, f)
-    os.replace(tmp, os.path.join(folder, "result.json"))
 
 
 def _limits(request):
@@ -166,7 +168,7 @@ def _gradient_check(np, func, args, e=1e-4):
     return {"relative_difference": rel, "n": int(params.size)}
 
 
-def run(folder, request, progress):
+def run(folder, out, request, progress):
     import numpy as np
 
     import _tutor_wire as wire
@@ -234,17 +236,19 @@ def run(folder, request, progress):
             result["gradient_check"] = {"skipped": f"your function raised {type(err).__name__[:80]} during the check"}
     result["printed"] = printed.getvalue()
     result["blocked"] = list(blocked.attempts)
-    np.savez(os.path.join(folder, "outputs.npz"), **arrays_out)
+    with open(os.path.join(out, "outputs.npz"), "wb") as f:
+        np.savez(f, **arrays_out)
     return result
 
 
-def main(folder):
+def main(root):
+    folder, out = os.path.join(root, "in"), os.path.join(root, "out")
     with open(os.path.join(folder, "request.json"), encoding="utf-8") as f:
         request = json.load(f)
     _limits(request)
     sys.path[:] = list(request["path"]) + [folder] + ([request["siblings"]] if request.get("siblings") else [])
     sys.dont_write_bytecode = True
-    progress_path = os.path.join(folder, "progress")
+    progress_path = os.path.join(out, "progress")
 
     def progress(text):
         with open(progress_path, "w") as f:
@@ -253,17 +257,18 @@ def main(folder):
     try:
         import numpy  # noqa: F401 - measured against the limits before the learner's code
     except (MemoryError, ImportError, OSError) as err:
-        _write_result(folder, {"status": "limit", "message": f"{type(err).__name__}: {err}"[:300]})
+        _write_result(out, {"status": "limit", "message": f"{type(err).__name__}: {err}"[:300]})
         return 0
     try:
-        result = run(folder, request, progress)
+        result = run(folder, out, request, progress)
     except MemoryError:
         result = {"status": "memory"}
     except Exception as err:  # noqa: BLE001 - the runner itself must report, not crash
         result = {"status": "internal", "message": f"{type(err).__name__}: {err}"[:300]}
-    _write_result(folder, result)
+    _write_result(out, result)
     return 0
 
 
 if __name__ == "__main__":
+    os.chdir(os.path.join(sys.argv[1], "work"))
     sys.exit(main(sys.argv[1]))

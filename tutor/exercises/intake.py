@@ -66,7 +66,7 @@ def load_npz(path, budget: int) -> dict:
     import numpy as np
 
     data = read_regular(path, budget + 1024 * 1024)
-    if data is None:
+    if not data:
         return {}
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))

@@ -2,7 +2,8 @@
 
 Under bubblewrap (Linux) the child sees: the interpreter's own prefix, the
 system's /usr (libraries the interpreter links), numpy's and scipy's folders,
-read-only; its private folder at /sandbox as the only writable place; a fresh
+read-only; a 64 MB tmpfs at /sandbox as the only writable place (the inputs
+read-only inside it, the three result files bound one by one); a fresh
 /proc and a minimal /dev; no network, no other process (own pid namespace, so
 killing it kills everything it started), no $HOME, no $TUTOR_HOME, no tutor
 package, no repository. Anything of those that lives under a bound folder is
@@ -86,8 +87,18 @@ def _under(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip("/") + "/")
 
 
+WORK_BYTES = 64 * 1024 * 1024  # the learner code's writable folder: a tmpfs of this size
+OUTPUTS = ("result.json", "outputs.npz", "progress")
+
+
 def bwrap_command(bwrap: str, roots: dict, folder: str, argv: list[str]) -> list[str]:
-    """bwrap ... -- argv, with the private folder at SANDBOX."""
+    """bwrap ... -- argv, with the private folder's parts under SANDBOX.
+
+    SANDBOX is a size-limited tmpfs (the only writable place, gone with the
+    process); folder/in appears read-only at SANDBOX/in; only the three files
+    of folder/out the parent reads back are bound writable, one by one, so
+    they cannot be replaced by a link or a FIFO.
+    """
     binds: list[str] = []
     for root in ["/usr", roots["prefix"], *roots["packages"]]:
         if os.path.isdir(root) and root not in binds:
@@ -107,8 +118,12 @@ def bwrap_command(bwrap: str, roots: dict, folder: str, argv: list[str]) -> list
     for hidden in _hidden():
         if hidden != "/" and any(_under(hidden, b) for b in binds) and not any(_under(b, hidden) for b in binds):
             cmd += ["--tmpfs", hidden]
-    cmd += ["--proc", "/proc", "--dev", "/dev", "--bind", folder, SANDBOX, "--chdir", SANDBOX,
-            "--setenv", "HOME", SANDBOX, "--setenv", "TMPDIR", SANDBOX, "--setenv", "PATH", "/usr/bin:/bin"]
+    cmd += ["--proc", "/proc", "--dev", "/dev", "--size", str(WORK_BYTES), "--tmpfs", SANDBOX,
+            "--ro-bind", os.path.join(folder, "in"), f"{SANDBOX}/in", "--dir", f"{SANDBOX}/work"]
+    for name in OUTPUTS:
+        cmd += ["--bind", os.path.join(folder, "out", name), f"{SANDBOX}/out/{name}"]
+    cmd += ["--chdir", f"{SANDBOX}/work", "--setenv", "HOME", f"{SANDBOX}/work", "--setenv", "TMPDIR",
+            f"{SANDBOX}/work", "--setenv", "PATH", "/usr/bin:/bin"]
     return cmd + ["--", *argv]
 
 

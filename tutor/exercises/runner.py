@@ -239,30 +239,35 @@ def run_sandbox(
     token = secrets.token_hex(16)
     try:
         os.chmod(folder, 0o700)
+        inp, out, work = folder / "in", folder / "out", folder / "work"
+        for d in (inp, out, work):
+            d.mkdir()
+        for name in isolation.OUTPUTS:
+            (out / name).write_bytes(b"")  # empty until the child writes; bound one by one under bubblewrap
         arrays: dict = {}
         encoded = [{"args": [encode(a, arrays, extra=encode_extra) for a in args], "names": names[: len(args)]}
                    for args in cases]
-        np.savez(folder / "inputs.npz", **arrays)
-        (folder / "_tutor_child.py").write_text(_CHILD_SOURCE, encoding="utf-8")
-        (folder / "_tutor_wire.py").write_text(_WIRE_SOURCE, encoding="utf-8")
-        (folder / "tutor_helpers.py").write_text(_module_source(helpers or {}), encoding="utf-8")
-        (folder / "_tutor_args.py").write_text(_module_source(function_args or {}), encoding="utf-8")
-        _copy_siblings(Path(source_file) if source_file else None, folder / "lib")
+        np.savez(inp / "inputs.npz", **arrays)
+        (inp / "_tutor_child.py").write_text(_CHILD_SOURCE, encoding="utf-8")
+        (inp / "_tutor_wire.py").write_text(_WIRE_SOURCE, encoding="utf-8")
+        (inp / "tutor_helpers.py").write_text(_module_source(helpers or {}), encoding="utf-8")
+        (inp / "_tutor_args.py").write_text(_module_source(function_args or {}), encoding="utf-8")
+        _copy_siblings(Path(source_file) if source_file else None, inp / "lib")
         inside = isolation.SANDBOX if bwrap else str(folder)
         fsize_mb = max(16, _expected_budget(expected_bytes) // (1024 * 1024) + 8)
         request = {"filename": filename, "source": source, "function": function, "cases": encoded,
                    "memory_mb": memory_mb, "fsize_mb": fsize_mb, "gradient_check": gradient_check,
-                   "path": isolation.child_path(roots), "siblings": os.path.join(inside, "lib"),
+                   "path": isolation.child_path(roots), "siblings": os.path.join(inside, "in", "lib"),
                    "nproc": _nproc_limit()}
-        (folder / "request.json").write_text(json.dumps(request), encoding="utf-8")
-        argv = [roots["exe"], "-I", "-S", "-B", os.path.join(inside, "_tutor_child.py"), inside]
+        (inp / "request.json").write_text(json.dumps(request), encoding="utf-8")
+        argv = [roots["exe"], "-I", "-S", "-B", os.path.join(inside, "in", "_tutor_child.py"), inside]
         cmd = isolation.bwrap_command(bwrap, roots, str(folder), argv) if bwrap else argv
         env = {"TUTOR_CHECK_TOKEN": token} if bwrap else _child_env(token)
         if bwrap:
             for key, value in _child_env(token).items():
                 cmd[cmd.index("--"):cmd.index("--")] = ["--setenv", key, value]
         started = time.monotonic()
-        proc = subprocess.Popen(cmd, cwd=str(folder), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        proc = subprocess.Popen(cmd, cwd=str(work), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, start_new_session=True, close_fds=True)
         try:
             outcome, tail = _communicate(proc, timeout)
@@ -307,7 +312,7 @@ def _nproc_limit() -> int | None:
 
 def _running(folder: Path) -> int | None:
     try:
-        text = (read_regular(folder / "progress", 64) or b"").decode("ascii", "replace").strip()
+        text = (read_regular(folder / "out" / "progress", 64) or b"").decode("ascii", "replace").strip()
     except IntakeError:
         return None
     return int(text) if text.isdigit() else None
@@ -322,17 +327,17 @@ def _read(folder: Path, outcome: str, tail: bytes, returncode, n_cases: int, exp
         return SandboxResult("output", detail={"limit": MAX_OUTPUT}, running_case=running)
     stderr = safe_text(tail.decode("utf-8", "replace")[-1000:], newlines=True)
     try:
-        data = read_regular(folder / "result.json", 4 * 1024 * 1024)
+        data = read_regular(folder / "out" / "result.json", 4 * 1024 * 1024)
     except IntakeError as err:
         return SandboxResult("malformed", detail={"message": str(err)})
-    if data is None:
+    if not data:  # absent (fallback) or still empty: the child never reported
         return SandboxResult("crashed", detail={"returncode": returncode, "stderr": stderr}, running_case=running)
     budget = _expected_budget(expected_bytes)
     loaded: dict = {}
 
     def outputs(key):
         if "arrays" not in loaded:
-            loaded["arrays"] = load_npz(folder / "outputs.npz", budget)
+            loaded["arrays"] = load_npz(folder / "out" / "outputs.npz", budget)
         return loaded["arrays"][key]
 
     try:
