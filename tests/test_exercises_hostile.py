@@ -408,3 +408,14 @@ def test_the_learners_writable_space_is_small_and_private(tmp_path):
     assert "stopped OSError" in result.printed and "wrote" not in result.printed
     mb = int(result.printed.split("MB ")[1].split()[0])
     assert mb <= 64  # the tmpfs, not the host's disk, took the writes
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_threads_and_exit_handlers_left_behind_neither_hang_nor_change_the_result(tmp_path, mode):
+    src = (OUT + "import atexit, threading, time\n"
+           "threading.Thread(target=lambda: time.sleep(3600)).start()\n"
+           "atexit.register(lambda: open(os.path.join(OUT, 'result.json'), 'w').write('{}'))\n") + RIGHT
+    start = time.monotonic()
+    result = run(tmp_path, src, mode, timeout=20)
+    assert time.monotonic() - start < 8
+    assert result.passed and result.problem is None

@@ -271,4 +271,7 @@ def main(root):
 
 if __name__ == "__main__":
     os.chdir(os.path.join(sys.argv[1], "work"))
-    sys.exit(main(sys.argv[1]))
+    status = main(sys.argv[1])
+    # Leave at once: threads the learner's code started, or atexit handlers it
+    # registered, must neither keep the check waiting nor touch the results.
+    os._exit(status)
