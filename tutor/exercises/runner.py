@@ -114,6 +114,10 @@ def _module_source(functions: dict) -> str:
 
 def _kill_tree(proc: subprocess.Popen, token: str) -> None:
     """SIGKILL the child's process group, then every process still carrying this check's token."""
+    if not hasattr(os, "killpg"):  # Windows: no process groups to kill; the child itself at least
+        proc.kill()
+        proc.wait()
+        return
     for _ in range(5):
         try:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -156,6 +160,12 @@ def _processes_with(token: str) -> list[int]:
 
 def _communicate(proc: subprocess.Popen, timeout: float) -> tuple[str, bytes]:
     """('exited' | 'timeout' | 'output', the tail of stdout+stderr); reads with a cap, never blocks past timeout."""
+    if os.name == "nt":  # select() cannot wait on pipes there: the plain way, unbounded (no isolation there anyway)
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return "timeout", b""
+        return ("output" if len(out) + len(err) > MAX_OUTPUT else "exited"), (out + err)[-4000:]
     sel = selectors.DefaultSelector()
     for stream in (proc.stdout, proc.stderr):
         os.set_blocking(stream.fileno(), False)
