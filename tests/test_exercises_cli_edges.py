@@ -106,3 +106,21 @@ def test_watch_stops_on_ctrl_c_even_when_started_with_sigint_ignored(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_started_stubs_also_run_as_plain_scripts_with_only_the_started_exercises_helpers(cli, tmp_path):
+    assert cli("exercise", "start", "sigmoid-gradient").exit_code == 0
+    folder = tmp_path / "tutor-exercises"
+    helpers = (folder / "tutor_helpers.py").read_text()
+    assert "def sigmoid(" in helpers and "def sigmoid_gradient(" not in helpers and "tutor." not in helpers
+    (folder / "sigmoid-gradient.py").write_text(RIGHT + "\nprint(sigmoid_gradient(0.0))\n")
+    ran = subprocess.run([sys.executable, "-E", "sigmoid-gradient.py"], cwd=folder, capture_output=True, text=True,
+                         timeout=60)
+    assert ran.returncode == 0 and ran.stdout.strip() == "0.25", ran.stderr
+    assert cli("exercise", "start", "backprop-gradient").exit_code == 0
+    helpers = (folder / "tutor_helpers.py").read_text()
+    assert "def sigmoid_gradient(" in helpers and "def reshape_params(" in helpers
+    # a check never uses that file: a learner's edited copy changes nothing
+    (folder / "tutor_helpers.py").write_text("def sigmoid(z):\n    return 0.5\n")
+    r = cli("check", "sigmoid-gradient", "--isolation", "off")
+    assert r.exit_code == 0 and "All tests passed" in r.output

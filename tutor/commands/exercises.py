@@ -132,6 +132,7 @@ def start(
     try:
         dir.mkdir(parents=True, exist_ok=True)
         target.write_text(stub_source(ex), encoding="utf-8")
+        _write_helpers(dir, ex)
     except OSError as err:
         fail(f"cannot write {target}: {err.strerror or err}")
     store = _store()
@@ -141,6 +142,22 @@ def start(
     out.print(f"Check it with `tutor check {ex.id}` (add --watch to re-check on every save); "
               f"`tutor hint {ex.id}` gives a hint.")
     _warn(store)
+
+
+def _write_helpers(folder: Path, current) -> None:
+    """folder/tutor_helpers.py with the helpers of every exercise started there, so a stub also runs as a script.
+
+    Only started exercises' helpers: a helper that is a later exercise's answer
+    is not handed out early. Checks never use this file; they write their own.
+    """
+    from tutor.exercises.stubs import HELPERS_MODULE, module_source
+
+    functions = {}
+    for ex in _catalog().values():
+        if ex.id == current.id or (folder / f"{ex.id}.py").is_file():
+            functions.update(ex.helper_functions())
+    if functions:
+        (folder / f"{HELPERS_MODULE}.py").write_text(module_source(functions), encoding="utf-8")
 
 
 def _record(store, result) -> None:

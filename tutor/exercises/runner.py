@@ -29,6 +29,7 @@ import numpy as np
 from tutor.exercises import isolation
 from tutor.exercises.intake import IntakeError, load_npz, parse_result, read_regular
 from tutor.exercises.safetext import safe_text
+from tutor.exercises.stubs import module_source
 from tutor.exercises.wire import encode
 
 DEFAULT_TIMEOUT = 10.0
@@ -93,23 +94,6 @@ def _copy_siblings(source_file: Path | None, target: Path) -> None:
         if data is not None:
             (target / entry.name).write_bytes(data)
             count += 1
-
-
-def _module_source(functions: dict) -> str:
-    """A module made of the given functions' own source (decorators dropped)."""
-    import ast
-    import inspect
-    import textwrap
-
-    parts = ['"""Helpers for this exercise, copied by the tutor."""\n', "import numpy as np\n"]
-    for name, fn in functions.items():
-        src = textwrap.dedent(inspect.getsource(fn))
-        tree = ast.parse(src)
-        node = tree.body[0]
-        node.decorator_list = []
-        node.name = name
-        parts.append("\n\n" + ast.unparse(node) + "\n")
-    return "".join(parts)
 
 
 def _kill_tree(proc: subprocess.Popen, token: str) -> None:
@@ -260,8 +244,8 @@ def run_sandbox(
         np.savez(inp / "inputs.npz", **arrays)
         (inp / "_tutor_child.py").write_text(_CHILD_SOURCE, encoding="utf-8")
         (inp / "_tutor_wire.py").write_text(_WIRE_SOURCE, encoding="utf-8")
-        (inp / "tutor_helpers.py").write_text(_module_source(helpers or {}), encoding="utf-8")
-        (inp / "_tutor_args.py").write_text(_module_source(function_args or {}), encoding="utf-8")
+        (inp / "tutor_helpers.py").write_text(module_source(helpers or {}), encoding="utf-8")
+        (inp / "_tutor_args.py").write_text(module_source(function_args or {}), encoding="utf-8")
         _copy_siblings(Path(source_file) if source_file else None, inp / "lib")
         inside = isolation.SANDBOX if bwrap else str(folder)
         fsize_mb = max(16, _expected_budget(expected_bytes) // (1024 * 1024) + 8)

@@ -13,6 +13,26 @@ import textwrap
 HELPERS_MODULE = "tutor_helpers"
 
 
+def module_source(functions: dict) -> str:
+    """A module made of the given functions' own source, decorators dropped: {name: function} -> text.
+
+    The checker writes it as tutor_helpers.py into the private folder of every
+    check; `tutor exercise start` writes one beside the stubs, so a learner can
+    also run their file directly.
+    """
+    import ast
+    import inspect
+
+    parts = ['"""Helpers for the exercises, copied by the tutor (numpy only)."""\n', "import numpy as np\n"]
+    for name, fn in functions.items():
+        src = textwrap.dedent(inspect.getsource(fn))
+        node = ast.parse(src).body[0]
+        node.decorator_list = []
+        node.name = name
+        parts.append("\n\n" + ast.unparse(node) + "\n")
+    return "".join(parts)
+
+
 def helper_import(exercise) -> list[str]:
     return [f"from {HELPERS_MODULE} import {', '.join(exercise.helpers)}"] if exercise.helpers else []
 
