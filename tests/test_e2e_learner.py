@@ -163,7 +163,7 @@ def test_a_lesson_with_a_quiz_hint_back_forward_quit_resume_and_ctrl_c(tmp_path,
 
 
 RIGHT_SIGMOID_GRADIENT = '''import numpy as np
-from tutor.core import sigmoid
+from tutor_helpers import sigmoid
 
 
 def sigmoid_gradient(z):

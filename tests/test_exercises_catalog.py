@@ -51,9 +51,13 @@ def _write(tmp_path, text, name="sigmoid-gradient.yaml"):
     (lambda t: t.replace("points: 2", "points: !!python/object:os.system 2", 1), "tags"),
     (lambda t: t + "colour: blue\n", "unknown key"),
     (lambda t: t.replace("    points: 1\n", "    points: lots\n", 1), "must be a number"),
-    (lambda t: t.replace("reference: tutor.core.sigmoid_gradient", "reference: os.system"), "must name a function in tutor.core"),
-    # importing tutor.__main__ (or the CLI) could run it: refused before any import
-    (lambda t: t.replace("reference: tutor.core.sigmoid_gradient", "reference: tutor.__main__.main"), "must name a function in tutor.core"),
+    (lambda t: t.replace("reference: sigmoid_gradient", "reference: os.system"), "neither a registered reference"),
+    # a dotted module path is never imported: importing tutor.__main__ (or the CLI) could run it
+    (lambda t: t.replace("reference: sigmoid_gradient", "reference: tutor.__main__.main"), "neither a registered reference"),
+    (lambda t: t.replace("reference: sigmoid_gradient", "reference: refs.py:sigmoid_gradient"), "there is no file refs.py"),
+    (lambda t: t.replace("  - import numpy as np\n", "  - import numpy as np\n  - from tutor.core import sigmoid\n"),
+     "imports the tutor package"),
+    (lambda t: t.replace("helpers: [sigmoid]", "helpers: [no_such_helper]"), "unknown helper"),
     (lambda t: t.replace("diagnoses: [sigmoid-instead-of-gradient", "diagnoses: [no-such-mistake"), "unknown diagnosis"),
 ])
 def test_loader_rejects_bad_files_naming_file_line_and_key(tmp_path, change, words):
@@ -82,8 +86,8 @@ def test_validate_reports_a_broken_exercise(tmp_path):
 
     # A test whose argument is the wrong thing entirely: the reference cannot pass it,
     # and a mistake that cannot show on these inputs is not recognised.
-    bad = GOOD.replace("diagnoses: [sigmoid-instead-of-gradient, gradient-with-a-not-z]",
-                       "diagnoses: [sigmoid-instead-of-gradient, gradient-with-a-not-z]\nplaceholder: return sigmoid(z) * (1 - sigmoid(z))")
+    bad = GOOD.replace("diagnoses: [", "placeholder: return sigmoid(z) * (1 - sigmoid(z))\ndiagnoses: [")
+    assert bad != GOOD
     problems = validate_exercises([_write(tmp_path, bad)])
     assert any("the stub passes tests it should fail" in p for p in problems), problems
     problems = validate_exercises([_write(tmp_path, GOOD + "colour: blue\n")])
@@ -94,7 +98,7 @@ def test_validate_reports_a_broken_exercise(tmp_path):
 
 
 def test_sigmoid_variants_against_hand_values():
-    from tutor.exercises.variants import gradient_of_activation, sigmoid_instead_of_gradient
+    from tutor.courses.backprop.exercises.variants import gradient_of_activation, sigmoid_instead_of_gradient
 
     z = np.array([-1.0, 0.0, 1.0])
     s = 1 / (1 + np.exp(-z))
@@ -105,8 +109,8 @@ def test_sigmoid_variants_against_hand_values():
 
 def test_nn_variants_differ_from_the_core_by_exactly_their_mistake():
     from tutor.core import nn_cost_function, reshape_params
-    from tutor.exercises.fixtures import grader_network
-    from tutor.exercises.variants import _nn
+    from tutor.courses.backprop.exercises.fixtures import grader_network
+    from tutor.courses.backprop.exercises.variants import _nn
 
     net = grader_network()
     args = (net["params"], net["layer_sizes"], net["X"], net["y"], 1.5)
@@ -130,10 +134,12 @@ def test_nn_variants_differ_from_the_core_by_exactly_their_mistake():
 
 
 def test_init_signature_classifies_starting_weights():
-    from tutor.exercises.variants import init_signature
+    from tutor.courses.backprop.exercises.variants import init_signature
 
     rng = np.random.default_rng(0)
-    assert init_signature(np.zeros((5, 4)), 3, 5)[1] == "constant"
+    assert init_signature(np.zeros((5, 4)), 3, 5)[1] == "symmetric"
+    assert init_signature(np.tile(rng.uniform(-0.12, 0.12, 401), (25, 1)), 400, 25)[1] == "symmetric"
+    assert init_signature(np.tile(rng.uniform(-0.12, 0.12, (25, 1)), (1, 401)), 400, 25)[1] == "symmetric"
     assert init_signature(rng.uniform(0, 0.12, (25, 401)), 400, 25)[1] == "nonnegative"
     assert init_signature(rng.uniform(-1, 1, (25, 401)), 400, 25)[1] == "too-wide"
     assert init_signature(rng.uniform(-0.12, 0.12, (25, 401)), 400, 25) == ((25, 401), "ok")

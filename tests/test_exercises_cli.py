@@ -65,7 +65,8 @@ def test_check_json_has_exactly_the_documented_keys(cli, tmp_path):
     r = cli("check", "sigmoid-gradient", "--file", str(f), "--format", "json")
     assert r.exit_code == 1
     doc = json.loads(r.stdout)
-    assert set(doc) == {"passed", "score", "max_score", "tests", "diagnoses"}
+    assert set(doc) == {"passed", "score", "max_score", "isolated", "tests", "diagnoses"}
+    assert doc["isolated"] is True  # json defaults to --isolation strict: it ran under bubblewrap
     assert doc["passed"] is False and doc["score"] == 0 and doc["max_score"] == 6
     assert all(set(t) == {"name", "passed", "message"} for t in doc["tests"])
     assert [d["id"] for d in doc["diagnoses"]] == ["sigmoid-instead-of-gradient"]
@@ -99,11 +100,31 @@ def test_hints_advance_and_are_remembered(cli):
     assert "Hint 3/3" in last and "last hint" in last
 
 
-def test_solution_only_after_passing_or_for_instructors(cli, tmp_path):
+def test_solution_only_after_passing_or_for_instructors(cli, tmp_path, monkeypatch):
+    import hashlib
+    import shutil
+
+    from tutor.paths import exercises_dir
+
     r = cli("solution", "sigmoid-gradient")
     assert r.exit_code == 1 and "opens once your code passes" in r.output
+    # --instructor alone is not enough: the bundled course ships no instructor key hash
     r = cli("solution", "sigmoid-gradient", "--instructor")
+    assert r.exit_code == 1 and "no instructor key" in r.output and "def sigmoid_gradient" not in r.output
+    # A course whose exercises folder lists the hash of the instructor's key file
+    course = tmp_path / "course-exercises"
+    shutil.copytree(exercises_dir(), course)
+    key = tmp_path / "instructor.key"
+    key.write_bytes(b"a secret only the instructor has\n")
+    (course / "instructor.sha256").write_text(hashlib.sha256(key.read_bytes()).hexdigest() + "  instructor.key\n")
+    monkeypatch.setattr("tutor.commands.exercises._EXERCISES_FOLDER", course)
+    wrong = tmp_path / "guess.key"
+    wrong.write_bytes(b"a guess\n")
+    r = cli("solution", "sigmoid-gradient", "--instructor", "--key", str(wrong))
+    assert r.exit_code == 1 and "is not this course's instructor key" in r.output
+    r = cli("solution", "sigmoid-gradient", "--instructor", "--key", str(key))
     assert r.exit_code == 0 and "def sigmoid_gradient" in r.output
+    monkeypatch.setattr("tutor.commands.exercises._EXERCISES_FOLDER", None)
     f = tmp_path / "a.py"
     f.write_text(RIGHT)
     assert cli("check", "sigmoid-gradient", "--file", str(f)).exit_code == 0

@@ -4,6 +4,10 @@ Each command is thin: it finds the exercise, calls tutor.exercises, records
 progress and prints. User mistakes (an unknown id, a missing file) end as one
 `error:` line and exit code 2; `tutor check` exits 0 when every test passes
 and 1 when any fails.
+
+Every exercise lookup goes through `_folder()`: today the bundled exercises;
+the course loader makes it return the chosen course's exercises folder (the
+`--course` option sets it), and nothing else here has to change.
 """
 
 from __future__ import annotations
@@ -28,10 +32,40 @@ class Format(str, Enum):
     gradescope = "gradescope"
 
 
+class Isolation(str, Enum):
+    auto = "auto"
+    strict = "strict"
+    off = "off"
+
+
+# The exercises folder of the course in use (None: the bundled course) and its
+# exercise order (course.yaml's exercises list). The course loader sets both
+# with use_exercises() from --course / TUTOR_COURSE.
+_EXERCISES_FOLDER: Path | None = None
+_EXERCISE_ORDER: list[str] | None = None
+
+
+def use_exercises(folder: Path | None, order: list[str] | None = None) -> None:
+    """Point every exercise command at a course's exercises folder (None: the bundled one)."""
+    global _EXERCISES_FOLDER, _EXERCISE_ORDER
+    _EXERCISES_FOLDER = Path(folder) if folder is not None else None
+    _EXERCISE_ORDER = list(order) if order else None
+
+
+def _folder() -> Path | None:
+    return _EXERCISES_FOLDER
+
+
+def _catalog():
+    from tutor.exercises.catalog import load_catalog
+
+    return load_catalog(_folder(), _EXERCISE_ORDER)
+
+
 def _exercise(exercise_id: str):
     from tutor.exercises.catalog import get_exercise
 
-    return get_exercise(exercise_id)
+    return get_exercise(exercise_id, _folder())
 
 
 def _store():
@@ -51,10 +85,10 @@ def list_exercises() -> None:
     from rich.table import Table
 
     from tutor.errors import TutorError
-    from tutor.exercises.catalog import load_catalog, status
+    from tutor.exercises.catalog import status
 
     try:
-        catalog = load_catalog()
+        catalog = _catalog()
     except TutorError as err:
         fail(err.message)
     store = _store()
@@ -98,6 +132,7 @@ def start(
     try:
         dir.mkdir(parents=True, exist_ok=True)
         target.write_text(stub_source(ex), encoding="utf-8")
+        _write_helpers(dir, ex)
     except OSError as err:
         fail(f"cannot write {target}: {err.strerror or err}")
     store = _store()
@@ -107,6 +142,22 @@ def start(
     out.print(f"Check it with `tutor check {ex.id}` (add --watch to re-check on every save); "
               f"`tutor hint {ex.id}` gives a hint.")
     _warn(store)
+
+
+def _write_helpers(folder: Path, current) -> None:
+    """folder/tutor_helpers.py with the helpers of every exercise started there, so a stub also runs as a script.
+
+    Only started exercises' helpers: a helper that is a later exercise's answer
+    is not handed out early. Checks never use this file; they write their own.
+    """
+    from tutor.exercises.stubs import HELPERS_MODULE, module_source
+
+    functions = {}
+    for ex in _catalog().values():
+        if ex.id == current.id or (folder / f"{ex.id}.py").is_file():
+            functions.update(ex.helper_functions())
+    if functions:
+        (folder / f"{HELPERS_MODULE}.py").write_text(module_source(functions), encoding="utf-8")
 
 
 def _record(store, result) -> None:
@@ -126,18 +177,19 @@ def _record(store, result) -> None:
 
 def _targets(exercise_id, file, folder) -> list:
     from tutor.errors import TutorError
-    from tutor.exercises.catalog import load_catalog
+    from tutor.exercises.safetext import safe_text
 
     if exercise_id:
         ex = _exercise(exercise_id)
         return [(ex, Path(file) if file else folder / f"{ex.id}.py")]
     if file:
         stem = Path(file).stem
-        catalog = load_catalog()
+        catalog = _catalog()
         if stem not in catalog:
-            raise TutorError(f"cannot tell which exercise {file} is; name it: tutor check ID --file {file}")
+            shown = safe_text(str(file))
+            raise TutorError(f"cannot tell which exercise {shown} is; name it: tutor check ID --file {shown}")
         return [(catalog[stem], Path(file))]
-    catalog = load_catalog()
+    catalog = _catalog()
     found = [(ex, folder / f"{ex.id}.py") for ex in catalog.values() if (folder / f"{ex.id}.py").is_file()]
     if not found:
         raise TutorError(f"no started exercises in {folder}/; start one with `tutor exercise start ID`")
@@ -151,14 +203,17 @@ def check(
     watch: bool = typer.Option(False, "--watch", help="Re-check every time the file is saved (Ctrl-C stops)."),
     format: Format = typer.Option(Format.text, "--format", help="text, json (one object; keyed by exercise id when checking several), or gradescope (writes --output)."),
     output: Path = typer.Option(Path("results.json"), "--output", help="Where --format gradescope writes."),
-    timeout: float = typer.Option(10.0, "--timeout", min=0.5, help="Seconds your code may run."),
-    memory_mb: int = typer.Option(2048, "--memory-mb", min=64, help="Memory your code may use (MB)."),
+    timeout: float = typer.Option(10.0, "--timeout", min=0.5, max=3600, help="Seconds your code may run."),
+    memory_mb: int = typer.Option(2048, "--memory-mb", min=64, max=65536, help="Memory your code may use (MB)."),
+    isolation: Isolation = typer.Option(None, "--isolation", help="auto: isolate with bubblewrap when available; strict: refuse without it (the default for json and gradescope); off: a plain process."),
 ) -> None:
     """Run your exercise code against its tests and explain the results."""
     from tutor.errors import TutorError
     from tutor.exercises.check import check_file
-    from tutor.exercises.report import render_text, to_gradescope, to_json
+    from tutor.exercises.isolation import mode_from_env
+    from tutor.exercises.report import render_text, to_json
 
+    mode = isolation.value if isolation else mode_from_env("auto" if format is Format.text else "strict")
     try:
         targets = _targets(exercise_id, file, dir)
     except TutorError as err:
@@ -167,17 +222,19 @@ def check(
     if watch:
         if len(targets) != 1:
             fail("--watch follows one exercise; name it: tutor check ID --watch")
-        _watch(targets[0], store, timeout, memory_mb)
+        _watch(targets[0], store, timeout, memory_mb, mode)
         raise typer.Exit(0)
 
     results = []
     for ex, path in targets:
         try:
-            result = check_file(ex, path, timeout=timeout, memory_mb=memory_mb)
+            result = check_file(ex, path, timeout=timeout, memory_mb=memory_mb, isolation=mode)
         except TutorError as err:
             fail(err.message)
         _record(store, result)
         results.append(result)
+    if format is not Format.text and any(r.notice for r in results):
+        stderr_console().print(next(r.notice for r in results if r.notice), markup=False, highlight=False)
     if format is Format.json:
         docs = [to_json(r) for r in results]
         typer.echo(json.dumps(docs[0] if exercise_id or file else {r.exercise_id: d for r, d in zip(results, docs)}, indent=2))
@@ -187,7 +244,7 @@ def check(
             output.write_text(json.dumps(doc, indent=2), encoding="utf-8")
         except OSError as err:
             fail(f"cannot write {output}: {err.strerror or err}")
-        stderr_console().print(f"Wrote {output}: {doc['score']:g}/{doc['max_score']:g}.")
+        stderr_console().print(f"Wrote {output}: {doc['score']:g}/{doc['max_score']:g}.", markup=False, highlight=False)
     else:
         out = console()
         for r in results:
@@ -204,32 +261,53 @@ def _gradescope(results, single: bool) -> dict:
     if single:
         return docs[0]
     tests = [{**t, "name": f"{r.exercise_id}: {t['name']}"} for r, d in zip(results, docs) for t in d["tests"]]
-    return {"score": sum(d["score"] for d in docs), "max_score": sum(d["max_score"] for d in docs), "tests": tests}
+    doc = {"score": sum(d["score"] for d in docs), "max_score": sum(d["max_score"] for d in docs), "tests": tests}
+    # Each exercise's diagnoses and gradient check, under its id (they are per exercise, not per test).
+    notes = [f"{r.exercise_id}:\n{d['output']}" for r, d in zip(results, docs) if d.get("output")]
+    if notes:
+        doc["output"] = "\n\n".join(notes)
+    return doc
 
 
-def _watch(target, store, timeout, memory_mb) -> None:
+def _watch(target, store, timeout, memory_mb, mode) -> None:
+    import signal
+
     from tutor.errors import TutorError
     from tutor.exercises.check import check_file
     from tutor.exercises.report import render_text
+    from tutor.exercises.sourcefile import read_source
     from tutor.exercises.watch import watch
 
     ex, path = target
     out = console()
+    # Started in the background from a non-interactive shell, SIGINT arrives ignored
+    # (SIG_IGN is inherited); watching must stop on Ctrl-C, so restore Python's handler.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     def once():
         out.clear()
         try:
-            result = check_file(ex, path, timeout=timeout, memory_mb=memory_mb)
+            result = check_file(ex, path, timeout=timeout, memory_mb=memory_mb, isolation=mode)
         except TutorError as err:
-            out.print(f"error: {err.message}")
+            out.print(f"error: {err.message}", markup=False, highlight=False)
         else:
             _record(store, result)
             out.print(render_text(result))
-        out.print(f"\n[dim]Watching {path} - save to re-check, Ctrl-C to stop.[/]")
+        out.print(f"\n[dim]Watching {escape_markup(str(path))} - save to re-check, Ctrl-C to stop.[/]")
 
-    if not path.is_file():
-        fail(f"there is no file {path}; start the exercise with `tutor exercise start {ex.id}`")
+    try:
+        read_source(path, f"; start the exercise with `tutor exercise start {ex.id}`")
+    except TutorError as err:
+        fail(err.message)
     watch(path, once)
+
+
+def escape_markup(text: str) -> str:
+    from rich.markup import escape
+
+    from tutor.exercises.safetext import safe_text
+
+    return escape(safe_text(text))
 
 
 def hint(exercise_id: str = typer.Argument(..., help="The exercise id.")) -> None:
@@ -255,7 +333,8 @@ def hint(exercise_id: str = typer.Argument(..., help="The exercise id.")) -> Non
 
 def solution(
     exercise_id: str = typer.Argument(..., help="The exercise id."),
-    instructor: bool = typer.Option(False, "--instructor", help="Show it even before the exercise is passed."),
+    instructor: bool = typer.Option(False, "--instructor", help="Show it before the exercise is passed (needs --key)."),
+    key: Path = typer.Option(None, "--key", help="The instructor's key file (see docs/instructors.md)."),
 ) -> None:
     """Show the reference solution, once you have passed the exercise."""
     import inspect
@@ -264,16 +343,25 @@ def solution(
 
     from tutor.errors import TutorError
     from tutor.exercises.catalog import status
+    from tutor.exercises.instructor import verify_key
 
     try:
         ex = _exercise(exercise_id)
     except TutorError as err:
         fail(err.message)
-    if not instructor and status(ex.id) != "passed":
-        fail(f"the solution of {ex.id} opens once your code passes `tutor check {ex.id}` (instructors: --instructor)", code=1)
-    source = inspect.getsource(ex.reference)
+    if instructor:
+        try:
+            verify_key(key, ex.path.parent)
+        except TutorError as err:
+            fail(err.message, code=1)
+    elif status(ex.id) != "passed":
+        fail(f"the solution of {ex.id} opens once your code passes `tutor check {ex.id}`", code=1)
+    try:
+        source = inspect.getsource(ex.reference)
+    except (OSError, TypeError, TutorError):
+        fail(f"the reference of {ex.id} has no source to show", code=1)
     out = console()
-    out.print(f"Reference for [bold]{ex.id}[/] ({ex.reference_path}):")
+    out.print(f"Reference for [bold]{ex.id}[/] ({escape_markup(ex.reference_path)}):")
     out.print(Syntax(source, "python", theme="ansi_dark", line_numbers=False))
 
 

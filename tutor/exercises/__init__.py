@@ -1,17 +1,27 @@
-"""Self-check exercises: stubs to fill, a sandboxed checker that explains.
+"""Self-check exercises: stubs to fill, an isolated checker that explains.
+
+The engine knows exercises, sandboxes, comparisons and reports, and nothing
+of any course's subject; a course plugin lends it fixtures, references,
+helpers, known mistakes and checkers through `registry`.
 
 Modules, one idea each:
-  loader     strict YAML -> plain data with line numbers (no aliases, no tags)
-  catalog    Exercise objects from exercises/*.yaml; status from progress
-  fixtures   named inputs for test cases (debug network, grader fixture, ...)
-  sandbox    the child process that runs the learner's file (python -m ...)
-  runner     the parent side: start the sandbox, time and memory limits
-  compare    learner value versus expected, explained in terms of the maths
-  variants   known-wrong versions of each function (for diagnoses)
-  diagnose   which known mistake the learner's outputs agree with
-  check      the whole check of one file: results, score, diagnoses
-  report     text (rich), JSON and Gradescope forms of a check
-  stubs      the file a learner starts from
-  validate   every exercise: stub fails, reference passes, variants recognised
-  watch      re-check on every save
+  registry    the decorators a course plugin registers with
+  plugins     the one place that imports the course plugins
+  loader      strict YAML -> plain data with line numbers (no aliases, no tags)
+  catalog     Exercise objects from an exercises folder; status from progress
+  sourcefile  the learner's file read as Python reads it, or one line saying why not
+  wire        values across the process boundary (JSON + .npy; copied into the child)
+  child       the child runner (copied into the private folder; never imported)
+  isolation   bubblewrap: the command line, whether it works here, the modes
+  runner      the parent side: private folder, start, bounded output, kill the tree
+  intake      the child's files read as untrusted data (regular, capped, validated)
+  compare     learner value versus expected, in plain words (facts, not guesses)
+  diagnose    named mistakes, confirmed by recomputing a known-wrong variant
+  check       the whole check of one file: results, score, diagnoses
+  safetext    control characters escaped in anything that came from learner code
+  report      text (rich), JSON and Gradescope forms of a check
+  stubs       the file a learner starts from
+  instructor  the instructor's key (references before passing)
+  validate    every exercise: stub fails, reference passes, variants recognised
+  watch       re-check on every save
 """

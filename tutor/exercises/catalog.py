@@ -3,30 +3,34 @@
 Each exercise names the function the learner writes (same name and signature
 as the core's public one), its docstring with shapes, hints, test cases
 (visible and hidden, with points), the known mistakes to look for, and the
-reference: a function inside the `tutor` package, never arbitrary code.
+reference: a name a course plugin registered, or `references.py:function`
+(a file beside the exercise file, loaded in the parent process only).
 
 The format (every key is checked; errors name file, line and key):
 
-    id: sigmoid-gradient            # = the file name
-    title: The sigmoid gradient
+    id: logistic-cost               # = the file name
+    title: The logistic cost
     summary: One line for lists.    # optional
-    lesson: sigmoid-gradient        # optional: the lesson it belongs to
-    function: sigmoid_gradient      # the name the learner's file must define
-    signature: sigmoid_gradient(z)  # the stub's def line; arguments are passed in this order
-    reference: tutor.core.sigmoid_gradient
-    imports: [import numpy as np]   # the stub's import lines (default: numpy)
+    lesson: cost                    # optional: the lesson it belongs to
+    function: cost                  # the name the learner's file must define
+    signature: cost(w, X, y)        # the stub's def line; arguments are passed in this order
+    reference: references.py:cost   # a registered reference, or file.py:function beside this file
+    helpers: [logistic]             # registered helpers the stub imports (from tutor_helpers import ...)
+    imports: [import numpy as np]   # the stub's other import lines (default: numpy; never the tutor package)
     docstring: |                    # the stub's docstring: shapes and formulas
     placeholder: |                  # optional stub body (default: raise NotImplementedError)
     returns: [J, grad]              # names of the returned values (one name: the value itself)
     check: [J]                      # which of them are graded (default: all)
-    checker: compare                # compare (with the reference) | init (properties of random weights)
+    checker: compare                # compare (with the reference) | a checker a plugin registered
+    layout: parts                   # optional: a registered layout naming the cells of a flat vector
+    order: 3                        # optional: position in `tutor exercises` (default: by id)
     gradient_check: 0               # optional: test index whose inputs feed a check of the learner's own cost
     tolerance: {rtol: 1e-6, atol: 1e-9}
     hints: [first, second, ...]     # shown one at a time by `tutor hint`
-    diagnoses: [labels-off-by-one]  # known mistakes to look for (ids in diagnose.py)
+    diagnoses: [labels-off-by-one]  # known mistakes to look for (registered diagnoses)
     tests:
-      - name: the debug network
-        fixture: debug              # optional: named inputs (fixtures.py)
+      - name: a small data set
+        fixture: small-data         # optional: named inputs (a registered fixture)
         with: {seed: 5}             # optional: the fixture's options
         args: {lam: 3}              # literals; a list becomes a float array, {list: [...]} stays a list
         points: 2
@@ -36,7 +40,8 @@ The format (every key is checked; errors name file, line and key):
 from __future__ import annotations
 
 import ast
-import importlib
+import hashlib
+import importlib.util
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -44,18 +49,19 @@ from pathlib import Path
 
 import numpy as np
 
-from tutor.exercises import fixtures
+from tutor.exercises import registry
 from tutor.exercises.loader import ExerciseFormatError, fail, load_yaml
+from tutor.exercises.plugins import ensure_loaded
 from tutor.paths import exercises_dir
 
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 KEYS = {
     "id", "title", "summary", "lesson", "function", "signature", "reference", "imports", "docstring",
     "placeholder", "returns", "check", "checker", "gradient_check", "tolerance", "hints", "diagnoses", "tests",
+    "helpers", "layout", "order",
 }
 REQUIRED = ("id", "title", "function", "signature", "reference", "docstring", "returns", "hints", "tests")
 TEST_KEYS = {"name", "fixture", "with", "args", "points", "hidden"}
-CHECKERS = ("compare", "init")
 
 
 @dataclass(frozen=True)
@@ -71,7 +77,7 @@ class TestCase:
 
     def arguments(self) -> dict:
         """Fixture values, then literal args on top (fresh copies each call)."""
-        values = fixtures.build(self.fixture, self.options)
+        values = dict(registry.FIXTURES[self.fixture](**self.options)) if self.fixture else {}
         values.update({k: _literal(v) for k, v in self.args.items()})
         return values
 
@@ -99,6 +105,9 @@ class Exercise:
     diagnoses: tuple[str, ...]
     tests: tuple[TestCase, ...]
     path: Path = field(compare=False)
+    helpers: tuple[str, ...] = ()
+    layout: str | None = None
+    order: int | None = None
 
     @property
     def max_score(self) -> float:
@@ -106,7 +115,11 @@ class Exercise:
 
     @property
     def reference(self):
-        return resolve_reference(self.reference_path)
+        return resolve_reference(self.reference_path, self.path.parent)
+
+    def helper_functions(self) -> dict:
+        """{name: function} the stub may import from tutor_helpers."""
+        return {name: registry.HELPERS[name] for name in self.helpers}
 
     def call_args(self, values: dict) -> list:
         """Positional arguments in signature order, stopping at the first absent one."""
@@ -132,11 +145,6 @@ def _literal(value):
 MAX_OPTION = 10_000
 MAX_OPTION_ITEMS = 16
 
-# Where references may live: the maths and the from-scratch references.
-# Importing any other module (tutor.__main__, the CLI) could run it.
-REFERENCE_MODULES = ("tutor.core", "tutor.exercises.reference_scratch")
-
-
 def _option_problem(value) -> str | None:
     """Why a fixture option is refused, or None when it is a small plain value."""
     if isinstance(value, bool) or value is None or isinstance(value, str):
@@ -154,17 +162,71 @@ def _option_problem(value) -> str | None:
     return f"must be a number, a text or a short list, not {type(value).__name__}"
 
 
-def resolve_reference(dotted: str):
-    """Import a reference function from the modules allowed to hold references."""
-    module, _, name = dotted.rpartition(".")
-    if not any(module == m or module.startswith(m + ".") for m in REFERENCE_MODULES):
-        raise ExerciseFormatError(
-            f"reference {dotted!r} must name a function in {' or '.join(REFERENCE_MODULES)}"
-        )
+_FILE_REF = re.compile(r"^([A-Za-z0-9_][A-Za-z0-9_.-]*\.py):([A-Za-z_][A-Za-z0-9_]*)$")
+
+
+def resolve_reference(spec: str, folder: Path | None = None):
+    """A registered reference by name, or `file.py:function` from a file beside the exercise.
+
+    The file is loaded by path in this (the parent) process only; the
+    checked code never sees it.
+    """
+    ensure_loaded()
+    if not isinstance(spec, str):
+        raise ExerciseFormatError("reference must be a name or file.py:function")
+    m = _FILE_REF.match(spec)
+    if m is None:
+        if spec in registry.REFERENCES:
+            return registry.REFERENCES[spec]
+        raise ExerciseFormatError(f"reference {spec!r} is neither a registered reference nor file.py:function")
+    if folder is None:
+        raise ExerciseFormatError(f"reference {spec!r} needs the exercise's folder")
+    path = (Path(folder) / m.group(1)).resolve()
+    if path.parent != Path(folder).resolve() or not path.is_file():
+        raise ExerciseFormatError(f"reference {spec!r}: there is no file {m.group(1)} beside the exercise")
+    module = _load_file(str(path), path.stat().st_mtime_ns)
+    fn = getattr(module, m.group(2), None)
+    if not callable(fn):
+        raise ExerciseFormatError(f"reference {spec!r}: {m.group(1)} has no function {m.group(2)}")
+    return fn
+
+
+@lru_cache(maxsize=32)
+def _load_file(path: str, _mtime: int):
+    name = "tutor_course_references_" + hashlib.sha1(path.encode()).hexdigest()[:12]
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
     try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        raise ExerciseFormatError(f"reference {dotted!r} does not exist") from None
+        spec.loader.exec_module(module)
+    except Exception as err:  # noqa: BLE001 - a broken course file is a format error, not a crash
+        raise ExerciseFormatError(f"{path} could not be loaded: {type(err).__name__}: {err}") from None
+    return module
+
+
+def _has_source(fn) -> bool:
+    import inspect
+
+    try:
+        return inspect.getsource(fn).lstrip().startswith(("def ", "@"))
+    except (OSError, TypeError):
+        return False
+
+
+def _import_problem(line: str) -> str | None:
+    """Why a stub import line is refused (it names the tutor package, or is not an import)."""
+    try:
+        tree = ast.parse(line)
+    except SyntaxError:
+        return "is not a Python import line"
+    if len(tree.body) != 1 or not isinstance(tree.body[0], (ast.Import, ast.ImportFrom)):
+        return "must be one import statement"
+    node = tree.body[0]
+    mods = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+    for mod in mods:
+        if mod == "tutor" or mod.startswith("tutor."):
+            return ("imports the tutor package, which checked code cannot reach; list the functions under "
+                    "helpers: and the stub imports them from tutor_helpers")
+    return None
 
 
 def _signature_params(sig: str, function: str, path, line) -> tuple[str, ...]:
@@ -202,10 +264,34 @@ def parse_exercise(data: dict, lines: dict[str, int], path: Path) -> Exercise:
         if not isinstance(data[key], str) or not data[key].strip():
             fail(path, line(key), key, "must be a non-empty string")
     params = _signature_params(data["signature"], data["function"], path, line("signature"))
+    ensure_loaded()
     try:
-        resolve_reference(data["reference"])
+        resolve_reference(data["reference"], path.parent)
     except ExerciseFormatError as err:
         fail(path, line("reference"), "reference", err.message)
+    helpers = data.get("helpers", []) or []
+    if not isinstance(helpers, list) or not all(isinstance(h, str) for h in helpers):
+        fail(path, line("helpers"), "helpers", "must be a list of helper names")
+    for i, h in enumerate(helpers):
+        if h not in registry.HELPERS:
+            fail(path, line(f"helpers[{i}]"), f"helpers[{i}]",
+                 f"unknown helper {h!r} (known: {', '.join(sorted(registry.HELPERS)) or 'none'})")
+        if not _has_source(registry.HELPERS[h]):
+            fail(path, line(f"helpers[{i}]"), f"helpers[{i}]",
+                 f"helper {h!r} has no Python source to copy into the check (a def in a .py file is needed)")
+    imports = data.get("imports", ["import numpy as np"])
+    if not isinstance(imports, list) or not all(isinstance(i, str) for i in imports):
+        fail(path, line("imports"), "imports", "must be a list of import lines")
+    for i, imp in enumerate(imports):
+        problem = _import_problem(imp)
+        if problem:
+            fail(path, line(f"imports[{i}]"), f"imports[{i}]", problem)
+    lay = data.get("layout")
+    if lay is not None and lay not in registry.LAYOUTS:
+        fail(path, line("layout"), "layout", f"unknown layout {lay!r}")
+    order = data.get("order")
+    if order is not None and (not isinstance(order, int) or isinstance(order, bool)):
+        fail(path, line("order"), "order", "must be a whole number")
     returns = data["returns"]
     if not isinstance(returns, list) or not returns or not all(isinstance(r, str) for r in returns):
         fail(path, line("returns"), "returns", "must be a list of names")
@@ -213,16 +299,15 @@ def parse_exercise(data: dict, lines: dict[str, int], path: Path) -> Exercise:
     if not isinstance(check, list) or any(c not in returns for c in check):
         fail(path, line("check"), "check", f"must list names from returns ({returns})")
     checker = data.get("checker", "compare")
-    if checker not in CHECKERS:
-        fail(path, line("checker"), "checker", f"must be one of {CHECKERS}")
+    if checker != "compare" and checker not in registry.CHECKERS:
+        fail(path, line("checker"), "checker",
+             f"must be compare or a registered checker ({', '.join(sorted(registry.CHECKERS)) or 'none'})")
     hints = data["hints"]
     if not isinstance(hints, list) or not hints or not all(isinstance(h, str) for h in hints):
         fail(path, line("hints"), "hints", "must be a non-empty list of strings")
-    from tutor.exercises.diagnose import DIAGNOSES
-
     diagnoses = data.get("diagnoses", [])
     for i, d in enumerate(diagnoses):
-        if d not in DIAGNOSES:
+        if d not in registry.DIAGNOSES:
             fail(path, line(f"diagnoses[{i}]"), f"diagnoses[{i}]", f"unknown diagnosis {d!r}")
     tol = data.get("tolerance", {}) or {}
     if not isinstance(tol, dict) or set(tol) - {"rtol", "atol"}:
@@ -240,8 +325,9 @@ def parse_exercise(data: dict, lines: dict[str, int], path: Path) -> Exercise:
         if not isinstance(t.get("name"), str):
             fail(path, line(key), f"{key}.name", "is required (a string)")
         fx = t.get("fixture")
-        if fx is not None and fx not in fixtures.FIXTURES:
-            fail(path, line(f"{key}.fixture"), f"{key}.fixture", f"unknown fixture {fx!r} (known: {', '.join(fixtures.FIXTURES)})")
+        if fx is not None and fx not in registry.FIXTURES:
+            fail(path, line(f"{key}.fixture"), f"{key}.fixture",
+                 f"unknown fixture {fx!r} (known: {', '.join(sorted(registry.FIXTURES))})")
         points = t.get("points", 1)
         if not isinstance(points, (int, float)) or isinstance(points, bool) or points < 0:
             fail(path, line(f"{key}.points"), f"{key}.points", "must be a number >= 0")
@@ -278,7 +364,7 @@ def parse_exercise(data: dict, lines: dict[str, int], path: Path) -> Exercise:
         signature=data["signature"],
         params=params,
         reference_path=data["reference"],
-        imports=tuple(data.get("imports", ["import numpy as np"])),
+        imports=tuple(imports),
         docstring=data["docstring"].rstrip(),
         placeholder=str(data.get("placeholder", "") or ""),
         returns=tuple(returns),
@@ -291,6 +377,9 @@ def parse_exercise(data: dict, lines: dict[str, int], path: Path) -> Exercise:
         diagnoses=tuple(diagnoses),
         tests=tuple(tests),
         path=path,
+        helpers=tuple(helpers),
+        layout=lay,
+        order=order,
     )
 
 
@@ -311,7 +400,7 @@ def exercise_files(folder: Path | None = None) -> list[Path]:
     return sorted(p for p in folder.glob("*.yaml") if not p.name.startswith("_"))
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)
 def _load_catalog(folder: str) -> dict[str, Exercise]:
     exercises = {}
     for path in exercise_files(Path(folder)):
@@ -320,30 +409,35 @@ def _load_catalog(folder: str) -> dict[str, Exercise]:
     return exercises
 
 
-ORDER = (
-    "sigmoid-gradient", "rand-initialize-weights", "feedforward-cost", "regularized-cost",
-    "backprop-gradient", "regularized-gradient", "numerical-gradient", "predict",
-    "forward-propagation", "backward-propagation", "update-parameters",
-)
+def load_catalog(folder: Path | None = None, order: list[str] | None = None) -> dict[str, Exercise]:
+    """Every exercise in folder (default: the bundled ones), id -> Exercise, in course order.
 
-
-def load_catalog(folder: Path | None = None) -> dict[str, Exercise]:
-    """Every exercise, id -> Exercise, in course order."""
+    order: ids in the course's order (a course.yaml's exercises list); otherwise
+    each exercise's `order:` key, then its id.
+    """
+    ensure_loaded()
     found = _load_catalog(str(Path(folder) if folder is not None else exercises_dir()))
-    ranked = sorted(found, key=lambda i: (ORDER.index(i) if i in ORDER else len(ORDER), i))
-    return {i: found[i] for i in ranked}
+    if order:
+        rank = {i: n for n, i in enumerate(order)}
+        key = lambda i: (rank.get(i, len(rank)), i)  # noqa: E731
+    else:
+        key = lambda i: (found[i].order if found[i].order is not None else 10**6, i)  # noqa: E731
+    return {i: found[i] for i in sorted(found, key=key)}
 
 
-def get_exercise(exercise_id: str) -> Exercise:
+def get_exercise(exercise_id: str, folder: Path | None = None) -> Exercise:
     """One exercise by id; an unknown id is a usage error naming the nearest."""
-    catalog = load_catalog()
+    catalog = load_catalog(folder)
     if exercise_id in catalog:
         return catalog[exercise_id]
     import difflib
 
-    close = difflib.get_close_matches(exercise_id, list(catalog), n=1)
+    from tutor.exercises.safetext import safe_text
+
+    wanted = str(exercise_id).strip().lower().replace("_", "-").replace(" ", "-")
+    close = [wanted] if wanted in catalog else difflib.get_close_matches(wanted, list(catalog), n=1)
     tip = f" Did you mean {close[0]!r}?" if close else ""
-    raise ExerciseFormatError(f"there is no exercise {exercise_id!r}.{tip} (`tutor exercises` lists them)")
+    raise ExerciseFormatError(f"there is no exercise {safe_text(exercise_id)!r}.{tip} (`tutor exercises` lists them)")
 
 
 def status(exercise_id: str, store=None) -> str:

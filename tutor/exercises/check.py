@@ -1,10 +1,12 @@
 """Checking one learner file against one exercise: results, score, diagnoses.
 
-`check_file` builds every test case, computes the expected outputs with the
-reference (in this process: it is our code), runs the learner's function in
-the sandbox on the same inputs, and `evaluate` turns the two into a
-`CheckResult`: per test pass/fail with reasons, the score, named mistakes and
-the gradient check on the learner's own cost.
+`check_file` reads the learner's file as Python would, builds every test case,
+computes the expected outputs with the reference (in this process: it is our
+code, and the child never sees it), runs the learner's function in the
+sandbox on the same inputs, and `evaluate` turns the two into a
+`CheckResult`. The count of tests and the points come from the exercise,
+never from the child: a test the child did not answer is a failed test with
+a plain reason.
 """
 
 from __future__ import annotations
@@ -16,11 +18,20 @@ from pathlib import Path
 
 import numpy as np
 
+from tutor.core import verdict as gradient_verdict
 from tutor.errors import TutorError
-from tutor.exercises.compare import Comparison, compare, explain_shape
-from tutor.exercises.diagnose import DIAGNOSES, Diagnosis, find_diagnoses, init_matcher
-from tutor.exercises.fixtures import CostFixture
+from tutor.exercises import registry
+from tutor.exercises import report as _report  # noqa: F401 - loaded before any child runs, like everything the parent uses
+from tutor.exercises.compare import Comparison, _type_words, compare
+from tutor.exercises.diagnose import find_diagnoses
+from tutor.exercises.plugins import ensure_loaded
+from tutor.exercises.registry import Diagnosis, FunctionArg
 from tutor.exercises.runner import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, SandboxResult, run_sandbox
+from tutor.exercises.safetext import safe_text
+from tutor.exercises.sourcefile import read_source
+
+# Below this many MB, a process that dies before reporting is more likely the limit's doing than the code's.
+SMALL_MEMORY_MB = 256
 
 
 @dataclass
@@ -33,6 +44,12 @@ class TestResult:
     message: str
     comparisons: list[Comparison] = field(default_factory=list)
 
+    def public_message(self) -> str:
+        """What any output may show: a hidden test says only passed or failed."""
+        if self.hidden:
+            return "passed." if self.passed else "failed (a hidden test: its inputs and expected values stay hidden)."
+        return self.message
+
 
 @dataclass
 class CheckResult:
@@ -44,6 +61,8 @@ class CheckResult:
     problem: str | None = None  # a whole-file problem (syntax error, timeout...)
     gradient_check: dict | None = None
     printed: str = ""
+    isolated: bool = True
+    notice: str | None = None  # "this check is not isolated", when it was not
 
     @property
     def score(self) -> float:
@@ -55,36 +74,81 @@ class CheckResult:
 
     @property
     def passed(self) -> bool:
-        return self.problem is None and all(t.passed for t in self.tests)
+        return self.problem is None and bool(self.tests) and all(t.passed for t in self.tests)
+
+    def to_dict(self) -> dict:
+        """Plain data for any report (hidden tests reduced to name and pass/fail)."""
+        return {
+            "exercise_id": self.exercise_id, "title": self.title, "file": self.file,
+            "passed": self.passed, "score": self.score, "max_score": self.max_score, "problem": self.problem,
+            "tests": [{"name": t.name, "passed": t.passed, "score": t.score, "max_score": t.max_score,
+                       "hidden": t.hidden, "message": t.public_message()} for t in self.tests],
+            "diagnoses": [{"id": d.id, "title": d.title, "message": d.message} for d in self.diagnoses],
+            "gradient_check": dict(self.gradient_check) if self.gradient_check else None,
+            "printed": self.printed, "isolated": self.isolated, "notice": self.notice,
+        }
 
 
 def materialize(args: list) -> list:
-    """Cost fixtures -> real callables, for calls made in this process."""
-    return [a.build() if isinstance(a, CostFixture) else copy.deepcopy(a) for a in args]
+    """Function arguments -> real callables, for calls made in this process; fresh copies of the rest."""
+    return [a.build() if isinstance(a, FunctionArg) else copy.deepcopy(a) for a in args]
 
 
 def build_cases(exercise) -> tuple[list[list], list]:
     """(positional args per test, the reference's output per test)."""
+    ensure_loaded()
     cases_args = [exercise.call_args(t.arguments()) for t in exercise.tests]
     expected = [exercise.reference(*materialize(a)) for a in cases_args]
     return cases_args, expected
 
 
+def _encode_function_arg(value, arrays, depth):
+    if isinstance(value, FunctionArg):
+        from tutor.exercises.wire import encode
+
+        return {"t": "func", "name": value.name,
+                "kwargs": {k: encode(v, arrays, depth + 1) for k, v in value.kwargs.items()}}
+    return None
+
+
+def _function_args(cases_args) -> dict:
+    found = {}
+    for args in cases_args:
+        for a in args:
+            if isinstance(a, FunctionArg):
+                found[a.name] = registry.HELPERS[a.name]
+    return found
+
+
+def _nbytes(value) -> int:
+    if isinstance(value, np.ndarray):
+        return int(value.nbytes)
+    if isinstance(value, (list, tuple)):
+        return sum(_nbytes(v) for v in value)
+    if isinstance(value, dict):
+        return sum(_nbytes(v) for v in value.values())
+    return 8
+
+
 def check_file(exercise, file: Path | str, *, timeout: float = DEFAULT_TIMEOUT,
-               memory_mb: int = DEFAULT_MEMORY_MB) -> CheckResult:
-    """Run the learner's file through every test of the exercise."""
+               memory_mb: int = DEFAULT_MEMORY_MB, isolation: str = "auto") -> CheckResult:
+    """Run the learner's file through every test of the exercise.
+
+    isolation: "auto" (bubblewrap when available, else a plain process and a
+    notice), "strict" (refuse without bubblewrap: IsolationRefused), "off".
+    """
     file = Path(file)
-    if not file.is_file():
-        raise TutorError(f"there is no file {file}; start the exercise with `tutor exercise start {exercise.id}`")
+    source = read_source(file, f"; start the exercise with `tutor exercise start {exercise.id}`")
     cases_args, expected = build_cases(exercise)
-    sandbox = run_sandbox(file, exercise.function, cases_args, list(exercise.params), timeout=timeout,
-                          memory_mb=memory_mb, gradient_check=exercise.gradient_check)
+    sandbox = run_sandbox(source, exercise.function, cases_args, list(exercise.params),
+                          filename=str(file.resolve()), source_file=file, helpers=exercise.helper_functions(),
+                          function_args=_function_args(cases_args), timeout=timeout, memory_mb=memory_mb,
+                          gradient_check=exercise.gradient_check, isolation_mode=isolation,
+                          expected_bytes=_nbytes(expected), encode_extra=_encode_function_arg)
     return evaluate(exercise, cases_args, expected, sandbox, file=str(file), timeout=timeout, memory_mb=memory_mb)
 
 
 # -- turning sandbox output into words ------------------------------------------------
-
-_SIZE_PAIR = re.compile(r"size (\d+) is different from (\d+)|\((\d+)\s*,?\)?\s*!=\s*(\d+)|(\d+) \(dim \d\) != (\d+)")
 
 
 def _where(err: dict) -> str:
@@ -94,21 +158,7 @@ def _where(err: dict) -> str:
     return ""
 
 
-_SHAPES = re.compile(r"\((\d+),\s*(\d+)\)")
-
-
-def _broadcast_hint(message: str) -> str:
-    """A hint for 'could not be broadcast' between two shapes that differ by one."""
-    if "broadcast" not in message:
-        return ""
-    shapes = [(int(a), int(b)) for a, b in _SHAPES.findall(message)]
-    for (r1, c1), (r2, c2) in zip(shapes, shapes[1:]):
-        if c1 == c2 and abs(r1 - r2) == 1:
-            return (" -- one matrix has one row more than the other: the delta of the bias unit was kept? "
-                    "Drop it: delta2 = (delta3 @ Theta2)[:, 1:] * g'(z2).")
-        if r1 == r2 and abs(c1 - c2) == 1:
-            return " -- one matrix has one column more than the other: a bias column missing or added twice?"
-    return ""
+_MISMATCH = re.compile(r"size \d+ is different from \d+|\(dim \d+\) != \d+|could not be broadcast|not aligned")
 
 
 def describe_error(err: dict, memory_mb: int, signature: str | None = None) -> str:
@@ -120,40 +170,71 @@ def describe_error(err: dict, memory_mb: int, signature: str | None = None) -> s
     text = f"your function raised {err['type']}{_where(err)}: {err['message']}"
     if err["type"] == "TypeError" and "positional argument" in err.get("message", "") and signature:
         return text + f" -- keep the stub's signature {signature}: the tests call it with exactly those arguments."
-    m = _SIZE_PAIR.search(err.get("message", ""))
-    if m:
-        a, b = [int(x) for x in m.groups() if x is not None][:2]
-        if abs(a - b) == 1:
-            text += (" -- two sizes that differ by one usually mean a bias column is missing (or added twice): "
-                     "a1 = [1, X] has n + 1 columns to match Theta1's n + 1.")
-    elif _broadcast_hint(err.get("message", "")):
-        text += _broadcast_hint(err.get("message", ""))
-    elif "matmul" in err.get("message", "") or "not aligned" in err.get("message", ""):
-        text += " -- check the shapes of the two operands (is one of them transposed?)."
+    if _MISMATCH.search(err.get("message", "")):
+        text += " -- the shapes of two operands do not fit; print their .shape just before that line."
     return text
+
+
+def _tutor_import(names: list) -> str:
+    shown = ", ".join(n for n in sorted(set(names))[:3] if n != "tutor")
+    return (f"your file imports from the tutor package{f' ({shown})' if shown else ''}, which checked code cannot reach: the references, "
+            "test builders and hidden tests are not available to it, and a check that tries gets no points. "
+            "Import the helpers your stub offers from tutor_helpers instead (`from tutor_helpers import ...`; "
+            "a fresh stub shows the line).")
 
 
 def whole_file_problem(sandbox: SandboxResult, exercise, timeout: float, memory_mb: int) -> str:
     d = sandbox.detail
+
+    def test_name(i):
+        return f" ('{exercise.tests[i].name}')" if i is not None and 0 <= i < len(exercise.tests) else ""
+
     if sandbox.status == "syntax-error":
         code = f": `{d.get('code')}`" if d.get("code") else ""
-        return f"Python cannot read your file: {d.get('message')} ({d.get('type', 'SyntaxError')}) at line {d.get('line')}{code}."
+        col = f", column {d['offset']}" if d.get("offset") else ""
+        return f"Python cannot read your file: {d.get('message')} ({d.get('type', 'SyntaxError')}) at line {d.get('line')}{col}{code}."
     if sandbox.status == "load-error":
-        return f"your file stopped while loading (outside the function): {describe_error(d['error'], memory_mb).removeprefix('your function ')}"
+        err = d["error"]
+        if err.get("type") == "ModuleNotFoundError" and (err.get("module") or "").split(".")[0] == "tutor":
+            return _tutor_import([err["module"]])
+        return f"your file stopped while loading (outside the function): {describe_error(err, memory_mb).removeprefix('your function ')}"
     if sandbox.status == "no-function":
         names = ", ".join(d.get("names", [])) or "none"
         return (f"your file has no function named {exercise.function} (functions found: {names}); "
                 f"keep the name and signature {exercise.signature} from the stub.")
     if sandbox.status == "timeout":
         which = ""
-        if sandbox.running_case is not None and sandbox.running_case < len(exercise.tests):
-            which = f" It was running the test '{exercise.tests[sandbox.running_case].name}'."
+        i = sandbox.running_case
+        if i is not None and 0 <= i < len(exercise.tests):
+            which = f" It was running test {i + 1}{test_name(i)}."
         return f"your code did not finish within {timeout:g} s (an endless loop?).{which} It was stopped."
     if sandbox.status == "memory":
         return f"your code tried to use more memory than allowed ({memory_mb} MB) and was stopped."
+    if sandbox.status == "limit" or (sandbox.status == "crashed" and memory_mb < SMALL_MEMORY_MB
+                                     and sandbox.running_case is None):
+        return (f"the memory limit of {memory_mb} MB is too low for Python and numpy themselves to start, before your "
+                f"code ran; raise --memory-mb (the default is {DEFAULT_MEMORY_MB}). This is the limit, not your code.")
+    stderr = str(d.get("stderr", "")).lower()
+    if sandbox.status == "crashed" and any(w in stderr for w in ("memory allocation", "memoryerror",
+                                                                  "cannot allocate memory", "out of memory")):
+        i = sandbox.running_case
+        when = f"during test {i + 1}{test_name(i)}" if i is not None else "while your file was loading"
+        return (f"the process ran out of memory {when}: the limit is {memory_mb} MB, and numpy itself could not "
+                "get the memory it needs. If your arrays are small, the limit is too low: raise --memory-mb "
+                f"(the default is {DEFAULT_MEMORY_MB}); otherwise look for an array far bigger than the data.")
     if sandbox.status == "crashed":
         rc = d.get("returncode")
-        return f"the process running your code stopped abruptly (exit code {rc}) before reporting; did it call os._exit or crash Python?"
+        how = f"killed by signal {-rc}" if isinstance(rc, int) and rc < 0 else f"exit code {rc}"
+        i = sandbox.running_case
+        when = f"during test {i + 1}{test_name(i)}" if i is not None else "before test 1 ran (while your file was loading)"
+        return (f"your code ended the check {when}: the process stopped ({how}) without reporting. "
+                "Did it call os._exit or sys.exit, or crash Python?")
+    if sandbox.status == "output":
+        return (f"your code wrote more than {d.get('limit', 0) // 1024} KB straight to the terminal (os.write, or a "
+                "process it started); it was stopped. print() inside your function is kept, up to its last lines.")
+    if sandbox.status == "malformed":
+        return (f"the check's results came back unreadable ({d.get('message')}); did your code write into the "
+                "check's folder? No points for this run.")
     if sandbox.status == "unreadable":
         return f"your file cannot be read: {d.get('message')}"
     return f"the checker could not run your file ({d.get('message', sandbox.status)})."
@@ -167,97 +248,86 @@ def _split(value, exercise):
     if isinstance(value, (tuple, list)) and len(value) == len(names):
         return dict(zip(names, value)), None
     if set(exercise.check) == {names[0]} and not isinstance(value, (tuple, list, dict)):
-        return {names[0]: value}, None  # a cost exercise: a bare J is fine
-    from tutor.exercises.compare import _type_words
-
+        return {names[0]: value}, None  # a value-only exercise: a bare first value is fine
     return None, f"your function returned {_type_words(value)}; it should return a tuple ({', '.join(names)})."
 
 
-def _init_check(exercise, args, value) -> tuple[bool, str, list]:
-    L_in, L_out = int(args[0]), int(args[1])
-    eps = float(args[2]) if len(args) > 2 else 0.12
-    expected_shape = (L_out, 1 + L_in)
-    if not isinstance(value, np.ndarray):
-        c = compare("weights", value, np.zeros(expected_shape))
-        return False, c.message, [c]
-    if value.shape != expected_shape:
-        return False, explain_shape("weights", value.shape, expected_shape), []
-    if not np.all(np.isfinite(value)):
-        return False, "your weights contain NaN or inf.", []
-    if np.ptp(value) == 0:
-        return False, f"every weight is {value.flat[0]:.6g}: they must differ from each other (drawn at random).", []
-    if np.abs(value).max() > eps * (1 + 1e-9):
-        return False, f"your weights reach {np.abs(value).max():.4g}; they must stay in [-{eps:g}, {eps:g}].", []
-    # The thresholds below fail a correct uniform draw with odds under one in a million.
-    if value.size >= 20 and value.min() >= 0:
-        return False, f"all your weights are >= 0 (from {value.min():.4g} to {value.max():.4g}); uniform in [-{eps:g}, {eps:g}] takes both signs.", []
-    if value.size >= 50 and (value.min() > -eps / 2 or value.max() < eps / 2):
-        return False, (f"your weights span [{value.min():.4g}, {value.max():.4g}]; uniform in [-{eps:g}, {eps:g}] "
-                       "should reach close to both ends."), []
-    if value.size >= 500 and abs(value.mean()) > eps / 5:
-        return False, f"your weights average {value.mean():.4g}; uniform weights around 0 average close to 0.", []
-    return True, f"right: {L_out} x {1 + L_in}, uniform in [-{eps:g}, {eps:g}].", []
+def _layout(exercise, args):
+    if not exercise.layout:
+        return None
+    try:
+        return registry.LAYOUTS[exercise.layout](dict(zip(exercise.params, args)))
+    except Exception:  # noqa: BLE001 - naming cells is a nicety; never let it break a check
+        return None
 
 
-def _context(exercise, args) -> dict:
-    values = dict(zip(exercise.params, args))
-    ctx = {}
-    if "layer_sizes" in values:
-        from tutor.core import theta_shapes
-
-        ctx["theta_shapes"] = theta_shapes(values["layer_sizes"])
-    if isinstance(values.get("X"), np.ndarray):
-        ctx["m"] = values["X"].shape[0]
-    return ctx
+def _fail_all(result: CheckResult, exercise, problem: str) -> CheckResult:
+    result.problem = problem
+    result.tests = [TestResult(t.name, False, 0.0, t.points, t.hidden, problem) for t in exercise.tests]
+    return result
 
 
 def evaluate(exercise, cases_args, expected, sandbox: SandboxResult, *, file: str = "",
              timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB) -> CheckResult:
-    result = CheckResult(exercise.id, exercise.title, file, tests=[], printed=sandbox.printed)
+    result = CheckResult(exercise.id, exercise.title, safe_text(file), tests=[], printed=sandbox.printed,
+                         isolated=sandbox.isolated, notice=sandbox.notice)
+    if sandbox.blocked:
+        return _fail_all(result, exercise, _tutor_import(sandbox.blocked))
     if sandbox.status != "ok":
-        result.problem = whole_file_problem(sandbox, exercise, timeout, memory_mb)
-        result.tests = [TestResult(t.name, False, 0.0, t.points, t.hidden, result.problem) for t in exercise.tests]
-        return result
+        return _fail_all(result, exercise, whole_file_problem(sandbox, exercise, timeout, memory_mb))
 
-    learner_outputs = []
-    for test, args, exp, entry in zip(exercise.tests, cases_args, expected, sandbox.cases):
+    n = len(exercise.tests)
+    answered = sandbox.cases[:n]
+    if len(answered) < n:
+        k = len(answered)
+        result.problem = (f"your code ended the check before test {k + 1} ('{exercise.tests[k].name}') ran; "
+                          "every test must run to count.")
+    checker = registry.CHECKERS.get(exercise.checker) if exercise.checker != "compare" else None
+    learner_outputs, learner_errors = [], []
+    for index, (test, args, exp) in enumerate(zip(exercise.tests, cases_args, expected)):
+        if index >= len(answered):
+            result.tests.append(TestResult(test.name, False, 0.0, test.points, test.hidden, result.problem or ""))
+            learner_outputs.append(None)
+            learner_errors.append(None)
+            continue
+        entry = answered[index]
         comparisons: list = []
-        got = None
+        got, error = None, None
         if entry["status"] != "ok":
-            ok, message = False, describe_error(entry["error"], memory_mb, exercise.signature)
+            error = entry["error"]
+            ok, message = False, describe_error(error, memory_mb, exercise.signature)
         else:
             got = entry["value"]
-            if exercise.checker == "init":
-                ok, message, comparisons = _init_check(exercise, args, got)
+            if checker is not None:
+                ok, message, comparisons = checker.check(args, got)
             else:
                 parts, problem = _split(got, exercise)
                 if problem:
                     ok, message = False, problem
                 else:
                     exp_parts = dict(zip(exercise.returns, exp)) if len(exercise.returns) > 1 else {exercise.returns[0]: exp}
-                    ctx = _context(exercise, args)
-                    comparisons = [compare(n, parts.get(n), exp_parts[n], rtol=exercise.rtol, atol=exercise.atol,
-                                           theta_shapes=ctx.get("theta_shapes") if n == "grad" else None, m=ctx.get("m"))
-                                   for n in exercise.check]
+                    layout = _layout(exercise, args)
+                    comparisons = [compare(n_, parts.get(n_), exp_parts[n_], rtol=exercise.rtol, atol=exercise.atol,
+                                           layout=layout if isinstance(exp_parts[n_], np.ndarray) and np.ndim(exp_parts[n_]) == 1 else None)
+                                   for n_ in exercise.check]
                     ok = all(c.ok for c in comparisons)
                     message = "right." if ok else " ".join(c.message[0].upper() + c.message[1:] for c in comparisons if not c.ok)
         if entry.get("changed"):
             ok = False
             paths = ", ".join(entry["changed"])
             message = (f"your function changed its input {paths} in place; the caller's arrays must stay as they were "
-                       "(work on a copy, e.g. theta = theta.copy(), or build new arrays). " + ("" if message == "right." else message))
+                       "(work on a copy, e.g. x = x.copy(), or build new arrays). " + ("" if message == "right." else message))
         learner_outputs.append(got)
+        learner_errors.append(error)
         result.tests.append(TestResult(test.name, ok, test.points if ok else 0.0, test.points, test.hidden,
                                        message.strip(), comparisons))
     if not result.passed:
-        matcher = init_matcher if exercise.checker == "init" else None
-        ids = find_diagnoses(exercise, [materialize(a) for a in cases_args], expected, learner_outputs, matcher=matcher)
-        result.diagnoses = [DIAGNOSES[i] for i in ids]
+        ids = find_diagnoses(exercise, [materialize(a) for a in cases_args], expected, learner_outputs,
+                             errors=learner_errors, matcher=checker.matcher if checker else None)
+        result.diagnoses = [registry.DIAGNOSES[i] for i in ids]
     gc = sandbox.gradient_check
     if gc is not None:
-        from tutor.core import verdict
-
         if "relative_difference" in gc:
-            gc = {**gc, "verdict": verdict(gc["relative_difference"])}
+            gc = {**gc, "verdict": gradient_verdict(gc["relative_difference"])}
         result.gradient_check = gc
     return result

@@ -1,8 +1,9 @@
 """One returned value against the expected one, explained in plain words.
 
 A comparison says whether the value is right and, when it is not, why in
-terms of the maths: a wrong type, a shape that lost the bias column, a
-transposed matrix, cells that differ (and which ones).
+terms of the maths: a wrong type, a shape off by a row or a column, a
+transposed matrix, cells that differ (and which ones). It states facts about
+shapes and cells only; naming a cause is the job of confirmed diagnoses.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tutor.exercises.codec import Other, describe_type
+from tutor.exercises.wire import Other, describe_type
 
 
 @dataclass
@@ -27,16 +28,16 @@ class Comparison:
     expected: object = None
     mask: np.ndarray | None = None
     children: list = field(default_factory=list)
-    theta_shapes: list | None = None  # for an unrolled vector: name cells Theta1[i, j]
+    layout: list | None = None  # for a flat vector: [(label, (rows, cols))] to name a cell label[i, j]
 
 
-def unrolled_cell(index: int, theta_shapes) -> str:
-    """Index into the unrolled vector -> 'Theta2[1, 0]' (row-major, Theta1 first)."""
+def unrolled_cell(index: int, layout) -> str:
+    """Index into a flat vector -> 'label[1, 0]', the parts laid out row-major, in order."""
     start = 0
-    for l, (r, c) in enumerate(theta_shapes, start=1):
+    for label, (r, c) in layout:
         if index < start + r * c:
             i, j = divmod(index - start, c)
-            return f"Theta{l}[{i}, {j}]" + (" (bias)" if j == 0 else "")
+            return f"{label}[{i}, {j}]"
         start += r * c
     return f"[{index}]"
 
@@ -55,50 +56,29 @@ def shape_str(shape) -> str:
     return " x ".join(str(s) for s in shape)
 
 
-def _theta_layout(size: int, theta_shapes) -> str | None:
-    """Explain an unrolled vector of the wrong length in terms of the Thetas."""
-    if not theta_shapes:
-        return None
-    expected = sum(r * c for r, c in theta_shapes)
-    no_bias = sum(r * (c - 1) for r, c in theta_shapes)
-    if size == no_bias:
-        parts = [f"your gradient for Theta{i} is {r} x {c - 1}; Theta{i} is {r} x {c}"
-                 for i, (r, c) in enumerate(theta_shapes, start=1)]
-        return "; ".join(parts) + ": the bias column is missing (its gradient is the sum of the deltas / m, with no regularization)"
-    for l, (r, c) in enumerate(theta_shapes[:-1], start=1):
-        if size == expected + c:
-            return (f"that is one extra row of {c} in the gradient for Theta{l} ({r + 1} x {c} instead of {r} x {c}): "
-                    f"the delta of the bias unit was kept; drop delta's first column before accumulating")
-    return None
-
-
-def explain_shape(name: str, got, expected, theta_shapes=None, m: int | None = None) -> str:
+def explain_shape(name: str, got, expected, layout=None, m: int | None = None) -> str:
+    """The learner's shape against the expected one, in words (facts, not guesses about why)."""
     g, e = tuple(got), tuple(expected)
     head = f"your {name} is {shape_str(g)}; it should be {shape_str(e)}"
     size_g, size_e = int(np.prod(g)), int(np.prod(e))
-    if len(e) == 1 and theta_shapes:
-        why = _theta_layout(size_g, theta_shapes)
-        if why:
-            return f"your {name} has {size_g} numbers; it should have {size_e}: {why}."
+    if len(e) == 1 and layout:
+        parts = ", ".join(f"{label} {r} x {c}" for label, (r, c) in layout)
+        return f"your {name} has {size_g} numbers; it should have {size_e} ({parts}, unrolled)."
     if size_g == size_e:
         if len(g) == 2 and len(e) == 2 and g == e[::-1]:
-            return f"{head}: rows and columns are swapped (transpose it, or swap the product's order)."
+            return f"{head}: rows and columns are swapped."
         if len(e) == 1 and len(g) == 2 and 1 in g:
             return f"{head}: the same numbers as a {shape_str(g)} matrix; return a flat vector (`.ravel()`, or drop keepdims=True)."
         if len(e) == 2 and len(g) == 1:
             return f"{head}: the same numbers as a flat vector; reshape it to {shape_str(e)}."
         return f"{head}: the same number of cells arranged differently."
     if len(g) == 2 and len(e) == 2:
-        if g[0] == e[0] and g[1] == e[1] - 1:
-            return f"{head}: one column short, which is where the bias column goes (column 0 multiplies the bias unit)."
-        if g[0] == e[0] and g[1] == e[1] + 1:
-            return f"{head}: one column too many; was the bias column added twice?"
-        if g[1] == e[1] and g[0] == e[0] + 1:
-            return f"{head}: one row too many; the bias unit's delta was kept (drop delta's first column)."
-        if m and g[0] == m and e[0] != m:
-            return f"{head}: one row per example; sum or average over the {m} examples."
+        if g[0] == e[0] and abs(g[1] - e[1]) == 1:
+            return f"{head}: one column {'short' if g[1] < e[1] else 'too many'}."
+        if g[1] == e[1] and abs(g[0] - e[0]) == 1:
+            return f"{head}: one row {'short' if g[0] < e[0] else 'too many'}."
     if len(e) == 0:
-        return f"your {name} is {shape_str(g)}; it should be a single number (sum over examples and classes, then divide by m)."
+        return f"your {name} is {shape_str(g)}; it should be a single number."
     return head + "."
 
 
@@ -110,7 +90,7 @@ def _as_array(value):
     return None
 
 
-def compare(name: str, got, expected, *, rtol=1e-6, atol=1e-9, theta_shapes=None, m=None) -> Comparison:
+def compare(name: str, got, expected, *, rtol=1e-6, atol=1e-9, layout=None, m=None) -> Comparison:
     """Is got (the learner's) the expected value? Structure-aware, with reasons."""
     if isinstance(expected, dict):
         if not isinstance(got, dict):
@@ -133,9 +113,9 @@ def compare(name: str, got, expected, *, rtol=1e-6, atol=1e-9, theta_shapes=None
 
     exp = np.asarray(expected)
     arr = _as_array(got)
-    if arr is None and theta_shapes and exp.ndim == 1 and isinstance(got, (list, tuple)) and all(
+    if arr is None and layout and exp.ndim == 1 and isinstance(got, (list, tuple)) and got and all(
             isinstance(g, np.ndarray) for g in got):
-        return Comparison(name, False, _matrices_not_unrolled(name, got, theta_shapes), got, expected)
+        return Comparison(name, False, _matrices_not_unrolled(name, got, layout), got, expected)
     if arr is None:
         want = "a number" if exp.ndim == 0 else f"a numpy array ({shape_str(exp.shape)})"
         extra = ""
@@ -147,7 +127,7 @@ def compare(name: str, got, expected, *, rtol=1e-6, atol=1e-9, theta_shapes=None
     if exp.ndim == 0 and arr.size == 1:
         arr = arr.reshape(())
     if arr.shape != exp.shape:
-        return Comparison(name, False, explain_shape(name, arr.shape, exp.shape, theta_shapes, m), arr, exp)
+        return Comparison(name, False, explain_shape(name, arr.shape, exp.shape, layout, m), arr, exp)
     if arr.dtype.kind in "fc" and not np.all(np.isfinite(arr)):
         bad = int(np.sum(~np.isfinite(arr)))
         return Comparison(name, False, f"your {name} contains {bad} NaN or infinite value{'s' if bad != 1 else ''} "
@@ -164,23 +144,23 @@ def compare(name: str, got, expected, *, rtol=1e-6, atol=1e-9, theta_shapes=None
     diff = np.abs(arr.astype(float) - exp.astype(float))
     worst = np.unravel_index(int(np.argmax(np.where(mask, diff, -1))), exp.shape)
     where = "[" + ", ".join(str(int(i)) for i in worst) + "]"
-    if theta_shapes and exp.ndim == 1:
-        where = unrolled_cell(int(worst[0]), theta_shapes)
+    if layout and exp.ndim == 1:
+        where = unrolled_cell(int(worst[0]), layout)
     return Comparison(name, False, f"{n_bad} of {exp.size} cells of your {name} differ; the largest difference is at "
                       f"{where}: yours {fmt(arr[worst])}, expected {fmt(exp[worst])}.", arr, exp, mask=mask,
-                      theta_shapes=theta_shapes)
+                      layout=layout)
 
 
-def _matrices_not_unrolled(name: str, got, theta_shapes) -> str:
-    """A list of gradient matrices where one unrolled vector is expected."""
+def _matrices_not_unrolled(name: str, got, layout) -> str:
+    """A list of matrices where one flat vector is expected."""
     notes = []
-    for l, (g, shape) in enumerate(zip(got, theta_shapes), start=1):
+    for (label, shape), g in zip(layout, got):
         if g.shape != tuple(shape):
-            notes.append(explain_shape(f"gradient for Theta{l}", g.shape, shape).removeprefix("your ").rstrip("."))
-    text = (f"your {name} is a list of {len(got)} matrices; it should be one unrolled vector like params: "
-            "np.concatenate([D1.ravel(), D2.ravel()])")
-    if len(got) != len(theta_shapes):
-        text += f" (and there are {len(theta_shapes)} Thetas, not {len(got)})"
+            notes.append(f"{label} part is {shape_str(g.shape)}, not {shape_str(shape)}")
+    text = (f"your {name} is a list of {len(got)} matrices; it should be one flat vector, each matrix unrolled "
+            "row by row and joined in order: np.concatenate([M.ravel() for M in matrices])")
+    if len(got) != len(layout):
+        text += f" (and there are {len(layout)} parts, not {len(got)})"
     if notes:
         text += ". Also: your " + "; your ".join(notes)
     return text + "."
@@ -188,7 +168,9 @@ def _matrices_not_unrolled(name: str, got, theta_shapes) -> str:
 
 def _type_words(value) -> str:
     if isinstance(value, Other):
-        return f"a {value.type_name}"
+        from tutor.exercises.safetext import safe_text
+
+        return f"a {safe_text(value.type_name)}"
     if value is None:
         return "None (did the function forget to return?)"
     if isinstance(value, tuple):

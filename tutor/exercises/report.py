@@ -2,7 +2,10 @@
 
 The text form shows every test with pass/fail and points; for a failure the
 reason, and for arrays the learner's cells next to the expected ones with the
-differing cells marked. Hidden tests show only their name and result.
+differing cells marked. Hidden tests show only their name and result, in
+every form. Text that came from learner code was made safe at intake
+(control characters escaped); everything here goes into rich Text objects,
+never through markup.
 """
 
 from __future__ import annotations
@@ -19,14 +22,18 @@ MAX_GRID = (6, 8)  # larger arrays are summarised by their differing cells
 
 
 def to_json(result) -> dict:
-    """{passed, score, max_score, tests: [{name, passed, message}], diagnoses: [{id, message}]}."""
-    return {
+    """{passed, score, max_score, isolated, tests: [{name, passed, message}], diagnoses: [{id, message}]}."""
+    doc = {
         "passed": result.passed,
         "score": result.score,
         "max_score": result.max_score,
-        "tests": [{"name": t.name, "passed": t.passed, "message": t.message} for t in result.tests],
+        "isolated": result.isolated,
+        "tests": [{"name": t.name, "passed": t.passed, "message": t.public_message()} for t in result.tests],
         "diagnoses": [{"id": d.id, "message": f"{d.title}. {d.message}"} for d in result.diagnoses],
     }
+    if result.problem:
+        doc["problem"] = result.problem
+    return doc
 
 
 def to_gradescope(result) -> dict:
@@ -36,11 +43,12 @@ def to_gradescope(result) -> dict:
         "score": t.score,
         "max_score": t.max_score,
         "status": "passed" if t.passed else "failed",
-        "output": t.message,
+        "output": t.public_message(),
         "visibility": "hidden" if t.hidden else "visible",
     } for t in result.tests]
     out = {"score": result.score, "max_score": result.max_score, "tests": tests}
-    notes = [f"{d.title} ({d.id}): {d.message}" for d in result.diagnoses]
+    notes = [f"{result.exercise_id}: {result.problem}"] if result.problem else []
+    notes += [f"{d.title} ({d.id}): {d.message}" for d in result.diagnoses]
     if result.gradient_check and "relative_difference" in result.gradient_check:
         notes.append(f"Gradient check on your own cost: relative difference {result.gradient_check['relative_difference']:.3g}.")
     if notes:
@@ -53,10 +61,10 @@ def _indent(renderable, by: int = 6) -> Padding:
     return Padding(renderable, (0, 0, 0, by), expand=False)
 
 
-def _cell(value, digits: int = 6) -> str:
+def _cell(value, places: int = 6) -> str:
     if isinstance(value, (np.integer, int)):
         return str(int(value))
-    return f"{float(value):.{digits}g}"
+    return f"{float(value):.{places}g}"
 
 
 def _grid(c: Comparison) -> list | None:
@@ -105,8 +113,8 @@ def _cells(c: Comparison, limit: int = 5) -> list | None:
 
     for idx in list(zip(*np.nonzero(c.mask)))[:limit]:
         label = "[" + ", ".join(str(int(i)) for i in idx) + "]"
-        if c.theta_shapes and got.ndim == 1:
-            label = unrolled_cell(int(idx[0]), c.theta_shapes)
+        if c.layout and got.ndim == 1:
+            label = unrolled_cell(int(idx[0]), c.layout)
         table.add_row(label, _cell(got[idx]), _cell(exp[idx]))
     n = int(c.mask.sum())
     more = f" (the first {limit} of {n})" if n > limit else ""
@@ -133,6 +141,8 @@ def render_text(result, *, ascii_only: bool = False) -> Group:
     ok_mark, bad_mark = ("PASS", "FAIL")
     parts: list = [Text.assemble((f"{result.exercise_id}", "bold"), f" - {result.title}",
                                  (f"   ({result.file})" if result.file else "", "dim"))]
+    if result.notice:
+        parts.append(Text(result.notice, style="yellow"))
     if result.problem:
         parts.append(Text(result.problem, style="bold red"))
     previous = None
@@ -145,7 +155,8 @@ def render_text(result, *, ascii_only: bool = False) -> Group:
         if t.passed or result.problem:
             continue
         if t.hidden:
-            parts.append(_indent(Text("A hidden test: the other tests' messages should point the way.", style="dim")))
+            parts.append(_indent(Text("A hidden test: its inputs stay hidden; the other tests' messages should point the way.",
+                                      style="dim")))
             continue
         if t.message == previous and not t.comparisons:
             parts.append(_indent(Text("(the same as above)", style="dim")))
@@ -172,13 +183,15 @@ def render_text(result, *, ascii_only: bool = False) -> Group:
             meaning = {"pass": "your gradient agrees with central differences of your own cost",
                        "warn": "close, but not to rounding error: something small is off",
                        "fail": "your gradient does not match your own cost"}[verdict]
-            parts.append(Text.assemble("\nGradient check on your own cost (debug network, ", f"{gc['n']} parameters): ",
+            parts.append(Text.assemble("\nGradient check on your own cost (", f"{gc['n']} parameters): ",
                                        "relative difference ", (f"{gc['relative_difference']:.3g}", f"bold {style}"),
                                        f" - {verdict}: {meaning} (pass below 1e-9)."))
         else:
             parts.append(Text(f"\nGradient check skipped: {gc['skipped']}.", style="dim"))
     if result.printed.strip():
-        printed = result.printed.strip().splitlines()[-8:]
+        from tutor.exercises.safetext import safe_text
+
+        printed = safe_text(result.printed, newlines=True).strip().splitlines()[-8:]
         parts.append(Text("\nYour code printed (last lines):\n" + "\n".join("  " + p for p in printed), style="dim"))
     verdict_line = (f"\nAll tests passed: {result.score:g}/{result.max_score:g}. Well done!" if result.passed
                     else f"\nScore {result.score:g}/{result.max_score:g}. `tutor hint {result.exercise_id}` gives a hint.")

@@ -1,27 +1,45 @@
-"""The parent side of the sandbox: start it, limit it, read what it wrote.
+"""The parent side of a check: prepare the private folder, start the child, stop it, read it.
 
-The learner's code runs in `python -m tutor.exercises.sandbox` with a time
-limit (the whole batch of test cases) and a memory limit (set by the child on
-itself). Inputs and outputs go through a private temporary folder as JSON and
-.npz; nothing the child made is unpickled here.
+`run_sandbox` writes the child runner, the helpers the stub may import, the
+learner's source (already decoded by the parent) and the inputs into a fresh
+private folder; starts the child (under bubblewrap when it can); reads its
+stdout and stderr in a loop with a cap; on exit, timeout or too much output
+kills the child's whole tree (process group, pid namespace, and any process
+carrying this check's token); reads the result as untrusted data; and
+removes the folder. Nothing here trusts a number the child reports.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
+import selectors
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from tutor.exercises.codec import decode, encode
+from tutor.exercises import isolation
+from tutor.exercises.intake import IntakeError, load_npz, parse_result, read_regular
+from tutor.exercises.safetext import safe_text
+from tutor.exercises.stubs import module_source
+from tutor.exercises.wire import encode
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MEMORY_MB = 2048
+MAX_OUTPUT = 1024 * 1024  # bytes the child may write to its stdout and stderr together
+MAX_SIBLINGS = 50  # .py files copied from beside the learner's file
+_HERE = Path(__file__).resolve().parent
+# Read now, not when a check runs: nothing a child does can change what the next child gets.
+_CHILD_SOURCE = (_HERE / "child.py").read_text(encoding="utf-8")
+_WIRE_SOURCE = (_HERE / "wire.py").read_text(encoding="utf-8")
 
 
 @dataclass
@@ -29,8 +47,9 @@ class SandboxResult:
     """What happened in the child.
 
     status: ok | syntax-error | load-error | no-function | timeout | memory |
-    crashed | unreadable | internal. cases: one dict per test case with
-    'status' (ok | error), 'value' (decoded), 'error', 'changed', 'finite'.
+    crashed | output | malformed | limit | internal. cases: one dict per test
+    case that reported, with 'status' (ok | error), 'value' (decoded),
+    'error', 'changed', 'finite'. isolated: whether bubblewrap was used.
     """
 
     status: str
@@ -38,70 +57,290 @@ class SandboxResult:
     detail: dict = field(default_factory=dict)
     printed: str = ""
     gradient_check: dict | None = None
-    running_case: int | None = None  # the case that was running when time ran out
+    running_case: int | None = None  # the case that was running when the child stopped
+    isolated: bool = False
+    notice: str | None = None
+    blocked: list = field(default_factory=list)  # tutor modules the code tried to import
 
 
-def _child_env() -> dict:
-    env = dict(os.environ)
-    # One BLAS thread: predictable timing, and the address-space limit is not
-    # eaten by per-thread buffers.
+def _child_env(token: str) -> dict:
+    # A minimal environment: no HOME, no TUTOR_HOME, no PYTHONPATH pointing at the repository.
+    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1",
+           "PYTHONIOENCODING": "utf-8", "TUTOR_CHECK_TOKEN": token}
+    # One BLAS thread: predictable timing, and the address-space limit is not eaten by thread stacks.
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         env[var] = "1"
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    root = str(Path(__file__).resolve().parents[2])
-    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     return env
 
 
+def _copy_siblings(source_file: Path | None, target: Path) -> None:
+    """Plain .py files beside the learner's file (their own helpers), copied, never linked."""
+    target.mkdir()
+    if source_file is None:
+        return
+    folder = source_file.resolve().parent
+    count = 0
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        if count >= MAX_SIBLINGS or not entry.name.endswith(".py") or entry.name.startswith("tutor"):
+            continue
+        try:
+            data = read_regular(entry.path, 256 * 1024)
+        except IntakeError:
+            continue
+        if data is not None:
+            (target / entry.name).write_bytes(data)
+            count += 1
+
+
+def _kill_tree(proc: subprocess.Popen, token: str) -> None:
+    """SIGKILL the child's process group, then every process still carrying this check's token."""
+    if not hasattr(os, "killpg"):  # Windows: no process groups to kill; the child itself at least
+        proc.kill()
+        proc.wait()
+        return
+    for _ in range(5):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        found = _processes_with(token)
+        for pid in found:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        if not found:
+            break
+        time.sleep(0.02)
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+def _processes_with(token: str) -> list[int]:
+    """Pids whose environment holds TUTOR_CHECK_TOKEN=token (the child's descendants, however detached)."""
+    needle = f"TUTOR_CHECK_TOKEN={token}".encode()
+    pids = []
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return pids
+    for name in names:
+        if not name.isdigit() or int(name) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{name}/environ", "rb") as f:
+                if needle in f.read(1 << 20):
+                    pids.append(int(name))
+        except OSError:
+            continue
+    return pids
+
+
+def _communicate(proc: subprocess.Popen, timeout: float) -> tuple[str, bytes]:
+    """('exited' | 'timeout' | 'output', the tail of stdout+stderr); reads with a cap, never blocks past timeout."""
+    if os.name == "nt":  # select() cannot wait on pipes there: the plain way, unbounded (no isolation there anyway)
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return "timeout", b""
+        return ("output" if len(out) + len(err) > MAX_OUTPUT else "exited"), (out + err)[-4000:]
+    sel = selectors.DefaultSelector()
+    for stream in (proc.stdout, proc.stderr):
+        os.set_blocking(stream.fileno(), False)
+        sel.register(stream, selectors.EVENT_READ)
+    deadline = time.monotonic() + timeout
+    tail, total, outcome = b"", 0, None
+    while outcome is None:
+        now = time.monotonic()
+        if proc.poll() is not None:
+            outcome = "exited"
+            break
+        if now >= deadline:
+            outcome = "timeout"
+            break
+        for key, _ in sel.select(timeout=min(0.05, deadline - now)):
+            try:
+                chunk = os.read(key.fileobj.fileno(), 65536)
+            except (BlockingIOError, InterruptedError):
+                continue
+            if not chunk:
+                sel.unregister(key.fileobj)
+                continue
+            total += len(chunk)
+            tail = (tail + chunk)[-4000:]
+            if total > MAX_OUTPUT:
+                outcome = "output"
+                break
+    # What is already in the pipes (a grandchild may hold them open: do not wait for their end).
+    for key in list(sel.get_map().values()):
+        try:
+            chunk = os.read(key.fileobj.fileno(), 65536)
+            tail = (tail + chunk)[-4000:]
+        except (BlockingIOError, InterruptedError, OSError):
+            pass
+    sel.close()
+    return outcome, tail
+
+
+def _remove(folder: Path) -> None:
+    def retry(func, path, _exc):
+        try:
+            os.chmod(os.path.dirname(path), 0o700)
+            os.chmod(path, 0o700)
+            func(path)
+        except OSError:
+            pass
+
+    shutil.rmtree(folder, onerror=retry)
+
+
+def _expected_budget(expected_bytes: int) -> int:
+    """Bytes of arrays the parent will read back: generous for wrong shapes, bounded for bombs."""
+    return int(min(256 * 1024 * 1024, max(8 * 1024 * 1024, 64 * expected_bytes)))
+
+
 def run_sandbox(
-    file: Path | str,
+    source: str,
     function: str,
     cases: list[list],
     names: list[str],
     *,
+    filename: str = "answer.py",
+    source_file: Path | str | None = None,
+    helpers: dict | None = None,
+    function_args: dict | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     memory_mb: int = DEFAULT_MEMORY_MB,
     gradient_check: int | None = None,
+    isolation_mode: str = "auto",
+    expected_bytes: int = 0,
+    encode_extra=None,
 ) -> SandboxResult:
-    """Run function(*args) from the learner's file for each args list in cases."""
-    with tempfile.TemporaryDirectory(prefix="tutor-check-") as tmp:
-        folder = Path(tmp)
+    """Run function(*args) from the learner's source for each args list in cases.
+
+    helpers: {name: function} written as tutor_helpers.py (what the stub imports);
+    function_args: {name: function} written as _tutor_args.py (functions passed as arguments).
+    """
+    bwrap, notice = isolation.decide(isolation_mode)
+    roots = isolation.python_roots()
+    folder = Path(tempfile.mkdtemp(prefix="tutor-check-"))
+    token = secrets.token_hex(16)
+    try:
+        os.chmod(folder, 0o700)
+        inp, out, work = folder / "in", folder / "out", folder / "work"
+        for d in (inp, out, work):
+            d.mkdir()
+        for name in isolation.OUTPUTS:
+            (out / name).write_bytes(b"")  # empty until the child writes; bound one by one under bubblewrap
         arrays: dict = {}
-        encoded = [{"args": [encode(a, arrays, f"c{i}") for a in args], "names": names[: len(args)]}
-                   for i, args in enumerate(cases)]
-        np.savez(folder / "inputs.npz", **arrays)
-        request = {"file": str(Path(file).resolve()), "function": function, "cases": encoded,
-                   "memory_mb": memory_mb, "gradient_check": gradient_check}
-        (folder / "request.json").write_text(json.dumps(request))
-        cmd = [sys.executable, "-m", "tutor.exercises.sandbox", str(folder)]
+        encoded = [{"args": [encode(a, arrays, extra=encode_extra) for a in args], "names": names[: len(args)]}
+                   for args in cases]
+        np.savez(inp / "inputs.npz", **arrays)
+        (inp / "_tutor_child.py").write_text(_CHILD_SOURCE, encoding="utf-8")
+        (inp / "_tutor_wire.py").write_text(_WIRE_SOURCE, encoding="utf-8")
+        (inp / "tutor_helpers.py").write_text(module_source(helpers or {}), encoding="utf-8")
+        (inp / "_tutor_args.py").write_text(module_source(function_args or {}), encoding="utf-8")
+        _copy_siblings(Path(source_file) if source_file else None, inp / "lib")
+        inside = isolation.SANDBOX if bwrap else str(folder)
+        fsize_mb = max(16, _expected_budget(expected_bytes) // (1024 * 1024) + 8)
+        request = {"filename": filename, "source": source, "function": function, "cases": encoded,
+                   "memory_mb": memory_mb, "fsize_mb": fsize_mb, "gradient_check": gradient_check,
+                   "path": isolation.child_path(roots), "siblings": os.path.join(inside, "in", "lib"),
+                   "nproc": _nproc_limit()}
+        (inp / "request.json").write_text(json.dumps(request), encoding="utf-8")
+        argv = [roots["exe"], "-I", "-S", "-B", os.path.join(inside, "in", "_tutor_child.py"), inside]
+        cmd = isolation.bwrap_command(bwrap, roots, str(folder), argv) if bwrap else argv
+        env = {"TUTOR_CHECK_TOKEN": token} if bwrap else _child_env(token)
+        if bwrap:
+            for key, value in _child_env(token).items():
+                cmd[cmd.index("--"):cmd.index("--")] = ["--setenv", key, value]
+        started = time.monotonic()
+        proc = subprocess.Popen(cmd, cwd=str(work), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, start_new_session=True, close_fds=True)
         try:
-            # The child works in the private folder, so files the learner's code
-            # writes land there; their own folder is searched last for imports.
-            proc = subprocess.run(cmd, cwd=str(folder), env=_child_env(),
-                                  stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            running = None
-            progress = folder / "progress.txt"
-            if progress.exists():
-                text = progress.read_text().strip()
-                running = int(text) if text.isdigit() else None
-            return SandboxResult("timeout", detail={"seconds": timeout}, running_case=running)
-        result_path = folder / "result.json"
-        if not result_path.exists():
-            return SandboxResult("crashed", detail={"returncode": proc.returncode,
-                                                    "stderr": proc.stderr.decode(errors="replace")[-1000:]})
-        result = json.loads(result_path.read_text())
-        status = result.get("status", "internal")
-        if status != "ok":
-            return SandboxResult(status, detail=result, printed=result.get("printed", ""))
-        outputs = {}
-        if (folder / "outputs.npz").exists():
-            with np.load(folder / "outputs.npz", allow_pickle=False) as z:
-                outputs = {k: z[k] for k in z.files}
-        cases_out = []
-        for entry in result["cases"]:
-            if entry["status"] == "ok":
-                entry["value"] = decode(entry["value"], outputs)
-            cases_out.append(entry)
-        return SandboxResult("ok", cases=cases_out, printed=result.get("printed", ""),
-                             gradient_check=result.get("gradient_check"))
+            outcome, tail = _communicate(proc, timeout)
+        finally:
+            _kill_tree(proc, token)
+            proc.stdout.close()
+            proc.stderr.close()
+        elapsed = time.monotonic() - started
+        result = _read(folder, outcome, tail, proc.returncode, len(cases), expected_bytes, timeout, elapsed)
+        result.isolated = bwrap is not None
+        result.notice = notice
+        return result
+    finally:
+        _remove(folder)
+
+
+def _nproc_limit() -> int | None:
+    """RLIMIT_NPROC for the child: the user's current process count plus room for a few helpers.
+
+    The kernel counts every process of the user, so a fixed small number would
+    fail for someone with many programs open. Root is exempt from the limit
+    (the pid namespace and the timeout bound a fork bomb there), so None.
+    """
+    if not hasattr(os, "geteuid") or os.geteuid() == 0:
+        return None
+    uid, count = str(os.getuid()), 0
+    try:
+        names = [n for n in os.listdir("/proc") if n.isdigit()]
+    except OSError:
+        return None
+    for name in names:
+        try:
+            with open(f"/proc/{name}/status", encoding="ascii", errors="replace") as f:
+                for line in f:
+                    if line.startswith("Uid:"):
+                        count += line.split()[1] == uid
+                        break
+        except OSError:
+            continue
+    return count + 128
+
+
+def _running(folder: Path) -> int | None:
+    try:
+        text = (read_regular(folder / "out" / "progress", 64) or b"").decode("ascii", "replace").strip()
+    except IntakeError:
+        return None
+    return int(text) if text.isdigit() else None
+
+
+def _read(folder: Path, outcome: str, tail: bytes, returncode, n_cases: int, expected_bytes: int,
+          timeout: float, elapsed: float) -> SandboxResult:
+    running = _running(folder)
+    if outcome == "timeout":
+        return SandboxResult("timeout", detail={"seconds": timeout}, running_case=running)
+    if outcome == "output":
+        return SandboxResult("output", detail={"limit": MAX_OUTPUT}, running_case=running)
+    stderr = safe_text(tail.decode("utf-8", "replace")[-1000:], newlines=True)
+    try:
+        data = read_regular(folder / "out" / "result.json", 4 * 1024 * 1024)
+    except IntakeError as err:
+        return SandboxResult("malformed", detail={"message": str(err)})
+    if not data:  # absent (fallback) or still empty: the child never reported
+        return SandboxResult("crashed", detail={"returncode": returncode, "stderr": stderr}, running_case=running)
+    budget = _expected_budget(expected_bytes)
+    loaded: dict = {}
+
+    def outputs(key):
+        if "arrays" not in loaded:
+            loaded["arrays"] = load_npz(folder / "out" / "outputs.npz", budget)
+        return loaded["arrays"][key]
+
+    try:
+        doc = parse_result(data, n_cases, outputs)
+    except IntakeError as err:
+        return SandboxResult("malformed", detail={"message": str(err)})
+    status = doc["status"]
+    if status != "ok":
+        return SandboxResult(status, detail=doc, printed=doc.get("printed", ""), blocked=doc.get("blocked", []))
+    return SandboxResult("ok", cases=doc["cases"], printed=doc.get("printed", ""),
+                         gradient_check=doc.get("gradient_check"), running_case=running,
+                         blocked=doc.get("blocked", []), detail={"returncode": returncode, "stderr": stderr})

@@ -1,12 +1,40 @@
 """The file a learner starts from: docstring with shapes, a TODO, nothing else.
 
 The stub's function raises NotImplementedError (or returns a placeholder
-that fails every test), so a fresh stub always scores 0.
+that fails every test), so a fresh stub always scores 0. The helpers the
+exercise offers are imported from `tutor_helpers`, a module the checker
+writes beside the code it runs; the tutor package itself is never imported.
 """
 
 from __future__ import annotations
 
 import textwrap
+
+HELPERS_MODULE = "tutor_helpers"
+
+
+def module_source(functions: dict) -> str:
+    """A module made of the given functions' own source, decorators dropped: {name: function} -> text.
+
+    The checker writes it as tutor_helpers.py into the private folder of every
+    check; `tutor exercise start` writes one beside the stubs, so a learner can
+    also run their file directly.
+    """
+    import ast
+    import inspect
+
+    parts = ['"""Helpers for the exercises, copied by the tutor (numpy only)."""\n', "import numpy as np\n"]
+    for name, fn in functions.items():
+        src = textwrap.dedent(inspect.getsource(fn))
+        node = ast.parse(src).body[0]
+        node.decorator_list = []
+        node.name = name
+        parts.append("\n\n" + ast.unparse(node) + "\n")
+    return "".join(parts)
+
+
+def helper_import(exercise) -> list[str]:
+    return [f"from {HELPERS_MODULE} import {', '.join(exercise.helpers)}"] if exercise.helpers else []
 
 
 def stub_source(exercise) -> str:
@@ -21,6 +49,7 @@ def stub_source(exercise) -> str:
         f"# Stuck? `tutor hint {exercise.id}` shows one hint at a time.",
         "",
         *exercise.imports,
+        *helper_import(exercise),
         "",
         "",
         f"def {exercise.signature}:",
@@ -31,10 +60,3 @@ def stub_source(exercise) -> str:
         "",
     ]
     return "\n".join(lines)
-
-
-def reference_source(exercise) -> str:
-    """A file whose function is the reference itself (for validation)."""
-    module, _, name = exercise.reference_path.rpartition(".")
-    alias = "" if name == exercise.function else f" as {exercise.function}"
-    return f"from {module} import {name}{alias}\n"

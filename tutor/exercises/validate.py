@@ -1,9 +1,10 @@
 """Is every exercise sound? Its stub fails, its reference passes, its mistakes are named.
 
-`validate_exercises` is what `tutor validate` calls. The stub and the
-reference run through the real sandbox; each known-wrong variant is fed to
-the checker in this process (it is our own code), which must fail it and
-name its diagnosis.
+`validate_exercises` is what `tutor validate` calls. The stub runs through
+the real sandbox (so its helper imports are exercised too); the reference
+and each known-wrong variant are fed to the checker in this process (they
+are our own code, and the reference must never reach the child): the
+reference must pass, each variant must fail and be named.
 """
 
 from __future__ import annotations
@@ -27,11 +28,25 @@ def _paths(paths) -> list[Path]:
     return out
 
 
+def run_in_process(exercise, fn, cases_args) -> list[dict]:
+    """Sandbox-shaped case results of fn (our own code) on every case."""
+    from tutor.exercises.check import materialize
+
+    cases = []
+    for args in cases_args:
+        try:
+            cases.append({"status": "ok", "value": fn(*materialize(copy.deepcopy(args))), "changed": []})
+        except Exception as err:  # noqa: BLE001
+            cases.append({"status": "error", "changed": [],
+                          "error": {"type": type(err).__name__, "message": str(err), "memory": False}})
+    return cases
+
+
 def validate_exercise(exercise) -> list[str]:
-    from tutor.exercises.check import build_cases, check_file, evaluate, materialize
+    from tutor.exercises import registry
+    from tutor.exercises.check import build_cases, check_file, evaluate
     from tutor.exercises.runner import SandboxResult
-    from tutor.exercises.stubs import reference_source, stub_source
-    from tutor.exercises.variants import VARIANTS
+    from tutor.exercises.stubs import stub_source
 
     where = f"{exercise.path}"
     problems: list[str] = []
@@ -44,18 +59,14 @@ def validate_exercise(exercise) -> list[str]:
         elif any(t.passed for t in result.tests):
             passed = ", ".join(t.name for t in result.tests if t.passed)
             problems.append(f"{where}: the stub passes tests it should fail ({passed})")
-        ref = Path(tmp) / "reference.py"
-        ref.write_text(reference_source(exercise))
-        result = check_file(exercise, ref)
-        if not result.passed:
-            bad = "; ".join(f"{t.name}: {t.message}" for t in result.tests if not t.passed) or result.problem
-            problems.append(f"{where}: the reference fails its own tests ({bad})")
-        gc = result.gradient_check
-        if gc is not None and gc.get("verdict") != "pass":
-            problems.append(f"{where}: the gradient check of the reference says {gc}")
 
     cases_args, expected = build_cases(exercise)
-    variants = VARIANTS.get(exercise.function, [])
+    ref = evaluate(exercise, cases_args, expected,
+                   SandboxResult("ok", cases=run_in_process(exercise, exercise.reference, cases_args)))
+    if not ref.passed:
+        bad = "; ".join(f"{t.name}: {t.message}" for t in ref.tests if not t.passed) or ref.problem
+        problems.append(f"{where}: the reference fails its own tests ({bad})")
+    variants = registry.MISTAKES.get(exercise.function, [])
     for diag in exercise.diagnoses:
         mine = [v for d, v in variants if d == diag]
         if not mine:
@@ -63,14 +74,8 @@ def validate_exercise(exercise) -> list[str]:
             continue
         recognised = False
         for variant in mine:
-            cases = []
-            for args in cases_args:
-                try:
-                    cases.append({"status": "ok", "value": variant(*materialize(copy.deepcopy(args))), "changed": []})
-                except Exception as err:  # noqa: BLE001
-                    cases.append({"status": "error", "changed": [],
-                                  "error": {"type": type(err).__name__, "message": str(err), "memory": False}})
-            res = evaluate(exercise, cases_args, expected, SandboxResult("ok", cases=cases))
+            res = evaluate(exercise, cases_args, expected,
+                           SandboxResult("ok", cases=run_in_process(exercise, variant, cases_args)))
             if res.passed:
                 continue  # this variant coincides with the answer on these inputs
             if diag in [d.id for d in res.diagnoses]:

@@ -1,18 +1,18 @@
-"""Named inputs for exercise test cases.
+"""Named inputs of the bundled course's exercise tests.
 
-A test case in YAML names a fixture and literal arguments; the fixture fills
-in the rest (a network, data, labels). Both the parent (reference, variants)
-and the sandbox (cost functions handed to the learner's numerical gradient)
-build inputs here, so the two sides always agree.
+A test in YAML names a fixture and literal arguments; the fixture fills in
+the rest (a network, data, labels). Built in the parent only: the child
+receives the values, never this code.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 
+from tutor.exercises.registry import FunctionArg, fixture
 
+
+@fixture("debug")
 def debug_network() -> dict:
     """The gradient-checking network: sizes 3-5-3, m = 5 (DESIGN.md 2.6)."""
     from tutor.core import debug_problem, unroll
@@ -21,6 +21,7 @@ def debug_network() -> dict:
     return {"params": unroll(thetas), "layer_sizes": [3, 5, 3], "X": X, "y": y}
 
 
+@fixture("grader")
 def grader_network() -> dict:
     """The course grader fixture: sizes 2-4-4, m = 16 (DESIGN.md figures)."""
     from tutor.core import unroll
@@ -32,6 +33,7 @@ def grader_network() -> dict:
     return {"params": unroll([Theta1, Theta2]), "layer_sizes": [2, 4, 4], "X": X, "y": y}
 
 
+@fixture("random-network")
 def random_network(sizes=(4, 6, 3), m=12, seed=0, scale=0.8) -> dict:
     """A seeded network with weights of a size that makes mistakes visible."""
     from tutor.core import n_params
@@ -46,6 +48,7 @@ def random_network(sizes=(4, 6, 3), m=12, seed=0, scale=0.8) -> dict:
     return {"params": params, "layer_sizes": sizes, "X": X, "y": y}
 
 
+@fixture("predict-network")
 def network_thetas(which="grader", **kw) -> dict:
     """Inputs of predict(thetas, X): a fixture network as a list of Thetas."""
     from tutor.core import reshape_params
@@ -55,9 +58,10 @@ def network_thetas(which="grader", **kw) -> dict:
     return {"thetas": thetas, "X": net["X"]}
 
 
+@fixture("scratch")
 def scratch(m=8, n_h=4, seed=3, scale=1.0, learning_rate=1.2) -> dict:
     """Inputs of the from-scratch functions: X, Y, parameters, cache, grads."""
-    from tutor.exercises.reference_scratch import backward_propagation, forward_propagation
+    from tutor.courses.backprop.exercises.scratch import backward_propagation, forward_propagation
 
     rng = np.random.RandomState(seed)
     X = rng.randn(m, 2)
@@ -74,67 +78,16 @@ def scratch(m=8, n_h=4, seed=3, scale=1.0, learning_rate=1.2) -> dict:
             "learning_rate": learning_rate}
 
 
-# -- cost functions handed to compute_numerical_gradient --------------------
-
-
-@dataclass(frozen=True)
-class CostFixture:
-    """A named cost J(theta) that can cross the process boundary by name."""
-
-    name: str
-    kwargs: dict = field(default_factory=dict)
-
-    def build(self):
-        return COSTS[self.name](**self.kwargs)
-
-
-def _debug_cost(lam=0.0):
-    from tutor.core import nn_cost_function
-
-    net = debug_network()
-
-    def J(theta):
-        return nn_cost_function(np.asarray(theta, dtype=float), net["layer_sizes"], net["X"], net["y"], lam)
-
-    return J
-
-
-def _cubic_cost():
-    # J(t) = sum(t^3 / 3 + t^2): the one-sided difference is off by e*(t + 1),
-    # the central one is exact up to rounding.
-    def J(theta):
-        t = np.asarray(theta, dtype=float)
-        return float(np.sum(t**3 / 3.0 + t**2))
-
-    return J
-
-
-COSTS = {"debug-cost": _debug_cost, "cubic": _cubic_cost}
-
-
+@fixture("numerical-debug")
 def numerical_debug(lam=0.0) -> dict:
+    """J = the debug network's cost (a registered helper, so the child can call it)."""
     net = debug_network()
-    return {"J": CostFixture("debug-cost", {"lam": lam}), "theta": net["params"], "e": 1e-4}
+    J = FunctionArg("network_cost", {"layer_sizes": net["layer_sizes"], "X": net["X"], "y": net["y"],
+                                     "lam": float(lam)})
+    return {"J": J, "theta": net["params"], "e": 1e-4}
 
 
+@fixture("numerical-cubic")
 def numerical_cubic(n=6, seed=1, e=1e-4) -> dict:
     theta = np.random.default_rng(seed).uniform(-2, 2, size=n)
-    return {"J": CostFixture("cubic"), "theta": theta, "e": e}
-
-
-FIXTURES = {
-    "debug": debug_network,
-    "grader": grader_network,
-    "random-network": random_network,
-    "predict-network": network_thetas,
-    "scratch": scratch,
-    "numerical-debug": numerical_debug,
-    "numerical-cubic": numerical_cubic,
-}
-
-
-def build(name: str | None, options: dict | None = None) -> dict:
-    """The named fixture's arguments (an empty dict when name is None)."""
-    if name is None:
-        return {}
-    return FIXTURES[name](**(options or {}))
+    return {"J": FunctionArg("cubic_cost", {}), "theta": theta, "e": e}

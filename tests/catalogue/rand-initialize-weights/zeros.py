@@ -1,0 +1,6 @@
+# expect: symmetric-initialization
+import numpy as np
+
+
+def rand_initialize_weights(L_in, L_out, epsilon=0.12, rng=None):
+    return np.zeros((L_out, 1 + L_in))

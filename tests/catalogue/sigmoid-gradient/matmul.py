@@ -1,0 +1,7 @@
+# expect: matrix-product-for-elementwise
+from tutor_helpers import sigmoid
+
+
+def sigmoid_gradient(z):
+    s = sigmoid(z)
+    return s @ (1 - s)

@@ -1,0 +1,277 @@
+"""The child side of a check: run the learner's function on every test case.
+
+This file is not imported by the tutor. The parent copies it (as
+`_tutor_child.py`, beside a copy of wire.py) into the check's private folder
+and runs `python -I -S -B ROOT/in/_tutor_child.py ROOT`, under bubblewrap where
+it can. ROOT/in holds what the parent wrote (read-only under bubblewrap),
+ROOT/out the three files the parent reads back (result.json, outputs.npz,
+progress), ROOT/work is the learner code's working folder. It needs the
+standard library and numpy only, so the tutor package (its
+references, fixtures and hidden answers) never has to be reachable.
+
+Order matters: the limits are set before numpy is imported (so "not enough
+memory for numpy itself" is reported as the limit's fault), and the learner's
+code runs last. Whatever this process writes (result.json, outputs.npz) the
+parent treats as untrusted data: learner code runs here too and could write
+anything.
+"""
+
+import contextlib
+import io
+import json
+import linecache
+import os
+import sys
+import time
+import traceback
+
+
+def _write_result(out, result):
+    # Written in place: under bubblewrap the file is a mount point that cannot be replaced.
+    with open(os.path.join(out, "result.json"), "w", encoding="utf-8") as f:
+        json.dump(result, f)
+
+
+def _limits(request):
+    try:
+        import resource
+    except ImportError:  # no rlimits on this platform; the parent's timer still holds
+        return
+    def cap(which, value):
+        with contextlib.suppress(ValueError, OSError, AttributeError):
+            soft, hard = resource.getrlimit(which)
+            if hard != resource.RLIM_INFINITY:
+                value = min(value, hard)
+            resource.setrlimit(which, (value, hard))
+    cap(resource.RLIMIT_CORE, 0)
+    cap(resource.RLIMIT_AS, int(request["memory_mb"]) * 1024 * 1024)
+    cap(resource.RLIMIT_FSIZE, int(request["fsize_mb"]) * 1024 * 1024)
+    if request.get("nproc"):
+        cap(resource.RLIMIT_NPROC, int(request["nproc"]))
+
+
+class _Tail(io.TextIOBase):
+    """A stream that keeps only the last `limit` characters written to it."""
+
+    def __init__(self, limit=4000):
+        self.limit, self.parts, self.size = limit, [], 0
+
+    def writable(self):
+        return True
+
+    def write(self, s):
+        s = str(s)
+        self.parts.append(s[-self.limit:])
+        self.size += len(self.parts[-1])
+        if self.size > 2 * self.limit:
+            text = "".join(self.parts)[-self.limit:]
+            self.parts, self.size = [text], len(text)
+        return len(s)
+
+    def getvalue(self):
+        return "".join(self.parts)[-self.limit:]
+
+
+class _Blocked:
+    """Refuses imports of the tutor package, and notes each attempt for the parent."""
+
+    def __init__(self):
+        self.attempts = []
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "tutor" or name.startswith("tutor."):
+            if name not in self.attempts and len(self.attempts) < 10:
+                self.attempts.append(name)
+            raise ModuleNotFoundError(
+                f"No module named {name!r}: checked code cannot import the tutor package "
+                "(import helpers from tutor_helpers)", name=name)
+        return None
+
+
+def _learner_frame(tb, filename):
+    found = None
+    for frame in traceback.extract_tb(tb):
+        if frame.filename == filename:
+            found = (frame.lineno, (frame.line or "").strip()[:200])
+    return found
+
+
+def _error(err, filename):
+    where = _learner_frame(err.__traceback__, filename)
+    try:
+        message = str(err)[:500]
+    except Exception:  # noqa: BLE001 - a learner's exception whose str() fails
+        message = "(its message could not be shown)"
+    return {"type": type(err).__name__[:80], "memory": isinstance(err, MemoryError), "message": message,
+            "line": where[0] if where else None, "code": where[1] if where else None,
+            "module": str(getattr(err, "name", "") or "")[:80] if isinstance(err, ImportError) else None}
+
+
+def _arrays_in(np, value, path, out, depth=0):
+    """Every numpy array reachable in value, with a readable path (for change detection)."""
+    if depth > 6:
+        return
+    if isinstance(value, np.ndarray):
+        out.append((path, value, value.copy()))
+    elif isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            _arrays_in(np, v, f"{path}[{i}]", out, depth + 1)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _arrays_in(np, v, f'{path}["{k}"]', out, depth + 1)
+
+
+def _changed(np, arr, before):
+    """In-place change beyond rounding: shape, dtype, or cells off by more than 1e-12 relative."""
+    if arr.shape != before.shape or arr.dtype != before.dtype:
+        return True
+    if arr.dtype.kind not in "fc":
+        return not np.array_equal(arr, before)
+    scale = float(np.nanmax(np.abs(before))) if before.size and np.isfinite(before).any() else 0.0
+    return not np.allclose(arr, before, rtol=1e-12, atol=1e-12 * scale, equal_nan=True)
+
+
+def _finite(np, value, depth=0):
+    if depth > 6:
+        return True
+    if isinstance(value, np.ndarray) and value.dtype.kind in "fc":
+        return bool(np.all(np.isfinite(value)))
+    if isinstance(value, float):
+        return value == value and value not in (float("inf"), float("-inf"))
+    if isinstance(value, (list, tuple)):
+        return all(_finite(np, v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return all(_finite(np, v, depth + 1) for v in value.values())
+    return True
+
+
+def _gradient_check(np, func, args, e=1e-4):
+    """Central differences on the learner's own cost, against the learner's own gradient."""
+    params = np.array(args[0], dtype=float)
+    rest = args[1:]
+    out = func(params.copy(), *rest)
+    grad = np.asarray(out[1], dtype=float).ravel()
+    if grad.size != params.size:
+        return {"skipped": f"your gradient has {grad.size} numbers and params has {params.size}"}
+
+    def cost(p):
+        value = func(p.copy(), *rest)
+        return float(value[0] if isinstance(value, tuple) else value)
+
+    num = np.zeros(params.size)
+    for i in range(params.size):
+        step = np.zeros(params.size)
+        step[i] = e
+        num[i] = (cost(params + step) - cost(params - step)) / (2 * e)
+    denom = float(np.linalg.norm(num + grad))
+    rel = float(np.linalg.norm(num - grad)) / denom if denom else 0.0
+    return {"relative_difference": rel, "n": int(params.size)}
+
+
+def run(folder, out, request, progress):
+    import numpy as np
+
+    import _tutor_wire as wire
+
+    filename = request["filename"]
+    source = request["source"]
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    printed = _Tail()
+    blocked = _Blocked()
+    sys.meta_path.insert(0, blocked)
+
+    def funcs(name, kwargs):
+        import functools
+
+        import _tutor_args
+        return functools.partial(getattr(_tutor_args, name), **kwargs)
+
+    with np.load(os.path.join(folder, "inputs.npz"), allow_pickle=False) as z:
+        inputs = {k: z[k] for k in z.files}
+    try:
+        code = compile(source, filename, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as err:
+        return {"status": "syntax-error", "message": str(getattr(err, "msg", err))[:300],
+                "line": getattr(err, "lineno", None), "offset": getattr(err, "offset", None),
+                "code": (getattr(err, "text", "") or "").strip()[:200], "type": type(err).__name__}
+    module = {"__name__": "learner", "__file__": filename, "__builtins__": __builtins__}
+    try:
+        with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+            exec(code, module)
+    except BaseException as err:  # noqa: BLE001 - anything the learner's top level raises
+        return {"status": "load-error", "error": _error(err, filename), "printed": printed.getvalue(),
+                "blocked": blocked.attempts}
+    func = module.get(request["function"])
+    if not callable(func):
+        names = sorted(str(k)[:60] for k, v in module.items() if callable(v) and not str(k).startswith("_"))[:10]
+        return {"status": "no-function", "function": request["function"], "names": names,
+                "blocked": blocked.attempts}
+
+    arrays_out = {}
+    result = {"status": "ok", "cases": [], "printed": "", "blocked": blocked.attempts}
+    for i, case in enumerate(request["cases"]):
+        progress(str(i))
+        args = [wire.decode(d, inputs, funcs) for d in case["args"]]
+        watched = []
+        for j, a in enumerate(args):
+            _arrays_in(np, a, case["names"][j], watched)
+        start = time.perf_counter()
+        try:
+            with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+                value = func(*args)
+            entry = {"status": "ok", "value": wire.encode(value, arrays_out), "finite": _finite(np, value)}
+        except BaseException as err:  # noqa: BLE001
+            entry = {"status": "error", "error": _error(err, filename)}
+        entry["seconds"] = time.perf_counter() - start
+        entry["changed"] = [p for p, arr, before in watched if _changed(np, arr, before)]
+        result["cases"].append(entry)
+    gc = request.get("gradient_check")
+    if gc is not None:
+        progress("gradient-check")
+        args = [wire.decode(d, inputs, funcs) for d in request["cases"][gc]["args"]]
+        try:
+            with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+                result["gradient_check"] = _gradient_check(np, func, args)
+        except BaseException as err:  # noqa: BLE001
+            result["gradient_check"] = {"skipped": f"your function raised {type(err).__name__[:80]} during the check"}
+    result["printed"] = printed.getvalue()
+    result["blocked"] = list(blocked.attempts)
+    with open(os.path.join(out, "outputs.npz"), "wb") as f:
+        np.savez(f, **arrays_out)
+    return result
+
+
+def main(root):
+    folder, out = os.path.join(root, "in"), os.path.join(root, "out")
+    with open(os.path.join(folder, "request.json"), encoding="utf-8") as f:
+        request = json.load(f)
+    _limits(request)
+    sys.path[:] = list(request["path"]) + [folder] + ([request["siblings"]] if request.get("siblings") else [])
+    sys.dont_write_bytecode = True
+    progress_path = os.path.join(out, "progress")
+
+    def progress(text):
+        with open(progress_path, "w") as f:
+            f.write(text)
+
+    try:
+        import numpy  # noqa: F401 - measured against the limits before the learner's code
+    except (MemoryError, ImportError, OSError) as err:
+        _write_result(out, {"status": "limit", "message": f"{type(err).__name__}: {err}"[:300]})
+        return 0
+    try:
+        result = run(folder, out, request, progress)
+    except MemoryError:
+        result = {"status": "memory"}
+    except Exception as err:  # noqa: BLE001 - the runner itself must report, not crash
+        result = {"status": "internal", "message": f"{type(err).__name__}: {err}"[:300]}
+    _write_result(out, result)
+    return 0
+
+
+if __name__ == "__main__":
+    os.chdir(os.path.join(sys.argv[1], "work"))
+    status = main(sys.argv[1])
+    # Leave at once: threads the learner's code started, or atexit handlers it
+    # registered, must neither keep the check waiting nor touch the results.
+    os._exit(status)
