@@ -117,14 +117,17 @@ def test_solution_only_after_passing_or_for_instructors(cli, tmp_path, monkeypat
     key = tmp_path / "instructor.key"
     key.write_bytes(b"a secret only the instructor has\n")
     (course / "instructor.sha256").write_text(hashlib.sha256(key.read_bytes()).hexdigest() + "  instructor.key\n")
-    monkeypatch.setattr("tutor.commands.exercises._EXERCISES_FOLDER", course)
+    import tutor.commands.exercises as commands
+
+    real_use = commands._use
+    monkeypatch.setattr(commands, "_use", lambda ref: commands.use_exercises(course))
     wrong = tmp_path / "guess.key"
     wrong.write_bytes(b"a guess\n")
     r = cli("solution", "sigmoid-gradient", "--instructor", "--key", str(wrong))
     assert r.exit_code == 1 and "is not this course's instructor key" in r.output
     r = cli("solution", "sigmoid-gradient", "--instructor", "--key", str(key))
     assert r.exit_code == 0 and "def sigmoid_gradient" in r.output
-    monkeypatch.setattr("tutor.commands.exercises._EXERCISES_FOLDER", None)
+    monkeypatch.setattr(commands, "_use", real_use)
     f = tmp_path / "a.py"
     f.write_text(RIGHT)
     assert cli("check", "sigmoid-gradient", "--file", str(f)).exit_code == 0

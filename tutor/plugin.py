@@ -28,11 +28,29 @@ what the course adds to the engine's generic vocabulary:
     def _load():                         # when a lesson is about to load, so
         from mycourse import ops, views  # `tutor --help` stays fast
 
+The exercise side (see tutor.exercises.registry for each one's contract):
+
+    from tutor.plugin import fixture, reference, helper, diagnosis, mistake, checker, layout
+
+    @fixture("tiny")                     # a test's `fixture: tiny` -> its arguments
+    def tiny(seed=0): ...
+    @reference("my_cost")                # an exercise's `reference: my_cost`
+    def my_cost(w, X, y): ...
+    @helper("sigmoid")                   # a stub may `from tutor_helpers import sigmoid`
+    def sigmoid(z): ...
+    diagnosis("sign-flipped", "The sign is flipped", "Advice...")
+    @mistake("my_cost", "sign-flipped")  # confirms that diagnosis when it reproduces
+    def my_cost_negated(w, X, y): ...    # the learner's output
+
+A course without Python can still name a reference in a file beside its
+exercises: `reference: references.py:my_cost`.
+
 Every name is global: two plugins (or a plugin and the engine) registering
 the same name is an error naming both. `tutor ops` lists everything
 registered, with signatures and one-line docs.
 """
 
+from tutor.exercises.registry import FunctionArg, checker, diagnosis, fixture, helper, layout, mistake, reference
 from tutor.lessons.registry import command, operation, setup, view, vocabulary
 from tutor.lessons.setups import Built, SetupKind
 from tutor.lessons.steps.base import Common, Step, StepFailed, step_kind
@@ -40,4 +58,5 @@ from tutor.lessons.steps.base import Common, Step, StepFailed, step_kind
 __all__ = [
     "Built", "Common", "SetupKind", "Step", "StepFailed",
     "command", "operation", "setup", "step_kind", "view", "vocabulary",
+    "FunctionArg", "checker", "diagnosis", "fixture", "helper", "layout", "mistake", "reference",
 ]

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import typer
 
-from tutor.commands._common import console, fail, stderr_console
+from tutor.commands._common import console, course_option, fail, stderr_console
 
 DEFAULT_DIR = Path("tutor-exercises")
 
@@ -38,18 +38,35 @@ class Isolation(str, Enum):
     off = "off"
 
 
-# The exercises folder of the course in use (None: the bundled course) and its
-# exercise order (course.yaml's exercises list). The course loader sets both
-# with use_exercises() from --course / TUTOR_COURSE.
+# The course in use: its exercises folder (None: the bundled course), its
+# exercise order (course.yaml's exercises list) and its id (progress keys).
+# Every command sets them from --course / $TUTOR_COURSE through _use().
 _EXERCISES_FOLDER: Path | None = None
 _EXERCISE_ORDER: list[str] | None = None
+_COURSE_ID: str | None = None
+_FLAG = ""  # " --course X" in the commands we suggest, when the course is not the default one
 
 
-def use_exercises(folder: Path | None, order: list[str] | None = None) -> None:
+def use_exercises(folder: Path | None, order: list[str] | None = None, course_id: str | None = None) -> None:
     """Point every exercise command at a course's exercises folder (None: the bundled one)."""
-    global _EXERCISES_FOLDER, _EXERCISE_ORDER
+    global _EXERCISES_FOLDER, _EXERCISE_ORDER, _COURSE_ID
     _EXERCISES_FOLDER = Path(folder) if folder is not None else None
     _EXERCISE_ORDER = list(order) if order else None
+    _COURSE_ID = course_id
+
+
+def _use(course_ref: str | None) -> None:
+    """Resolve --course (or $TUTOR_COURSE, or the bundled course) and use its exercises."""
+    from tutor.commands._common import resolve_course
+    from tutor.exercises import plugins
+
+    from tutor.course import course_flag
+
+    global _FLAG
+    course = resolve_course(course_ref)
+    _FLAG = course_flag(course)
+    plugins.use_course(course)
+    use_exercises(course.exercises_dir, course.exercises or None, None if course.bundled else course.id)
 
 
 def _folder() -> Path | None:
@@ -80,8 +97,9 @@ def _warn(store) -> None:
         stderr_console().print(f"warning: {w}")
 
 
-def list_exercises() -> None:
+def list_exercises(course: str | None = course_option()) -> None:
     """List the exercises with their status and points."""
+    _use(course)
     from rich.table import Table
 
     from tutor.errors import TutorError
@@ -99,13 +117,13 @@ def list_exercises() -> None:
     table.add_column("points", justify="right")
     styles = {"passed": "green", "failing": "yellow", "not started": "dim"}
     for ex in catalog.values():
-        st = status(ex.id, store)
-        best = store.exercise(ex.id).get("best_score")
+        st = status(ex.id, store, course=_COURSE_ID)
+        best = store.exercise(ex.id, course=_COURSE_ID).get("best_score")
         pts = f"{best:g}/{ex.max_score:g}" if best is not None else f"-/{ex.max_score:g}"
         table.add_row(ex.id, ex.title, f"[{styles[st]}]{st}[/]", pts)
     out = console()
     out.print(table)
-    out.print("Start one with `tutor exercise start ID`, then `tutor check ID`.")
+    out.print(f"Start one with `tutor exercise start ID{_FLAG}`, then `tutor check ID{_FLAG}`.")
     _warn(store)
 
 
@@ -113,8 +131,10 @@ def start(
     exercise_id: str = typer.Argument(..., help="The exercise id (see `tutor exercises`)."),
     dir: Path = typer.Option(DEFAULT_DIR, "--dir", help="Folder for your exercise files."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file without asking."),
+    course: str | None = course_option(),
 ) -> None:
     """Write the exercise's stub to DIR/<id>.py for you to fill in."""
+    _use(course)
     from tutor.errors import TutorError
     from tutor.exercises.stubs import stub_source
 
@@ -131,16 +151,16 @@ def start(
             raise typer.Exit(0)
     try:
         dir.mkdir(parents=True, exist_ok=True)
-        target.write_text(stub_source(ex), encoding="utf-8")
+        target.write_text(stub_source(ex, flag=_FLAG), encoding="utf-8")
         _write_helpers(dir, ex)
     except OSError as err:
         fail(f"cannot write {target}: {err.strerror or err}")
     store = _store()
-    store.update_exercise(ex.id, started=True, file=str(target.resolve()))
+    store.update_exercise(ex.id, course=_COURSE_ID, started=True, file=str(target.resolve()))
     out = console()
     out.print(f"Wrote [bold]{target}[/]: write [bold]{ex.function}[/] there.")
-    out.print(f"Check it with `tutor check {ex.id}` (add --watch to re-check on every save); "
-              f"`tutor hint {ex.id}` gives a hint.")
+    out.print(f"Check it with `tutor check {ex.id}{_FLAG}` (add --watch to re-check on every save); "
+              f"`tutor hint {ex.id}{_FLAG}` gives a hint.")
     _warn(store)
 
 
@@ -172,7 +192,7 @@ def _record(store, result) -> None:
         rec["last"] = "passed" if result.passed else "failing"
         return rec
 
-    store.update("exercises", result.exercise_id, change)
+    store.update("exercises", result.exercise_id, change, course=_COURSE_ID)
 
 
 def _targets(exercise_id, file, folder) -> list:
@@ -206,8 +226,10 @@ def check(
     timeout: float = typer.Option(10.0, "--timeout", min=0.5, max=3600, help="Seconds your code may run."),
     memory_mb: int = typer.Option(2048, "--memory-mb", min=64, max=65536, help="Memory your code may use (MB)."),
     isolation: Isolation = typer.Option(None, "--isolation", help="auto: isolate with bubblewrap when available; strict: refuse without it (the default for json and gradescope); off: a plain process."),
+    course: str | None = course_option(),
 ) -> None:
     """Run your exercise code against its tests and explain the results."""
+    _use(course)
     from tutor.errors import TutorError
     from tutor.exercises.check import check_file
     from tutor.exercises.isolation import mode_from_env
@@ -248,7 +270,7 @@ def check(
     else:
         out = console()
         for r in results:
-            out.print(render_text(r))
+            out.print(render_text(r, flag=_FLAG))
             out.print()
     _warn(store)
     raise typer.Exit(0 if all(r.passed for r in results) else 1)
@@ -292,7 +314,7 @@ def _watch(target, store, timeout, memory_mb, mode) -> None:
             out.print(f"error: {err.message}", markup=False, highlight=False)
         else:
             _record(store, result)
-            out.print(render_text(result))
+            out.print(render_text(result, flag=_FLAG))
         out.print(f"\n[dim]Watching {escape_markup(str(path))} - save to re-check, Ctrl-C to stop.[/]")
 
     try:
@@ -310,8 +332,12 @@ def escape_markup(text: str) -> str:
     return escape(safe_text(text))
 
 
-def hint(exercise_id: str = typer.Argument(..., help="The exercise id.")) -> None:
+def hint(
+    exercise_id: str = typer.Argument(..., help="The exercise id."),
+    course: str | None = course_option(),
+) -> None:
     """Show the next hint (each call reveals one more)."""
+    _use(course)
     from tutor.errors import TutorError
 
     try:
@@ -319,9 +345,9 @@ def hint(exercise_id: str = typer.Argument(..., help="The exercise id.")) -> Non
     except TutorError as err:
         fail(err.message)
     store = _store()
-    shown = int(store.exercise(ex.id).get("hints_shown", 0))
+    shown = int(store.exercise(ex.id, course=_COURSE_ID).get("hints_shown", 0))
     n = min(shown + 1, len(ex.hints))
-    store.update_exercise(ex.id, hints_shown=n)
+    store.update_exercise(ex.id, course=_COURSE_ID, hints_shown=n)
     out = console()
     for i in range(n):
         style = "bold" if i == n - 1 else "dim"
@@ -335,8 +361,10 @@ def solution(
     exercise_id: str = typer.Argument(..., help="The exercise id."),
     instructor: bool = typer.Option(False, "--instructor", help="Show it before the exercise is passed (needs --key)."),
     key: Path = typer.Option(None, "--key", help="The instructor's key file (see docs/instructors.md)."),
+    course: str | None = course_option(),
 ) -> None:
     """Show the reference solution, once you have passed the exercise."""
+    _use(course)
     import inspect
 
     from rich.syntax import Syntax
@@ -354,8 +382,8 @@ def solution(
             verify_key(key, ex.path.parent)
         except TutorError as err:
             fail(err.message, code=1)
-    elif status(ex.id) != "passed":
-        fail(f"the solution of {ex.id} opens once your code passes `tutor check {ex.id}`", code=1)
+    elif status(ex.id, course=_COURSE_ID) != "passed":
+        fail(f"the solution of {ex.id} opens once your code passes `tutor check {ex.id}{_FLAG}`", code=1)
     try:
         source = inspect.getsource(ex.reference)
     except (OSError, TypeError, TutorError):

@@ -440,11 +440,11 @@ def get_exercise(exercise_id: str, folder: Path | None = None) -> Exercise:
     raise ExerciseFormatError(f"there is no exercise {safe_text(exercise_id)!r}.{tip} (`tutor exercises` lists them)")
 
 
-def status(exercise_id: str, store=None) -> str:
-    """'not started', 'failing' or 'passed', from the learner's progress."""
+def status(exercise_id: str, store=None, *, course: str | None = None) -> str:
+    """'not started', 'failing' or 'passed', from the learner's progress (course: its id; None: bundled)."""
     from tutor.progress import ProgressStore
 
-    record = (store or ProgressStore()).exercise(exercise_id)
+    record = (store or ProgressStore()).exercise(exercise_id, course=course)
     if record.get("passed"):
         return "passed"
     if record.get("started") or record.get("checks"):

@@ -136,7 +136,7 @@ def _views(leaves: list[Comparison], limit: int = 2) -> list:
     return out
 
 
-def render_text(result, *, ascii_only: bool = False) -> Group:
+def render_text(result, *, ascii_only: bool = False, flag: str = "") -> Group:
     """The learner's view of a check."""
     ok_mark, bad_mark = ("PASS", "FAIL")
     parts: list = [Text.assemble((f"{result.exercise_id}", "bold"), f" - {result.title}",
@@ -194,6 +194,6 @@ def render_text(result, *, ascii_only: bool = False) -> Group:
         printed = safe_text(result.printed, newlines=True).strip().splitlines()[-8:]
         parts.append(Text("\nYour code printed (last lines):\n" + "\n".join("  " + p for p in printed), style="dim"))
     verdict_line = (f"\nAll tests passed: {result.score:g}/{result.max_score:g}. Well done!" if result.passed
-                    else f"\nScore {result.score:g}/{result.max_score:g}. `tutor hint {result.exercise_id}` gives a hint.")
+                    else f"\nScore {result.score:g}/{result.max_score:g}. `tutor hint {result.exercise_id}{flag}` gives a hint.")
     parts.append(Text(verdict_line, style="bold green" if result.passed else "bold"))
     return Group(*parts)

@@ -37,7 +37,8 @@ def helper_import(exercise) -> list[str]:
     return [f"from {HELPERS_MODULE} import {', '.join(exercise.helpers)}"] if exercise.helpers else []
 
 
-def stub_source(exercise) -> str:
+def stub_source(exercise, *, flag: str = "") -> str:
+    """The stub a learner fills in. flag: options the commands need (e.g. ` --course DIR`)."""
     body = exercise.placeholder.rstrip() or (
         f"# TODO: write {exercise.function}\n"
         f'raise NotImplementedError("{exercise.function} is not written yet")'
@@ -45,8 +46,8 @@ def stub_source(exercise) -> str:
     doc = textwrap.indent(exercise.docstring.strip() + "\n", "    ")
     lines = [
         f"# Exercise {exercise.id}: {exercise.title}",
-        f"# Write the function below, save, then run:  tutor check {exercise.id}",
-        f"# Stuck? `tutor hint {exercise.id}` shows one hint at a time.",
+        f"# Write the function below, save, then run:  tutor check {exercise.id}{flag}",
+        f"# Stuck? `tutor hint {exercise.id}{flag}` shows one hint at a time.",
         "",
         *exercise.imports,
         *helper_import(exercise),

@@ -24,7 +24,7 @@ def _exercise_info(exercise_id: str, course=None) -> tuple[str | None, str | Non
     if ex is None:
         return None, None, None
     try:
-        state = catalog.status(exercise_id)
+        state = catalog.status(exercise_id, course=None if course is None or course.bundled else course.id)
     except Exception:  # noqa: BLE001
         state = None
     return ex.title, ex.signature, state

@@ -1,0 +1,102 @@
+"""The second course's self-check exercise, graded by the same checker through `--course`.
+
+The course has no plugin: its reference is `references.py:logistic_gradient`,
+a file beside the exercise YAML. These tests start, check, hint and list the
+exercise as a learner of that course would, and check that its progress is
+kept apart from the bundled course's.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from tutor.cli import app
+
+COURSE = Path(__file__).resolve().parent.parent / "courses" / "logistic-regression"
+
+RIGHT = """import numpy as np
+def logistic_gradient(w, X, y):
+    h = 1 / (1 + np.exp(-(X @ w)))
+    return X.T @ (h - y) / len(y)
+"""
+# A common slip: the errors the wrong way round (y - h), the gradient of ascent.
+SIGN_FLIPPED = """import numpy as np
+def logistic_gradient(w, X, y):
+    h = 1 / (1 + np.exp(-(X @ w)))
+    return X.T @ (y - h) / len(y)
+"""
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    return lambda *args: runner.invoke(app, list(args))
+
+
+def _independent_gradient(w, X, y):
+    # written out term by term, not with the reference's matrix product
+    m, n = X.shape
+    out = np.zeros(n)
+    for i in range(m):
+        h = 1.0 / (1.0 + np.exp(-sum(w[j] * X[i, j] for j in range(n))))
+        out += (h - y[i]) * X[i]
+    return out / m
+
+
+def test_reference_file_agrees_with_a_term_by_term_gradient():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("lr_refs", COURSE / "exercises" / "references.py")
+    refs = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(refs)
+    rng = np.random.default_rng(3)
+    X = np.column_stack([np.ones(7), rng.normal(size=(7, 2))])
+    y = (rng.random(7) > 0.5).astype(float)
+    w = rng.normal(size=3)
+    assert np.allclose(refs.logistic_gradient(w, X, y), _independent_gradient(w, X, y), rtol=1e-12)
+
+
+def test_start_check_and_progress_of_the_second_course(cli, tmp_path, tutor_home):
+    r = cli("exercise", "start", "logistic-gradient", "--course", str(COURSE))
+    assert r.exit_code == 0, r.output
+    stub = tmp_path / "tutor-exercises" / "logistic-gradient.py"
+    assert "def logistic_gradient(w, X, y):" in stub.read_text()
+    assert "--course" in stub.read_text()  # the commands it suggests name the course
+
+    stub.write_text(SIGN_FLIPPED)
+    r = cli("check", "logistic-gradient", "--course", str(COURSE), "--format", "json", "--isolation", "auto")
+    assert r.exit_code == 1, r.output
+    failed = json.loads(r.output)
+    assert failed["score"] == 0 and failed["max_score"] == 5
+
+    stub.write_text(RIGHT)
+    r = cli("check", "logistic-gradient", "--course", str(COURSE), "--format", "json", "--isolation", "auto")
+    assert r.exit_code == 0, r.output
+    passed = json.loads(r.output)
+    assert passed["score"] == passed["max_score"] == 5
+    hidden = passed["tests"][2]  # "one feature, five students" is hidden: its name and verdict only
+    assert hidden == {"name": "one feature, five students", "passed": True, "message": "passed."}
+
+    # progress is keyed by course: the bundled course sees nothing of it
+    doc = json.loads((tutor_home / "progress.json").read_text())
+    assert doc["exercises"]["logistic-regression/logistic-gradient"]["passed"] is True
+    assert "logistic-gradient" not in doc["exercises"]
+    listed = cli("exercises", "--course", str(COURSE))
+    assert "passed" in listed.output and "5/5" in listed.output
+    bundled = cli("exercises")
+    assert "logistic-gradient" not in bundled.output
+
+    # the solution opens once passed, from the course's own reference file
+    r = cli("solution", "logistic-gradient", "--course", str(COURSE))
+    assert r.exit_code == 0 and "X.T @ (h - y)" in r.output
+
+
+def test_an_unknown_course_is_one_line(cli):
+    r = cli("exercises", "--course", "no-such-course")
+    assert r.exit_code == 2 and r.output.count("\n") == 1 and "no-such-course" in r.output
