@@ -1,0 +1,88 @@
+"""Rich renderables as notebook output: HTML for Jupyter, plain text for everything else.
+
+rich draws into a console; a notebook wants a MIME bundle. `Rich` records
+its renderables in a console of fixed width and hands Jupyter both forms:
+`text/html` (the terminal colours remapped for a white page, inline styles,
+so the notebook file carries the look with it) and `text/plain` (what a
+console or a test reads). Outside IPython, `show` prints the plain text.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import io
+from typing import Any
+
+WIDTH = 100  # columns: the width of a notebook's output area at its usual font
+
+_PRE = ("<pre style=\"white-space: pre; overflow-x: auto; line-height: 1.25; margin: 0; "
+        "background: transparent; font-family: Menlo, 'DejaVu Sans Mono', Consolas, 'Courier New', monospace; "
+        "font-size: 13px\">{code}</pre>")
+
+
+class Rich:
+    """Renderables shown as one output: HTML in Jupyter, text elsewhere.
+
+    renderables: anything rich can print (Text, Table, the tutor's views).
+    """
+
+    def __init__(self, *renderables: Any) -> None:
+        self.renderables = [r for r in renderables if r is not None]
+
+    def _console(self, *, colour: bool):
+        from rich.console import Console
+
+        return Console(file=io.StringIO(), width=WIDTH, record=True, force_terminal=colour,
+                       color_system="truecolor" if colour else None, no_color=not colour,
+                       force_jupyter=False, legacy_windows=False, emoji=False)
+
+    def text(self) -> str:
+        console = self._console(colour=False)
+        for r in self.renderables:
+            console.print(r)
+        return "\n".join(line.rstrip() for line in console.export_text().splitlines()).strip("\n")
+
+    def html(self) -> str:
+        from tutor.export import PAPER_THEME
+
+        console = self._console(colour=True)
+        for r in self.renderables:
+            console.print(r)
+        return console.export_html(theme=PAPER_THEME, inline_styles=True, code_format=_PRE)
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        return {"text/plain": self.text(), "text/html": self.html()}
+
+    def __repr__(self) -> str:  # a plain Python prompt shows the text
+        return self.text()
+
+    def __bool__(self) -> bool:
+        return bool(self.renderables)
+
+
+def in_ipython() -> bool:
+    """True inside an IPython shell or a Jupyter kernel."""
+    import sys
+
+    if "IPython" not in sys.modules:
+        return False
+    from IPython import get_ipython
+
+    return get_ipython() is not None
+
+
+def show(*renderables: Any) -> None:
+    """Display renderables now: as rich output in a notebook, as text on a terminal."""
+    out = Rich(*renderables)
+    if not out:
+        return
+    if in_ipython():
+        from IPython.display import display
+
+        display(out)
+    else:
+        print(out.text())
+
+
+def escape(text: str) -> str:
+    return _html.escape(text)
