@@ -333,11 +333,12 @@ def _setup_cell(b: Built, lesson, settings: dict) -> Any:
     names = ["open_lesson"] + (["check", "hint"] if b.exercises else [])
     lines = [*imports, f"from tutor.notebook import {', '.join(names)}", "",
              f"lesson = open_lesson({args})  # its data, weights and starting values, as `tutor learn` builds them"]
-    if b.from_start:
-        vars_ = [py(n) for n in b.from_start]
-        quoted = ", ".join(repr(n) for n in b.from_start)
-        lines.append(f"{_assign(b.from_start)} = lesson.values({quoted})" if len(vars_) > 1
-                     else f"{vars_[0]} = lesson[{b.from_start[0]!r}]")
+    for k in range(0, len(b.from_start), 4):  # four names a line keeps each line readable
+        group = b.from_start[k:k + 4]
+        if len(group) == 1:
+            lines.append(f"{py(group[0])} = lesson[{group[0]!r}]")
+        else:
+            lines.append(f"{', '.join(py(n) for n in group)} = lesson.values({', '.join(repr(n) for n in group)})")
     return _code(*lines)
 
 

@@ -20,6 +20,9 @@ _PRE = ("<pre style=\"white-space: pre; overflow-x: auto; line-height: 1.25; mar
         "font-size: 13px\">{code}</pre>")
 
 
+_FALLBACK_GLYPHS = "⋮"
+
+
 class Rich:
     """Renderables shown as one output: HTML in Jupyter, text elsewhere.
 
@@ -48,7 +51,13 @@ class Rich:
         console = self._console(colour=True)
         for r in self.renderables:
             console.print(r)
-        return console.export_html(theme=PAPER_THEME, inline_styles=True, code_format=_PRE)
+        code = console.export_html(theme=PAPER_THEME, inline_styles=True, code_format=_PRE)
+        # A glyph the monospace font lacks comes from a wider font and pushes the
+        # rest of its line out of its columns: hold it to one cell.
+        for ch in _FALLBACK_GLYPHS:
+            code = code.replace(ch, f'<span style="display: inline-block; width: 1ch; overflow: hidden; '
+                                    f'vertical-align: bottom">{ch}</span>')
+        return code
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         return {"text/plain": self.text(), "text/html": self.html()}
