@@ -53,13 +53,14 @@ WRONG = {
 REPLACE = {("sigmoid-gradient", "sigmoid-gradient"): RIGHT["sigmoid-gradient"], ("forward-pass", "predict"): WRONG["predict"]}
 
 
-def _kernelspec(root) -> None:
+def _kernelspec(root, home) -> None:
     spec = root / "kernels" / KERNEL
     spec.mkdir(parents=True)
     (spec / "kernel.json").write_text(json.dumps({
         "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "tutor tests", "language": "python",
-        "env": {"PYTHONPATH": str(REPO), "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"},
+        # the kernels' own progress store, whatever TUTOR_HOME a test sets for itself
+        "env": {"PYTHONPATH": str(REPO), "TUTOR_HOME": str(home), "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"},
     }))
 
 
@@ -80,33 +81,45 @@ def _cell(nb, prefix: str):
 
 
 @pytest.fixture(scope="module")
-def executed(tmp_path_factory):
-    """{lesson id: executed notebook}, plus the kernel's TUTOR_HOME."""
-    from tutor.export import export
-
+def kernel(tmp_path_factory):
+    """(a scratch folder, the kernels' TUTOR_HOME), with the test kernelspec found through JUPYTER_PATH."""
     root = tmp_path_factory.mktemp("notebooks")
     home = root / "home"
-    _kernelspec(root / "jupyter")
+    _kernelspec(root / "jupyter", home)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("JUPYTER_PATH", str(root / "jupyter"))
         mp.setenv("TUTOR_HOME", str(home))
         mp.setenv("PYTHONPATH", str(REPO))
-        result = export(None, all_lessons=True, fmt="ipynb", output=root / "out", answers=True)
-        assert [p.name for p in result.written] == [
-            "network.ipynb", "forward-pass.ipynb", "cost.ipynb", "sigmoid-gradient.ipynb", "backprop.ipynb",
-            "gradient-checking.ipynb", "training.ipynb", "accuracy.ipynb", "moons-from-scratch.ipynb"]
-        books, seconds = {}, {}
-        for path in result.written:
-            nb = nbformat.read(path, as_version=4)
-            lesson = path.stem
-            for i, c in enumerate(nb.cells):
-                m = re.match(r"check\('([a-z-]+)', ", c.source) if c.cell_type == "code" else None
-                if m and (lesson, m.group(1)) in REPLACE:
-                    nb.cells[i - 1].source = REPLACE[(lesson, m.group(1))]
-            start = time.monotonic()
-            NotebookClient(nb, timeout=180, kernel_name=KERNEL, resources={"metadata": {"path": str(root)}}).execute()
-            seconds[lesson] = time.monotonic() - start
-            books[lesson] = nb
+        yield root, home
+
+
+def _execute(nb, root):
+    NotebookClient(nb, timeout=180, kernel_name=KERNEL, resources={"metadata": {"path": str(root)}}).execute()
+    return nb
+
+
+@pytest.fixture(scope="module")
+def executed(kernel):
+    """{lesson id: executed notebook}, plus the kernel's TUTOR_HOME."""
+    from tutor.export import export
+
+    root, home = kernel
+    result = export(None, all_lessons=True, fmt="ipynb", output=root / "out", answers=True)
+    assert [p.name for p in result.written] == [
+        "network.ipynb", "forward-pass.ipynb", "cost.ipynb", "sigmoid-gradient.ipynb", "backprop.ipynb",
+        "gradient-checking.ipynb", "training.ipynb", "accuracy.ipynb", "moons-from-scratch.ipynb"]
+    books, seconds = {}, {}
+    for path in result.written:
+        nb = nbformat.read(path, as_version=4)
+        lesson = path.stem
+        for i, c in enumerate(nb.cells):
+            m = re.match(r"check\('([a-z-]+)', ", c.source) if c.cell_type == "code" else None
+            if m and (lesson, m.group(1)) in REPLACE:
+                nb.cells[i - 1].source = REPLACE[(lesson, m.group(1))]
+        start = time.monotonic()
+        _execute(nb, root)
+        seconds[lesson] = time.monotonic() - start
+        books[lesson] = nb
     print("executed in seconds:", {k: round(v, 1) for k, v in seconds.items()})
     return books, home
 
@@ -188,3 +201,24 @@ def test_check_cells_grade_like_tutor_check_and_the_terminal_sees_it(executed):
     listing = CliRunner().invoke(app, ["exercises"], env={"TUTOR_HOME": str(home), "COLUMNS": "200"})
     row = next(line for line in listing.output.splitlines() if "sigmoid-gradient" in line)
     assert "passed" in row and "6/6" in row
+
+
+def test_the_magic_steps_through_a_lesson_in_a_real_kernel(kernel):
+    root, home = kernel
+    v4 = nbformat.v4
+    nb = v4.new_notebook(cells=[v4.new_code_cell("%load_ext tutor"),
+                                v4.new_code_cell("%tutor learn network --plain --restart"),
+                                v4.new_code_cell("%tutor next"),
+                                v4.new_code_cell("%tutor learn network")])
+    _execute(nb, root)
+    first, second, widget = (_text(c) for c in nb.cells[1:])
+    assert "Step 1 of" in first and "Step 2 of" not in first
+    assert "Step 2 of" in second
+    try:
+        import ipywidgets  # noqa: F401
+    except ImportError:  # the kernel falls back to printing the step
+        assert "Step 2 of" in widget
+    else:
+        views = [o for o in nb.cells[3].outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+        assert len(views) == 1
+    assert json.loads((home / "progress.json").read_text())["lessons"]["network"]["step"] == 1

@@ -52,9 +52,10 @@ class Quiet:
 class NotebookLesson:
     """One lesson's session, stepped from notebook cells by step id."""
 
-    def __init__(self, lesson, settings: dict | None = None, *, data=None, weights=None, record: bool = True) -> None:
+    def __init__(self, lesson, settings: dict | None = None, *, data=None, weights=None, record: bool = True,
+                 store=None) -> None:
         self.lesson = lesson
-        self.session = adapters.new_session(lesson, settings, data=data, weights=weights)
+        self.session = adapters.new_session(lesson, settings, data=data, weights=weights, store=store)
         self.record = record
         self.tries: dict[str, int] = {}
         self.hints: dict[str, int] = {}
@@ -205,30 +206,41 @@ class NotebookLesson:
         (`"5000x25"` or `(5000, 25)`), or a text. A wrong answer shows the
         next hint; after the step's tries, the right answer is shown.
         """
-        i = self._safe_index(step_id)
-        if i is None:
-            return Quiet(right=None)
+        if answer is ... or answer is None:
+            try:
+                i = self.index(step_id)
+            except NotebookError:
+                i = None
+            if i is not None and callable(getattr(self.session.steps[i], "grade", None)):
+                answer = _ask(self.session.steps[i], self.ctx)
+                if answer is None:
+                    show(_note("Write your answer in place of the ... in this cell, then run it again."))
+                    return Quiet(right=None)
+        right, out = self.grade(step_id, answer)
+        show(*out)
+        return Quiet(right=right)
+
+    answer = quiz  # any step that asks and grades (a quiz, a type-along) is answered the same way
+
+    def grade(self, step_id: str, answer: Any) -> tuple[bool | None, list[Any]]:
+        """(right, what to show) for one answer; right is None when the answer could not be read."""
+        try:
+            i = self.index(step_id)
+        except NotebookError as err:
+            return None, [_error(str(err))]
         step = self.session.steps[i]
         if not callable(getattr(step, "grade", None)):
-            show(_error(f"step {step_id!r} of {self.id!r} is not a question (it is a {step.kind} step)"))
-            return Quiet(right=None)
+            return None, [_error(f"step {step_id!r} of {self.id!r} is not a question (it is a {step.kind} step)")]
         self.session.ensure(i)
-        if answer is ... or answer is None:
-            answer = _ask(step, self.ctx)
-            if answer is None:
-                show(_note("Write your answer in place of the ... in this cell, then run it again."))
-                return Quiet(right=None)
         raw = _as_text(answer)
         from tutor.lessons.steps.base import StepFailed
 
         try:
             verdict = step.grade(raw, self.ctx)
         except StepFailed as err:
-            show(_error(str(err)))
-            return Quiet(right=None)
+            return None, [_error(str(err))]
         if verdict.right is None:
-            show(_note(verdict.message))
-            return Quiet(right=None)
+            return None, [_note(verdict.message)]
         tries = self.tries.get(step_id, 0) + 1
         self.tries[step_id] = tries
         explain = getattr(step, "explain", None)
@@ -250,10 +262,7 @@ class NotebookLesson:
                 out.append(adapters.mark(False, f"{raw}: {verdict.message}"))
                 out.extend(adapters.reveal(step, self.ctx))
                 self._record(step_id, right=False, tries=tries, revealed=True)
-        show(*out)
-        return Quiet(right=bool(verdict.right))
-
-    answer = quiz  # any step that asks and grades (a quiz, a type-along) is answered the same way
+        return bool(verdict.right), out
 
     def hint(self, step_id: str) -> None:
         """The step's next hint."""
