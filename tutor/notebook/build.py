@@ -345,6 +345,7 @@ def _setup_cell(b: Built, lesson, settings: dict) -> Any:
 def lesson_notebook(lesson, settings: dict | None = None, *, answers: bool = False, notes: bool = False):
     """The notebook for one lesson (an nbformat NotebookNode) and the problems met building it."""
     nbformat = require_nbformat()
+    from tutor.lessons.steps.base import StepFailed
     from tutor.notebook.session import NotebookLesson
 
     settings = dict(settings or {})
@@ -357,7 +358,12 @@ def lesson_notebook(lesson, settings: dict | None = None, *, answers: bool = Fal
         s.ensure(i)
         bound = [k for k, v in nl.ctx.values.items() if k not in before or before[k] is not v]
         build = CELLS.get(step.kind, generic_cells)
-        body.extend(c for c in build(b, step, bound) if c is not None)
+        try:
+            cells = build(b, step, bound)
+        except StepFailed as err:  # the step failed in this run too (it is among the problems): show it as is
+            cells = [_md(_heading(step), f"*(This step could not be prepared here: {err})*"),
+                     _code(f"lesson.step({step.id!r})")]
+        body.extend(c for c in cells if c is not None)
     intro = [f"# {lesson.title}", f"*{lesson.summary}*"]
     if s.env.notes:
         intro.append("\n".join(f"- {n}" for n in s.env.notes))
