@@ -146,3 +146,15 @@ def test_an_unknown_kind_that_binds_is_run_by_name():
     nl.session.ensure(nl.index("follow"))
     cells = generic_cells(Built(nl, answers=False, notes=False), follow, ["x", "h_i"])
     assert cells[-1].source.splitlines()[-1].startswith("x, h_i = lesson.run('follow'")
+
+
+def test_the_from_scratch_lesson_is_visible_numpy(tmp_path):
+    out = tmp_path / "moons.ipynb"
+    assert runner.invoke(app, ["export", "moons-from-scratch", "-f", "ipynb", "-o", str(out)]).exit_code == 0
+    nb = nbformat.read(out, as_version=4)
+    forward = next(c for c in nb.cells if c.source.startswith("Z1 = X @ W1.T + b1"))
+    assert "A1 = np.tanh(Z1)" in forward.source and forward.source.endswith(
+        "lesson.show('forward', Z1=Z1, A1=A1, Z2=Z2, A2=A2)")
+    backward = next(c for c in nb.cells if c.source.startswith("dZ2 = A2 - y.reshape(-1, 1)"))
+    assert "dZ1 = (dZ2 @ W2) * (1 - A1**2)" in backward.source
+    assert nb.cells[nb.cells.index(backward) - 1].source.count("$$") == 2

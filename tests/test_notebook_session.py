@@ -164,3 +164,15 @@ def test_importing_tutor_and_the_notebook_package_stays_cheap():
             "print(sorted(m for m in ('numpy', 'rich', 'IPython', 'nbformat') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_lam_in_a_call_is_the_lessons_lambda():
+    from tutor.core import nn_cost
+
+    lesson = open_lesson("training", record=False)
+    params0, thetas0 = lesson.run("start")
+    X, y = lesson.values("X", "y")
+    assert lesson.run("start-cost", lam=0.0) == pytest.approx(nn_cost(thetas0, X, y, 0.0), rel=1e-12)
+    assert lesson["lambda"] == 0.0
+    with_reg = lesson.run("start-cost", lam=3.0)
+    assert with_reg == pytest.approx(nn_cost(thetas0, X, y, 3.0), rel=1e-12) and with_reg > nn_cost(thetas0, X, y, 0.0)

@@ -76,15 +76,8 @@ class Built:
         return var
 
     def kwargs(self, names: list[str], pre: list[str]) -> str:
-        """`a1=a1, lam=lam`-style arguments; a name that is a keyword goes through **{...}."""
-        plain, odd = [], []
-        for n in dict.fromkeys(names):
-            var = self.use(n, pre)
-            (plain if n.isidentifier() and not keyword.iskeyword(n) else odd).append((n, var))
-        parts = [f"{n}={v}" for n, v in plain]
-        if odd:
-            parts.append("**{" + ", ".join(f"{n!r}: {v}" for n, v in odd) + "}")
-        return ", ".join(parts)
+        """`a1=a1, lam=lam`-style arguments (the lesson reads `lam` as its `lambda`)."""
+        return ", ".join(f"{py(n)}={self.use(n, pre)}" for n in dict.fromkeys(names))
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -166,8 +159,15 @@ def text_cells(b: Built, step, bound: list[str]) -> list[Any]:
     return [_md(_heading(step), _text(b, step.text), _notes(b, step))]
 
 
-def _formula_for(b: Built, step) -> tuple[str, str | None, list[str]] | None:
-    """(code, latex, lines before) for a one-value compute step whose operation has a formula."""
+def _outputs(step) -> dict[str, str]:
+    """The names a compute step binds, by template key: `out` for one value, else the op's output keys."""
+    if getattr(step, "bind_one", None):
+        return {"out": step.bind_one}
+    return {key: name for key, name in getattr(step, "bind_map", ())}
+
+
+def _formula_for(b: Built, step) -> tuple[str | None, str | None, list[str]] | None:
+    """(code or None, latex or None, lines before the code) for a compute step whose operation has a formula."""
     import inspect
     import string
 
@@ -175,7 +175,8 @@ def _formula_for(b: Built, step) -> tuple[str, str | None, list[str]] | None:
     from tutor.notebook.formulas import FORMULAS, tex_name
 
     f = FORMULAS.get(step.op)
-    if f is None or not step.bind_one:
+    outputs = _outputs(step)
+    if f is None or not outputs:
         return None
     op = load_operations()[step.op]
     defaults = {k: p.default for k, p in inspect.signature(op.func).parameters.items()}
@@ -184,11 +185,12 @@ def _formula_for(b: Built, step) -> tuple[str, str | None, list[str]] | None:
         if isinstance(t, str):
             mentioned |= {name for _, name, _, _ in string.Formatter().parse(t) if name}
     values = {arg: inp.value(b.ctx) for arg, inp in step.inputs}
-    for arg, inp in step.inputs:  # an input the formula ignores must be at its default
+    code_ok = f.code is not None
+    for arg, inp in step.inputs:  # an input the code ignores must be at its default
         if callable(f.code) or arg in mentioned:
             continue
-        if arg not in defaults or values[arg] != defaults[arg]:
-            return None
+        if arg not in defaults or _differs(values[arg], defaults[arg]):
+            code_ok = False
     pre: list[str] = []
     exprs: dict[str, str] = {}
     tex: dict[str, str] = {}
@@ -197,29 +199,45 @@ def _formula_for(b: Built, step) -> tuple[str, str | None, list[str]] | None:
             exprs[arg] = repr(inp.literal)
             tex[arg] = str(inp.literal)
         else:
-            exprs[arg] = b.use(inp.ref, pre) + (".T" if inp.transpose else "")
             tex[arg] = tex_name(inp.ref, inp.transpose)
-    exprs["out"], tex["out"] = py(step.bind_one), tex_name(step.bind_one)
+            if code_ok:
+                exprs[arg] = b.use(inp.ref, pre) + (".T" if inp.transpose else "")
+    for key, name in outputs.items():
+        exprs[key], tex[key] = py(name), tex_name(name)
+    code = latex = None
     try:
-        code = f.spell(f.code, exprs, values)
         latex = f.spell(f.latex, tex, values)
-    except (KeyError, IndexError):  # an input the template needs was not given
-        return None
+    except (KeyError, IndexError):
+        latex = None
+    if code_ok:
+        try:
+            code = f.spell(f.code, exprs, values)
+        except (KeyError, IndexError):  # an input or output the template needs is not here
+            code = None
     return code, latex, pre
+
+
+def _differs(value, default) -> bool:
+    try:
+        return bool(value != default)
+    except (TypeError, ValueError):  # arrays: any value given is not the default
+        return True
 
 
 def compute_cells(b: Built, step, bound: list[str]) -> list[Any]:
     spelled = _formula_for(b, step)
-    if spelled is None:
-        return run_cells(b, step, bound)
-    code, latex, pre = spelled
-    out = py(step.bind_one)
-    b.defined.add(out)
-    md = _md(_heading(step), _text(b, step.text), f"$${latex}$$" if latex else None, _notes(b, step))
-    return [md, _code(*pre, code, f'lesson.show({step.id!r}, {b.kwargs([step.bind_one], pre)})')]
+    code, latex, pre = spelled if spelled else (None, None, [])
+    maths = f"$${latex}$$" if latex else None
+    if code is None:
+        return run_cells(b, step, bound, maths=maths)
+    names = list(_outputs(step).values())
+    for n in names:
+        b.defined.add(py(n))
+    md = _md(_heading(step), _text(b, step.text), maths, _notes(b, step))
+    return [md, _code(*pre, code, f'lesson.show({step.id!r}, {b.kwargs(names, pre)})')]
 
 
-def run_cells(b: Built, step, bound: list[str]) -> list[Any]:
+def run_cells(b: Built, step, bound: list[str], maths: str | None = None) -> list[Any]:
     """The lesson's own operation, called by name, its results assigned to notebook variables."""
     pre: list[str] = []
     inputs = [inp.ref for _, inp in getattr(step, "inputs", ()) if getattr(inp, "ref", None)]
@@ -233,7 +251,7 @@ def run_cells(b: Built, step, bound: list[str]) -> list[Any]:
     line = f"{_assign(names)} = {call}" if names else call
     op = getattr(step, "op", None)
     comment = f"# the lesson's operation `{op}`" if op else None
-    md = _md(_heading(step), _text(b, getattr(step, "text", None)), _notes(b, step))
+    md = _md(_heading(step), _text(b, getattr(step, "text", None)), maths, _notes(b, step))
     return [md, _code(*pre, *([comment] if comment else []), line)]
 
 

@@ -25,7 +25,7 @@ Template = str | Callable[[dict[str, str], dict[str, Any]], str]
 
 @dataclass(frozen=True)
 class Formula:
-    code: Template
+    code: Template | None  # None: the maths is typeset, the operation still runs by name
     latex: Template | None = None
     imports: tuple[str, ...] = ()  # lines the setup cell needs for this code
 
@@ -40,8 +40,12 @@ class Formula:
 FORMULAS: dict[str, Formula] = {}
 
 
-def formula(op: str, code: Template, latex: Template | None = None, imports: tuple[str, ...] = ()) -> None:
-    """Register how to write operation `op` in a notebook; a second registration is an error."""
+def formula(op: str, code: Template | None, latex: Template | None = None, imports: tuple[str, ...] = ()) -> None:
+    """Register how to write operation `op` in a notebook; a second registration is an error.
+
+    Templates name the op's inputs, and its result as `out` (one value) or by
+    its output keys (an operation that gives several values).
+    """
     if op in FORMULAS:
         raise RuntimeError(f"a notebook formula for {op!r} is registered twice")
     FORMULAS[op] = Formula(code, latex, imports)
@@ -94,3 +98,45 @@ formula("cost", "{out} = core.nn_cost({thetas}, {X}, {y}, {lam})", None)
 formula("cross_entropy", "{out} = core.cross_entropy({h}, {Y})", None)
 formula("unroll", "{out} = core.unroll({thetas})", None)
 formula("n_params", "{out} = core.n_params({layer_sizes})", None)
+
+# Operations that give several values: each output key names its variable.
+formula("to_wb", "W1, b1 = {thetas}[0][:, 1:], {thetas}[0][:, 0]  # the bias column becomes b\n"
+                 "W2, b2 = {thetas}[1][:, 1:], {thetas}[1][:, 0]",
+        r"\Theta^{{(l)}} = \left[\, b_l \;\middle|\; W_l \,\right]")
+formula("wb_forward", "{Z1} = {X} @ {W1}.T + {b1}\n{A1} = np.tanh({Z1})\n{Z2} = {A1} @ {W2}.T + {b2}\n"
+                      "{A2} = 1 / (1 + np.exp(-{Z2}))  # the sigmoid",
+        r"Z_1 = X W_1^{{\top}} + b_1,\quad A_1 = \tanh Z_1,\quad Z_2 = A_1 W_2^{{\top}} + b_2,\quad A_2 = \sigma(Z_2)")
+formula("wb_cost", "{out} = -np.mean({y} * np.log({A2}.ravel()) + (1 - {y}) * np.log(1 - {A2}.ravel()))",
+        r"J = -\frac{{1}}{{m}} \sum_{{i=1}}^{{m}} \Bigl[ y_i \log A_{{2,i}} + (1 - y_i) \log(1 - A_{{2,i}}) \Bigr]")
+formula("wb_backward", "{dZ2} = {A2} - {y}.reshape(-1, 1)\n{dW2} = {dZ2}.T @ {A1} / len({X})\n{db2} = {dZ2}.mean(axis=0)\n"
+                       "{dZ1} = ({dZ2} @ {W2}) * (1 - {A1}**2)  # tanh'(Z1) = 1 - A1²\n"
+                       "{dW1} = {dZ1}.T @ {X} / len({X})\n{db1} = {dZ1}.mean(axis=0)",
+        r"dZ_2 = A_2 - Y,\quad dW_2 = \tfrac{{1}}{{m}} dZ_2^{{\top}} A_1,\quad "
+        r"dZ_1 = (dZ_2 W_2) \odot (1 - A_1^2),\quad dW_1 = \tfrac{{1}}{{m}} dZ_1^{{\top}} X")
+formula("wb_update", "{W1_next} = {W1} - {learning_rate} * {dW1}\n{b1_next} = {b1} - {learning_rate} * {db1}\n"
+                     "{W2_next} = {W2} - {learning_rate} * {dW2}\n{b2_next} = {b2} - {learning_rate} * {db2}",
+        r"W \leftarrow W - \alpha\, dW,\qquad b \leftarrow b - \alpha\, db")
+formula("regularize_gradient", "{D_unreg} = {Delta} / {m}\n{reg_part} = ({lam} / {m}) * {Theta}\n"
+                               "{reg_part}[:, 0] = 0  # the bias column is not regularized\n{D_reg} = {D_unreg} + {reg_part}",
+        r"D = \frac{{1}}{{m}}\Delta + \frac{{\lambda}}{{m}}\Theta \quad (\text{{bias column: no }}\lambda\text{{ term}})")
+formula("outer_product", None, r"\delta^{{(3)}}\, a^{{(2)\top}}")
+
+# The maths only: these operations still run by name in the notebook.
+_COST = (r"J(\Theta) = \frac{{1}}{{m}} \sum_{{i=1}}^{{m}} \sum_{{k=1}}^{{K}} \Bigl[ -Y_{{ik}} \log h_{{ik}} "
+         r"- (1 - Y_{{ik}}) \log(1 - h_{{ik}}) \Bigr] + \frac{{\lambda}}{{2m}} \sum_{{l}} \sum_{{j}} \sum_{{k \ge 1}} "
+         r"\bigl(\Theta^{{(l)}}_{{jk}}\bigr)^2")
+formula("network_cost", None, _COST)
+formula("cost_parts", None, _COST)
+formula("forward", None, r"a^{{(1)}} = [\mathbf{{1}}, X],\ z^{{(2)}} = a^{{(1)}}\Theta^{{(1)\top}},\ "
+                         r"a^{{(2)}} = [\mathbf{{1}}, g(z^{{(2)}})],\ z^{{(3)}} = a^{{(2)}}\Theta^{{(2)\top}},\ h = g(z^{{(3)}})")
+formula("cost_terms", None, r"c_{{ik}} = -Y_{{ik}} \log h_{{ik}} - (1 - Y_{{ik}}) \log(1 - h_{{ik}}),\qquad "
+                            r"J = \frac{{1}}{{m}} \sum_{{i}} \sum_{{k}} c_{{ik}}")
+formula("chance_cost", None, r"h_{{ik}} = \tfrac{{1}}{{2}} \;\Rightarrow\; J = K \log 2")
+formula("sigmoid_gradient_values", None, r"g'(z) = g(z)\,\bigl(1 - g(z)\bigr)")
+formula("vectorized_backprop", None, r"\delta^{{(3)}} = h - Y,\quad \delta^{{(2)}} = \bigl(\delta^{{(3)}}\Theta^{{(2)}}\bigr)_{{:,1:}} "
+                                     r"\odot g'(z^{{(2)}}),\quad D^{{(l)}} = \frac{{1}}{{m}}\, \delta^{{(l+1)\top}} a^{{(l)}}")
+formula("loop_backprop", None, r"\Delta^{{(l)}} \mathrel{{+}}= \delta^{{(l+1)}} \bigl(a^{{(l)}}\bigr)^{{\top}} \text{{ for each example }} t")
+formula("debug_gradient_check", None, r"\frac{{\partial J}}{{\partial \theta_i}} \approx "
+                                      r"\frac{{J(\theta + \epsilon e_i) - J(\theta - \epsilon e_i)}}{{2\epsilon}},\qquad "
+                                      r"\frac{{\lVert n - a \rVert}}{{\lVert n + a \rVert}}")
+formula("percent_correct", None, r"\text{{accuracy}} = \frac{{100}}{{m}} \sum_{{i}} \bigl[\, p_i = y_i \,\bigr]")

@@ -18,6 +18,7 @@ A step that cannot run says why in one red line, never with a traceback.
 
 from __future__ import annotations
 
+import keyword
 from typing import Any
 
 from tutor.notebook import adapters
@@ -94,8 +95,18 @@ class NotebookLesson:
         return got[0] if len(got) == 1 else got
 
     def bind(self, **values: Any) -> None:
+        """Bind notebook values; `lam` (and `if_`-style names) stand for the keywords `lambda` (`if`)."""
         for name, value in values.items():
-            self.ctx.bind(name, value)
+            self.ctx.bind(self._lesson_name(name), value)
+
+    def _lesson_name(self, name: str) -> str:
+        if name in self.ctx.values:
+            return name
+        if name == "lam":
+            return "lambda"
+        if name.endswith("_") and keyword.iskeyword(name[:-1]):
+            return name[:-1]
+        return name
 
     # -- running --------------------------------------------------------------------
     def _before(self, i: int) -> None:
@@ -174,6 +185,7 @@ class NotebookLesson:
 
         notes = []
         for name, value in values.items():
+            name = self._lesson_name(name)
             if name not in self.ctx.values:
                 continue
             mine = self.ctx.values[name]
