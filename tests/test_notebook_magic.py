@@ -92,3 +92,11 @@ def test_widget_mode_has_buttons_that_step_and_check(tutor_home):
     assert "You reached the end of the lesson forward-pass" in s.html.value
     record = json.loads((tutor_home / "progress.json").read_text())["lessons"]["forward-pass"]
     assert record["completed"] is True
+
+
+def test_without_ipywidgets_the_magic_prints_steps_and_says_what_to_install(ip, shown, monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "ipywidgets", None)
+    ip.run_line_magic("tutor", "learn network --restart")
+    assert " ".join(shown[0].split()) == ("(Back and Next buttons need ipywidgets: pip install -e '.[notebook]'. "
+                                         "Stepping with %tutor next meanwhile.)")
+    assert "Step 1 of" in shown[1]

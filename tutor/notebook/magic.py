@@ -158,6 +158,10 @@ def tutor_magic(line: str) -> None:
         if stepper is None:
             return
         _CURRENT["stepper"] = stepper
+        if stepper.plain and "--plain" not in rest:
+            from tutor.notebook.build import INSTALL
+
+            show(_note(f"(Back and Next buttons need ipywidgets: {INSTALL}. Stepping with %tutor next meanwhile.)"))
         stepper.render()
         if not stepper.plain:
             from IPython.display import display
