@@ -143,6 +143,7 @@ def test_every_quiz_is_answered_right_from_the_lessons_answers(executed):
             if c.cell_type == "code" and "lesson.quiz(" in c.source:
                 count += 1
                 assert _text(c).startswith("✓ RIGHT"), f"{lesson}: {c.source!r} -> {_text(c)!r}"
+                assert len(c.outputs) == 1  # the call's return value is not echoed under its report
     assert count >= 20  # the course has 23 questions; those under a `when` that does not hold are left out
 
 
@@ -189,7 +190,9 @@ def test_check_cells_grade_like_tutor_check_and_the_terminal_sees_it(executed):
     from tutor.cli import app
 
     books, home = executed
-    right = _text(_cell(books["sigmoid-gradient"], "check('sigmoid-gradient', sigmoid_gradient)"))
+    cell = _cell(books["sigmoid-gradient"], "check('sigmoid-gradient', sigmoid_gradient)")
+    assert len(cell.outputs) == 1 and "text/html" in cell.outputs[0]["data"]
+    right = _text(cell)
     assert "All tests passed: 6/6" in right and "(hidden test)" in right
     wrong = _text(_cell(books["forward-pass"], "check('predict', predict)"))
     assert "Likely mistake: argmax over the wrong axis" in wrong and "Score 0/5" in wrong
