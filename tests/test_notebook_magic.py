@@ -100,3 +100,17 @@ def test_without_ipywidgets_the_magic_prints_steps_and_says_what_to_install(ip, 
     assert " ".join(shown[0].split()) == ("(Back and Next buttons need ipywidgets: pip install -e '.[notebook]'. "
                                          "Stepping with %tutor next meanwhile.)")
     assert "Step 1 of" in shown[1]
+
+
+def test_a_tutor_error_in_a_cell_is_one_line_not_a_traceback(ip, capsys):
+    ip.run_cell("from tutor.notebook import open_lesson\nopen_lesson('no-such-lesson')")
+    err = capsys.readouterr()
+    text = err.out + err.err
+    assert "error: there is no lesson 'no-such-lesson'" in text and "Traceback" not in text
+    ip.run_cell("lesson = open_lesson('network', record=False)\nlesson['z9']")
+    err = capsys.readouterr()
+    text = err.out + err.err
+    assert "error: the lesson 'network' has no value 'z9'" in text and "Traceback" not in text
+    ip.run_cell("1 / 0")  # anything else is left as IPython shows it
+    err = capsys.readouterr()
+    assert "ZeroDivisionError" in err.out + err.err

@@ -52,7 +52,9 @@ def check(exercise_id: str, code: Any, *, timeout: float = 10.0, memory_mb: int 
     (the default), the check counts in your progress as `tutor check` would.
     """
     from tutor.errors import TutorError
+    from tutor.notebook.display import one_line_errors
 
+    one_line_errors()
     try:
         exercise = adapters.get_exercise(exercise_id)
         source = source_of(exercise, code)
@@ -82,6 +84,8 @@ def check(exercise_id: str, code: Any, *, timeout: float = 10.0, memory_mb: int 
         except OSError as err:
             notes.append(_note(f"This check could not be saved to your progress: {err}"))
         notes += [_note(f"warning: {w}") for w in store.warnings]
+    if not result.passed:  # the report names the terminal's command; here it is a call
+        notes.append(_note(f"In this notebook: hint({exercise.id!r}) gives the next hint."))
     show(adapters.render_report(result), *notes)
     return Quiet(passed=result.passed, score=result.score, max_score=result.max_score, result=result)
 

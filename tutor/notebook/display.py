@@ -95,3 +95,27 @@ def show(*renderables: Any) -> None:
 
 def escape(text: str) -> str:
     return _html.escape(text)
+
+
+def one_line_errors() -> None:
+    """In IPython, show the tutor's own errors (a bad lesson id...) as one line, not a traceback.
+
+    Only `TutorError` is affected; every other exception shows as usual.
+    """
+    if not in_ipython():
+        return
+    import sys
+
+    from IPython import get_ipython
+
+    from tutor.errors import TutorError
+
+    shell = get_ipython()
+    if getattr(shell, "_tutor_one_line_errors", False):
+        return
+
+    def handler(shell, etype, value, tb, tb_offset=None):
+        print(f"error: {getattr(value, 'message', value)}", file=sys.stderr)
+
+    shell.set_custom_exc((TutorError,), handler)
+    shell._tutor_one_line_errors = True

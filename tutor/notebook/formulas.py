@@ -98,6 +98,7 @@ formula("cost", "{out} = core.nn_cost({thetas}, {X}, {y}, {lam})", None)
 formula("cross_entropy", "{out} = core.cross_entropy({h}, {Y})", None)
 formula("unroll", "{out} = core.unroll({thetas})", None)
 formula("n_params", "{out} = core.n_params({layer_sizes})", None)
+formula("label_counts", "{out} = np.bincount({y}, minlength={K})  # how many examples of each class", None)
 
 # Operations that give several values: each output key names its variable.
 formula("to_wb", "W1, b1 = {thetas}[0][:, 1:], {thetas}[0][:, 0]  # the bias column becomes b\n"

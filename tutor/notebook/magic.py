@@ -220,3 +220,6 @@ def _learn(args: list[str]) -> Stepper | None:
 def load_ipython_extension(ipython) -> None:
     """Register the %tutor line magic (called by `%load_ext tutor`)."""
     ipython.register_magic_function(tutor_magic, magic_kind="line", magic_name="tutor")
+    from tutor.notebook.display import one_line_errors
+
+    one_line_errors()

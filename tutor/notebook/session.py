@@ -25,8 +25,11 @@ from tutor.notebook import adapters
 from tutor.notebook.display import Rich, show
 
 
-class NotebookError(Exception):
-    """A mistake in a notebook call (an unknown step id...), said in one sentence."""
+from tutor.errors import TutorError  # noqa: E402  (cheap: no heavy imports)
+
+
+class NotebookError(TutorError):
+    """A mistake in a notebook call (an unknown step id, a name with no value), said in one sentence."""
 
 
 def _is_text(r: Any) -> bool:
@@ -87,11 +90,20 @@ class NotebookLesson:
         raise NotebookError(f"the lesson {self.id!r} has no step {step_id!r}.{tip}")
 
     def __getitem__(self, name: str) -> Any:
-        return self.ctx.get(name)
+        from tutor.lessons.steps.base import StepFailed
+
+        try:
+            return self.ctx.get(self._lesson_name(name))
+        except StepFailed:
+            import difflib
+
+            close = difflib.get_close_matches(name, list(self.ctx.values), n=1)
+            tip = f" Did you mean {close[0]!r}?" if close else ""
+            raise NotebookError(f"the lesson {self.id!r} has no value {name!r} (yet: a later step may make it).{tip}") from None
 
     def values(self, *names: str) -> Any:
         """Bound values by name: one name gives the value, several a tuple."""
-        got = tuple(self.ctx.get(n) for n in names)
+        got = tuple(self[n] for n in names)
         return got[0] if len(got) == 1 else got
 
     def bind(self, **values: Any) -> None:
@@ -384,6 +396,9 @@ def open_lesson(lesson_id: str, *, settings: dict | list[str] | None = None, dat
     `--weights`. Opening the same lesson with the same settings again starts
     it afresh.
     """
+    from tutor.notebook.display import one_line_errors
+
+    one_line_errors()
     lesson = adapters.find_lesson(lesson_id)
     typed = adapters.typed_settings(lesson, settings)
     nl = NotebookLesson(lesson, typed, data=data, weights=weights, record=record)
