@@ -75,7 +75,11 @@ def _text(cell) -> str:
 
 
 def _cell(nb, prefix: str):
-    found = [c for c in nb.cells if c.cell_type == "code" and c.source.startswith(prefix)]
+    """The first code cell whose code (after any comment lines) starts with prefix."""
+    def code(c):
+        return "\n".join(line for line in c.source.splitlines() if not line.startswith("#"))
+
+    found = [c for c in nb.cells if c.cell_type == "code" and code(c).startswith(prefix)]
     assert found, f"no code cell starts with {prefix!r}"
     return found[0]
 
@@ -225,3 +229,13 @@ def test_the_magic_steps_through_a_lesson_in_a_real_kernel(kernel):
         views = [o for o in nb.cells[3].outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
         assert len(views) == 1
     assert json.loads((home / "progress.json").read_text())["lessons"]["network"]["step"] == 1
+
+
+def test_training_shows_its_progress_in_place_and_ends_at_the_optimizers_cost(executed):
+    books, _ = executed
+    cell = _cell(books["training"], "cg, cg_thetas, cg_history, cg_cost = lesson.run('train-cg'")
+    progress = _text(cell).splitlines()[0]
+    m = re.match(r"Training: conjugate gradient, 50 iterations, lambda = 1 +iteration (\d+) of 50 +cost ([0-9.]+)", progress)
+    assert m, progress
+    end = re.search(r"J after training = ([0-9.]+)", _text(_cell(books["training"], "cost_start, cost_end")))
+    assert end and float(m.group(2)) == pytest.approx(float(end.group(1)), abs=2e-6)

@@ -119,3 +119,56 @@ def one_line_errors() -> None:
 
     shell.set_custom_exc((TutorError,), handler)
     shell._tutor_one_line_errors = True
+
+
+class Progress:
+    """Training progress redrawn in place in a notebook: one bar and the latest cost.
+
+    Used as the lesson UI's `training(total, title)` context manager; outside
+    IPython it shows nothing.
+    """
+
+    def __init__(self, total: int, title: str) -> None:
+        self.total = max(int(total), 1)
+        self.title = title
+        self.costs: list[float] = []
+        self.handle = None
+        self.last = 0.0
+
+    def _render(self) -> Rich:
+        from rich.progress_bar import ProgressBar
+        from rich.text import Text
+
+        done = max(len(self.costs) - 1, 0)
+        head = Text(f"Training: {self.title}   iteration {done} of {self.total}", style="bold")
+        if self.costs:
+            head.append(f"   cost {self.costs[-1]:.6f}", style="cyan")
+        return Rich(head, ProgressBar(total=self.total, completed=done, width=40))
+
+    def update(self, record) -> bool:
+        import time
+
+        self.costs.append(float(record.cost))
+        now = time.monotonic()
+        if self.handle is not None and (now - self.last > 0.2 or len(self.costs) - 1 >= self.total):
+            self.handle.update(self._render())
+            self.last = now
+        return False  # never asks the optimizer to stop
+
+    def __enter__(self) -> "Progress":
+        if in_ipython():
+            from IPython.display import display
+
+            self.handle = display(self._render(), display_id=True)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.handle is not None:
+            self.handle.update(self._render())
+
+
+class NotebookUI:
+    """The little of the runner's UI a lesson run in a notebook uses: live training."""
+
+    def training(self, total: int, title: str) -> Progress:
+        return Progress(total, title)

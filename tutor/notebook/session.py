@@ -59,7 +59,9 @@ class NotebookLesson:
     def __init__(self, lesson, settings: dict | None = None, *, data=None, weights=None, record: bool = True,
                  store=None) -> None:
         self.lesson = lesson
-        self.session = adapters.new_session(lesson, settings, data=data, weights=weights, store=store)
+        from tutor.notebook.display import NotebookUI
+
+        self.session = adapters.new_session(lesson, settings, data=data, weights=weights, store=store, ui=NotebookUI())
         self.record = record
         self.tries: dict[str, int] = {}
         self.hints: dict[str, int] = {}
