@@ -181,7 +181,7 @@ def figure(
 def export(
     lesson_id: Optional[str] = typer.Argument(None, help="The lesson to export (see `tutor lessons`).", metavar="ID"),
     all_lessons: bool = typer.Option(False, "--all", help="Export every lesson of the course, in course order."),
-    fmt: str = typer.Option("html", "--format", "-f", help="html, svg, md, txt or ipynb (a Jupyter notebook: needs tutor[notebook])."),
+    fmt: str = typer.Option("html", "--format", "-f", help="html, svg, md, txt or ipynb (a Jupyter notebook: needs tutor\\[notebook])."),
     output: Path = typer.Option(
         ..., "--output", "-o",
         help="The file to write (a folder for --all with svg or ipynb: one file per lesson).",
