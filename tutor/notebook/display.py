@@ -9,7 +9,6 @@ console or a test reads). Outside IPython, `show` prints the plain text.
 
 from __future__ import annotations
 
-import html as _html
 import io
 from typing import Any
 
@@ -91,10 +90,6 @@ def show(*renderables: Any) -> None:
         display(out)
     else:
         print(out.text())
-
-
-def escape(text: str) -> str:
-    return _html.escape(text)
 
 
 def one_line_errors() -> None:

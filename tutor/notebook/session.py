@@ -139,7 +139,8 @@ class NotebookLesson:
             out = s.ensure(i)
         return out
 
-    def _bound_by(self, i: int, values: dict) -> tuple[list[Any], list[str]]:
+    def _bound_by(self, i: int) -> tuple[list[Any], list[str]]:
+        """Run step i; (its output, the names it bound or rebound, in binding order)."""
         before = dict(self.ctx.values)
         out = self._execute(i)
         names = [k for k, v in self.ctx.values.items() if k not in before or before[k] is not v]
@@ -156,7 +157,7 @@ class NotebookLesson:
             return None
         self._before(i)
         self.bind(**inputs)
-        out, names = self._bound_by(i, inputs)
+        out, names = self._bound_by(i)
         show(*[r for r in out if not _is_text(r)])
         got = tuple(self.ctx.values[n] for n in names)
         return got[0] if len(got) == 1 else got
@@ -238,7 +239,7 @@ class NotebookLesson:
             except NotebookError:
                 i = None
             if i is not None and callable(getattr(self.session.steps[i], "grade", None)):
-                answer = _ask(self.session.steps[i], self.ctx)
+                answer = _ask()
                 if answer is None:
                     show(_note("Write your answer in place of the ... in this cell, then run it again."))
                     return Quiet(right=None)
@@ -350,7 +351,7 @@ def _summaries(step, ctx) -> list[Any]:
     return out
 
 
-def _ask(step, ctx) -> str | None:
+def _ask() -> str | None:
     """The learner's typed answer, or None where the notebook cannot ask (no stdin)."""
     try:
         return input("Your answer: ")
