@@ -126,11 +126,14 @@ formula("outer_product", None, r"\delta^{{(3)}}\, a^{{(2)\top}}")
 _COST = (r"J(\Theta) = \frac{{1}}{{m}} \sum_{{i=1}}^{{m}} \sum_{{k=1}}^{{K}} \Bigl[ -Y_{{ik}} \log h_{{ik}} "
          r"- (1 - Y_{{ik}}) \log(1 - h_{{ik}}) \Bigr] + \frac{{\lambda}}{{2m}} \sum_{{l}} \sum_{{j}} \sum_{{k \ge 1}} "
          r"\bigl(\Theta^{{(l)}}_{{jk}}\bigr)^2")
-formula("network_cost", None, _COST)
+formula("network_cost", "{out} = core.nn_cost({thetas}, {X}, {y}, {lam}, {activation})", _COST)
 formula("cost_parts", None, _COST)
 formula("forward", None, r"a^{{(1)}} = [\mathbf{{1}}, X],\ z^{{(2)}} = a^{{(1)}}\Theta^{{(1)\top}},\ "
                          r"a^{{(2)}} = [\mathbf{{1}}, g(z^{{(2)}})],\ z^{{(3)}} = a^{{(2)}}\Theta^{{(2)\top}},\ h = g(z^{{(3)}})")
-formula("cost_terms", None, r"c_{{ik}} = -Y_{{ik}} \log h_{{ik}} - (1 - Y_{{ik}}) \log(1 - h_{{ik}}),\qquad "
+formula("cost_terms", "hc = np.clip({h}, 1e-300, 1 - 1e-16)  # keeps log() finite where an output rounds to 0 or 1\n"
+                      "{cost_terms} = -({Y} * np.log(hc) + (1 - {Y}) * np.log(1 - hc))  # one entry per output\n"
+                      "{cost_per_example} = {cost_terms}.sum(axis=1)\n{J_unreg} = {cost_per_example}.mean()",
+        r"c_{{ik}} = -Y_{{ik}} \log h_{{ik}} - (1 - Y_{{ik}}) \log(1 - h_{{ik}}),\qquad "
                             r"J = \frac{{1}}{{m}} \sum_{{i}} \sum_{{k}} c_{{ik}}")
 formula("chance_cost", None, r"h_{{ik}} = \tfrac{{1}}{{2}} \;\Rightarrow\; J = K \log 2")
 formula("sigmoid_gradient_values", None, r"g'(z) = g(z)\,\bigl(1 - g(z)\bigr)")
@@ -140,4 +143,8 @@ formula("loop_backprop", None, r"\Delta^{{(l)}} \mathrel{{+}}= \delta^{{(l+1)}} 
 formula("debug_gradient_check", None, r"\frac{{\partial J}}{{\partial \theta_i}} \approx "
                                       r"\frac{{J(\theta + \epsilon e_i) - J(\theta - \epsilon e_i)}}{{2\epsilon}},\qquad "
                                       r"\frac{{\lVert n - a \rVert}}{{\lVert n + a \rVert}}")
-formula("percent_correct", None, r"\text{{accuracy}} = \frac{{100}}{{m}} \sum_{{i}} \bigl[\, p_i = y_i \,\bigr]")
+formula("cost_change", "{cost_start}, {cost_end} = {history}[0], {history}[-1]  # the first and the last cost\n"
+                       "{cost_fell_by} = {cost_start} - {cost_end}\n{cost_ratio} = {cost_end} / {cost_start}", None)
+formula("percent_correct", "{predictions} = core.predict({thetas}, {X}, {activation})\n"
+                           "{n_correct} = int(np.sum({predictions} == {y}))\n{n_wrong} = {predictions}.size - {n_correct}\n"
+                           "{accuracy_percent} = 100 * {n_correct} / {predictions}.size", r"\text{{accuracy}} = \frac{{100}}{{m}} \sum_{{i}} \bigl[\, p_i = y_i \,\bigr]")
