@@ -145,7 +145,9 @@ def test_an_unknown_kind_that_binds_is_run_by_name():
     follow = next(s for s in nl.session.steps if s.id == "follow")
     nl.session.ensure(nl.index("follow"))
     cells = generic_cells(Built(nl, answers=False, notes=False), follow, ["x", "h_i"])
-    assert cells[-1].source.splitlines()[-1].startswith("x, h_i = lesson.run('follow'")
+    code = cells[-1].source
+    assert code.startswith("# the lesson's operation `follow`\nx, h_i = lesson.run('follow', thetas=thetas, X=X")
+    compile(code, "<cell>", "exec")  # wrapped over lines, still one valid statement
 
 
 def test_the_from_scratch_lesson_is_visible_numpy(tmp_path):

@@ -104,6 +104,17 @@ def _text(b: Built, text: str | None) -> str | None:
     return b.ctx.fill(text).replace("$", r"\$")
 
 
+def _call(head: str, args: str, width: int = 100) -> str:
+    """`head(args)`, wrapped under its opening parenthesis when the line would pass `width`."""
+    line = f"{head}({args})"
+    if len(line) <= width or not args:
+        return line
+    indent = " " * (len(head) + 1)
+    return textwrap.fill(args, width=width, initial_indent=indent, subsequent_indent=indent,
+                         break_long_words=False, break_on_hyphens=False).replace(indent, "", 1).join(
+        [f"{head}(", ")"])
+
+
 def _heading(step) -> str | None:
     return f"### {step.title}" if step.title else None
 
@@ -234,7 +245,7 @@ def compute_cells(b: Built, step, bound: list[str]) -> list[Any]:
     for n in names:
         b.defined.add(py(n))
     md = _md(_heading(step), _text(b, step.text), maths, _notes(b, step))
-    return [md, _code(*pre, code, f'lesson.show({step.id!r}, {b.kwargs(names, pre)})')]
+    return [md, _code(*pre, code, _call("lesson.show", f"{step.id!r}, {b.kwargs(names, pre)}"))]
 
 
 def run_cells(b: Built, step, bound: list[str], maths: str | None = None) -> list[Any]:
@@ -244,7 +255,7 @@ def run_cells(b: Built, step, bound: list[str], maths: str | None = None) -> lis
     if not inputs:
         inputs = [n for n in names_in_step(step, _known(b)) if n not in bound]
     args = b.kwargs(inputs, pre)
-    call = f"lesson.run({step.id!r}" + (f", {args})" if args else ")")
+    call = _call("lesson.run", f"{step.id!r}" + (f", {args}" if args else ""))
     names = [n for n in bound if py(n).isidentifier()]
     for n in names:
         b.defined.add(py(n))
@@ -259,7 +270,7 @@ def view_cells(b: Built, step, bound: list[str]) -> list[Any]:
     pre: list[str] = []
     names = names_in_step(step, _known(b))
     args = b.kwargs(names, pre)
-    call = f"lesson.show({step.id!r}" + (f", {args})" if args else ")")
+    call = _call("lesson.show", f"{step.id!r}" + (f", {args}" if args else ""))
     return [_md(_heading(step), _text(b, getattr(step, "text", None)), _notes(b, step)), _code(*pre, call)]
 
 

@@ -148,3 +148,18 @@ formula("cost_change", "{cost_start}, {cost_end} = {history}[0], {history}[-1]  
 formula("percent_correct", "{predictions} = core.predict({thetas}, {X}, {activation})\n"
                            "{n_correct} = int(np.sum({predictions} == {y}))\n{n_wrong} = {predictions}.size - {n_correct}\n"
                            "{accuracy_percent} = 100 * {n_correct} / {predictions}.size", r"\text{{accuracy}} = \frac{{100}}{{m}} \sum_{{i}} \bigl[\, p_i = y_i \,\bigr]")
+formula("saturation", "{g_prime_z} = core.sigmoid({z}) * (1 - core.sigmoid({z}))  # g'(z) for every unit\n"
+                      "{mean_g_prime} = {g_prime_z}.mean()\n"
+                      "{saturated_percent} = 100 * np.mean({g_prime_z} < 0.01)  # the share nearly switched off for learning",
+        r"g'(z) = g(z)\,\bigl(1 - g(z)\bigr) \le \tfrac{{1}}{{4}}")
+formula("one_example", "{ex_a1} = np.concatenate(([1.0], {X}[{index}]))  # one example as a column, its bias first\n"
+                       "{ex_z2} = {thetas}[0] @ {ex_a1}\n"
+                       "{ex_a2} = np.concatenate(([1.0], core.sigmoid({ex_z2})))\n"
+                       "{ex_z3} = {thetas}[1] @ {ex_a2}\n"
+                       "{ex_h} = core.sigmoid({ex_z3})\n"
+                       "{ex_y} = {Y}[{index}]\n"
+                       "{ex_delta3} = {ex_h} - {ex_y}  # the output error\n"
+                       "{ex_back} = {thetas}[1].T @ {ex_delta3}  # sent back through Theta2, the bias entry still first\n"
+                       "{ex_delta2} = {ex_back}[1:] * core.sigmoid_gradient({ex_z2})  # the bias entry dropped\n"
+                       "{ex_label} = int(np.argmax({ex_y}))",
+        r"\delta^{{(3)}} = a^{{(3)}} - y,\qquad \delta^{{(2)}} = \bigl(\Theta^{{(2)\top}} \delta^{{(3)}}\bigr)_{{2:}} \odot g'(z^{{(2)}})")
