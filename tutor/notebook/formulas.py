@@ -162,4 +162,5 @@ formula("one_example", "{ex_a1} = np.concatenate(([1.0], {X}[{index}]))  # one e
                        "{ex_back} = {thetas}[1].T @ {ex_delta3}  # sent back through Theta2, the bias entry still first\n"
                        "{ex_delta2} = {ex_back}[1:] * core.sigmoid_gradient({ex_z2})  # the bias entry dropped\n"
                        "{ex_label} = int(np.argmax({ex_y}))",
-        r"\delta^{{(3)}} = a^{{(3)}} - y,\qquad \delta^{{(2)}} = \bigl(\Theta^{{(2)\top}} \delta^{{(3)}}\bigr)_{{2:}} \odot g'(z^{{(2)}})")
+        r"z^{{(2)}} = \Theta^{{(1)}} a^{{(1)}},\quad a^{{(2)}} = [1;\, g(z^{{(2)}})],\quad "
+        r"z^{{(3)}} = \Theta^{{(2)}} a^{{(2)}},\quad h = g(z^{{(3)}})")
