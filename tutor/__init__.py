@@ -1,3 +1,10 @@
 """tutor: a terminal tutor that shows how a neural network learns."""
 
 __version__ = "0.1.0"
+
+
+def load_ipython_extension(ipython) -> None:
+    """`%load_ext tutor`: adds the `%tutor` magic (lessons inside a notebook). Imported only when loaded."""
+    from tutor.notebook.magic import load_ipython_extension as load
+
+    load(ipython)

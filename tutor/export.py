@@ -384,6 +384,10 @@ def export(
 
     if fmt == "svg":
         return _export_svg(lessons, typed, output, all_lessons, answers, notes)
+    if fmt == "ipynb":  # one notebook per lesson, built by tutor.notebook (needs the [notebook] extra)
+        from tutor.notebook.build import export_notebooks
+
+        return ExportResult(*export_notebooks(lessons, typed, output, all_lessons=all_lessons, answers=answers, notes=notes))
 
     _check_file_target(output)
     records = [record_lesson(lesson, fmt, answers=answers, notes=notes, settings=s) for lesson, s in zip(lessons, typed)]
@@ -395,7 +399,7 @@ def export(
     elif fmt == "txt":
         text = _course_text(title, records) if all_lessons else lesson_text(records[0])
     else:
-        raise TutorError(f"unknown format {fmt!r}; choose one of: html, svg, md, txt")
+        raise TutorError(f"unknown format {fmt!r}; choose one of: html, svg, md, txt, ipynb")
     return ExportResult([_write(output, text)], problems)
 
 

@@ -14,7 +14,7 @@ import typer
 from tutor.commands._common import course_option, fail, resolve_course
 from tutor.errors import TutorError
 
-EXPORT_FORMATS = ("html", "svg", "md", "txt")
+EXPORT_FORMATS = ("html", "svg", "md", "txt", "ipynb")
 
 
 def register(app: typer.Typer) -> None:
@@ -28,10 +28,10 @@ def register(app: typer.Typer) -> None:
 def export(
     lesson_id: Optional[str] = typer.Argument(None, help="The lesson to export (see `tutor lessons`).", metavar="ID"),
     all_lessons: bool = typer.Option(False, "--all", help="Export every lesson of the course, in course order."),
-    fmt: str = typer.Option("html", "--format", "-f", help="html, svg, md or txt."),
+    fmt: str = typer.Option("html", "--format", "-f", help="html, svg, md, txt or ipynb (a Jupyter notebook: needs tutor\\[notebook])."),
     output: Path = typer.Option(
         ..., "--output", "-o",
-        help="The file to write (a folder for --all --format svg: one SVG per lesson).",
+        help="The file to write (a folder for --all with svg or ipynb: one file per lesson).",
     ),
     with_answers: bool = typer.Option(False, "--with-answers", help="Include each quiz's answer and explanation."),
     notes: bool = typer.Option(False, "--notes", help="Include the presenter notes."),

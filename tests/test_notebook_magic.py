@@ -1,0 +1,116 @@
+"""`%load_ext tutor` and `%tutor learn`: stepping through a lesson in an IPython shell."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytest.importorskip("IPython")
+
+from tutor.notebook.display import Rich  # noqa: E402
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    out: list[str] = []
+    monkeypatch.setattr("tutor.notebook.magic.show", lambda *r: out.append(Rich(*r).text()))
+    return out
+
+
+@pytest.fixture
+def ip():
+    from IPython.testing.globalipapp import get_ipython
+
+    shell = get_ipython()  # one shell per test process, made on first use
+    shell.run_line_magic("load_ext", "tutor")
+    yield shell
+    from tutor.notebook import magic
+
+    magic._CURRENT.clear()
+
+
+def test_load_ext_registers_the_magic_and_plain_mode_steps_and_saves(ip, shown, tutor_home):
+    assert "tutor" in ip.magics_manager.magics["line"]
+    ip.run_line_magic("tutor", "learn forward-pass --plain")
+    assert "Step 1 of 21" in shown[-2] and "From pixels to a prediction" in shown[-2]
+    assert shown[-1] == "Then: %tutor next · %tutor back"
+    for _ in range(3):
+        ip.run_line_magic("tutor", "next")
+    assert "Step 4 of 21" in shown[-2] and "Which number?" in shown[-2]
+    assert "%tutor answer TEXT" in shown[-1]
+    ip.run_line_magic("tutor", "answer 0")
+    assert "NOT YET 0: Too low." in shown[-2] and "Hint 1 of 2" in shown[-2]
+    ip.run_line_magic("tutor", "answer 1")
+    assert "RIGHT 1: right." in shown[-2]
+    ip.run_line_magic("tutor", "back")
+    assert "Step 3 of 21" in shown[-2]
+    record = json.loads((tutor_home / "progress.json").read_text())["lessons"]["forward-pass"]
+    assert record["step_id"] == "add-bias" and record["quizzes"]["bias-quiz"]["right"] is True
+    # a new start resumes where the learner stopped, as `tutor learn` does
+    ip.run_line_magic("tutor", "learn forward-pass --plain")
+    assert "Step 3 of 21" in shown[-2]
+    ip.run_line_magic("tutor", "learn forward-pass --plain --restart")
+    assert "Step 1 of 21" in shown[-2]
+
+
+def test_bad_magic_input_is_one_line(ip, shown):
+    ip.run_line_magic("tutor", "next")
+    assert shown[-1] == "error: no lesson is open here; start one with %tutor learn ID"
+    ip.run_line_magic("tutor", "learn no-such-lesson")
+    assert shown[-1].startswith("error: ") and "no-such-lesson" in shown[-1]
+    ip.run_line_magic("tutor", "learn network --set nonsense=1 --plain")
+    assert shown[-1].startswith("error: ") and "nonsense" in shown[-1]
+    ip.run_line_magic("tutor", "fly")
+    assert shown[-1].startswith("error: unknown %tutor command 'fly'\n%tutor learn ID")
+
+
+def test_widget_mode_has_buttons_that_step_and_check(tutor_home):
+    pytest.importorskip("ipywidgets")
+    from tutor.notebook.magic import Stepper
+
+    s = Stepper("forward-pass")
+    assert not s.plain
+    s.render()
+    assert "Step 1 of 21" in s.html.value and s.back_button.disabled
+    assert s.answer_row.layout.display == "none"  # nothing to answer on a text step
+    for _ in range(3):
+        s.next_button.click()
+    assert "Step 4 of 21" in s.html.value and s.answer_row.layout.display == ""
+    s.answer_box.value = "2"
+    s.check_button.click()
+    assert "NOT YET" in s.html.value and "Too high" in s.html.value
+    s.answer_box.value = "1"
+    s.check_button.click()
+    assert "RIGHT" in s.html.value
+    s.back_button.click()
+    assert "Step 3 of 21" in s.html.value and "RIGHT" not in s.html.value
+    s.i = s.session.N - 1
+    s.render()
+    assert s.next_button.description == "Finish"
+    s.next_button.click()
+    assert "You reached the end of the lesson forward-pass" in s.html.value
+    record = json.loads((tutor_home / "progress.json").read_text())["lessons"]["forward-pass"]
+    assert record["completed"] is True
+
+
+def test_without_ipywidgets_the_magic_prints_steps_and_says_what_to_install(ip, shown, monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "ipywidgets", None)
+    ip.run_line_magic("tutor", "learn network --restart")
+    assert " ".join(shown[0].split()) == ("(Back and Next buttons need ipywidgets: pip install -e '.[notebook]'. "
+                                         "Stepping with %tutor next meanwhile.)")
+    assert "Step 1 of" in shown[1]
+
+
+def test_a_tutor_error_in_a_cell_is_one_line_not_a_traceback(ip, capsys):
+    ip.run_cell("from tutor.notebook import open_lesson\nopen_lesson('no-such-lesson')")
+    err = capsys.readouterr()
+    text = err.out + err.err
+    assert "error: there is no lesson 'no-such-lesson'" in text and "Traceback" not in text
+    ip.run_cell("lesson = open_lesson('network', record=False)\nlesson['z9']")
+    err = capsys.readouterr()
+    text = err.out + err.err
+    assert "error: the lesson 'network' has no value 'z9'" in text and "Traceback" not in text
+    ip.run_cell("1 / 0")  # anything else is left as IPython shows it
+    err = capsys.readouterr()
+    assert "ZeroDivisionError" in err.out + err.err

@@ -1,0 +1,122 @@
+"""The seams between the notebook and the rest of the tutor.
+
+Every call the notebook makes into the lesson engine, the exercise checker
+and the progress store goes through one function here, so a change of those
+APIs (course packs, the isolated checker) is wired in one place.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+# -- lessons --------------------------------------------------------------------------
+
+
+def find_lesson(lesson_id: str):
+    """A Lesson by id or path; an unknown id is a TutorError naming the nearest."""
+    from tutor.lessons.loader import find_lesson as _find
+
+    return _find(lesson_id)
+
+
+def course_lessons() -> tuple[str, list]:
+    """(course title, the course's lessons in order)."""
+    from tutor.export import _course_lessons
+
+    return _course_lessons()
+
+
+def typed_settings(lesson, settings: list[str] | dict | None, *, strict: bool = True) -> dict:
+    """`name=value` strings (or a dict) -> the lesson's declared parameters, typed."""
+    if not settings:
+        return {}
+    if isinstance(settings, dict):
+        settings = [f"{k}={v}" for k, v in settings.items()]
+    from tutor.export import _settings_for
+
+    return _settings_for(lesson, list(settings), strict)
+
+
+def new_session(lesson, settings: dict | None = None, *, data=None, weights=None, ui=None, store=None,
+                mode: str = "render"):
+    """The engine's Session for `lesson`: its environment built, no step run yet."""
+    from tutor.lessons.environment import build_environment
+    from tutor.lessons.runner import Session
+
+    env = build_environment(lesson, settings or {}, data=data, weights=weights)
+    return Session(lesson, env, ui, mode=mode, store=store)
+
+
+def step_header(session, i: int):
+    from tutor.lessons.runner import step_header as _header
+
+    return _header(session, i, bar=False)
+
+
+def reveal(step, ctx) -> list:
+    from tutor.lessons.runner import reveal as _reveal
+
+    return _reveal(step, ctx)
+
+
+def mark(right: bool, text: str):
+    from tutor.lessons.runner import _mark
+
+    return _mark(right, text)
+
+
+# -- exercises ------------------------------------------------------------------------
+
+
+def get_exercise(exercise_id: str):
+    from tutor.exercises.catalog import get_exercise as _get
+
+    return _get(exercise_id)
+
+
+def stub_source(exercise) -> str:
+    from tutor.exercises.stubs import stub_source as _stub
+
+    return _stub(exercise)
+
+
+def check_file(exercise, file: Path, *, timeout: float = 10.0, memory_mb: int = 2048):
+    """The same checker as `tutor check`: the learner's file in the sandbox, graded in this process."""
+    from tutor.exercises.check import check_file as _check
+
+    return _check(exercise, file, timeout=timeout, memory_mb=memory_mb)
+
+
+def render_report(result):
+    from tutor.exercises.report import render_text
+
+    return render_text(result)
+
+
+# -- progress -------------------------------------------------------------------------
+
+
+def progress_store():
+    from tutor.progress import ProgressStore
+
+    return ProgressStore()
+
+
+def record_check(store, result) -> None:
+    """Record a check exactly as `tutor check` does, so `tutor exercises` shows it."""
+    from tutor.commands.exercises import _record
+
+    _record(store, result)
+
+
+def record_quiz(store, lesson_id: str, step_id: str, record: dict[str, Any]) -> None:
+    """Merge one quiz's outcome into the lesson's record, as the terminal runner keeps it."""
+
+    def change(rec: dict) -> dict:
+        quizzes = dict(rec.get("quizzes") or {})
+        quizzes[step_id] = record
+        return {**rec, "quizzes": quizzes}
+
+    store.update("lessons", lesson_id, change)

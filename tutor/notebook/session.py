@@ -1,0 +1,432 @@
+"""A lesson inside a notebook: its world, replayed step by step, named by step id.
+
+`open_lesson("forward-pass")` builds the lesson's environment (data, weights,
+bound names) exactly as `tutor learn` does, then lets the notebook's cells
+drive it:
+
+    X, Theta1 = lesson.values("X", "Theta1")       the starting values
+    lesson.show("add-bias", a1=a1)                  a step's views, of your a1
+    z2 = lesson.run("z2")                           the lesson's own operation
+    lesson.quiz("bias-quiz", answer=1)              ask and check
+    lesson.step("intro")                            the step as the terminal shows it
+
+Values the notebook passes in are bound into the lesson, so later steps use
+yours: change a cell, re-run, and the views that follow show the change.
+Steps run in order; asking for step 7 first runs the steps before it.
+A step that cannot run says why in one red line, never with a traceback.
+"""
+
+from __future__ import annotations
+
+import keyword
+from typing import Any
+
+from tutor.notebook import adapters
+from tutor.notebook.display import Rich, show
+
+
+from tutor.errors import TutorError  # noqa: E402  (cheap: no heavy imports)
+
+
+class NotebookError(TutorError):
+    """A mistake in a notebook call (an unknown step id, a name with no value), said in one sentence."""
+
+
+def _is_text(r: Any) -> bool:
+    """Lesson prose: in an exported notebook it sits in the Markdown cell above."""
+    from tutor.lessons.context import LessonText
+
+    return isinstance(r, LessonText)
+
+
+class Quiet:
+    """A return value the notebook does not echo (the call already showed its output)."""
+
+    def __init__(self, **fields: Any) -> None:
+        self.__dict__.update(fields)
+
+    def _ipython_display_(self) -> None:
+        pass
+
+    def __repr__(self) -> str:
+        shown = {k: v for k, v in self.__dict__.items() if isinstance(v, (bool, int, float, str, type(None)))}
+        return "<" + ", ".join(f"{k}={v!r}" for k, v in shown.items()) + ">"
+
+
+class NotebookLesson:
+    """One lesson's session, stepped from notebook cells by step id."""
+
+    def __init__(self, lesson, settings: dict | None = None, *, data=None, weights=None, record: bool = True,
+                 store=None) -> None:
+        self.lesson = lesson
+        from tutor.notebook.display import NotebookUI
+
+        self.session = adapters.new_session(lesson, settings, data=data, weights=weights, store=store, ui=NotebookUI())
+        self.record = record
+        self.tries: dict[str, int] = {}
+        self.hints: dict[str, int] = {}
+        self.done: dict[str, dict] = {}
+
+    # -- names ----------------------------------------------------------------------
+    @property
+    def id(self) -> str:
+        return self.lesson.id
+
+    @property
+    def ctx(self):
+        return self.session.ctx
+
+    @property
+    def step_ids(self) -> list[str]:
+        """The ids of the steps that run here (those whose `when` holds), in order."""
+        return [s.id for s in self.session.steps]
+
+    def index(self, step_id: str) -> int:
+        ids = self.step_ids
+        if step_id in ids:
+            return ids.index(step_id)
+        import difflib
+
+        close = difflib.get_close_matches(str(step_id), ids, n=1)
+        tip = f" Did you mean {close[0]!r}?" if close else ""
+        raise NotebookError(f"the lesson {self.id!r} has no step {step_id!r}.{tip}")
+
+    def __getitem__(self, name: str) -> Any:
+        from tutor.lessons.steps.base import StepFailed
+
+        try:
+            return self.ctx.get(self._lesson_name(name))
+        except StepFailed:
+            import difflib
+
+            close = difflib.get_close_matches(name, list(self.ctx.values), n=1)
+            tip = f" Did you mean {close[0]!r}?" if close else ""
+            raise NotebookError(f"the lesson {self.id!r} has no value {name!r} (yet: a later step may make it).{tip}") from None
+
+    def values(self, *names: str) -> Any:
+        """Bound values by name: one name gives the value, several a tuple."""
+        got = tuple(self[n] for n in names)
+        return got[0] if len(got) == 1 else got
+
+    def bind(self, **values: Any) -> None:
+        """Bind notebook values; `lam` (and `if_`-style names) stand for the keywords `lambda` (`if`)."""
+        for name, value in values.items():
+            self.ctx.bind(self._lesson_name(name), value)
+
+    def _lesson_name(self, name: str) -> str:
+        if name in self.ctx.values:
+            return name
+        if name == "lam":
+            return "lambda"
+        if name.endswith("_") and keyword.iskeyword(name[:-1]):
+            return name[:-1]
+        return name
+
+    # -- running --------------------------------------------------------------------
+    def _before(self, i: int) -> None:
+        """Run (once) every step before step i."""
+        if i > 0:
+            self.session.ensure(i - 1)
+
+    def _execute(self, i: int) -> list[Any]:
+        """Run step i now (again, if it ran before) and keep its output as the session's."""
+        self._before(i)
+        s = self.session
+        if len(s.outputs) > i:
+            out = s._run(i)
+            s.outputs[i] = out
+        else:
+            out = s.ensure(i)
+        return out
+
+    def _bound_by(self, i: int) -> tuple[list[Any], list[str]]:
+        """Run step i; (its output, the names it bound or rebound, in binding order)."""
+        before = dict(self.ctx.values)
+        out = self._execute(i)
+        names = [k for k, v in self.ctx.values.items() if k not in before or before[k] is not v]
+        return out, names
+
+    def run(self, step_id: str, **inputs: Any):
+        """Run a step with the lesson's own operation; show its views; return what it bound.
+
+        inputs: notebook values to use in place of the lesson's (bound first).
+        Returns the one value the step binds, or a tuple of them in order.
+        """
+        i = self._safe_index(step_id)
+        if i is None:
+            return None
+        self._before(i)
+        self.bind(**inputs)
+        out, names = self._bound_by(i)
+        show(*[r for r in out if not _is_text(r)])
+        got = tuple(self.ctx.values[n] for n in names)
+        return got[0] if len(got) == 1 else got
+
+    def show(self, step_id: str, **values: Any) -> None:
+        """Show a step's views (not its prose) of the values given, bound over the lesson's.
+
+        For a step that computes, give what it computes (e.g. a1=a1): the
+        lesson computes its own first, then yours replaces it. If yours
+        differs from the lesson's, a line says so (later steps use yours).
+        """
+        i = self._safe_index(step_id)
+        if i is None:
+            return
+        step = self.session.steps[i]
+        self.session.ensure(i)
+        notes = self._compare(values)
+        self.bind(**values)
+        out = self._views(step)
+        show(*out, *notes)
+
+    def _views(self, step) -> list[Any]:
+        """A step's renderables for the values bound now, without running its operation again."""
+        from tutor.lessons.steps.base import StepFailed
+
+        ctx = self.ctx
+        specs = getattr(step, "show", None)
+        try:
+            if isinstance(specs, tuple):  # a compute step: its views only
+                return [ctx.view(spec) for spec in specs] or _summaries(step, ctx)
+            return [r for r in step.run(ctx) if not _is_text(r)]
+        except StepFailed as err:
+            from tutor.lessons.runner import failure
+
+            return [failure(str(err))]
+
+    def _compare(self, values: dict) -> list[Any]:
+        import numpy as np
+        from rich.text import Text
+
+        notes = []
+        for name, value in values.items():
+            name = self._lesson_name(name)
+            if name not in self.ctx.values:
+                continue
+            mine = self.ctx.values[name]
+            try:
+                a, b = np.asarray(value, dtype=float), np.asarray(mine, dtype=float)
+            except (TypeError, ValueError):
+                continue
+            if a.shape != b.shape:
+                notes.append(Text(f"Your {name} is {a.shape}, the lesson's is {b.shape}; the steps below use yours.",
+                                  style="yellow"))
+            elif a.size and not np.allclose(a, b, rtol=1e-9, atol=1e-12, equal_nan=True):
+                diff = float(np.nanmax(np.abs(a - b)))
+                notes.append(Text(f"Your {name} differs from the lesson's (largest difference {diff:.3g}); "
+                                  "the steps below use yours.", style="yellow"))
+        return notes
+
+    def step(self, step_id: str) -> None:
+        """Show a whole step as the terminal does: header, prose, views."""
+        i = self._safe_index(step_id)
+        if i is None:
+            return
+        out = self.session.ensure(i)
+        show(adapters.step_header(self.session, i), *out)
+
+    # -- questions ------------------------------------------------------------------
+    def quiz(self, step_id: str, answer: Any = ...) -> Quiet:
+        """Check an answer to a question step; without one, ask for it (where the notebook can).
+
+        answer: a choice's number (1, 2...) or words, a number, a shape
+        (`"5000x25"` or `(5000, 25)`), or a text. A wrong answer shows the
+        next hint; after the step's tries, the right answer is shown.
+        """
+        if answer is ... or answer is None:
+            try:
+                i = self.index(step_id)
+            except NotebookError:
+                i = None
+            if i is not None and callable(getattr(self.session.steps[i], "grade", None)):
+                answer = _ask()
+                if answer is None:
+                    show(_note("Write your answer in place of the ... in this cell, then run it again."))
+                    return Quiet(right=None)
+        right, out = self.grade(step_id, answer)
+        show(*out)
+        return Quiet(right=right)
+
+    answer = quiz  # any step that asks and grades (a quiz, a type-along) is answered the same way
+
+    def grade(self, step_id: str, answer: Any) -> tuple[bool | None, list[Any]]:
+        """(right, what to show) for one answer; right is None when the answer could not be read."""
+        try:
+            i = self.index(step_id)
+        except NotebookError as err:
+            return None, [_error(str(err))]
+        step = self.session.steps[i]
+        if not callable(getattr(step, "grade", None)):
+            return None, [_error(f"step {step_id!r} of {self.id!r} is not a question (it is a {step.kind} step)")]
+        self.session.ensure(i)
+        raw = _as_text(answer)
+        from tutor.lessons.steps.base import StepFailed
+
+        try:
+            verdict = step.grade(raw, self.ctx)
+        except StepFailed as err:
+            return None, [_error(str(err))]
+        if verdict.right is None:
+            return None, [_note(verdict.message)]
+        tries = self.tries.get(step_id, 0) + 1
+        self.tries[step_id] = tries
+        explain = getattr(step, "explain", None)
+        out: list[Any] = []
+        if verdict.right:
+            from tutor.lessons.context import LessonText
+
+            out.append(adapters.mark(True, f"{raw}: right."))
+            if explain:
+                out.append(LessonText(self.ctx.fill(explain)))
+            self._record(step_id, right=True, tries=tries, revealed=False)
+        else:
+            left = int(getattr(step, "retries", 3)) - tries
+            if left > 0:
+                out.append(adapters.mark(False, f"{raw}: {verdict.message} Try again ({left} "
+                                                f"{'tries' if left > 1 else 'try'} left)."))
+                out.extend(self._next_hint(step, step_id))
+            else:
+                out.append(adapters.mark(False, f"{raw}: {verdict.message}"))
+                out.extend(adapters.reveal(step, self.ctx))
+                self._record(step_id, right=False, tries=tries, revealed=True)
+        return bool(verdict.right), out
+
+    def hint(self, step_id: str) -> None:
+        """The step's next hint."""
+        i = self._safe_index(step_id)
+        if i is None:
+            return
+        out = self._next_hint(self.session.steps[i], step_id)
+        show(*(out or [_note("This step has no more hints.")]))
+
+    def _next_hint(self, step, step_id: str) -> list[Any]:
+        from tutor.lessons.context import LessonText
+
+        hints = getattr(step, "hints", ()) or ()
+        k = self.hints.get(step_id, 0)
+        if k >= len(hints):
+            return []
+        self.hints[step_id] = k + 1
+        return [LessonText(f"**Hint {k + 1} of {len(hints)}:** {self.ctx.fill(hints[k])}")]
+
+    def _record(self, step_id: str, **record: Any) -> None:
+        record = {"right": False, "tries": 0, "revealed": False, "skipped": False, **record}
+        self.done[step_id] = record
+        if not self.record:
+            return
+        try:
+            adapters.record_quiz(adapters.progress_store(), self.id, step_id, record)
+        except OSError as err:  # a read-only home: the answer still counts here
+            show(_note(f"Your answer could not be saved to your progress: {err}"))
+
+    # -- errors ---------------------------------------------------------------------
+    def _safe_index(self, step_id: str) -> int | None:
+        try:
+            return self.index(step_id)
+        except NotebookError as err:
+            show(_error(str(err)))
+            return None
+
+    def __repr__(self) -> str:
+        return f"<lesson {self.id!r}: {self.lesson.title}, {len(self.step_ids)} steps>"
+
+
+def _summaries(step, ctx) -> list[Any]:
+    """One line per value a compute step without views binds: `acc = 0.9872`, `z3: 1797 x 10`."""
+    import numpy as np
+    from rich.text import Text
+
+    from tutor.lessons.placeholders import shape_text
+
+    names = [step.bind_one] if getattr(step, "bind_one", None) else [n for _, n in getattr(step, "bind_map", ())]
+    out = []
+    for name in names:
+        if name not in ctx.values:
+            continue
+        v = ctx.values[name]
+        if np.ndim(v) == 0 and isinstance(v, (int, float, np.number)):
+            out.append(Text.assemble((name, "bold"), f" = {float(v):.6g}"))
+        elif isinstance(v, np.ndarray):
+            out.append(Text.assemble((name, "bold"), f": {shape_text(v.shape)} {v.dtype}", style=None))
+    return out
+
+
+def _ask() -> str | None:
+    """The learner's typed answer, or None where the notebook cannot ask (no stdin)."""
+    try:
+        return input("Your answer: ")
+    except (EOFError, OSError, RuntimeError, NotImplementedError):  # IPython's StdinNotImplementedError is one
+        return None
+
+
+def _as_text(answer: Any) -> str:
+    """An answer as the question step reads typed text: (5000, 25) -> '5000x25'."""
+    if isinstance(answer, (tuple, list)) and all(isinstance(a, int) for a in answer):
+        return "x".join(str(a) for a in answer)
+    try:
+        import numpy as np
+
+        if isinstance(answer, np.generic):
+            answer = answer.item()
+    except ImportError:  # pragma: no cover - numpy is a dependency
+        pass
+    if isinstance(answer, float):
+        return repr(answer)
+    return str(answer).strip()
+
+
+def _error(message: str):
+    from tutor.lessons.context import SafeText
+
+    return SafeText(("error: ", "bold red"), (message, None))
+
+
+def _note(message: str):
+    from tutor.lessons.context import SafeText
+
+    return SafeText((message, "yellow"))
+
+
+_OPEN: dict[tuple, NotebookLesson] = {}
+
+
+def open_lesson(lesson_id: str, *, settings: dict | list[str] | None = None, data=None, weights=None,
+                record: bool = True) -> NotebookLesson:
+    """The lesson, ready to step through from notebook cells.
+
+    settings: the lesson's declared parameters, as {name: value} or
+    ["name=value"] (like `--set`). data / weights: files, like `--data` /
+    `--weights`. Opening the same lesson with the same settings again starts
+    it afresh.
+    """
+    from tutor.notebook.display import one_line_errors
+
+    one_line_errors()
+    lesson = adapters.find_lesson(lesson_id)
+    typed = adapters.typed_settings(lesson, settings)
+    nl = NotebookLesson(lesson, typed, data=data, weights=weights, record=record)
+    _OPEN[(lesson.id,)] = nl
+    return nl
+
+
+def opened(lesson_id: str) -> NotebookLesson:
+    """The lesson opened last under this id, or a fresh one with its defaults."""
+    return _OPEN.get((lesson_id,)) or open_lesson(lesson_id)
+
+
+def quiz(lesson_id: str, step_id: str, answer: Any = ...) -> Quiet:
+    """`quiz("network", "theta2-shape", answer="10x26")`: check an answer to a lesson's question."""
+    from tutor.errors import TutorError
+
+    try:
+        nl = opened(lesson_id)
+    except TutorError as err:
+        show(_error(err.message))
+        return Quiet(right=None)
+    return nl.quiz(step_id, answer)
+
+
+answer = quiz
+
+
+__all__ = ["NotebookLesson", "NotebookError", "open_lesson", "quiz", "answer", "Rich"]
