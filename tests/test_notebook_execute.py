@@ -239,3 +239,28 @@ def test_training_shows_its_progress_in_place_and_ends_at_the_optimizers_cost(ex
     assert m, progress
     end = re.search(r"J after training = ([0-9.]+)", _text(_cell(books["training"], "cost_start, cost_end")))
     assert end and float(m.group(2)) == pytest.approx(float(end.group(1)), abs=2e-6)
+
+
+def test_a_second_course_runs_as_a_notebook_and_its_check_counts_in_that_course(kernel):
+    """The logistic-regression course (no plugin, a references.py file): exported with its
+    course, executed with a right answer in the stub cell, graded, and recorded under it."""
+    from tutor.course import resolve_course
+    from tutor.export import export
+
+    root, home = kernel
+    course = resolve_course(str(REPO / "courses" / "logistic-regression"))
+    result = export("cost-and-gradient", fmt="ipynb", output=root / "lr.ipynb", answers=True, course=course)
+    nb = nbformat.read(result.written[0], as_version=4)
+    assert nb.metadata["tutor"]["course"] == "logistic-regression"
+    for i, c in enumerate(nb.cells):
+        if c.cell_type == "code" and c.source.startswith("check('logistic-gradient', "):
+            nb.cells[i - 1].source = (
+                "import numpy as np\n\n"
+                "def logistic_gradient(w, X, y):\n"
+                "    h = 1 / (1 + np.exp(-(X @ w)))\n"
+                "    return X.T @ (h - y) / len(y)\n")
+    _execute(nb, root)
+    assert "All tests passed: 5/5" in _text(_cell(nb, "check('logistic-gradient', logistic_gradient)"))
+    doc = json.loads((home / "progress.json").read_text())
+    assert doc["exercises"]["logistic-regression/logistic-gradient"]["passed"] is True
+    assert "logistic-gradient" not in doc["exercises"]

@@ -181,18 +181,9 @@ def _write_helpers(folder: Path, current) -> None:
 
 
 def _record(store, result) -> None:
-    def change(rec):
-        rec = dict(rec)
-        rec["started"] = True
-        rec["checks"] = int(rec.get("checks", 0)) + 1
-        rec["score"] = result.score
-        rec["max_score"] = result.max_score
-        rec["best_score"] = max(float(rec.get("best_score", 0.0)), result.score)
-        rec["passed"] = bool(rec.get("passed")) or result.passed
-        rec["last"] = "passed" if result.passed else "failing"
-        return rec
+    from tutor.exercises.catalog import record_check
 
-    store.update("exercises", result.exercise_id, change, course=_COURSE_ID)
+    record_check(store, result, course=_COURSE_ID)
 
 
 def _targets(exercise_id, file, folder) -> list:

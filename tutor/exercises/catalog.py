@@ -450,3 +450,24 @@ def status(exercise_id: str, store=None, *, course: str | None = None) -> str:
     if record.get("started") or record.get("checks"):
         return "failing"
     return "not started"
+
+
+def record_check(store, result, *, course: str | None = None) -> dict:
+    """Add one check's outcome to the learner's record of that exercise (course: its id; None: bundled).
+
+    The one way a check is recorded, from `tutor check`, a notebook or any
+    other front end, so `tutor exercises` shows the same thing for each.
+    """
+
+    def change(rec: dict) -> dict:
+        rec = dict(rec)
+        rec["started"] = True
+        rec["checks"] = int(rec.get("checks", 0)) + 1
+        rec["score"] = result.score
+        rec["max_score"] = result.max_score
+        rec["best_score"] = max(float(rec.get("best_score", 0.0)), result.score)
+        rec["passed"] = bool(rec.get("passed")) or result.passed
+        rec["last"] = "passed" if result.passed else "failing"
+        return rec
+
+    return store.update("exercises", result.exercise_id, change, course=course)

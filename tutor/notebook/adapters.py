@@ -10,6 +10,54 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+# The course the notebook works in (a tutor.course.Course); None: the default
+# one ($TUTOR_COURSE, else the bundled course). Set by use_course().
+_COURSE = None
+
+
+def use_course(ref) -> None:
+    """Work in this course from now on: a folder, an id, or None for the default one."""
+    global _COURSE
+    from tutor.course import activate, resolve_course
+    from tutor.exercises import plugins
+
+    _COURSE = None if ref is None else activate(resolve_course(ref))
+    plugins.use_course(_COURSE)
+
+
+def use_course_of(lesson) -> None:
+    """Work in the course this lesson belongs to (an export of another course's lessons)."""
+    global _COURSE
+    from tutor.exercises import plugins
+
+    _COURSE = getattr(lesson, "course", None)
+    plugins.use_course(_COURSE)
+
+
+def course():
+    """The course in use (resolved now when none was chosen)."""
+    from tutor.course import resolve_course
+
+    return _COURSE if _COURSE is not None else resolve_course(None)
+
+
+def course_key() -> str | None:
+    """The course id progress is keyed by; None for the bundled course."""
+    c = course()
+    return None if c.bundled else c.id
+
+
+def course_ref(lesson) -> str | None:
+    """What `open_lesson(..., course=...)` must say for this lesson's course; None for the default course."""
+    from tutor.course import course_flag
+
+    c = getattr(lesson, "course", None)
+    flag = course_flag(c).removeprefix(" --course ")
+    if not flag:
+        return None
+    # a notebook may be opened from any folder: a course found by its folder is named by its full path
+    return flag if c.bundled or c.origin == "entry point" else str(c.root)
+
 
 # -- lessons --------------------------------------------------------------------------
 
@@ -18,14 +66,14 @@ def find_lesson(lesson_id: str):
     """A Lesson by id or path; an unknown id is a TutorError naming the nearest."""
     from tutor.lessons.loader import find_lesson as _find
 
-    return _find(lesson_id)
+    return _find(lesson_id, course())
 
 
 def course_lessons() -> tuple[str, list]:
     """(course title, the course's lessons in order)."""
     from tutor.export import _course_lessons
 
-    return _course_lessons()
+    return _course_lessons(course())
 
 
 def typed_settings(lesson, settings: list[str] | dict | None, *, strict: bool = True) -> dict:
@@ -73,7 +121,8 @@ def mark(right: bool, text: str):
 def get_exercise(exercise_id: str):
     from tutor.exercises.catalog import get_exercise as _get
 
-    return _get(exercise_id)
+    c = course()
+    return _get(exercise_id, None if c.bundled else c.exercises_dir)
 
 
 def stub_source(exercise) -> str:
@@ -106,9 +155,9 @@ def progress_store():
 
 def record_check(store, result) -> None:
     """Record a check exactly as `tutor check` does, so `tutor exercises` shows it."""
-    from tutor.commands.exercises import _record
+    from tutor.exercises.catalog import record_check as _record
 
-    _record(store, result)
+    _record(store, result, course=course_key())
 
 
 def record_quiz(store, lesson_id: str, step_id: str, record: dict[str, Any]) -> None:
@@ -119,4 +168,4 @@ def record_quiz(store, lesson_id: str, step_id: str, record: dict[str, Any]) -> 
         quizzes[step_id] = record
         return {**rec, "quizzes": quizzes}
 
-    store.update("lessons", lesson_id, change)
+    store.update("lessons", lesson_id, change, course=course_key())

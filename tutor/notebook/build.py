@@ -358,6 +358,11 @@ def _setup_cell(b: Built, lesson, settings: dict) -> Any:
     args = repr(lesson.id)
     if settings:
         args += f", settings={settings!r}"
+    from tutor.notebook import adapters
+
+    ref = adapters.course_ref(lesson)
+    if ref:
+        args += f", course={ref!r}"
     imports = ["import numpy as np", "import tutor.core as core"]
     names = ["open_lesson"] + (["check", "hint"] if b.exercises else [])
     lines = [*imports, f"from tutor.notebook import {', '.join(names)}", "",
@@ -375,7 +380,10 @@ def lesson_notebook(lesson, settings: dict | None = None, *, answers: bool = Fal
     """The notebook for one lesson (an nbformat NotebookNode) and the problems met building it."""
     nbformat = require_nbformat()
     from tutor.lessons.steps.base import StepFailed
+    from tutor.notebook import adapters
     from tutor.notebook.session import NotebookLesson
+
+    adapters.use_course_of(lesson)
 
     settings = dict(settings or {})
     nl = NotebookLesson(lesson, settings, record=False)
@@ -401,7 +409,8 @@ def lesson_notebook(lesson, settings: dict | None = None, *, answers: bool = Fal
     nb = nbformat.v4.new_notebook(cells=cells, metadata={
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
         "language_info": {"name": "python"},
-        "tutor": {"lesson": lesson.id, "settings": {k: v for k, v in settings.items()}},
+        "tutor": {"lesson": lesson.id, "course": getattr(lesson.course, "id", None),
+                  "settings": {k: v for k, v in settings.items()}},
     })
     nbformat.validate(nb)
     return nb, s.describe_problems()

@@ -391,17 +391,20 @@ _OPEN: dict[tuple, NotebookLesson] = {}
 
 
 def open_lesson(lesson_id: str, *, settings: dict | list[str] | None = None, data=None, weights=None,
-                record: bool = True) -> NotebookLesson:
+                record: bool = True, course: str | None = None) -> NotebookLesson:
     """The lesson, ready to step through from notebook cells.
 
     settings: the lesson's declared parameters, as {name: value} or
     ["name=value"] (like `--set`). data / weights: files, like `--data` /
-    `--weights`. Opening the same lesson with the same settings again starts
-    it afresh.
+    `--weights`. course: the course's folder or id, like `--course` (None:
+    the default course). Opening the same lesson with the same settings
+    again starts it afresh.
     """
     from tutor.notebook.display import one_line_errors
 
     one_line_errors()
+    if course is not None:
+        adapters.use_course(course)
     lesson = adapters.find_lesson(lesson_id)
     typed = adapters.typed_settings(lesson, settings)
     nl = NotebookLesson(lesson, typed, data=data, weights=weights, record=record)
