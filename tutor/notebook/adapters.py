@@ -34,6 +34,20 @@ def use_course_of(lesson) -> None:
     plugins.use_course(_COURSE)
 
 
+def load_formulas(lesson) -> None:
+    """Import the notebook formulas of the lesson's course: `<plugin>.notebook`, when its plugin is a package."""
+    import importlib.util
+
+    from tutor.course import import_plugin, resolve_course
+
+    c = getattr(lesson, "course", None) or resolve_course(None)
+    module = import_plugin(c)
+    if module is not None and hasattr(module, "__path__"):
+        name = module.__name__ + ".notebook"
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name)
+
+
 def course():
     """The course in use (resolved now when none was chosen)."""
     from tutor.course import resolve_course

@@ -384,6 +384,7 @@ def lesson_notebook(lesson, settings: dict | None = None, *, answers: bool = Fal
     from tutor.notebook.session import NotebookLesson
 
     adapters.use_course_of(lesson)
+    adapters.load_formulas(lesson)
 
     settings = dict(settings or {})
     nl = NotebookLesson(lesson, settings, record=False)

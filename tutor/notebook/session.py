@@ -4,7 +4,7 @@
 bound names) exactly as `tutor learn` does, then lets the notebook's cells
 drive it:
 
-    X, Theta1 = lesson.values("X", "Theta1")       the starting values
+    X, w = lesson.values("X", "w")                 the starting values
     lesson.show("add-bias", a1=a1)                  a step's views, of your a1
     z2 = lesson.run("z2")                           the lesson's own operation
     lesson.quiz("bias-quiz", answer=1)              ask and check
@@ -418,7 +418,7 @@ def opened(lesson_id: str) -> NotebookLesson:
 
 
 def quiz(lesson_id: str, step_id: str, answer: Any = ...) -> Quiet:
-    """`quiz("network", "theta2-shape", answer="10x26")`: check an answer to a lesson's question."""
+    """`quiz("a-lesson", "a-question", answer="10x26")`: check an answer to a lesson's question."""
     from tutor.errors import TutorError
 
     try:
