@@ -7,6 +7,7 @@ Each implements the same small interface the runner calls:
     show_more(out)               add renderables below the current step
     read_command(session, i)     'next' | 'back' | 'hint' | 'again' | 'help' | 'quit'
     ask(prompt)                  a typed answer, or None at end of input
+    reads_answers                True: a pipe whose lines answer the questions in order
     message(text)                one line for the learner
     show_help(rows)              the keys
     training(total, title)       context manager whose .update(record) shows live progress
@@ -36,8 +37,10 @@ KEYS = {
     "?": "help",
     "q": "quit", "Q": "quit", "\x04": "quit",
     "\x1b[C": "next", "\x1b[D": "back",  # arrow keys
+    "w": "write", "c": "check",  # on an exercise step: write the file to fill in, check it
 }
-WORDS = {"": "next", "next": "next", "back": "back", "hint": "hint", "again": "again", "help": "help", "quit": "quit"}
+WORDS = {"": "next", "next": "next", "back": "back", "hint": "hint", "again": "again", "help": "help", "quit": "quit",
+         "write": "write", "check": "check"}
 
 
 def _key_help(session) -> str:
@@ -137,10 +140,12 @@ class PlainUI(_Base):
     where every step is printed in order without waiting.
     """
 
-    def __init__(self, console: Console, *, interactive: bool = False, auto: float | None = None) -> None:
+    def __init__(self, console: Console, *, interactive: bool = False, auto: float | None = None,
+                 reads_answers: bool = False) -> None:
         super().__init__(console)
         self.interactive = interactive
         self.auto = auto
+        self.reads_answers = reads_answers and not interactive
 
     def show_step(self, session, i: int, out: list[Any]) -> None:
         self.console.print()
@@ -161,9 +166,14 @@ class PlainUI(_Base):
 
     def ask(self, prompt: str) -> str | None:
         try:
-            return input(f"{prompt}: ")
+            line = input(f"{prompt}: ")
         except EOFError:
+            if self.reads_answers:
+                self.console.print()  # end the prompt's line
             return None
+        if self.reads_answers:
+            self.console.print(line)  # a pipe does not echo: keep the transcript readable
+        return line
 
     def finish(self, session) -> None:
         self.console.print()
@@ -275,10 +285,27 @@ class RichUI(_Base):
             self.message(f"{key!r} is not a key here; ? shows the keys.")
 
     def ask(self, prompt: str) -> str | None:
-        try:
-            return self.console.input(f"[bold]{prompt}:[/bold] ")
-        except EOFError:
-            return None
+        """A typed line. An empty Enter redraws the same prompt in place instead of adding lines."""
+        while True:
+            try:
+                line = self.console.input(f"[bold]{prompt}:[/bold] ")
+            except EOFError:
+                return None
+            if line.strip() or not self.console.is_terminal:
+                return line
+            # cursor up one line, clear it: the prompt is drawn again where it was
+            self.console.file.write("\x1b[1A\x1b[2K")
+            self.console.file.flush()
+
+    def type_line(self, prompt: str, text: str) -> None:
+        """Demo: type `text` after `prompt` one character at a time, as a learner would."""
+        self.console.print(Text(prompt, style="bold"), end="")
+        delay = 0.0 if self.auto == 0 else 0.03
+        for ch in text:
+            self.console.print(Text(ch, style="bold cyan"), end="")
+            if delay:
+                time.sleep(delay)
+        self.console.print()
 
     def training(self, total: int, title: str):
         return _Live(self.console, total, title)
