@@ -38,6 +38,7 @@ OPERATIONS: dict[str, Operation] = {}
 OPERATION_MODULES = (
     "tutor.lessons.ops_network",
     "tutor.lessons.ops_curriculum",
+    "tutor.courses.backprop.ops_intuitions",
 )
 
 
