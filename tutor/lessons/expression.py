@@ -160,9 +160,32 @@ def _guard_broadcast(args, kwargs, part):
     _check_size(_size_of(shape), "the result", part)
 
 
-def _guard_join(args, kwargs, part):
-    if args and isinstance(args[0], (list, tuple)):
-        _check_size(sum(int(np.size(a)) for a in args[0]), "the result", part)
+def _join_guard(axis_default: int | None):
+    """A size check for concatenate / vstack / hstack that also explains matrices that cannot be joined."""
+
+    def guard(args, kwargs, part):
+        if not args or not isinstance(args[0], (list, tuple)):
+            return
+        items = [np.asarray(a) if not isinstance(a, np.ndarray) else a for a in args[0]]
+        _check_size(sum(int(a.size) for a in items), "the result", part)
+        axis = kwargs.get("axis", args[1] if len(args) > 1 else axis_default)
+        if axis is None or len(items) < 2 or not all(a.ndim == 2 for a in items):
+            return
+        if not isinstance(axis, (int, np.integer)) or axis not in (0, 1, -1, -2):
+            return
+        keep = 1 if axis in (0, -2) else 0
+        sizes = [a.shape[keep] for a in items]
+        if len(set(sizes)) > 1:
+            what = "columns" if keep == 1 else "rows"
+            raise ShapeError(
+                f"the pieces are {' and '.join(shape_text(a.shape) for a in items)}: joining matrices along "
+                f"axis {axis} needs the same number of {what} ({' and '.join(map(str, sizes))} differ). "
+                "To make one long vector, unroll each matrix first with .ravel()", part)
+
+    return guard
+
+
+_guard_join = _join_guard(None)
 
 
 def _guard_outer(args, kwargs, part):
@@ -203,7 +226,7 @@ NUMPY_FUNCTIONS: dict[str, Callable | None] = {
     "dot": _guard_product, "matmul": _guard_product, "outer": _guard_outer,
     # shapes and joins
     "transpose": None, "reshape": None, "ravel": None, "squeeze": None, "expand_dims": None,
-    "concatenate": _guard_join, "hstack": _guard_join, "vstack": _guard_join, "column_stack": _guard_join,
+    "concatenate": _join_guard(0), "hstack": _join_guard(1), "vstack": _join_guard(0), "column_stack": _guard_join,
     "stack": _guard_join, "tile": _guard_tile, "shape": None, "size": None, "ndim": None,
     # making arrays
     "ones": _guard_create, "zeros": _guard_create, "ones_like": None, "zeros_like": None, "eye": _guard_eye,

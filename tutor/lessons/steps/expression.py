@@ -109,7 +109,7 @@ class ExpressionStep(Step):
                             what="a mistake")
                 text = mr.str("expression", required=True).strip()
                 used |= _parse_expression(text, mr.where("expression"), scope, cond)
-                message = mr.str("message", required=True)
+                message = " ".join(mr.str("message", required=True).split())
                 require_text_names(message, mr.where("message"), scope, cond)
                 mr.finish()
                 mistakes.append((Mistake(text, message), mr.where("expression")))
@@ -162,6 +162,7 @@ class ExpressionStep(Step):
         return self._evaluate_authored(self.expected, ctx, "the expected expression")
 
     def mistake_values(self, ctx) -> list[tuple[Mistake, Any]]:
+        """Each declared mistake with its value (None when it is a shape error, matched by its form instead)."""
         out = []
         for i, (mistake, where) in enumerate(self.mistakes):
             try:
@@ -169,6 +170,14 @@ class ExpressionStep(Step):
             except ExpressionError:
                 out.append((mistake, None))
         return out
+
+    def _same_form(self, text: str) -> Mistake | None:
+        """The declared mistake written the same way as `text` (spacing and brackets aside), if any."""
+        form = _form(text)
+        for mistake, _ in self.mistakes:
+            if form is not None and _form(mistake.expression) == form:
+                return mistake
+        return None
 
     # -- run time ------------------------------------------------------------
     def run(self, ctx) -> list[Any]:
@@ -192,6 +201,8 @@ class ExpressionStep(Step):
             at = f"line {where.line}, {where.path}" if where.line else where.path
             try:
                 wrong = evaluate(mistake.expression, self.values(ctx))
+            except ShapeError:
+                continue  # a mistake whose shapes do not fit: told apart by its error, named by its form
             except ExpressionError as err:
                 ctx.problem(f"{at}: the mistake {mistake.expression!r} cannot be evaluated: {err.message}")
                 continue
@@ -225,7 +236,7 @@ class ExpressionStep(Step):
     def reveal_more(self, ctx) -> list[Any]:
         """Shown with the answer (demo, export, after a reveal): its result."""
         value = self.expected_value(ctx)
-        return [self.result_view(ctx, value, f"{self.expected}  ->  {shape_text(np.shape(value))}")]
+        return [self.result_view(ctx, value, self.expected)]
 
     def grade(self, raw: str, ctx) -> Verdict:
         """Evaluate `raw` and compare. Refused or unreadable: right=None (no try spent)."""
@@ -234,11 +245,15 @@ class ExpressionStep(Step):
         try:
             value = evaluate(text, values)
         except ShapeError as err:
-            return Verdict(False, f"Shapes that do not fit: {err.message}.")
+            known = self._same_form(text)
+            detail = f"Shapes that do not fit: {err.message}."
+            if known is not None:
+                return Verdict(False, f"{_fill(ctx, known.message)} ({detail})")
+            return Verdict(False, detail)
         except ExpressionError as err:
             return Verdict(None, err.message[:1].upper() + err.message[1:] + ("" if err.message.endswith(".") else "."))
         expected = self.expected_value(ctx)
-        shown = [self.result_view(ctx, value, f"{text}  ->  {shape_text(np.shape(value))}")]
+        shown = [self.result_view(ctx, value, text)]
         said = diagnose(value, expected, mistakes=self.mistake_values(ctx), sizes=self._sizes(ctx), tol=self.tol)
         if said is None:
             return Verdict(True, "Right.", tuple(shown))
@@ -246,7 +261,7 @@ class ExpressionStep(Step):
             axis = self._axis_hint(text, values, expected)
             if axis:
                 said = axis
-        return Verdict(False, ctx.fill(said) if "{" in said else said, tuple(shown))
+        return Verdict(False, _fill(ctx, said), tuple(shown))
 
     def _axis_hint(self, text: str, values, expected) -> str | None:
         try:
@@ -262,3 +277,20 @@ class ExpressionStep(Step):
             except ExpressionError:
                 continue
         return None
+
+
+def _form(text: str) -> str | None:
+    """The expression's syntax tree as text: equal for `Theta1@a1` and `(Theta1 @ a1)`."""
+    import ast
+
+    from tutor.lessons.expression import parse
+
+    try:
+        return ast.dump(parse(text))
+    except ExpressionError:
+        return None
+
+
+def _fill(ctx, text: str) -> str:
+    """A message with the lesson's {placeholders} filled (messages in YAML may quote bound values)."""
+    return ctx.fill(text) if "{" in text else text

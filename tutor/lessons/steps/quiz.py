@@ -261,7 +261,8 @@ def _parse_feedback(r: Reader, kind: str, choices, scope: Scope, cond) -> tuple[
                 raise fr.error("answer", "for a number quiz, a feedback answer is a number")
         elif kind == "shape":
             wrong = str(a.value)
-            if parse_shape(wrong) is None:
+            require_text_names(wrong, fr.where("answer"), scope, cond)
+            if not names_in(wrong) and parse_shape(wrong) is None:
                 raise fr.error("answer", f"{wrong!r} is not a shape; write it like 10x25")
         else:
             wrong = str(a.value)
