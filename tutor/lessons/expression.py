@@ -763,6 +763,9 @@ def diagnose(value, expected, *, mistakes: list[tuple[Mistake, Any]] = (), sizes
             if v.shape[1] == e.shape[1] + 1 and same(v[:, 1:], e, tol):
                 return (f"One column too many: yours is {shape_text(v.shape)}, the answer is {shape_text(e.shape)}. "
                         "Column 0 is the bias, which does not belong here.")
+        if e.size == 1 and v.size > 1 and same(np.sum(v), e, tol):
+            return (f"Your result is {shape_text(v.shape)}, and its entries add up to the answer: "
+                    "the answer is one number, so sum over every axis.")
         if v.size == e.size and same(v.reshape(e.shape), e, tol):
             return (f"The right numbers in the wrong arrangement: yours is {shape_text(v.shape)}, the answer is "
                     f"{shape_text(e.shape)}.")
@@ -777,6 +780,11 @@ def diagnose(value, expected, *, mistakes: list[tuple[Mistake, Any]] = (), sizes
                 return f"{name} = {size} times too small: you divided by {name} once too often (or by {name} where it does not belong)."
             if same(v / size, e, tol):
                 return f"{name} = {size} times too large: a division by {name} is missing."
+        named = [(n, int(z)) for n, z in dict(sizes).items() if isinstance(z, (int, np.integer)) and z > 1]
+        for a, za in named:
+            for b, zb in named:
+                if a != b and za != zb and same(v * za / zb, e, tol):
+                    return f"You divided by {a} = {za} where {b} = {zb} belongs."
         if same(-v, e, tol):
             return "The right size, the wrong sign."
         if v.size > 1 and same(v[::-1], e, tol):
