@@ -49,8 +49,8 @@ def _central(f, x: float, eps: float = 1e-5) -> float:
     return (f(x + eps) - f(x - eps)) / (2.0 * eps)
 
 
-@operation("scalar_unit", outputs=("unit_z", "unit_f", "unit_local", "unit_dfdw", "unit_dfdx", "unit_dfdb",
-                                   "unit_table", "unit_gap"))
+@operation("scalar_unit", outputs=("unit_w", "unit_x", "unit_b", "unit_z", "unit_f", "unit_local", "unit_dfdw",
+                                   "unit_dfdx", "unit_dfdb", "unit_table", "unit_gap"))
 def scalar_unit(w: float = 2.0, x: float = -1.0, b: float = -3.0) -> dict:
     """One unit f = g(w x + b): forward values, then the chain rule backwards, checked numerically.
 
@@ -73,7 +73,7 @@ def scalar_unit(w: float = 2.0, x: float = -1.0, b: float = -3.0) -> dict:
     value = {"w": w, "x": x, "b": b}
     rows = [[k, f"{value[k]:g}", f"{slope[k]:g}", f"{chain[k]:.6f}", f"{numeric[k]:.6f}"] for k in ("w", "x", "b")]
     gap = max(abs(chain[k] - numeric[k]) for k in chain)
-    return {"unit_z": z, "unit_f": f, "unit_local": local, "unit_dfdw": chain["w"], "unit_dfdx": chain["x"],
+    return {"unit_w": w, "unit_x": x, "unit_b": b, "unit_z": z, "unit_f": f, "unit_local": local, "unit_dfdw": chain["w"], "unit_dfdx": chain["x"],
             "unit_dfdb": chain["b"], "unit_table": _table(rows), "unit_gap": gap}
 
 

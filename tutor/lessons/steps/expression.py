@@ -272,8 +272,8 @@ class ExpressionStep(Step):
             try:
                 if same(evaluate(other, values), expected, self.tol):
                     now = "axis=1" if was == "axis=0" else "axis=0"
-                    return (f"The wrong axis: axis=0 works down each column (across the rows), axis=1 along "
-                            f"each row. With {now} instead of {was} it is right.")
+                    return (f"The wrong axis: axis=0 runs down each column (over the rows), axis=1 along each "
+                            f"row (over the columns). With {now} instead of {was} it is right.")
             except ExpressionError:
                 continue
         return None
