@@ -715,7 +715,7 @@ def evaluate(text: str, names: Mapping[str, Any], *, time_limit: float = TIME_LI
 
 
 def same(a, b, tol: float = 1e-6) -> bool:
-    """Same shape and the same numbers, within `tol` (absolute plus relative)."""
+    """Same shape and the same numbers, within `tol` relative to each entry and to the answer's largest entry."""
     try:
         x = np.asarray(a, dtype=float)
         y = np.asarray(b, dtype=float)
@@ -726,7 +726,11 @@ def same(a, b, tol: float = 1e-6) -> bool:
             x, y = x.reshape(()), y.reshape(())
         else:
             return False
-    return bool(np.allclose(x, y, rtol=tol, atol=tol, equal_nan=True))
+    # the absolute part scales with the answer, so tiny answers (a relative difference of 1e-11) are judged fairly
+    finite = np.abs(y[np.isfinite(y)]) if y.size else y
+    scale = float(finite.max()) if finite.size else 0.0
+    atol = tol * scale if scale > 0 else tol
+    return bool(np.allclose(x, y, rtol=tol, atol=atol, equal_nan=True))
 
 
 @dataclass(frozen=True)
