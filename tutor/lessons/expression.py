@@ -309,7 +309,8 @@ def _broadcast_check(a, b, op: str, part) -> None:
         for k in range(1, min(len(sa), len(sb)) + 1):
             x, y = sa[-k], sb[-k]
             if x != y and x != 1 and y != 1:
-                bad.append(f"{x} and {y}" + (" (columns)" if k == 1 else " (rows)" if k == 2 else ""))
+                axis = (" (columns)" if k == 1 else " (rows)" if k == 2 else "") if min(len(sa), len(sb)) >= 2 else ""
+                bad.append(f"{x} and {y}{axis}")
         raise ShapeError(
             f"the left side is {shape_text(sa)} and the right side is {shape_text(sb)}: {op} works element by "
             f"element, so the sizes must match (or one be 1), and {'; '.join(bad)} do not", part) from None

@@ -249,7 +249,8 @@ class ExpressionStep(Step):
             detail = f"Shapes that do not fit: {err.message}."
             if known is not None:
                 return Verdict(False, f"{_fill(ctx, known.message)} ({detail})")
-            return Verdict(False, detail)
+            axis = self._axis_hint(text, values, self.expected_value(ctx))
+            return Verdict(False, f"{detail} {axis}" if axis else detail)
         except ExpressionError as err:
             return Verdict(None, err.message[:1].upper() + err.message[1:] + ("" if err.message.endswith(".") else "."))
         expected = self.expected_value(ctx)
