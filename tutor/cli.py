@@ -25,10 +25,20 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from tutor import __version__
+
+        typer.echo(f"tutor {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback(invoke_without_command=True)
 def _root(
     ctx: typer.Context,
     plain: bool = typer.Option(False, "--plain", help="No colour, ASCII only: for pipes, logs and screen readers."),
+    version: bool = typer.Option(False, "--version", help="Print the tutor's version and exit.", is_eager=True,
+                                 callback=_print_version),
 ) -> None:
     """Learn how a neural network learns, one matrix at a time. `tutor` alone shows the lessons and your progress."""
     if plain:

@@ -324,11 +324,11 @@ def read_key(timeout: float | None = None) -> str | None:
     On a terminal, reads in cbreak mode (no Enter needed, Ctrl-C still
     interrupts); elsewhere falls back to reading a line.
     """
-    fd = sys.stdin.fileno() if hasattr(sys.stdin, "fileno") else None
     try:
-        is_tty = fd is not None and os.isatty(fd)
-    except (OSError, ValueError):
-        is_tty = False
+        fd = sys.stdin.fileno()
+        is_tty = os.isatty(fd)
+    except (AttributeError, OSError, ValueError):  # a test runner's stdin has no file descriptor
+        fd, is_tty = None, False
     if not is_tty:
         if timeout is not None:
             time.sleep(timeout)
