@@ -114,7 +114,8 @@ def test_a_lesson_with_a_quiz_hint_back_forward_quit_resume_and_ctrl_c(tmp_path,
             break
         k = _step_on_screen(screen)
         pane.keys("n")
-        screen = pane.wait_for(rf"Step {k + 1} of \d+")
+        # the whole step: its key legend, or a question's prompt, comes last
+        screen = pane.wait_for(rf"Step {k + 1} of \d+[\s\S]*(b back|Your answer)")
     else:
         raise AssertionError("never reached the one-hot quiz")
     quiz_step = _step_on_screen(screen)

@@ -155,7 +155,7 @@ E = RNG.random((6, 4))
 
 @pytest.mark.parametrize("value, words", [
     (E.T, "transposed"),
-    (E[:, 1:], "Missing the bias column"),
+    (E[:, 1:], "Missing the leading column"),
     (np.hstack([np.ones((6, 1)), E]), "One column too many"),
     (E / 6, "m = 6 times too small"),
     (E * 3, "K = 3 times too large"),

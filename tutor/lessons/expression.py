@@ -67,7 +67,7 @@ FUNCTIONS: dict[str, Callable] = {}
 def expression_function(name: str) -> Callable[[Callable], Callable]:
     """Register `func` as callable by `name` inside typed expressions.
 
-    A course plugin uses it for its own vocabulary (`sigmoid(z2)`). The
+    A course plugin uses it for its own vocabulary (`squash(z)`). The
     function must be pure and elementwise-sized: its result is checked
     against MAX_ELEMENTS after the call.
     """
@@ -552,7 +552,7 @@ class _Evaluator:
         part = self.part(node)
         if isinstance(base, (list, tuple)):
             if not isinstance(index, (int, np.integer)) or isinstance(index, bool):
-                self.refuse(node, "a list is indexed by one whole number, such as thetas[0]")
+                self.refuse(node, "a list is indexed by one whole number, such as items[0]")
             try:
                 return base[index]
             except IndexError:
@@ -763,11 +763,12 @@ def diagnose(value, expected, *, mistakes: list[tuple[Mistake, Any]] = (), sizes
                     f"{shape_text(e.shape)}. Swap the order of the product, or add .T.")
         if v.ndim == e.ndim == 2 and v.shape[0] == e.shape[0]:
             if v.shape[1] + 1 == e.shape[1] and same(v, e[:, 1:], tol):
-                return (f"Missing the bias column: yours is {shape_text(v.shape)}, the answer is "
-                        f"{shape_text(e.shape)} with a column of ones (the bias) in front.")
+                return (f"Missing the leading column: yours is {shape_text(v.shape)}, the answer is "
+                        f"{shape_text(e.shape)}, the same with one more column in front (often a column of ones, "
+                        "for a constant term).")
             if v.shape[1] == e.shape[1] + 1 and same(v[:, 1:], e, tol):
                 return (f"One column too many: yours is {shape_text(v.shape)}, the answer is {shape_text(e.shape)}. "
-                        "Column 0 is the bias, which does not belong here.")
+                        "Column 0 does not belong here.")
         if e.size == 1 and v.size > 1 and same(np.sum(v), e, tol):
             return (f"Your result is {shape_text(v.shape)}, and its entries add up to the answer: "
                     "the answer is one number, so sum over every axis.")

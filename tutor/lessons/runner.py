@@ -140,11 +140,9 @@ def notes_panel(notes: str):
 def reveal(step, ctx, prefix: str = "The answer is") -> list[Any]:
     from tutor.lessons.context import LessonText
 
-    out: list[Any] = []
-    t = Text()
-    t.append(f"{prefix}: ", style="bold")
-    t.append(step.answer_text(ctx), style="bold cyan")
-    out.append(t)
+    from tutor.lessons.context import SafeText
+
+    out: list[Any] = [SafeText((f"{prefix}: ", "bold"), (step.answer_text(ctx), "bold cyan"))]
     more = getattr(step, "reveal_more", None)
     if more is not None:
         out.extend(more(ctx))
@@ -364,7 +362,9 @@ def demo_reveal(session: Session, i: int) -> None:
     ui, step = session.ui, session.steps[i]
     typed = step.typed_answer(session.ctx)
     typer_hook = getattr(ui, "type_line", None)
-    line = Text.assemble(("Your answer: ", "bold"), (typed, "bold cyan"))
+    from tutor.lessons.context import SafeText
+
+    line = SafeText(("Your answer: ", "bold"), (typed, "bold cyan"))
     if typer_hook is not None:
         typer_hook("Your answer: ", typed)
     else:

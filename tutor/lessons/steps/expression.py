@@ -1,18 +1,18 @@
 """The expression step: the learner types a formula, the tutor evaluates it safely and compares.
 
 ```yaml
-- id: z2-typed
+- id: product-typed
   kind: expression
-  question: Type z2, every example's input to every hidden unit.
-  expected: a1 @ Theta1.T
-  names: [a1, Theta1, X]          # optional: what the learner may use (default: the names the
+  question: Type the product of every row of A with every row of B.
+  expected: A @ B.T
+  names: [A, B, C]                # optional: what the learner may use (default: the names the
                                   # expected expression and the mistakes use)
   mistakes:
-    - expression: Theta1 @ a1
-      message: That is the one-example column form ...
+    - expression: B @ A
+      message: That multiplies in the other order ...
   hints: [...]
   explain: Shown after the answer.
-  bind: z2_typed                   # optional: binds the expected value for later steps
+  bind: products                   # optional: binds the expected value for later steps
   tol: 1e-6                        # relative and absolute
   factors: [m, K]                  # bound sizes for the "off by a factor" feedback (default: m and K when bound)
 ```
@@ -281,7 +281,7 @@ class ExpressionStep(Step):
 
 
 def _form(text: str) -> str | None:
-    """The expression's syntax tree as text: equal for `Theta1@a1` and `(Theta1 @ a1)`."""
+    """The expression's syntax tree as text: equal for `B@A` and `(B @ A)`."""
     import ast
 
     from tutor.lessons.expression import parse

@@ -116,13 +116,17 @@ class QuizStep(Step):
 
     # -- run time ------------------------------------------------------------
     def run(self, ctx) -> list[Any]:
-        from rich.text import Text
+        from tutor.lessons.context import SafeText
 
         out: list[Any] = [ctx.markdown(self.question)]
         if self.choices:
             for i, choice in enumerate(self.choices, start=1):
-                out.append(Text(f"  {i}) {ctx.fill(choice)}"))
+                out.append(SafeText(f"  {i}) {ctx.fill(choice)}"))  # spelt in ASCII on an ASCII stream
         self.expected(ctx)  # fail early (and in `tutor validate`) if the answer cannot be worked out
+        typed = self.typed_answer(ctx)
+        for wrong, _ in self.feedback:
+            if self._matches(typed, wrong, ctx):
+                ctx.problem(f"feedback answer {wrong!r} is the right answer, so its message could never be shown")
         return out
 
     def expected(self, ctx) -> Any:
