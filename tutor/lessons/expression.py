@@ -30,6 +30,7 @@ from __future__ import annotations
 import ast
 import math
 import time
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -649,7 +650,9 @@ def parse(text: str) -> ast.Expression:
     if "\n" in text or "\r" in text:
         raise ExpressionError("an expression is one line")
     try:
-        tree = ast.parse(text, mode="eval")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "invalid decimal literal" and friends: the error below says it
+            tree = ast.parse(text, mode="eval")
     except SyntaxError as err:
         where = f" at column {err.offset}" if err.offset else ""
         raise ExpressionError(f"this is not a Python expression{where}: {err.msg}") from None
@@ -699,6 +702,8 @@ def evaluate(text: str, names: Mapping[str, Any], *, time_limit: float = TIME_LI
         raise
     except (ValueError, TypeError, IndexError, ArithmeticError) as err:
         raise ExpressionError(f"the expression cannot be evaluated: {_first_line(err)}") from None
+    except Exception as err:  # noqa: BLE001 - whatever numpy raises, the learner gets a line, not a traceback
+        raise ExpressionError(f"the expression cannot be evaluated: {type(err).__name__}: {_first_line(err)}") from None
     if isinstance(value, (_NumpyNamespace, _LinalgNamespace)) or callable(value):
         raise ExpressionError("that is a function, not a value: call it with (...)")
     if isinstance(value, (list, tuple)):
