@@ -61,3 +61,27 @@ def test_b_at_the_prompt_goes_back_a_step(tmp_path, panes):  # noqa: F811
     pane.wait_for(rf"Step {step - 1} of \d+", after="Your answer")
     pane.keys("q")
     pane.wait_for(r"EXITED=0")
+
+
+def test_tutor_learn_alone_flows_into_the_next_lesson(tmp_path, panes, monkeypatch):  # noqa: F811
+    from tutor.lessons.loader import load_lesson
+    from tutor.progress import ProgressStore
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("TUTOR_HOME", str(home))
+    from test_e2e_learner import REPO
+
+    network = load_lesson(REPO / "lessons" / "network.yaml")
+    active = [s for s in network.steps if s.when is None]  # the digits run skips the course-only steps
+    ProgressStore().update_lesson("network", step=len(active) - 1, step_id=active[-1].id, steps=len(active))
+    pane = Pane(_tutor("learn"), _env(home), tmp_path)
+    panes.append(pane)
+    pane.wait_for(rf"Step {len(active)} of {len(active)}[\s\S]*q quit")
+    pane.keys("n")
+    pane.wait_for(r"Next lesson: forward-pass\. Enter starts it, q stops here")
+    pane.keys("Enter")
+    pane.wait_for(r"The forward pass[\s\S]*Step 1 of \d+[\s\S]*q quit")
+    pane.keys("q")
+    pane.wait_for(r"EXITED=0")
+    lessons = json.loads((home / "progress.json").read_text())["lessons"]
+    assert lessons["network"]["completed"] is True and lessons["forward-pass"]["step"] == 0
