@@ -187,8 +187,7 @@ class ExpressionStep(Step):
         self._check_mistakes(ctx, expected)
         if self.bind:
             ctx.bind(self.bind, expected)
-        names = ", ".join(f"{n} ({shape_text(np.shape(v))})" if np.ndim(v) else n
-                          for n, v in self.values(ctx).items())
+        names = ", ".join(_name_with_shape(n, v) for n, v in self.values(ctx).items())
         out: list[Any] = [ctx.markdown(self.question)]
         out.append(SafeText(("Type a numpy expression. You can use: ", "dim"), (names, "cyan"),
                             (", np.<function> and the lesson's functions.", "dim")))
@@ -295,3 +294,11 @@ def _form(text: str) -> str | None:
 def _fill(ctx, text: str) -> str:
     """A message with the lesson's {placeholders} filled (messages in YAML may quote bound values)."""
     return ctx.fill(text) if "{" in text else text
+
+
+def _name_with_shape(name: str, value) -> str:
+    """'a1 (1797 x 65)', 'prior (10)', 'm', 'thetas (a list of 2 arrays)' for the line of usable names."""
+    if isinstance(value, list):
+        return f"{name} (a list of {len(value)} arrays)"
+    shape = np.shape(value)
+    return f"{name} ({' x '.join(map(str, shape))})" if shape else name
