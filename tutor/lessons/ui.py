@@ -285,17 +285,19 @@ class RichUI(_Base):
             self.message(f"{key!r} is not a key here; ? shows the keys.")
 
     def ask(self, prompt: str) -> str | None:
-        """A typed line. An empty Enter redraws the same prompt in place instead of adding lines."""
-        while True:
-            try:
-                line = self.console.input(f"[bold]{prompt}:[/bold] ")
-            except EOFError:
-                return None
-            if line.strip() or not self.console.is_terminal:
-                return line
-            # cursor up one line, clear it: the prompt is drawn again where it was
-            self.console.file.write("\x1b[1A\x1b[2K")
-            self.console.file.flush()
+        """A typed line; None at end of input. On a terminal an empty Enter does nothing (no new prompt line)."""
+        self.console.print(Text(f"{prompt}: ", style="bold"), end="")
+        self.console.file.flush()
+        try:
+            line = read_line(self.console.file)
+        except EOFError:
+            return None
+        if line is not None:
+            return line
+        try:  # not a terminal: an ordinary line of input
+            return input()
+        except EOFError:
+            return None
 
     def type_line(self, prompt: str, text: str) -> None:
         """Demo: type `text` after `prompt` one character at a time, as a learner would."""
@@ -316,6 +318,65 @@ class RichUI(_Base):
 
 
 # -- reading keys -------------------------------------------------------------------------
+
+
+def read_line(out) -> str | None:
+    """A line typed on the terminal, edited and echoed here; None when stdin is not a terminal.
+
+    Runs in cbreak mode without echo, so an Enter on an empty line is simply
+    ignored (nothing scrolls, the prompt stays where it is), however fast it
+    is pressed. Backspace deletes, Ctrl-U clears the line, arrow keys are
+    ignored, Ctrl-D on an empty line is end of input (raises EOFError), and
+    Ctrl-C still interrupts.
+    """
+    try:
+        fd = sys.stdin.fileno()
+        if not os.isatty(fd):
+            return None
+        import termios
+        import tty
+    except (AttributeError, OSError, ValueError, ImportError):
+        return None
+    old = termios.tcgetattr(fd)
+    chars: list[str] = []
+
+    def echo(text: str) -> None:
+        out.write(text)
+        out.flush()
+
+    try:
+        tty.setcbreak(fd, termios.TCSANOW)
+        while True:
+            ch = os.read(fd, 1).decode("utf-8", "replace")
+            if ch in ("\r", "\n"):
+                if "".join(chars).strip():
+                    echo("\n")
+                    return "".join(chars)
+                continue  # empty Enter: nothing to do
+            if ch == "\x04":
+                if not chars:
+                    echo("\n")
+                    raise EOFError
+                continue
+            if ch in ("\x7f", "\b"):
+                if chars:
+                    chars.pop()
+                    echo("\b \b")
+                continue
+            if ch == "\x15":  # Ctrl-U
+                echo("\b \b" * len(chars))
+                chars.clear()
+                continue
+            if ch == "\x1b":  # an escape sequence (arrow keys): read it and ignore it
+                ready, _, _ = select.select([fd], [], [], 0.05)
+                if ready:
+                    os.read(fd, 2)
+                continue
+            if ch.isprintable():
+                chars.append(ch)
+                echo(ch)
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, old)
 
 
 def read_key(timeout: float | None = None) -> str | None:
