@@ -299,12 +299,13 @@ def run(repo):
 
 
 @pytest.mark.parametrize("lesson_id", LESSONS)
-def test_lesson_loads_with_8_to_25_steps_and_notes(repo, lesson_id):
+def test_lesson_loads_with_8_to_40_steps_and_notes(repo, lesson_id):
     from tutor.lessons.loader import load_lesson
 
     lesson = load_lesson(repo / "lessons" / f"{lesson_id}.yaml")
     assert lesson.id == lesson_id
-    assert 8 <= len(lesson.steps) <= 25
+    # 40 is the loader's own limit; type-along steps are short, so lessons grew past 25
+    assert 8 <= len(lesson.steps) <= 40
     assert any(s.notes for s in lesson.steps)
 
 

@@ -73,13 +73,13 @@ def progress(home: Path) -> dict:
 
 def test_forward_back_quiz_quit_and_resume(pane_factory, tutor_home):
     p = pane_factory("learn forward-pass")
-    p.wait_for("Step 1 of 21", "From pixels to a prediction", "b back")
+    p.wait_for("Step 1 of 24", "From pixels to a prediction", "b back")
     p.keys("n")
-    p.wait_for("Step 2 of 21", "X  1797 x 64", "q quit")
+    p.wait_for("Step 2 of 24", "X  1797 x 64", "q quit")
     p.keys("b")
-    p.wait_for("Step 1 of 21", "q quit")
+    p.wait_for("Step 1 of 24", "q quit")
     p.keys("n", "n", "n")
-    p.wait_for("Step 4 of 21", "Your answer")  # step 4 is a quiz
+    p.wait_for("Step 4 of 24", "Your answer")  # step 4 is a quiz
     p.keys("7", "Enter")
     p.wait_for("Too high")
     p.keys("h", "Enter")
@@ -87,27 +87,27 @@ def test_forward_back_quiz_quit_and_resume(pane_factory, tutor_home):
     p.keys("1", "Enter")
     p.wait_for("RIGHT")
     p.keys("n")
-    p.wait_for("Step 5 of 21")
+    p.wait_for("Step 5 of 24")
     p.keys("q")
     screen = p.wait_for("EXITED=0")
-    assert "Saved at step 5 of 21" in screen
+    assert "Saved at step 5 of 24" in screen
     saved = progress(tutor_home)
     assert saved["step_id"] == "theta1" and saved["quizzes"]["bias-quiz"]["right"] is True
 
     again = pane_factory("learn forward-pass")
-    again.wait_for("Step 5 of 21", "Resuming at step 5 of 21", "Theta1")
+    again.wait_for("Step 5 of 24", "Resuming at step 5 of 24", "Theta1")
     again.keys("b")
-    screen = again.wait_for("Step 4 of 21", "earlier session (right)", "q quit")
+    screen = again.wait_for("Step 4 of 24", "earlier session (right)", "q quit")
     assert "Your answer" not in screen  # not asked twice
     again.keys("q")
     again.wait_for("EXITED=0")
 
 
 def test_ctrl_c_keeps_progress(pane_factory, tutor_home):
-    p = pane_factory("learn forward-pass --from 6")
-    p.wait_for("Step 6 of 21", "q quit")
+    p = pane_factory("learn forward-pass --from 7")
+    p.wait_for("Step 7 of 24", "q quit")
     p.keys("n")
-    p.wait_for("Step 7 of 21", "q quit")
+    p.wait_for("Step 8 of 24", "q quit")
     p.keys("C-c")
     screen = p.wait_for("EXITED=130")
     assert "your place is saved" in screen and "Traceback" not in screen
@@ -116,7 +116,7 @@ def test_ctrl_c_keeps_progress(pane_factory, tutor_home):
 
 def test_narrow_terminal_keeps_numbers_whole(pane_factory):
     p = pane_factory("learn forward-pass --from z2-shape", width=40)
-    screen = p.wait_for("Step 7 of 21", "q quit")
+    screen = p.wait_for("Step 8 of 24", "q quit")
     assert "1797 x 65" in screen and "65 x 25" in screen
     assert all(len(line) <= 40 for line in screen.splitlines())
     p.keys("q")

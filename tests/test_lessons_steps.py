@@ -389,3 +389,200 @@ def test_course_files_switch_on_the_course_steps(tmp_path, ex4_weights_path):
     assert v["J"] == pytest.approx(core.nn_cost(thetas, X_loaded, v["y"], 0.0), abs=1e-12)
     # on made-up pixels the published 0.287629 cannot hold: the check says so
     assert [session.steps[j].id for j in session.problems] == ["course-cost-check"]
+
+
+# -- type-along expressions (kind: expression) and the quiz conversation --------------------------------
+
+TYPED = """\
+    - id: fw
+      kind: compute
+      op: forward
+      bind: {a1: a1, z2: z2}
+    - id: typed
+      kind: expression
+      question: Type z2 for every example.
+      expected: a1 @ Theta1.T
+      names: [a1, Theta1, X]
+      mistakes:
+        - expression: Theta1 @ a1
+          message: That is the one-example column form.
+        - expression: X @ Theta1[:, 1:].T
+          message: The bias was left out.
+      hints: [Start from a1.]
+      explain: z2 has one row per example.
+      bind: z2_typed
+    - id: after
+      kind: check
+      value: z2_typed
+      against: z2
+      tol: 1e-12
+"""
+
+
+def typed_session(tmp_path, keys, mode="learn", steps=TYPED):
+    lesson = lesson_file(tmp_path, steps, dataset="grader")  # 2-4-4, m = 16: no square matrices
+    ui = RecordingUI(keys=keys, width=100)
+    return Session(lesson, build_environment(lesson), ui, mode=mode), ui
+
+
+def test_expression_wrong_shape_named_mistake_refused_then_right(tmp_path):
+    session, ui = typed_session(tmp_path, ["n", "Theta1 @ a1", "X @ Theta1[:, 1:].T", "np.ones((10**5, 10**5))",
+                                           "(Theta1 @ a1.T).T", "n", "n"])
+    assert play(session) == "completed"
+    assert session.quizzes["typed"] == {"right": True, "tries": 3, "revealed": False, "skipped": False}
+    text = " ".join(ui.text().split())
+    # a declared mistake whose shapes do not fit: named, with both shapes
+    assert "one-example column form" in text and "4 x 3" in text and "16 x 3" in text
+    # a declared mistake with the right shape: named, and its result shown with its shape
+    assert "The bias was left out." in text and "X @ Theta1[:, 1:].T 16 x 4" in text
+    # refused before allocating, and it cost no try
+    assert any("limited to" in m for m in ui.messages)
+    assert "RIGHT (Theta1 @ a1.T).T: right." in text and "z2 has one row per example." in text
+    assert "PASS" in text  # the bound value is the expected one
+
+
+def test_expression_offers_the_answer_after_three_tries(tmp_path):
+    session, ui = typed_session(tmp_path, ["n", "X", "a1", "Theta1", "", "-Theta1", "y", "q"])
+    play(session)
+    assert session.quizzes["typed"]["revealed"] and session.quizzes["typed"]["tries"] == 4
+    assert ui.asked.count("Show the answer? (y: show it; Enter: try again)") == 2
+    text = " ".join(ui.text().split())
+    assert "The answer is: a1 @ Theta1.T" in text and "a1 @ Theta1.T 16 x 4" in text
+
+
+def test_b_goes_back_from_a_question_and_is_never_an_answer(tmp_path):
+    session, ui = typed_session(tmp_path, ["n", "b", "q"])
+    play(session)
+    assert [i for i, _ in ui.pages] == [0, 1, 0] and "typed" not in session.quizzes
+    quiz = """\
+        - id: q
+          kind: quiz
+          question: Which one?
+          answer_type: choice
+          choices: [first, second]
+          answer: 1
+          hints: [The second.]
+    """
+    lesson = lesson_file(tmp_path, quiz)
+    ui = RecordingUI(keys=["a", "", "", "", "2", "q"], width=80)
+    session = Session(lesson, build_environment(lesson), ui)
+    play(session)
+    assert session.quizzes["q"] == {"right": True, "tries": 1, "revealed": False, "skipped": False}
+    assert ui.messages.count("Type the number of a choice, 1 to 2.") == 1  # the letter a
+    assert sum("Type your answer" in m for m in ui.messages) == 1  # three empty Enters, one message
+
+
+def test_quiz_feedback_names_a_foreseen_wrong_answer(tmp_path):
+    quiz = """\
+        - id: q
+          kind: quiz
+          question: Shape of Theta2?
+          answer_type: shape
+          answer: "{K}x{hidden}"
+          feedback:
+            - answer: "{K}x2"
+              message: Named for the debug network.
+          hints: [Rows, then columns.]
+    """
+    lesson = lesson_file(tmp_path, quiz)
+    ui = RecordingUI(keys=["3x2", "3x7", "3 x 5", "q"], width=80)
+    session = Session(lesson, build_environment(lesson), ui)
+    play(session)
+    text = ui.text()
+    assert "Named for the debug network." in text and "3x7: Not that shape." in text
+    assert session.quizzes["q"]["right"] and session.quizzes["q"]["tries"] == 3
+
+
+def test_demo_poses_then_types_and_reveals_on_the_next_key(tmp_path):
+    session, ui = typed_session(tmp_path, ["n", "n", "n", "q"], mode="demo")
+    play(session)
+    assert [i for i, _ in ui.pages] == [0, 1, 2]
+    posed = page_text(ui.pages[1][1])
+    assert "Type z2 for every example." in posed and "Answer" not in posed
+    full = page_text(session.outputs[1])
+    assert "Your answer: a1 @ Theta1.T" in full and "Answer: a1 @ Theta1.T" in full and "16 x 4" in full
+
+
+def page_text(renderables) -> str:
+    console = Console(file=io.StringIO(), width=100, record=True, color_system=None)
+    for r in renderables:
+        console.print(r)
+    return " ".join(console.export_text().split())
+
+
+def test_export_shows_the_expression_and_its_result_only_with_answers(tmp_path):
+    lesson = lesson_file(tmp_path, TYPED, dataset="grader")
+    _, with_answers = run(lesson, answers=True)
+    flat = " ".join(with_answers.split())
+    assert "Answer: a1 @ Theta1.T" in flat and "a1 @ Theta1.T 16 x 4" in flat
+    _, without = run(lesson)
+    assert "a1 @ Theta1.T" not in without and "Type z2 for every example." in without
+
+
+def test_pipe_reads_answers_line_by_line_then_shows_the_rest(tmp_path, monkeypatch):
+    from tutor.lessons.ui import PlainUI
+
+    lesson = lesson_file(tmp_path, TYPED + """\
+    - id: q
+      kind: quiz
+      question: How many examples?
+      answer_type: number
+      answer: m
+      hints: [Rows of X.]
+""", dataset="grader")
+    monkeypatch.setattr("sys.stdin", io.StringIO("Theta1 @ a1\na1 @ Theta1.T\n"))
+    console = Console(file=io.StringIO(), width=100, record=True, color_system=None)
+    ui = PlainUI(console, interactive=False, reads_answers=True)
+    session = Session(lesson, build_environment(lesson), ui)
+    assert play(session) == "completed"
+    text = " ".join(console.export_text().split())
+    assert "NOT YET Theta1 @ a1: That is the one-example column form." in text
+    assert "RIGHT a1 @ Theta1.T: right." in text
+    assert "The answer is: 16" in text  # input ended: the number quiz shows its answer
+
+
+def test_validate_reports_mistakes_that_cannot_be_told_apart(tmp_path):
+    from tutor.lessons.validate import validate_lesson
+
+    bad = TYPED.replace("expression: X @ Theta1[:, 1:].T", "expression: (Theta1 @ a1.T).T")
+    lesson = lesson_file(tmp_path, bad, dataset="grader")
+    problems, _ = validate_lesson(tmp_path / "kinds.yaml")
+    assert len(problems) == 1, problems
+    p = problems[0]
+    assert str(tmp_path / "kinds.yaml") in p and "line 22" in p and "steps[1].mistakes[1].expression" in p
+    assert "same value as the answer" in p
+    assert lesson.steps[1].kind == "expression"
+
+
+@pytest.mark.parametrize("expected, words", [
+    ("X.__class__", "never reachable"),
+    ("[x for x in X]", "list comprehension"),
+    ("Theta9 @ X", "'Theta9' is not bound"),
+    ("a1 @", "not a Python expression"),
+])
+def test_a_bad_expected_expression_is_a_load_error_with_file_line_and_key(tmp_path, expected, words):
+    from tutor.lessons.errors import LessonError
+
+    with pytest.raises(LessonError) as info:
+        lesson_file(tmp_path, TYPED.replace("expected: a1 @ Theta1.T", f"expected: '{expected}'"), dataset="grader")
+    msg = str(info.value)
+    assert "kinds.yaml:17:" in msg and "steps[1].expected" in msg and words in msg
+
+
+def test_exercise_step_writes_the_stub_and_checks_it_there(tmp_path, monkeypatch, tutor_home):
+    monkeypatch.chdir(tmp_path)
+    lesson = lesson_file(tmp_path, """\
+        - id: ex
+          kind: exercise
+          exercise: sigmoid-gradient
+    """)
+    ui = RecordingUI(keys=["c", "w", "w", "c", "q"], width=100)
+    session = Session(lesson, build_environment(lesson), ui)
+    play(session)
+    stub = tmp_path / "tutor-exercises" / "sigmoid-gradient.py"
+    assert stub.is_file() and "def sigmoid_gradient" in stub.read_text()
+    text = " ".join(ui.text().split())
+    assert "There is no tutor-exercises/sigmoid-gradient.py yet" in text
+    assert "already exists and holds your work" in text  # the second w keeps it
+    assert "sigmoid-gradient" in text and "FAIL" in text  # the untouched stub fails its check
+    assert any("w writes tutor-exercises/sigmoid-gradient.py" in m for m in ui.messages)

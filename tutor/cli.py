@@ -25,12 +25,22 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from tutor import __version__
+
+        typer.echo(f"tutor {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback(invoke_without_command=True)
 def _root(
     ctx: typer.Context,
     plain: bool = typer.Option(False, "--plain", help="No colour, ASCII only: for pipes, logs and screen readers."),
     course: str = typer.Option(None, "--course", help="With no command: this course's lessons and your progress.",
                                metavar="DIR|ID"),
+    version: bool = typer.Option(False, "--version", help="Print the tutor's version and exit.", is_eager=True,
+                                 callback=_print_version),
 ) -> None:
     """Guided lessons and self-check exercises in the terminal. `tutor` alone shows the course and your progress."""
     if plain:

@@ -24,6 +24,9 @@ what the course adds to the engine's generic vocabulary:
     @command("simulate", panel="My course")   # `tutor simulate`
     def simulate(...): ...               # a typer command function
 
+    @expression_function("g")            # a name learners may call in a typed
+    def g(z): ...                        # expression (`kind: expression` steps)
+
     @vocabulary                          # imports the heavy modules above only
     def _load():                         # when a lesson is about to load, so
         from mycourse import ops, views  # `tutor --help` stays fast
@@ -51,12 +54,13 @@ registered, with signatures and one-line docs.
 """
 
 from tutor.exercises.registry import FunctionArg, checker, diagnosis, fixture, helper, layout, mistake, reference
+from tutor.lessons.expression import expression_function
 from tutor.lessons.registry import command, operation, setup, view, vocabulary
 from tutor.lessons.setups import Built, SetupKind
 from tutor.lessons.steps.base import Common, Step, StepFailed, step_kind
 
 __all__ = [
     "Built", "Common", "SetupKind", "Step", "StepFailed",
-    "command", "operation", "setup", "step_kind", "view", "vocabulary",
+    "command", "expression_function", "operation", "setup", "step_kind", "view", "vocabulary",
     "FunctionArg", "checker", "diagnosis", "fixture", "helper", "layout", "mistake", "reference",
 ]

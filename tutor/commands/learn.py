@@ -42,6 +42,13 @@ def register_presenting(app: typer.Typer) -> None:
 # -- helpers ----------------------------------------------------------------------------
 
 
+def _stdin_is_terminal() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def _on_terminal() -> bool:
     try:
         return sys.stdin.isatty() and sys.stdout.isatty() and os.environ.get("TERM", "") != "dumb"
@@ -88,18 +95,22 @@ def _start_index(lesson, steps, record: dict, from_step: Optional[str], restart:
     return step if isinstance(step, int) and 0 <= step < len(steps) else 0
 
 
-def _make_ui(plain: bool, auto: Optional[float] = None):
+def _make_ui(plain: bool, auto: Optional[float] = None, reads_answers: bool = False):
     from tutor.lessons.ui import PlainUI, RichUI
 
     terminal = _on_terminal()
     if plain or is_plain() or not terminal:
         console = stdout_console(plain=True) if (plain or is_plain() or "NO_COLOR" in os.environ) else stdout_console()
-        return PlainUI(console, interactive=terminal and auto is None, auto=auto if terminal else None)
+        # piped input (not a terminal) answers the questions, one line each
+        piped = reads_answers and not _stdin_is_terminal()
+        return PlainUI(console, interactive=terminal and auto is None, auto=auto if terminal else None,
+                       reads_answers=piped)
     return RichUI(stdout_console(), auto=auto)
 
 
 def _run(lesson_ref, *, mode, from_step, data, weights, settings, restart=False, plain=False, auto=None, notes=False,
-         course=None):
+         course=None, flow=False) -> str:
+    """Play one lesson; 'completed' or 'quit'. flow: `tutor learn` alone, which offers the next lesson at the end."""
     from tutor.lessons.runner import Session, play
     from tutor.progress import ProgressStore
 
@@ -112,7 +123,7 @@ def _run(lesson_ref, *, mode, from_step, data, weights, settings, restart=False,
         if store:
             for w in store.warnings:
                 err.print(f"warning: {w}")
-        ui = _make_ui(plain, auto if mode == "demo" else None)
+        ui = _make_ui(plain, auto if mode == "demo" else None, reads_answers=mode == "learn")
         session = Session(lesson, env, ui, mode=mode, notes=notes, store=store if ui.interactive else None)
         start = _start_index(lesson, session.steps, record, from_step, restart, err)
     except TutorError as e:
@@ -145,7 +156,41 @@ def _run(lesson_ref, *, mode, from_step, data, weights, settings, restart=False,
         where = getattr(session, "current", start)
         typer.echo(f"Saved at step {where + 1} of {session.N}. `{_learn_command(lesson)}` resumes there.")
     elif outcome == "completed" and mode == "learn" and ui.interactive:
+        if flow:
+            return "completed" if _next_after(lesson) else "last"
         _suggest_next(lesson)
+    if not ui.interactive:
+        return "printed"  # a pipe printed the lesson; it does not flow into the next one
+    return outcome
+
+
+def _next_after(lesson) -> str | None:
+    """The id of the course's next lesson with a file, or None after the last."""
+    course = lesson.course
+    ids = course.lesson_ids() if course is not None else []
+    if lesson.id in ids:
+        later = [i for i in ids[ids.index(lesson.id) + 1:] if course.lesson_path(i).is_file()]
+        return later[0] if later else None
+    return None
+
+
+def _offer_next(lesson) -> str | None:
+    """After a lesson in the flow of `tutor learn`: Enter goes on to the next lesson, q stops. Its id, or None."""
+    from tutor.lessons.ui import read_key
+
+    nxt = _next_after(lesson)
+    if nxt is None:
+        typer.echo("That was the last lesson. `tutor exercises` lists the self-check exercises.")
+        return None
+    again = f"tutor learn{_course_flag(lesson.course)}"
+    typer.echo(f"Next lesson: {nxt}. Enter starts it, q stops here (`{again}` picks up there later).")
+    while True:
+        key = read_key()
+        if key in ("\r", "\n", " ", "n", "y"):
+            return nxt
+        if key is None or key in ("q", "Q", "\x04", "\x1b"):
+            typer.echo(f"Stopped. `{again}` starts {nxt} next time.")
+            return None
 
 
 def _course_flag(course) -> str:
@@ -191,14 +236,28 @@ def learn(
     Without a terminal (a pipe), every step is printed in order.
     """
     chosen = resolve_course(course)
-    if lesson_id is None:
+    flow = lesson_id is None
+    if flow:
         rows, _ = _lesson_rows(chosen)
         nxt, _verb = _next_lesson(rows)
         if nxt is None:
             fail("you have finished every lesson: choose one with `tutor learn ID` (see `tutor lessons`)")
         lesson_id = nxt["id"]
-    _run(lesson_id, mode="learn", from_step=from_step, data=data, weights=weights, settings=settings,
-         restart=restart, plain=plain, course=chosen)
+    while True:
+        outcome = _run(lesson_id, mode="learn", from_step=from_step, data=data, weights=weights, settings=settings,
+                       restart=restart, plain=plain, course=chosen, flow=flow)
+        if not flow or outcome not in ("completed", "last"):
+            return
+        if outcome == "last":
+            typer.echo("That was the last lesson. `tutor exercises` lists the self-check exercises.")
+            return
+        # `tutor learn` alone flows on through the course, as the README promises
+        from tutor.lessons.loader import find_lesson
+
+        lesson_id = _offer_next(find_lesson(lesson_id, chosen))
+        if lesson_id is None:
+            return
+        from_step, restart, settings = None, False, []  # --set names belong to the first lesson
 
 
 def demo(

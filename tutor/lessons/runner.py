@@ -54,6 +54,9 @@ class Session:
         self.quizzes: dict[str, dict] = {}
         self.hints_shown: dict[int, int] = {}
         self.completed = False
+        # Demo on a terminal poses a question on one key and reveals its answer on the next.
+        self.poses_then_reveals = mode == "demo" and bool(getattr(ui, "interactive", False))
+        self.revealed: set[int] = set()
         # Quizzes answered in an earlier sitting: not asked again when resuming.
         self.previous: dict[str, dict] = {}
         self.course_id = lesson.course.id if lesson.course is not None else None
@@ -76,8 +79,9 @@ class Session:
         before = len(self.ctx.problems)
         try:
             out = list(step.run(self.ctx))
-            if step.interactive and self.mode != "learn" and self.answers:
+            if step.interactive and self.mode != "learn" and self.answers and not self.poses_then_reveals:
                 out.extend(reveal(step, self.ctx, prefix="Answer"))
+                self.revealed.add(j)
         except StepFailed as err:
             self.ctx.problem(str(err))
             out = [failure(str(err))]
@@ -138,11 +142,12 @@ def notes_panel(notes: str):
 def reveal(step, ctx, prefix: str = "The answer is") -> list[Any]:
     from tutor.lessons.context import LessonText
 
-    out: list[Any] = []
-    t = Text()
-    t.append(f"{prefix}: ", style="bold")
-    t.append(step.answer_text(ctx), style="bold cyan")
-    out.append(t)
+    from tutor.lessons.context import SafeText
+
+    out: list[Any] = [SafeText((f"{prefix}: ", "bold"), (step.answer_text(ctx), "bold cyan"))]
+    more = getattr(step, "reveal_more", None)
+    if more is not None:
+        out.extend(more(ctx))
     if step.explain:
         out.append(LessonText(ctx.fill(step.explain)))
     return out
@@ -256,6 +261,16 @@ def play(session: Session, start: int = 0) -> str:
     if not ui.interactive:
         for i in range(start, session.N):
             ui.show_step(session, i, session.ensure(i))
+            step = session.steps[i]
+            if step.interactive and session.mode == "learn" and i not in session.problems:
+                # A pipe: answers are read one per line; at the end of input the answer is shown.
+                if getattr(ui, "reads_answers", False) and ask_quiz(session, i, can_go_back=False) != "quit":
+                    continue
+                if getattr(ui, "reads_answers", False):
+                    ui.reads_answers = False  # input ended: show the remaining answers without asking
+                more = reveal(step, session.ctx)
+                session.add(i, more)
+                ui.show_more(more)
         session.completed = True
         ui.finish(session)
         return "completed"
@@ -272,12 +287,33 @@ def play(session: Session, start: int = 0) -> str:
         ui.show_step(session, i, out)
         session.save(i)
         if step.interactive and session.mode == "learn" and step.id not in session.quizzes:
-            if i not in session.problems and ask_quiz(session, i) == "quit":
+            outcome = ask_quiz(session, i) if i not in session.problems else "done"
+            if outcome == "quit":
                 session.save(i)
                 return "quit"
             session.save(i)
+            if outcome == "back":
+                if i > 0:
+                    i -= 1
+                    continue
+                ui.message("This is the first step.")
+        offer = getattr(step, "offer", None) if session.mode == "learn" else None
+        if offer is not None:
+            ui.message(offer)
         while True:
             cmd = ui.read_command(session, i)
+            if cmd == "next" and session.poses_then_reveals and step.interactive and i not in session.revealed:
+                demo_reveal(session, i)
+                continue
+            if cmd not in ("next", "back", "again", "hint", "help", "quit"):
+                act = getattr(step, "act", None) if session.mode == "learn" else None
+                if act is None:
+                    ui.message("That key does nothing here; ? shows the keys.")
+                    continue
+                more = act(cmd, session.ctx)
+                session.add(i, more)
+                ui.show_more(more)
+                continue
             if cmd == "next":
                 if i == session.N - 1:
                     session.completed = True
@@ -323,13 +359,37 @@ def show_hint(session: Session, i: int) -> None:
     session.ui.show_more(hint)
 
 
-def ask_quiz(session: Session, i: int) -> str:
-    """The question's conversation: answers, hints, retries, skip. 'done' or 'quit'."""
+def demo_reveal(session: Session, i: int) -> None:
+    """Demo on a terminal: the answer, typed as a learner would, then what it gives."""
+    ui, step = session.ui, session.steps[i]
+    typed = step.typed_answer(session.ctx)
+    typer_hook = getattr(ui, "type_line", None)
+    from tutor.lessons.context import SafeText
+
+    line = SafeText(("Your answer: ", "bold"), (typed, "bold cyan"))
+    if typer_hook is not None:
+        typer_hook("Your answer: ", typed)
+    else:
+        ui.show_more([line])
+    more = reveal(step, session.ctx, prefix="Answer")
+    session.add(i, [line] + more)
+    session.revealed.add(i)
+    ui.show_more(more)
+
+
+def ask_quiz(session: Session, i: int, *, can_go_back: bool = True) -> str:
+    """The question's conversation: answers, hints, retries, skip. 'done', 'back' or 'quit'.
+
+    `b` goes back (it is never an answer); an empty line asks again without a
+    message after the first; a step that `offers_answer` (an expression)
+    offers to show the answer after its tries instead of showing it at once.
+    """
     ui, ctx = session.ui, session.ctx
     step = session.steps[i]
     tries = 0
     record = {"right": False, "tries": 0, "revealed": False, "skipped": False}
-    tip = "h hint" + (", s skip" if step.skippable else "") + ", q quit"
+    tip = "h hint" + (", s skip" if step.skippable else "") + (", b back" if can_go_back else "") + ", q quit"
+    said_empty = False
     while True:
         raw = ui.ask(f"Your answer ({tip})")
         if raw is None:
@@ -340,6 +400,10 @@ def ask_quiz(session: Session, i: int) -> str:
             continue
         if word in ("q", "quit"):
             return "quit"
+        if word in ("b", "back"):
+            if can_go_back:
+                return "back"
+            continue
         if word in ("s", "skip"):
             if not step.skippable:
                 ui.message("This question cannot be skipped; h gives a hint.")
@@ -348,7 +412,9 @@ def ask_quiz(session: Session, i: int) -> str:
             out = [Text("Skipped.", style="yellow")] + reveal(step, ctx)
             break
         if not word:
-            ui.message(f"Type your answer ({tip}).")
+            if not said_empty:
+                ui.message(f"Type your answer ({tip}).")
+                said_empty = True
             continue
         verdict = step.grade(raw, ctx)
         if verdict.right is None:
@@ -356,23 +422,39 @@ def ask_quiz(session: Session, i: int) -> str:
             continue
         tries += 1
         record["tries"] = tries
+        shown = list(verdict.show)
         if verdict.right:
             from tutor.lessons.context import LessonText
 
             record["right"] = True
-            out = [_mark(True, f"{raw.strip()}: right.")]
+            out = shown + [_mark(True, f"{raw.strip()}: right.")]
             if step.explain:
                 out.append(LessonText(ctx.fill(step.explain)))
             break
         left = step.retries - tries
-        if left <= 0:
+        if left <= 0 and not getattr(step, "offers_answer", False):
             record["revealed"] = True
-            out = [_mark(False, f"{raw.strip()}: {verdict.message}")] + reveal(step, ctx)
+            out = shown + [_mark(False, f"{raw.strip()}: {verdict.message}")] + reveal(step, ctx)
             break
-        feedback = [_mark(False, f"{raw.strip()}: {verdict.message} Try again ({left} "
-                                 f"{'tries' if left > 1 else 'try'} left; h for a hint).")]
+        if left > 0:
+            again = f" Try again ({left} {'tries' if left > 1 else 'try'} left; h for a hint)."
+        else:
+            again = ""
+        feedback = shown + [_mark(False, f"{raw.strip()}: {verdict.message}{again}")]
         session.add(i, feedback)
         ui.show_more(feedback)
+        if left <= 0:
+            if not ui.interactive:
+                record["revealed"] = True
+                out = reveal(step, ctx)
+                break
+            choice = ui.ask("Show the answer? (y: show it; Enter: try again)")
+            if choice is None:
+                return "quit"
+            if choice.strip().lower() in ("y", "yes", "s", "show"):
+                record["revealed"] = True
+                out = reveal(step, ctx)
+                break
     session.quizzes[step.id] = record
     session.add(i, out)
     ui.show_more(out)

@@ -7,6 +7,7 @@ Each implements the same small interface the runner calls:
     show_more(out)               add renderables below the current step
     read_command(session, i)     'next' | 'back' | 'hint' | 'again' | 'help' | 'quit'
     ask(prompt)                  a typed answer, or None at end of input
+    reads_answers                True: a pipe whose lines answer the questions in order
     message(text)                one line for the learner
     show_help(rows)              the keys
     training(total, title)       context manager whose .update(record) shows live progress
@@ -36,8 +37,10 @@ KEYS = {
     "?": "help",
     "q": "quit", "Q": "quit", "\x04": "quit",
     "\x1b[C": "next", "\x1b[D": "back",  # arrow keys
+    "w": "write", "c": "check",  # on an exercise step: write the file to fill in, check it
 }
-WORDS = {"": "next", "next": "next", "back": "back", "hint": "hint", "again": "again", "help": "help", "quit": "quit"}
+WORDS = {"": "next", "next": "next", "back": "back", "hint": "hint", "again": "again", "help": "help", "quit": "quit",
+         "write": "write", "check": "check"}
 
 
 def _key_help(session) -> str:
@@ -137,10 +140,12 @@ class PlainUI(_Base):
     where every step is printed in order without waiting.
     """
 
-    def __init__(self, console: Console, *, interactive: bool = False, auto: float | None = None) -> None:
+    def __init__(self, console: Console, *, interactive: bool = False, auto: float | None = None,
+                 reads_answers: bool = False) -> None:
         super().__init__(console)
         self.interactive = interactive
         self.auto = auto
+        self.reads_answers = reads_answers and not interactive
 
     def show_step(self, session, i: int, out: list[Any]) -> None:
         self.console.print()
@@ -161,9 +166,14 @@ class PlainUI(_Base):
 
     def ask(self, prompt: str) -> str | None:
         try:
-            return input(f"{prompt}: ")
+            line = input(f"{prompt}: ")
         except EOFError:
+            if self.reads_answers:
+                self.console.print()  # end the prompt's line
             return None
+        if self.reads_answers:
+            self.console.print(line)  # a pipe does not echo: keep the transcript readable
+        return line
 
     def finish(self, session) -> None:
         self.console.print()
@@ -275,10 +285,29 @@ class RichUI(_Base):
             self.message(f"{key!r} is not a key here; ? shows the keys.")
 
     def ask(self, prompt: str) -> str | None:
+        """A typed line; None at end of input. On a terminal an empty Enter does nothing (no new prompt line)."""
+        self.console.print(Text(f"{prompt}: ", style="bold"), end="")
+        self.console.file.flush()
         try:
-            return self.console.input(f"[bold]{prompt}:[/bold] ")
+            line = read_line(self.console.file)
         except EOFError:
             return None
+        if line is not None:
+            return line
+        try:  # not a terminal: an ordinary line of input
+            return input()
+        except EOFError:
+            return None
+
+    def type_line(self, prompt: str, text: str) -> None:
+        """Demo: type `text` after `prompt` one character at a time, as a learner would."""
+        self.console.print(Text(prompt, style="bold"), end="")
+        delay = 0.0 if self.auto == 0 else 0.03
+        for ch in text:
+            self.console.print(Text(ch, style="bold cyan"), end="")
+            if delay:
+                time.sleep(delay)
+        self.console.print()
 
     def training(self, total: int, title: str):
         return _Live(self.console, total, title)
@@ -291,17 +320,76 @@ class RichUI(_Base):
 # -- reading keys -------------------------------------------------------------------------
 
 
+def read_line(out) -> str | None:
+    """A line typed on the terminal, edited and echoed here; None when stdin is not a terminal.
+
+    Runs in cbreak mode without echo, so an Enter on an empty line is simply
+    ignored (nothing scrolls, the prompt stays where it is), however fast it
+    is pressed. Backspace deletes, Ctrl-U clears the line, arrow keys are
+    ignored, Ctrl-D on an empty line is end of input (raises EOFError), and
+    Ctrl-C still interrupts.
+    """
+    try:
+        fd = sys.stdin.fileno()
+        if not os.isatty(fd):
+            return None
+        import termios
+        import tty
+    except (AttributeError, OSError, ValueError, ImportError):
+        return None
+    old = termios.tcgetattr(fd)
+    chars: list[str] = []
+
+    def echo(text: str) -> None:
+        out.write(text)
+        out.flush()
+
+    try:
+        tty.setcbreak(fd, termios.TCSANOW)
+        while True:
+            ch = os.read(fd, 1).decode("utf-8", "replace")
+            if ch in ("\r", "\n"):
+                if "".join(chars).strip():
+                    echo("\n")
+                    return "".join(chars)
+                continue  # empty Enter: nothing to do
+            if ch == "\x04":
+                if not chars:
+                    echo("\n")
+                    raise EOFError
+                continue
+            if ch in ("\x7f", "\b"):
+                if chars:
+                    chars.pop()
+                    echo("\b \b")
+                continue
+            if ch == "\x15":  # Ctrl-U
+                echo("\b \b" * len(chars))
+                chars.clear()
+                continue
+            if ch == "\x1b":  # an escape sequence (arrow keys): read it and ignore it
+                ready, _, _ = select.select([fd], [], [], 0.05)
+                if ready:
+                    os.read(fd, 2)
+                continue
+            if ch.isprintable():
+                chars.append(ch)
+                echo(ch)
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, old)
+
+
 def read_key(timeout: float | None = None) -> str | None:
     """One key press (arrow keys as escape sequences), or None on timeout / end of input.
 
     On a terminal, reads in cbreak mode (no Enter needed, Ctrl-C still
     interrupts); elsewhere falls back to reading a line.
     """
-    fd = sys.stdin.fileno() if hasattr(sys.stdin, "fileno") else None
     try:
-        is_tty = fd is not None and os.isatty(fd)
-    except (OSError, ValueError):
-        is_tty = False
+        fd = sys.stdin.fileno()
+        is_tty = os.isatty(fd)
+    except (AttributeError, OSError, ValueError):  # a test runner's stdin has no file descriptor
+        fd, is_tty = None, False
     if not is_tty:
         if timeout is not None:
             time.sleep(timeout)

@@ -12,4 +12,4 @@ from tutor.plugin import vocabulary
 
 @vocabulary
 def _lessons() -> None:
-    from tutor.courses.backprop import ops_curriculum, ops_network, setups, step_train, views  # noqa: F401
+    from tutor.courses.backprop import ops_curriculum, ops_intuitions, ops_network, setups, step_train, views  # noqa: F401

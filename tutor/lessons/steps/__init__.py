@@ -1,7 +1,7 @@
 """Step kinds: one small class each, registered by name (see base.py).
 
 The engine's kinds (text, compute, show, shapes, check, quiz, figure,
-exercise, repeat) register when `tutor.lessons.registry.load_engine()`
+exercise, repeat, expression) register when `tutor.lessons.registry.load_engine()`
 imports them; a course plugin adds its own with `tutor.plugin.step_kind`.
 """
 

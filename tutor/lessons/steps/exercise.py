@@ -1,8 +1,14 @@
-"""The exercise step: points the learner at a self-check exercise."""
+"""The exercise step: points the learner at a self-check exercise, and offers to start and check it there.
+
+In `tutor learn` on a terminal the step offers two keys: `w` writes the file
+to fill in (tutor-exercises/<id>.py, never over the learner's work) and `c`
+checks it, showing the checker's report under the step.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from tutor.lessons.schema import Reader, Scope
@@ -107,3 +113,86 @@ class ExerciseStep(Step):
 
         out.append(_ExerciseCard(self.exercise, title, signature, state, course_flag(getattr(ctx, "course", None))))
         return out
+
+    @property
+    def offer(self) -> str | None:
+        """Said under the step in `tutor learn`: the keys that write and check the exercise here."""
+        return offer_text(self.exercise)
+
+    def act(self, cmd: str, ctx) -> list[Any]:
+        return act_on(self.exercise, cmd)
+
+
+EXERCISE_DIR = Path("tutor-exercises")
+
+
+def _find(exercise_id: str):
+    try:
+        from tutor.exercises.catalog import get_exercise
+
+        return get_exercise(exercise_id)
+    except Exception:  # noqa: BLE001 - no catalog, no offer
+        return None
+
+
+def offer_text(exercise_id: str) -> str | None:
+    """The line a learner reads under the step in `tutor learn`, or None when the exercise is unknown."""
+    if _find(exercise_id) is None:
+        return None
+    return (f"Do it here: w writes {EXERCISE_DIR / (exercise_id + '.py')} for you to fill in, "
+            f"c checks it (as often as you like), Enter goes on.")
+
+
+def act_on(exercise_id: str, cmd: str) -> list[Any]:
+    """`write`: the stub (kept if the file exists); `check`: the checker's report. Renderables to show."""
+    from rich.text import Text
+
+    ex = _find(exercise_id)
+    if ex is None:
+        return [Text(f"The exercise {exercise_id!r} is not available here.", style="yellow")]
+    target = EXERCISE_DIR / f"{ex.id}.py"
+    if cmd == "write":
+        if target.exists():
+            return [Text(f"{target} already exists and holds your work; it was left as it is. "
+                         f"Press c to check it.", style="yellow")]
+        from tutor.exercises.stubs import stub_source
+
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(stub_source(ex), encoding="utf-8")
+        except OSError as err:
+            return [Text(f"Cannot write {target}: {err.strerror or err}", style="red")]
+        _store_update(ex.id, lambda rec: {**rec, "started": True, "file": str(target.resolve())})
+        return [Text.assemble("Wrote ", (str(target), "bold"), f": write {ex.function} there, save, then press c.")]
+    if cmd == "check":
+        if not target.exists():
+            return [Text(f"There is no {target} yet: press w to write it first.", style="yellow")]
+        from tutor.errors import TutorError
+        from tutor.exercises.check import check_file
+        from tutor.exercises.report import render_text
+
+        try:
+            result = check_file(ex, target)
+        except TutorError as err:
+            return [Text(err.message, style="red")]
+
+        def record(rec: dict) -> dict:
+            rec = dict(rec)
+            rec.update(started=True, checks=int(rec.get("checks", 0)) + 1, score=result.score,
+                       max_score=result.max_score, last="passed" if result.passed else "failing",
+                       best_score=max(float(rec.get("best_score", 0.0)), result.score),
+                       passed=bool(rec.get("passed")) or result.passed)
+            return rec
+
+        _store_update(ex.id, record)
+        return [render_text(result)]
+    return [Text("That key does nothing here; ? shows the keys.", style="yellow")]
+
+
+def _store_update(exercise_id: str, change) -> None:
+    try:
+        from tutor.progress import ProgressStore
+
+        ProgressStore().update("exercises", exercise_id, change)
+    except Exception:  # noqa: BLE001 - progress is a convenience; the file is written either way
+        pass

@@ -1,6 +1,7 @@
 """The quiz step: a question the learner answers by typing.
 
-Four answer types: `choice` (by number, letter or the choice's words),
+Four answer types: `choice` (by number or the choice's words; a letter is
+never an answer, letters are keys),
 `number` (within `tol`), `shape` (`5000x25`, `5000 x 25`, `(5000, 25)` all
 count), `text` (case and spacing do not matter; a list gives several accepted
 answers). The runner owns the conversation (hints, retries, skip); this class
@@ -42,6 +43,7 @@ class Verdict:
 
     right: bool | None
     message: str
+    show: tuple = ()  # renderables shown with the message (an expression's result)
 
 
 @step_kind("quiz")
@@ -56,7 +58,9 @@ class QuizStep(Step):
     explain: str | None = None
     retries: int = 3
     skippable: bool = True
-    KEYS = ("question", "answer_type", "answer", "choices", "tol", "hints", "explain", "retries", "skippable")
+    feedback: tuple[tuple[Any, str], ...] = ()  # (a wrong answer, what to tell the learner who gives it)
+    KEYS = ("question", "answer_type", "answer", "choices", "tol", "hints", "explain", "retries", "skippable",
+            "feedback")
     interactive = True
 
     @classmethod
@@ -103,21 +107,26 @@ class QuizStep(Step):
         hints = r.str_list("hints") or ()
         for h in hints:
             require_text_names(h, r.where("hints"), scope, cond)
+        feedback = _parse_feedback(r, kind, choices, scope, cond)
         return cls(
             common, question, kind, answer, choices,
             r.number("tol", 1e-6, min=0), hints, parse_text(r, "explain", scope, cond),
-            r.int("retries", 3, min=1), bool(r.bool("skippable", True)),
+            r.int("retries", 3, min=1), bool(r.bool("skippable", True)), feedback,
         )
 
     # -- run time ------------------------------------------------------------
     def run(self, ctx) -> list[Any]:
-        from rich.text import Text
+        from tutor.lessons.context import SafeText
 
         out: list[Any] = [ctx.markdown(self.question)]
         if self.choices:
             for i, choice in enumerate(self.choices, start=1):
-                out.append(Text(f"  {i}) {ctx.fill(choice)}"))
+                out.append(SafeText(f"  {i}) {ctx.fill(choice)}"))  # spelt in ASCII on an ASCII stream
         self.expected(ctx)  # fail early (and in `tutor validate`) if the answer cannot be worked out
+        typed = self.typed_answer(ctx)
+        for wrong, _ in self.feedback:
+            if self._matches(typed, wrong, ctx):
+                ctx.problem(f"feedback answer {wrong!r} is the right answer, so its message could never be shown")
         return out
 
     def expected(self, ctx) -> Any:
@@ -163,6 +172,30 @@ class QuizStep(Step):
         return ctx.fill(self.answer[0])
 
     def grade(self, raw: str, ctx) -> Verdict:
+        """Is `raw` right? A wrong answer the lesson foresaw gets its own message."""
+        verdict = self._grade(raw, ctx)
+        if verdict.right is False:
+            for wrong, message in self.feedback:
+                if self._matches(raw.strip(), wrong, ctx):
+                    return Verdict(False, ctx.fill(message))
+        return verdict
+
+    def _matches(self, raw: str, wrong: Any, ctx) -> bool:
+        if self.answer_type == "choice":
+            if raw.isdigit():
+                return int(raw) - 1 == wrong
+            texts = [_norm(ctx.fill(c)) for c in self.choices]
+            return _norm(raw) in texts and texts.index(_norm(raw)) == wrong
+        if self.answer_type == "number":
+            try:
+                return abs(float(raw) - float(wrong)) <= max(self.tol, 1e-9)
+            except ValueError:
+                return False
+        if self.answer_type == "shape":
+            return parse_shape(raw) == parse_shape(ctx.fill(str(wrong)))
+        return _norm(raw) == _norm(ctx.fill(str(wrong)))
+
+    def _grade(self, raw: str, ctx) -> Verdict:
         """Is `raw` right? Unreadable answers say how to write one and do not cost a try."""
         raw = raw.strip()
         e = self.expected(ctx)
@@ -172,7 +205,8 @@ class QuizStep(Step):
             if raw.isdigit():
                 pick = int(raw) - 1
             elif len(raw) == 1 and raw.isalpha():
-                pick = ord(raw.lower()) - ord("a")
+                # letters are keys (b back, h hint...), never the answer to a numbered choice
+                return Verdict(None, f"Type the number of a choice, 1 to {n}.")
             else:
                 texts = [_norm(ctx.fill(c)) for c in self.choices]
                 if _norm(raw) in texts:
@@ -205,3 +239,36 @@ def _require_answer_names(answer: str, where: Where, scope: Scope, cond) -> None
         scope.require(answer, where, cond)
     else:
         require_text_names(answer, where, scope, cond)
+
+
+def _parse_feedback(r: Reader, kind: str, choices, scope: Scope, cond) -> tuple[tuple[Any, str], ...]:
+    """`feedback: [{answer: 10x25, message: ...}]`: named messages for foreseen wrong answers."""
+    node = r.node_of("feedback")
+    if node is None:
+        return ()
+    if not isinstance(node.value, list):
+        raise r.error("feedback", "feedback is a list of {answer: a wrong answer, message: what to say}")
+    out = []
+    for i, item in enumerate(node.value):
+        fr = Reader(item, f"{r.key_path('feedback')}[{i}]", r.file, ("answer", "message"), what="a feedback entry")
+        a = fr.node_of("answer", required=True)
+        message = fr.str("message", required=True)
+        require_text_names(message, fr.where("message"), scope, cond)
+        fr.finish()
+        if kind == "choice":
+            if isinstance(a.value, bool) or not isinstance(a.value, int) or not 0 <= a.value < len(choices):
+                raise fr.error("answer", f"for a choice quiz, a feedback answer is a 0-based choice index (0 to {len(choices) - 1})")
+            wrong: Any = a.value
+        elif kind == "number":
+            wrong = as_number(a)
+            if wrong is None:
+                raise fr.error("answer", "for a number quiz, a feedback answer is a number")
+        elif kind == "shape":
+            wrong = str(a.value)
+            require_text_names(wrong, fr.where("answer"), scope, cond)
+            if not names_in(wrong) and parse_shape(wrong) is None:
+                raise fr.error("answer", f"{wrong!r} is not a shape; write it like 10x25")
+        else:
+            wrong = str(a.value)
+        out.append((wrong, message))
+    return tuple(out)
