@@ -33,25 +33,25 @@ def ip():
 def test_load_ext_registers_the_magic_and_plain_mode_steps_and_saves(ip, shown, tutor_home):
     assert "tutor" in ip.magics_manager.magics["line"]
     ip.run_line_magic("tutor", "learn forward-pass --plain")
-    assert "Step 1 of 21" in shown[-2] and "From pixels to a prediction" in shown[-2]
+    assert "Step 1 of " in shown[-2] and "From pixels to a prediction" in shown[-2]
     assert shown[-1] == "Then: %tutor next · %tutor back"
     for _ in range(3):
         ip.run_line_magic("tutor", "next")
-    assert "Step 4 of 21" in shown[-2] and "Which number?" in shown[-2]
+    assert "Step 4 of " in shown[-2] and "Which number?" in shown[-2]
     assert "%tutor answer TEXT" in shown[-1]
     ip.run_line_magic("tutor", "answer 0")
-    assert "NOT YET 0: Too low." in shown[-2] and "Hint 1 of 2" in shown[-2]
+    assert "NOT YET 0: Not 0: a bias" in shown[-2] and "Hint 1 of 2" in shown[-2]
     ip.run_line_magic("tutor", "answer 1")
     assert "RIGHT 1: right." in shown[-2]
     ip.run_line_magic("tutor", "back")
-    assert "Step 3 of 21" in shown[-2]
+    assert "Step 3 of " in shown[-2]
     record = json.loads((tutor_home / "progress.json").read_text())["lessons"]["forward-pass"]
     assert record["step_id"] == "add-bias" and record["quizzes"]["bias-quiz"]["right"] is True
     # a new start resumes where the learner stopped, as `tutor learn` does
     ip.run_line_magic("tutor", "learn forward-pass --plain")
-    assert "Step 3 of 21" in shown[-2]
+    assert "Step 3 of " in shown[-2]
     ip.run_line_magic("tutor", "learn forward-pass --plain --restart")
-    assert "Step 1 of 21" in shown[-2]
+    assert "Step 1 of " in shown[-2]
 
 
 def test_bad_magic_input_is_one_line(ip, shown):
@@ -72,11 +72,11 @@ def test_widget_mode_has_buttons_that_step_and_check(tutor_home):
     s = Stepper("forward-pass")
     assert not s.plain
     s.render()
-    assert "Step 1 of 21" in s.html.value and s.back_button.disabled
+    assert "Step 1 of " in s.html.value and s.back_button.disabled
     assert s.answer_row.layout.display == "none"  # nothing to answer on a text step
     for _ in range(3):
         s.next_button.click()
-    assert "Step 4 of 21" in s.html.value and s.answer_row.layout.display == ""
+    assert "Step 4 of " in s.html.value and s.answer_row.layout.display == ""
     s.answer_box.value = "2"
     s.check_button.click()
     assert "NOT YET" in s.html.value and "Too high" in s.html.value
@@ -84,7 +84,7 @@ def test_widget_mode_has_buttons_that_step_and_check(tutor_home):
     s.check_button.click()
     assert "RIGHT" in s.html.value
     s.back_button.click()
-    assert "Step 3 of 21" in s.html.value and "RIGHT" not in s.html.value
+    assert "Step 3 of " in s.html.value and "RIGHT" not in s.html.value
     s.i = s.session.N - 1
     s.render()
     assert s.next_button.description == "Finish"

@@ -54,10 +54,22 @@ registered, with signatures and one-line docs.
 """
 
 from tutor.exercises.registry import FunctionArg, checker, diagnosis, fixture, helper, layout, mistake, reference
-from tutor.lessons.expression import expression_function
 from tutor.lessons.registry import command, operation, setup, view, vocabulary
 from tutor.lessons.setups import Built, SetupKind
 from tutor.lessons.steps.base import Common, Step, StepFailed, step_kind
+
+
+
+def expression_function(name: str):
+    """Let learners call `name` in typed expressions (see tutor.lessons.expression).
+
+    A wrapper, so that importing this facade (which every plugin does when
+    `tutor --help` builds the command list) does not import numpy.
+    """
+    from tutor.lessons.expression import expression_function as register
+
+    return register(name)
+
 
 __all__ = [
     "Built", "Common", "SetupKind", "Step", "StepFailed",

@@ -24,6 +24,7 @@ _NAMES = {
     "check": "tutor.notebook.checks",
     "hint": "tutor.notebook.checks",
     "stub": "tutor.notebook.checks",
+    "provide_helpers": "tutor.notebook.checks",
     "show": "tutor.notebook.display",
     "Rich": "tutor.notebook.display",
 }

@@ -7,6 +7,7 @@ APIs (course packs, the isolated checker) is wired in one place.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +26,20 @@ def use_course(ref) -> None:
     plugins.use_course(_COURSE)
 
 
-def use_course_of(lesson) -> None:
-    """Work in the course this lesson belongs to (an export of another course's lessons)."""
+@contextlib.contextmanager
+def course_of(lesson):
+    """Work in the course this lesson belongs to while building its notebook, then as before."""
     global _COURSE
     from tutor.exercises import plugins
 
+    before, before_plugins = _COURSE, plugins._course
     _COURSE = getattr(lesson, "course", None)
     plugins.use_course(_COURSE)
+    try:
+        yield
+    finally:
+        _COURSE = before
+        plugins.use_course(before_plugins)
 
 
 def load_formulas(lesson) -> None:

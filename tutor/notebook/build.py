@@ -364,9 +364,12 @@ def _setup_cell(b: Built, lesson, settings: dict) -> Any:
     if ref:
         args += f", course={ref!r}"
     imports = ["import numpy as np", "import tutor.core as core"]
-    names = ["open_lesson"] + (["check", "hint"] if b.exercises else [])
+    names = ["open_lesson"] + (["check", "hint", "provide_helpers"] if b.exercises else [])
     lines = [*imports, f"from tutor.notebook import {', '.join(names)}", "",
              f"lesson = open_lesson({args})  # its data, weights and starting values, as `tutor learn` builds them"]
+    if b.exercises:
+        ids = ", ".join(repr(e) for e in b.exercises)
+        lines.append(f"provide_helpers({ids})  # what the exercise's stub imports from tutor_helpers")
     for k in range(0, len(b.from_start), 4):  # four names a line keeps each line readable
         group = b.from_start[k:k + 4]
         if len(group) == 1:
@@ -378,13 +381,17 @@ def _setup_cell(b: Built, lesson, settings: dict) -> Any:
 
 def lesson_notebook(lesson, settings: dict | None = None, *, answers: bool = False, notes: bool = False):
     """The notebook for one lesson (an nbformat NotebookNode) and the problems met building it."""
+    from tutor.notebook import adapters
+
+    adapters.load_formulas(lesson)
+    with adapters.course_of(lesson):
+        return _lesson_notebook(lesson, settings, answers=answers, notes=notes)
+
+
+def _lesson_notebook(lesson, settings: dict | None, *, answers: bool, notes: bool):
     nbformat = require_nbformat()
     from tutor.lessons.steps.base import StepFailed
-    from tutor.notebook import adapters
     from tutor.notebook.session import NotebookLesson
-
-    adapters.use_course_of(lesson)
-    adapters.load_formulas(lesson)
 
     settings = dict(settings or {})
     nl = NotebookLesson(lesson, settings, record=False)

@@ -100,12 +100,34 @@ def hint(exercise_id: str) -> None:
         show(_error(err.message))
         return
     store = adapters.progress_store()
-    shown = int(store.exercise(exercise.id).get("hints_shown", 0))
+    shown = int(store.exercise(exercise.id, course=adapters.course_key()).get("hints_shown", 0))
     n = min(shown + 1, len(exercise.hints))
-    store.update_exercise(exercise.id, hints_shown=n)
+    store.update_exercise(exercise.id, course=adapters.course_key(), hints_shown=n)
     from tutor.lessons.context import LessonText
 
     show(*[LessonText(f"**Hint {i + 1} of {len(exercise.hints)}:** {exercise.hints[i]}") for i in range(n)])
+
+
+def provide_helpers(*exercise_ids: str) -> None:
+    """Make a stub cell's `from tutor_helpers import ...` work in this kernel.
+
+    A check writes the helpers an exercise lends into its own private folder;
+    here the same functions become the module `tutor_helpers`, so the stub can
+    be run (and tried out) in the notebook before it is checked.
+    """
+    import sys
+    import types
+
+    from tutor.exercises.stubs import HELPERS_MODULE, module_source
+
+    functions: dict = {}
+    for exercise_id in exercise_ids:
+        functions.update(adapters.get_exercise(exercise_id).helper_functions())
+    if not functions:
+        return
+    module = sys.modules.get(HELPERS_MODULE) or types.ModuleType(HELPERS_MODULE)
+    exec(compile(module_source(functions), f"<{HELPERS_MODULE}>", "exec"), module.__dict__)  # the course's own helpers
+    sys.modules[HELPERS_MODULE] = module
 
 
 def stub(exercise_id: str) -> str:

@@ -297,7 +297,7 @@ def _fill(ctx, text: str) -> str:
 
 
 def _name_with_shape(name: str, value) -> str:
-    """'a1 (1797 x 65)', 'prior (10)', 'm', 'thetas (a list of 2 arrays)' for the line of usable names."""
+    """'X (200 x 3)', 'prior (10)', 'm', 'weights (a list of 2 arrays)' for the line of usable names."""
     if isinstance(value, list):
         return f"{name} (a list of {len(value)} arrays)"
     shape = np.shape(value)
