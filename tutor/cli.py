@@ -49,6 +49,8 @@ def _register_all() -> None:
     for register in (learn.register, exercises.register, maths.register, learn.register_presenting,
                      instructor.register):
         register(app)
+    from tutor.commands.grade import register as register_grade  # class grading (issue 13)
+    register_grade(app)
 
 
 _register_all()
