@@ -131,7 +131,7 @@ def grade(
                     signal.signal(signal.SIGINT, previous)
     if run.interrupted:
         err.print(f"Interrupted: {run.checked + run.reused} of {len(subs)} submissions graded and kept in {out}; "
-                  "run the same command again to grade the rest.", highlight=False)
+                  "run the same command again to grade the rest.", highlight=False, soft_wrap=True)
         raise typer.Exit(130)
     _write(run.records, catalog, out)
     from tutor.grading.summary import summarize
@@ -142,7 +142,7 @@ def grade(
     seconds = time.perf_counter() - started
     console.print(f"\nWrote gradebook.csv, grades.json, report.html and feedback/ to {out} "
                   f"({run.checked} checked, {run.reused} unchanged since the last run, {seconds:.1f} s).",
-                  highlight=False, markup=False)
+                  highlight=False, markup=False, soft_wrap=True)
 
 
 def _write(records: list[dict], catalog: dict, out: Path) -> None:
