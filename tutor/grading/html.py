@@ -48,9 +48,9 @@ def _pct(a: int, b: int) -> str:
 
 
 def _distribution(s: ExerciseSummary) -> str:
-    if not s.scores:
+    if not s.submissions:
         return '<p class="muted">No checked submissions.</p>'
-    top = max(n for _, n in s.scores)
+    top = max(n for _, n in s.scores) or 1
     cols = "".join(f'<div class="col"><div class="n">{n}</div><div class="bar" style="height:{88 * n / top:.1f}%"></div></div>'
                    for _, n in s.scores)
     ticks = "".join(f"<div>{score:g}</div>" for score, _ in s.scores)

@@ -77,7 +77,7 @@ def summarize(records: list[dict], catalog: dict | None = None) -> ClassSummary:
                 m.students.append(r["student"])
     for ex_id, s in by_ex.items():
         dist = scores.get(ex_id, Counter())
-        s.scores = sorted(dist.items())
+        s.scores = _bins(dist, s.max_score)
         s.mean = sum(k * v for k, v in dist.items()) / s.submissions if s.submissions else 0.0
         s.tests = [(name, hidden, p, n) for name, (hidden, p, n) in test_counts.get(ex_id, {}).items()]
         s.mistakes.sort(key=lambda m: (-len(m.students), m.id))
@@ -85,6 +85,15 @@ def summarize(records: list[dict], catalog: dict | None = None) -> ClassSummary:
     exercises = sorted(by_ex.values(), key=lambda s: (order.index(s.id) if s.id in order else len(order), s.id))
     return ClassSummary(students=len({r["student"] for r in records}), rows=len(records),
                         exercises=exercises, not_graded=not_graded)
+
+
+def _bins(dist: Counter, max_score: float) -> list[tuple[float, int]]:
+    """(score, count) ascending; with whole-point scores every score from 0 to the maximum,
+    so the distribution's axis is even and the empty scores show as gaps."""
+    values = set(dist)
+    if max_score <= 30 and float(max_score).is_integer() and all(float(v).is_integer() for v in values):
+        values |= {float(v) for v in range(int(max_score) + 1)}
+    return [(v, dist.get(v, 0)) for v in sorted(values)]
 
 
 def _entry(by_ex: dict, ex_id: str, record: dict, catalog: dict | None) -> ExerciseSummary:

@@ -27,12 +27,12 @@ def _exercise(s: ExerciseSummary) -> list:
                          (f"{s.passed} passed ({pct})", "green"), f", mean {s.mean:.2f}/{s.max_score:g}",
                          (f", {s.not_graded} not graded", "red") if s.not_graded else "")
     parts: list = [head]
-    if s.scores:
+    if s.submissions:
         dist = Table(title="score distribution", title_justify="left", box=None, pad_edge=False)
         dist.add_column("score", justify="right")
         dist.add_column("")
         dist.add_column("n", justify="right")
-        top = max(n for _, n in s.scores)
+        top = max(n for _, n in s.scores) or 1
         for score, n in s.scores:
             dist.add_row(f"{score:g}/{s.max_score:g}", _bar(n / top), str(n))
         parts.append(dist)
