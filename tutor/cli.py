@@ -51,6 +51,8 @@ def _register_all() -> None:
         register(app)
     from tutor.commands.grade import register as register_grade  # class grading (issue 13)
     register_grade(app)
+    from tutor.commands.autograder import register as register_autograder  # Gradescope autograder (issue 13)
+    register_autograder(app)
 
 
 _register_all()
