@@ -116,7 +116,10 @@ def pinned_requirements() -> list[str]:
     """tutor's dependencies and theirs, each pinned to the version installed here."""
     from importlib import metadata
 
-    from packaging.requirements import Requirement
+    try:
+        from packaging.requirements import Requirement
+    except ImportError:
+        raise TutorError("building an autograder needs the packaging library: pip install 'tutor[autograder]'") from None
 
     env = {"extra": ""}
     seen: dict[str, str] = {}
