@@ -76,6 +76,11 @@ def test_the_cli_says_how_many_were_checked_and_how_many_reused(tmp_path):
     r = runner.invoke(app, ["grade", str(folder), "-o", str(out)])
     assert r.exit_code == 0 and "(1 checked, 1 unchanged" in r.stdout
     assert "bob,sigmoid-gradient,6,6,yes" in (out / "gradebook.csv").read_text()
+    # An output folder inside the class is not read as a student.
+    r = runner.invoke(app, ["grade", str(folder), "-o", str(folder / "grades")])
+    assert r.exit_code == 0 and "2 students" in r.stdout
+    r = runner.invoke(app, ["grade", str(folder), "-o", str(folder / "grades")])
+    assert r.exit_code == 0 and "2 students" in r.stdout and "(0 checked, 2 unchanged" in r.stdout
 
 
 # ------------------------------------------------------------- Ctrl-C in a terminal

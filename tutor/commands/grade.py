@@ -24,7 +24,7 @@ def _cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _collect(paths: list[Path], catalog: dict, wanted: list[str], scratch: Path) -> list:
+def _collect(paths: list[Path], catalog: dict, wanted: list[str], scratch: Path, out: Path) -> list:
     from tutor.errors import TutorError
     from tutor.grading.discover import discover
     from tutor.grading.safezip import extract
@@ -41,7 +41,7 @@ def _collect(paths: list[Path], catalog: dict, wanted: list[str], scratch: Path)
             folder = extract(path, target)
         else:
             raise TutorError(f"{path} is neither a class folder nor a .zip of one")
-        found = discover(folder, catalog, wanted)
+        found = discover(folder, catalog, wanted, skip=out)
         for sub in found:
             if owner.setdefault(sub.student, path) != path:
                 raise TutorError(f"student {sub.student!r} is in both {owner[sub.student]} and {path}; "
@@ -94,7 +94,7 @@ def grade(
     jobs = jobs or _cores()
     with tempfile.TemporaryDirectory(prefix="tutor-class-") as scratch:
         try:
-            subs = _collect(list(paths), catalog, wanted, Path(scratch))
+            subs = _collect(list(paths), catalog, wanted, Path(scratch), out)
             out.mkdir(parents=True, exist_ok=True)
         except TutorError as e:
             fail(e.message)

@@ -163,11 +163,17 @@ def student_submissions(student: str, entry: Path, catalog: dict, wanted: list[s
     return subs
 
 
-def discover(folder: Path, catalog: dict, wanted: list[str]) -> list[Submission]:
-    """Every submission in a class folder, sorted by student then file."""
+def discover(folder: Path, catalog: dict, wanted: list[str], *, skip: Path | None = None) -> list[Submission]:
+    """Every submission in a class folder, sorted by student then file.
+
+    skip: a folder not to read as a student (the output folder, when it lies inside the class).
+    """
     subs: list[Submission] = []
+    skip = skip.resolve() if skip is not None else None
     for entry in sorted(folder.iterdir()):
         if entry.name.startswith(".") or entry.name in _SKIP_DIRS or entry.is_symlink():
+            continue
+        if skip is not None and entry.resolve() == skip:
             continue
         student = entry.stem if entry.is_file() else entry.name
         subs.extend(student_submissions(student, entry, catalog, wanted))
