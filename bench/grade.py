@@ -11,13 +11,16 @@ alike. Reported per setting: the median wall time over the rounds, the spread
 peer is what an instructor does without `tutor grade`: a shell loop of
 `tutor check --format json`, one process per file, timed on --peer files and
 scaled to the class. The load average is printed before and after: this
-machine is shared, and other processes only add time.
+machine is shared, and other processes only add wall time; the CPU time per
+submission (the parent's and the check's child process) does not depend on
+the load, and bounds what an idle machine can do.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -45,15 +48,22 @@ def scaled_mix(size: int) -> dict[str, int]:
     return mix
 
 
-def grade_once(folder: Path, jobs: int, timeout: float) -> tuple[float, int]:
+def _cpu() -> float:
+    """CPU seconds used so far by this process and its finished children."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def grade_once(folder: Path, jobs: int, timeout: float) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds, submissions) for one grading of the class from scratch."""
     catalog = load_catalog()
     subs = discover(folder, catalog, [EXERCISE])
     with tempfile.TemporaryDirectory(prefix="bench-grade-out-") as out:
-        t0 = time.perf_counter()
+        c0, t0 = _cpu(), time.perf_counter()
         run = grade_all(subs, catalog, out=Path(out), jobs=jobs, timeout=timeout)
-        seconds = time.perf_counter() - t0
+        seconds, cpu = time.perf_counter() - t0, _cpu() - c0
     assert run.checked == len(subs), (run.checked, len(subs))
-    return seconds, len(subs)
+    return seconds, cpu, len(subs)
 
 
 def peer_once(folder: Path, n: int, timeout: float) -> float:
@@ -85,10 +95,12 @@ def main() -> None:
         times: dict[str, list[float]] = {f"jobs {j}": [] for j in settings}
         if args.peer:
             times["tutor check loop"] = []
+        cpu: list[float] = []
         for r in range(args.runs):
             for j in settings:
-                seconds, n = grade_once(folder, j, args.timeout)
+                seconds, used, n = grade_once(folder, j, args.timeout)
                 times[f"jobs {j}"].append(seconds)
+                cpu.append(used / n)
             if args.peer:
                 times["tutor check loop"].append(peer_once(folder, args.peer, args.timeout) * n)
             print(f"round {r + 1}/{args.runs}: " + ", ".join(f"{k} {v[-1]:.1f} s" for k, v in times.items()), flush=True)
@@ -102,6 +114,10 @@ def main() -> None:
         note = " (scaled from the timed files)" if k == "tutor check loop" else ""
         lines.append(f"| {k}{note} | {med:.1f} | {min(v):.1f}-{max(v):.1f} | {n / med:.2f} | {ratio} |")
     lines.append("")
+    lines.append(f"CPU per submission (parent + its check's child, all settings): median {statistics.median(cpu):.3f} s, "
+                 f"spread {min(cpu):.3f}-{max(cpu):.3f} s; so on {os.cpu_count()} idle cores a class of {n} needs about "
+                 f"{statistics.median(cpu) * n / (os.cpu_count() or 1):.0f} s of CPU per core, plus the endless one's "
+                 f"{args.timeout:g} s time limit")
     lines.append(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     text = "\n".join(lines)
     print(text)
