@@ -15,6 +15,9 @@ from tutor.cli import app
 from tutor.grading.synthetic import EXERCISE, EXPECTED, HOSTILE, make_class, write_student
 
 
+TIMEOUT = 8  # seconds per submission: the endless one's cost; room for the others on a busy machine
+
+
 def _grade(*args):
     return CliRunner().invoke(app, ["grade", *[str(a) for a in args]])
 
@@ -36,7 +39,7 @@ def graded(tmp_path_factory):
     truth = make_class(root / "class")
     before = _tree_hash(root / "class")
     out = root / "out"
-    result = _grade(root / "class", "--exercise", EXERCISE, "--jobs", 2, "--out", out, "--timeout", 3)
+    result = _grade(root / "class", "--exercise", EXERCISE, "--jobs", 2, "--out", out, "--timeout", TIMEOUT)
     return root / "class", out, truth, result, before
 
 
@@ -69,12 +72,12 @@ def test_scores_are_exactly_what_tutor_check_gives(graded, tmp_path):
         if kind in HOSTILE or kind == "right-in-folder":
             continue
         r = CliRunner().invoke(app, ["check", EXERCISE, "--file", str(folder / f"{student}.py"), "--format", "json",
-                                     "--timeout", "3"])
+                                     "--timeout", str(TIMEOUT)])
         doc = json.loads(r.stdout)
         row = rows[student]
         assert float(row["score"]) == doc["score"] and float(row["max_score"]) == doc["max_score"], kind
         assert (row["passed"] == "yes") == doc["passed"], kind
-        assert row["mistakes"].split(";") if row["mistakes"] else [] == [d["id"] for d in doc["diagnoses"]]
+        assert (row["mistakes"].split(";") if row["mistakes"] else []) == [d["id"] for d in doc["diagnoses"]], kind
         compared += 1
     assert compared >= 8
 
@@ -88,7 +91,7 @@ def test_hostile_submissions_leave_the_class_folder_and_the_other_rows_alone(gra
     calm_truth = {s: k for s, k in truth.items() if k not in HOSTILE}
     for student, kind in calm_truth.items():
         write_student(calm, student, kind)
-    r = _grade(calm, "-e", EXERCISE, "-j", 2, "-o", tmp_path / "calm-out", "--timeout", 3)
+    r = _grade(calm, "-e", EXERCISE, "-j", 2, "-o", tmp_path / "calm-out", "--timeout", TIMEOUT)
     assert r.exit_code == 0, r.output
     alone, together = _rows(tmp_path / "calm-out"), _rows(out)
     for student in calm_truth:
@@ -100,9 +103,9 @@ def test_the_endless_one_costs_its_own_time_limit_and_no_more(graded):
     _, out, truth, _, _ = graded
     rows = _rows(out)
     endless = next(s for s, k in truth.items() if k == "endless")
-    assert 2.9 <= float(rows[endless]["seconds"]) < 6
+    assert TIMEOUT - 0.1 <= float(rows[endless]["seconds"]) < 2 * TIMEOUT
     others = [float(r["seconds"]) for s, r in rows.items() if truth[s] != "endless"]
-    assert max(others) < 3  # nobody waited behind it
+    assert max(others) < TIMEOUT  # nobody waited behind it, nobody else ran out of time
 
 
 def test_hidden_tests_keep_inputs_and_expected_values_out_of_grades_json(graded):

@@ -34,7 +34,7 @@ SOURCES = {
     "endless": _HEAD + "def sigmoid_gradient(z):\n    while True:\n        pass\n",
     "huge-output": _HEAD + (
         "import sys\n\ndef sigmoid_gradient(z):\n    chunk = 'spam' * 250_000 + '\\n'\n"
-        "    for _ in range(40):\n        sys.stdout.write(chunk)\n    s = sigmoid(z)\n    return s * (1 - s)\n"),
+        "    for _ in range(10):\n        sys.stdout.write(chunk)\n    s = sigmoid(z)\n    return s * (1 - s)\n"),
     "crash": _HEAD + "import os\n\ndef sigmoid_gradient(z):\n    os._exit(3)\n",
     "escapes": _HEAD + (
         "def sigmoid_gradient(z):\n    print('\\x1b[2J\\x1b]0;pwned\\x07\\x1b[32mAll tests passed\\x1b[0m \\u202e')\n"
