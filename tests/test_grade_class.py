@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tutor.cli import app
-from tutor.grading.synthetic import EXERCISE, EXPECTED, HOSTILE, make_class, write_student
+from tutor.grading.synthetic import EXERCISE, EXPECTED, HELPER, HOSTILE, IN_FOLDER, SOURCES, make_class, write_student
 
 
 TIMEOUT = 8  # seconds per submission: the endless one's cost; room for the others on a busy machine
@@ -236,3 +236,21 @@ def test_files_that_cannot_be_placed_get_a_row_with_the_reason(tmp_path):
     assert "not a Python file" in rows["cy"]["reason"]
     assert rows["dee"]["exercise"] == "feedforward-cost" and rows["dee"]["passed"] == "no"  # named by its file
     assert "not graded (3)" in r.stdout
+
+
+def test_a_file_saved_beside_the_code_is_not_tampering_but_a_rewritten_helper_is(tmp_path):
+    folder = tmp_path / "class"
+    (folder / "ann").mkdir(parents=True)
+    (folder / "ann" / "sigmoid_gradient.py").write_text(SOURCES["right"].replace(
+        "    s = sigmoid(z)", "    (Path(__file__).parent / 'notes.txt').write_text('saved')\n    s = sigmoid(z)").replace(
+        "import numpy as np", "import numpy as np\nfrom pathlib import Path"))
+    (folder / "bob").mkdir()
+    (folder / "bob" / "helpers.py").write_text(HELPER)
+    (folder / "bob" / "sigmoid_gradient.py").write_text(IN_FOLDER.replace(
+        "    s, t = both(z)", "    (Path(__file__).parent / 'helpers.py').write_text('')\n    s, t = both(z)").replace(
+        "from helpers", "from pathlib import Path\nfrom helpers"))
+    r = _grade(folder, "-e", EXERCISE, "-o", tmp_path / "out", "-j", 2)
+    assert r.exit_code == 0, r.output
+    rows = _rows(tmp_path / "out")
+    assert rows["ann"]["score"] == "6" and rows["ann"]["reason"] == ""
+    assert rows["bob"]["score"] == "0" and "writes over Python files" in rows["bob"]["reason"]

@@ -79,10 +79,11 @@ def _stage(sub: Submission, root: Path) -> Path:
 
 
 def _intact(sub: Submission, folder: Path) -> bool:
-    """Are the staged files still exactly the bytes read at discovery, and nothing added?"""
+    """Are the staged files still exactly the bytes read at discovery, with no Python file added?
+
+    (Other new files, such as a plot the code saved beside itself, cannot change a result.)"""
     try:
-        found = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if not p.is_dir()}
-        found = {f for f in found if "__pycache__" not in f}
+        found = {p.relative_to(folder).as_posix() for p in folder.rglob("*.py") if not p.is_dir()}
         return found == set(sub.files) and all((folder / n).read_bytes() == d for n, d in sub.files.items())
     except OSError:
         return False
