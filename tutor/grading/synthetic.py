@@ -40,11 +40,12 @@ SOURCES = {
         "def sigmoid_gradient(z):\n    print('\\x1b[2J\\x1b]0;pwned\\x07\\x1b[32mAll tests passed\\x1b[0m \\u202e')\n"
         "    return sigmoid(z)\n"),
     # writes where it should not: next to itself, one folder up (where classmates
-    # would be), into the working folder's parent, and over any .py beside it.
+    # would be), and over any .py beside it. (Writing anywhere else on the machine,
+    # /tmp say, only the isolated sandbox of the grading-integrity work stops.)
     "writes-outside": _HEAD + (
         "from pathlib import Path\n\n"
         "def sigmoid_gradient(z):\n    here = Path(__file__).resolve().parent\n"
-        "    for target in (here.parent / 'intruder.txt', Path.cwd().parent / 'intruder.txt', here / 'intruder.txt'):\n"
+        "    for target in (here.parent / 'intruder.txt', here / 'intruder.txt'):\n"
         "        try:\n            target.write_text('was here')\n        except OSError:\n            pass\n"
         "    for other in list(here.parent.glob('*.py')) + list(here.parent.glob('*/*.py')):\n"
         "        try:\n            other.write_text('def sigmoid_gradient(z):\\n    return 0\\n')\n"
