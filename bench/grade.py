@@ -69,12 +69,13 @@ def grade_once(folder: Path, jobs: int, timeout: float) -> tuple[float, float, i
 def peer_once(folder: Path, n: int, timeout: float) -> float:
     """Seconds per file for a loop of `tutor check --format json`, one process per file."""
     files = sorted(p for p in folder.glob("*.py") if "endless" not in p.name)[:n]
-    env = dict(os.environ, PYTHONPATH=str(REPO), TUTOR_HOME=tempfile.mkdtemp(prefix="bench-home-"))
-    t0 = time.perf_counter()
-    for f in files:
-        subprocess.run([sys.executable, "-m", "tutor", "check", EXERCISE, "--file", str(f), "--format", "json",
-                        "--timeout", str(timeout)], capture_output=True, env=env)
-    return (time.perf_counter() - t0) / len(files)
+    with tempfile.TemporaryDirectory(prefix="bench-home-") as home:
+        env = dict(os.environ, PYTHONPATH=str(REPO), TUTOR_HOME=home)
+        t0 = time.perf_counter()
+        for f in files:
+            subprocess.run([sys.executable, "-m", "tutor", "check", EXERCISE, "--file", str(f), "--format", "json",
+                            "--timeout", str(timeout)], capture_output=True, env=env)
+        return (time.perf_counter() - t0) / len(files)
 
 
 def main() -> None:
