@@ -63,6 +63,10 @@ def _register_all() -> None:
     for register in (learn.register, exercises.register, _register_course_commands, learn.register_presenting,
                      instructor.register, courses.register):
         register(app)
+    from tutor.commands.grade import register as register_grade  # class grading (issue 13)
+    register_grade(app)
+    from tutor.commands.autograder import register as register_autograder  # Gradescope autograder (issue 13)
+    register_autograder(app)
 
 
 def _register_course_commands(root: typer.Typer) -> None:

@@ -1,0 +1,202 @@
+"""Grade many submissions in parallel, resuming from what was graded before.
+
+Each check already runs the learner's code in a child process, so the parent
+needs only threads to keep `jobs` checks going at once. Every check gets a
+fresh private folder holding its student's files as read at discovery, so a
+submission that writes around it cannot change another's input. A stop
+request (Ctrl-C) starts no new check and keeps no result that finished after
+it (a child killed by the same Ctrl-C would look like a crash).
+"""
+
+from __future__ import annotations
+
+import ast
+import atexit
+import hashlib
+import shutil
+import tempfile
+import threading
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from tutor.grading.checker import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, grade_one, not_graded
+from tutor.grading.discover import Submission
+from tutor.grading.state import GradeState
+from tutor.grading.text import safe
+
+EXCERPT_LINES = 40
+EXCERPT_CHARS = 3000
+
+
+@dataclass
+class RunResult:
+    records: list[dict] = field(default_factory=list)  # one per submission, in submission order
+    checked: int = 0  # checks run now
+    reused: int = 0  # records taken from the last run (same content)
+    interrupted: bool = False
+
+
+def excerpt(source: bytes, function: str | None) -> str:
+    """The learner's function (or the file's start), at most EXCERPT_LINES lines, escaped."""
+    text = source.decode("utf-8", errors="replace")
+    lines = text.splitlines()
+    start, end = 0, len(lines)
+    try:
+        tree = ast.parse(source)
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == function:
+                start = (node.decorator_list[0].lineno if node.decorator_list else node.lineno) - 1
+                end = node.end_lineno or end
+                break
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        pass
+    chosen = lines[start:min(end, start + EXCERPT_LINES)]
+    out = "\n".join(chosen)[:EXCERPT_CHARS]
+    if end - start > EXCERPT_LINES or len("\n".join(chosen)) > EXCERPT_CHARS:
+        out += "\n..."
+    return safe(out)
+
+
+def _salt(exercise, timeout: float, memory_mb: int) -> str:
+    import tutor
+
+    try:
+        definition = hashlib.sha256(Path(exercise.path).read_bytes()).hexdigest()
+    except OSError:
+        definition = exercise.id
+    return f"{tutor.__version__}|{timeout:g}|{memory_mb}|{definition}"
+
+
+def _stage(sub: Submission, root: Path) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="s", dir=root))
+    for name, data in sub.files.items():
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return folder
+
+
+def _intact(sub: Submission, folder: Path) -> bool:
+    """Are the staged files still exactly the bytes read at discovery, with no Python file added?
+
+    (Other new files, such as a plot the code saved beside itself, cannot change a result.)"""
+    try:
+        found = {p.relative_to(folder).as_posix() for p in folder.rglob("*.py") if not p.is_dir()}
+        return found == set(sub.files) and all((folder / n).read_bytes() == d for n, d in sub.files.items())
+    except OSError:
+        return False
+
+
+def _check(sub: Submission, exercise, root: Path, grade: Callable, timeout: float, memory_mb: int) -> tuple[dict, bool]:
+    """(record, intact): check a private copy of the submission; intact is False when
+    something changed that copy while it ran (its own code, or another submission)."""
+    try:
+        folder = _stage(sub, root)
+    except OSError as err:
+        return not_graded(exercise, sub.display, f"could not stage the file for checking ({err})"), True
+    try:
+        record = grade(exercise, folder / sub.name, display=sub.display, timeout=timeout, memory_mb=memory_mb)
+        return record, _intact(sub, folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+TAMPERED = ("its files were changed while it was being checked, even with no other submission running: "
+            "its own code writes over Python files")
+
+
+def _finish(record: dict, sub: Submission, exercise) -> dict:
+    record = dict(record)
+    record["student"] = safe(sub.student, newlines=False)
+    record["code"] = excerpt(sub.files.get(sub.name, b""), getattr(exercise, "function", None)) if sub.name else ""
+    return record
+
+
+def grade_all(subs: list[Submission], catalog: dict, *, out: Path, jobs: int = 1,
+              timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB,
+              on_result: Callable[[dict, bool], None] | None = None, stop: threading.Event | None = None,
+              grade: Callable = grade_one) -> RunResult:
+    """Grade every submission; records come back in the order of `subs`.
+
+    on_result(record, reused) is called as each record is ready (in the
+    calling thread). `grade` is the adapter (tests count its calls).
+    """
+    stop = stop or threading.Event()
+    state = GradeState(out)
+    run = RunResult()
+    records: dict[int, dict] = {}
+    pending: list[tuple[int, Submission, str]] = []
+    for i, sub in enumerate(subs):
+        exercise = catalog.get(sub.exercise) if sub.exercise else None
+        if sub.reason or exercise is None or sub.name is None:
+            records[i] = _finish(not_graded(exercise or sub.exercise or "", sub.display,
+                                            sub.reason or "no exercise"), sub, exercise)
+            if on_result:
+                on_result(records[i], False)
+            continue
+        digest = sub.content_hash(_salt(exercise, timeout, memory_mb))
+        cached = state.get(sub.key, digest)
+        if cached is not None:
+            records[i] = cached
+            run.reused += 1
+            if on_result:
+                on_result(cached, True)
+            continue
+        pending.append((i, sub, digest))
+
+    root = Path(tempfile.mkdtemp(prefix="tutor-grade-"))
+    atexit.register(shutil.rmtree, root, True)  # after an interrupt, checks still running finish first
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="grade")
+
+    def task(sub: Submission):
+        if stop.is_set():
+            return None
+        exercise = catalog[sub.exercise]
+        record, intact = _check(sub, exercise, root, grade, timeout, memory_mb)
+        return _finish(record, sub, exercise), intact
+
+    futures = {pool.submit(task, sub): (i, sub, digest) for i, sub, digest in pending}
+    again: list[tuple[int, Submission, str]] = []
+
+    def keep(i: int, sub: Submission, digest: str, record: dict) -> None:
+        records[i] = record
+        run.checked += 1
+        state.add(sub.key, digest, record)
+        if on_result:
+            on_result(record, False)
+    try:
+        waiting = set(futures)
+        while waiting:
+            done, waiting = wait(waiting, timeout=0.2, return_when=FIRST_COMPLETED)
+            if stop.is_set():
+                run.interrupted = True
+                break
+            for fut in done:
+                i, sub, digest = futures[fut]
+                outcome = fut.result()
+                if outcome is None:
+                    continue
+                if not outcome[1]:
+                    again.append((i, sub, digest))  # maybe another submission wrote over it
+                    continue
+                keep(i, sub, digest, outcome[0])
+        # Checks whose files were written over while they ran run again alone,
+        # so a submission that writes around it can spoil only its own row.
+        for i, sub, digest in ([] if run.interrupted else again):
+            if stop.is_set():
+                run.interrupted = True
+                break
+            exercise = catalog[sub.exercise]
+            record, intact = _check(sub, exercise, root, grade, timeout, memory_mb)
+            if not intact:
+                record = not_graded(exercise, sub.display, TAMPERED, seconds=record["seconds"])
+            keep(i, sub, digest, _finish(record, sub, exercise))
+    finally:
+        pool.shutdown(wait=not run.interrupted, cancel_futures=True)
+        if not run.interrupted:
+            shutil.rmtree(root, ignore_errors=True)
+        state.close(None if run.interrupted else {s.key for s in subs if not s.reason})
+    run.records = [records[i] for i in sorted(records)]
+    return run
