@@ -42,7 +42,7 @@ RESULTS_SCHEMA = {
     "required": ["tests"],
 }
 
-COST_WRONG = ("import numpy as np\nfrom tutor.core import sigmoid, reshape_params\n\n\n"
+COST_WRONG = ("import numpy as np\nfrom tutor_helpers import sigmoid, reshape_params\n\n\n"
               "def nn_cost_function(params, layer_sizes, X, y, lam):\n"
               "    print('\\x1b[2J\\x1b[32mAll tests passed\\x1b[0m')\n"
               "    raise ValueError('boom \\x1b[31m')\n")

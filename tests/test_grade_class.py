@@ -249,7 +249,9 @@ def test_a_file_saved_beside_the_code_is_not_tampering_but_a_rewritten_helper_is
     (folder / "bob" / "sigmoid_gradient.py").write_text(IN_FOLDER.replace(
         "    s, t = both(z)", "    (Path(__file__).parent / 'helpers.py').write_text('')\n    s, t = both(z)").replace(
         "from helpers", "from pathlib import Path\nfrom helpers"))
-    r = _grade(folder, "-e", EXERCISE, "-o", tmp_path / "out", "-j", 2)
+    # Unisolated (isolated, neither could write beside itself at all): the grader's own
+    # defence tells a saved note from a rewritten helper.
+    r = _grade(folder, "-e", EXERCISE, "-o", tmp_path / "out", "-j", 2, "--isolation", "off")
     assert r.exit_code == 0, r.output
     rows = _rows(tmp_path / "out")
     assert rows["ann"]["score"] == "6" and rows["ann"]["reason"] == ""

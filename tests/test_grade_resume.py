@@ -54,7 +54,7 @@ def test_a_rerun_checks_only_the_files_whose_content_changed(tmp_path):
 
     (folder / "bob.py").write_text(SOURCES["right"])  # bob fixed his file
     (folder / "cy.py").touch()  # a new modification time, the same bytes: not re-checked
-    (folder / "dee" / "helpers.py").write_text("from tutor.core import sigmoid\n\ndef both(z):\n    return 0, 0\n")
+    (folder / "dee" / "helpers.py").write_text("from tutor_helpers import sigmoid\n\ndef both(z):\n    return 0, 0\n")
     write_student(folder, "eve", "a-formula-on-z")  # a late submission
     third, files = _run(folder, out)
     assert sorted(files) == ["bob.py", "dee/sigmoid_gradient.py", "eve.py"]  # a changed helper counts
@@ -85,7 +85,7 @@ def test_the_cli_says_how_many_were_checked_and_how_many_reused(tmp_path):
 
 # ------------------------------------------------------------- Ctrl-C in a terminal
 
-SLOW = ("import time\nfrom tutor.core import sigmoid\n\n\ndef sigmoid_gradient(z):\n"
+SLOW = ("import time\nfrom tutor_helpers import sigmoid\n\n\ndef sigmoid_gradient(z):\n"
         "    time.sleep(0.4)\n    s = sigmoid(z)\n    return s * (1 - s)\n")
 
 

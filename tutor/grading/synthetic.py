@@ -14,7 +14,7 @@ from pathlib import Path
 
 EXERCISE = "sigmoid-gradient"
 
-_HEAD = "import numpy as np\nfrom tutor.core import sigmoid\n\n\n"
+_HEAD = "import numpy as np\nfrom tutor_helpers import sigmoid  # as the stub imports it\n\n\n"
 
 SOURCES = {
     "right": _HEAD + "def sigmoid_gradient(z):\n    s = sigmoid(z)\n    return s * (1 - s)\n",
@@ -53,7 +53,7 @@ SOURCES = {
         "    s = sigmoid(z)\n    return s * (1 - s)\n"),
 }
 
-HELPER = "from tutor.core import sigmoid\n\n\ndef both(z):\n    s = sigmoid(z)\n    return s, 1 - s\n"
+HELPER = "from tutor_helpers import sigmoid\n\n\ndef both(z):\n    s = sigmoid(z)\n    return s, 1 - s\n"
 IN_FOLDER = "from helpers import both\n\n\ndef sigmoid_gradient(z):\n    s, t = both(z)\n    return s * t\n"
 
 # What each kind must get: (score out of 6, passed, named mistake or None, words in the reason or None)
@@ -69,10 +69,12 @@ EXPECTED = {
     "wrong-name": (0, False, None, "no function named sigmoid_gradient"),
     "endless": (0, False, None, "did not finish"),
     "huge-output": (6, True, None, None),
-    "crash": (0, False, None, "stopped abruptly"),
+    "crash": (0, False, None, "without reporting"),
     "escapes": (None, False, "sigmoid-instead-of-gradient", None),
-    # It rewrites every .py it can reach, its own copy included: graded as not gradable, alone.
-    "writes-outside": (0, False, None, "own code writes over Python files"),
+    # Isolated (the default), it can reach no file but its private folder: every write fails,
+    # nothing of the class changes, and its right answer counts. (Unisolated, it would rewrite
+    # its own copy and be graded as not gradable, alone.)
+    "writes-outside": (6, True, None, None),
 }
 
 HOSTILE = ("endless", "huge-output", "crash", "escapes", "writes-outside")
