@@ -480,6 +480,22 @@ def test_every_exercise_is_pointed_to_by_its_own_lesson(repo):
         assert ex_id in {s.exercise for s in steps if s.kind == "exercise"}, (ex_id, ex.lesson)
 
 
+def test_exercises_are_listed_in_the_order_the_course_reaches_them(repo):
+    """`tutor exercises` follows course.yaml's list: each exercise in the order its first
+    exercise step appears when the lessons are taken in course order."""
+    from tutor.course import bundled_course
+    from tutor.exercises import catalog
+
+    course = bundled_course()
+    reached: list[str] = []
+    for lesson_id in course.lesson_ids():
+        for s in _load(repo, lesson_id).steps:
+            if s.kind == "exercise" and s.exercise not in reached:
+                reached.append(s.exercise)
+    assert list(course.exercises) == reached
+    assert list(catalog.load_catalog(None, list(course.exercises))) == reached
+
+
 def test_exercise_steps_come_after_what_they_use(repo):
     """An exercise step follows the step that teaches it, not the other way round."""
     order = {
