@@ -7,7 +7,7 @@ time    For each size m (rows of a 784-pixel, 10-class problem, hidden 25,
         lambda 1), one full training run of `--iterations` L-BFGS iterations
         per contender per round, the contenders in turn, `--rounds` rounds:
           tutor L-BFGS float64 and float32 (tutor.core.train_network, BLAS
-          threads by the tutor's policy), tutor CG float64 (at m <= 20000),
+          threads by the tutor's policy), tutor CG float64 (with --cg),
           scikit-learn MLPClassifier (hidden (25,), logistic, solver lbfgs,
           max_iter = iterations, alpha = lambda: its penalty alpha/(2m)|W|^2 is
           the tutor's), and PyTorch float64/float32 autograd computing the same
@@ -17,6 +17,10 @@ memory  Peak RSS of `tutor train` on a saved 20000 x 784 float64 .npz (40
         iterations), float64 and --dtype float32, of the same command on 100
         rows (what the interpreter and libraries cost), and of scikit-learn
         fitting the same .npz; each in a fresh process, interleaved.
+
+Threads: the tutor's policy (every core at this size) unless OPENBLAS_NUM_THREADS
+/ OMP_NUM_THREADS are set, which every contender then obeys (PyTorch reads
+OMP_NUM_THREADS); the thread counts in force are printed.
 
 Data: `--idx DIR` reads MNIST-format files (train-images-idx3-ubyte[.gz],
 train-labels-idx1-ubyte[.gz]), e.g. Fashion-MNIST; without it, seeded
@@ -161,7 +165,7 @@ def _accuracy(extra, X, y):
     return accuracy(predict(reshape_params(extra["params"], extra["sizes"]), X), y)
 
 
-def section_time(X_all, y_all, sizes_m, rounds, iterations, out):
+def section_time(X_all, y_all, sizes_m, rounds, iterations, out, with_cg=False):
     try:
         import torch
     except ImportError as err:
@@ -175,7 +179,7 @@ def section_time(X_all, y_all, sizes_m, rounds, iterations, out):
             "tutor L-BFGS float64": tutor_run(X, y, "lbfgs", iterations),
             "tutor L-BFGS float32": tutor_run(X32, y, "lbfgs", iterations),
         }
-        if m <= 20000:
+        if with_cg:
             fs["tutor CG float64"] = tutor_run(X, y, "cg", iterations)
         try:
             import sklearn
@@ -191,7 +195,8 @@ def section_time(X_all, y_all, sizes_m, rounds, iterations, out):
         t0 = time.perf_counter()
         times, extras = interleaved(
             fs, rounds, warmup=False,
-            on_round=lambda r, t: print(f"  m={m} round {r + 1}/{rounds} done, load {loadavg()}", file=sys.stderr))
+            on_round=lambda r, t: print(f"  m={m} round {r + 1}/{rounds} done, load {loadavg()}: "
+                                        + ", ".join(f"{k} {v[-1]:.1f} s" for k, v in t.items()), file=sys.stderr))
         took = time.perf_counter() - t0
         ref = "tutor L-BFGS float64"
         rows = []
@@ -204,7 +209,15 @@ def section_time(X_all, y_all, sizes_m, rounds, iterations, out):
         out.append(markdown_table(["contender", "time: median [min-max]", "vs tutor L-BFGS f64 (per round)",
                                    "vs scikit-learn (per round)", "iterations", "final cost", "train accuracy"],
                                   rows))
-        out.append(f"\n- {rounds} rounds, contenders in rotated order each round; ratios are taken within each "
+        from tutor import blas
+
+        policy = blas.threads_for(m, X.shape[1])
+        out.append(f"\n- BLAS threads while the tutor trains: "
+                   + (f"{policy} (the tutor's policy for m * n = {m * X.shape[1]:,})" if policy else
+                      "as set by the environment (" + ", ".join(f"{v}={os.environ[v]}" for v in blas.THREAD_VARS
+                                                                 if v in os.environ) + "), for every contender")
+                   + ".")
+        out.append(f"- {rounds} rounds, contenders in rotated order each round; ratios are taken within each "
                    f"round, then the median and [min-max] over rounds. Section took {took:.0f} s; load average "
                    f"after: {loadavg()}.")
         if torch is not None:
@@ -275,7 +288,9 @@ def section_memory(X_all, y_all, rounds, iterations, out):
     out.append(markdown_table(["command", "peak RSS: median [min-max]", "above the data",
                                f"within data + 120 MB ({budget:.0f} MB)?"], rows))
     out.append(f"\n- {rounds} rounds, each command in a fresh process (peak from getrusage RUSAGE_CHILDREN of a "
-               "wrapper that runs only it); BLAS threads by the tutor's policy (2 here at this size). "
+               "wrapper that runs only it); BLAS threads: "
+               + ("as the environment sets them" if any(v in os.environ for v in ("OPENBLAS_NUM_THREADS",
+                  "OMP_NUM_THREADS")) else f"the tutor's policy ({os.cpu_count()} at this size)") + ". "
                f"Load average after: {loadavg()}.")
     out.append("")
     print("\n".join(out[-5:]), file=sys.stderr)
@@ -291,6 +306,7 @@ def main(argv=None) -> int:
     ap.add_argument("--idx", type=Path, help="folder of MNIST-format idx files (else synthetic data)")
     ap.add_argument("--only", default="time,memory")
     ap.add_argument("--markdown", type=Path)
+    ap.add_argument("--cg", action="store_true", help="also time the tutor's CG (slow at this size)")
     args = ap.parse_args(argv)
     sizes_m = [int(s) for s in args.sizes.split(",")]
     if args.idx:
@@ -302,7 +318,7 @@ def main(argv=None) -> int:
     print("\n".join(out), file=sys.stderr)
     only = args.only.split(",")
     if "time" in only:
-        section_time(X, y, sizes_m, args.rounds, args.iterations, out)
+        section_time(X, y, sizes_m, args.rounds, args.iterations, out, args.cg)
     if "memory" in only:
         section_memory(X, y, args.rounds, args.iterations, out)
     text = "\n".join(out) + "\n"
