@@ -86,9 +86,10 @@ _BLAS_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS
 
 
 def _one_blas_thread_by_default() -> None:
-    if not any(v in os.environ for v in _BLAS_THREAD_VARS):
-        for var in _BLAS_THREAD_VARS:
-            os.environ[var] = "1"
+    # tutor/blas.py: one thread, raised by training on large problems; the user's choice wins.
+    from tutor.blas import default_to_one_thread
+
+    default_to_one_thread()
 
 
 def main(argv: list[str] | None = None) -> None:
