@@ -8,42 +8,33 @@ commands that need them, so `tutor --help` starts fast.
 
 from __future__ import annotations
 
-import os
 import sys
-
-import typer
 
 from tutor.errors import TutorError
 
-app = typer.Typer(
-    name="tutor",
-    help="A terminal tutor: courses of guided lessons and self-check exercises.",
-    no_args_is_help=False,
-    add_completion=False,
-    rich_markup_mode="rich",
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+# typer (and, once a command with options runs, pydantic through typer) is
+# imported when the app is built, on first use of `app`: `tutor` alone,
+# `tutor lessons` and `tutor exercises` run without it (see _fast_path).
+_APP = []
 
 
-@app.callback(invoke_without_command=True)
-def _root(
-    ctx: typer.Context,
-    plain: bool = typer.Option(False, "--plain", help="No colour, ASCII only: for pipes, logs and screen readers."),
-    course: str = typer.Option(None, "--course", help="With no command: this course's lessons and your progress.",
-                               metavar="DIR|ID"),
-) -> None:
-    """Guided lessons and self-check exercises in the terminal. `tutor` alone shows the course and your progress."""
-    if plain:
-        from tutor.commands._common import set_plain
-
-        set_plain(True)
-    if ctx.invoked_subcommand is None:
-        from tutor.commands.learn import welcome
-
-        welcome(course)
+def __getattr__(name: str):
+    if name == "app":
+        if not _APP:
+            _APP.append(_build_app())
+        return _APP[0]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _register_all() -> None:
+def _build_app():
+    from tutor.commands.root import make_app
+
+    app = make_app()
+    _register_all(app)
+    return app
+
+
+def _register_all(app) -> None:
     # Each area registers its own commands; the modules import only typer at
     # top level so that building the app stays cheap. A course plugin's
     # commands (the bundled course's, and $TUTOR_COURSE's) come between the
@@ -55,7 +46,7 @@ def _register_all() -> None:
         register(app)
 
 
-def _register_course_commands(root: typer.Typer) -> None:
+def _register_course_commands(root) -> None:
     from tutor.course import bundled_course, import_plugin, resolve_course
     from tutor.lessons.registry import COMMANDS
 
@@ -74,7 +65,72 @@ def _register_course_commands(root: typer.Typer) -> None:
         root.command(cmd.name, rich_help_panel=cmd.panel)(cmd.func)
 
 
-_register_all()
+# -- the screens that need no app ----------------------------------------------------------
+
+
+def _welcome() -> None:
+    from tutor.commands.overview import welcome
+
+    welcome(None)
+
+
+def _lessons() -> None:
+    from tutor.commands.overview import show_lessons
+
+    show_lessons(False, None)
+
+
+def _exercises() -> None:
+    from tutor.commands.exercises import list_exercises
+
+    _call_with_defaults(list_exercises)
+
+
+def _call_with_defaults(func) -> None:
+    """func() with each option at its declared default (typer's Option(...) objects unwrapped)."""
+    code = func.__code__
+    names = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
+    defaults = dict(zip(names[code.co_argcount - len(func.__defaults__ or ()):], func.__defaults__ or ()))
+    defaults.update(func.__kwdefaults__ or {})
+    func(**{k: getattr(v, "default", v) if type(v).__module__.startswith("typer") else v for k, v in defaults.items()})
+
+
+# argv (after an optional leading --plain) -> what it shows. Exactly these
+# spellings: anything else (an option, --help, a typo) goes through the app.
+_FAST = {(): _welcome, ("lessons",): _lessons, ("exercises",): _exercises}
+
+
+def _fast_path(argv: list[str]) -> bool:
+    """Run `tutor`, `tutor lessons` or `tutor exercises` without the typer app; False if argv is another command.
+
+    These three are what a person types most and waits for. Building the app
+    imports typer and click, and invoking any command with an option makes
+    typer import pydantic to coerce it: together more than the listing costs.
+    The functions run are the ones the app's commands call, with the same
+    defaults, so the output is the same (tests/test_startup.py compares them).
+    """
+    args = list(argv)
+    plain = False
+    if args[:1] == ["--plain"]:
+        plain, args = True, args[1:]
+    run = _FAST.get(tuple(args))
+    if run is None:
+        return False
+    if plain:
+        from tutor.commands._common import set_plain
+
+        set_plain(True)
+    try:
+        run()
+    except TutorError as err:
+        _fail(err)
+    except Exception as err:  # fail() raises typer.Exit (typer is imported by then)
+        import typer
+
+        if isinstance(err, typer.Exit):
+            raise SystemExit(err.exit_code) from None
+        raise
+    return True
 
 
 # BLAS threads: the tutor's matrices are small (at most 5000 x 401), where
@@ -94,12 +150,16 @@ def _one_blas_thread_by_default() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `tutor` script: user errors become one clear line."""
+    _one_blas_thread_by_default()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if _fast_path(argv):
+        raise SystemExit(0)
+
+    import typer
     from typer import TyperException
 
-    _one_blas_thread_by_default()
-
     try:
-        code = app(args=argv, standalone_mode=False)
+        code = __getattr__("app")(args=argv, standalone_mode=False)
     except TutorError as err:  # raised outside a command (rare)
         _fail(err)
     except TyperException as err:

@@ -1,0 +1,148 @@
+"""What a list needs from a lesson or a course manifest, without building steps.
+
+`tutor`, `tutor lessons` and `tutor --help` need each lesson's id, title,
+summary and step count, and the course's manifest (its plugin, its lesson
+order). Loading a lesson properly checks every step against the course's
+vocabulary (numpy and the plugin come with it); a header only reads the
+YAML's top level.
+
+Both are remembered in one small JSON file, `headers.json` in the cache
+folder ($TUTOR_HOME/cache, else the platform's user cache folder), one entry
+per file keyed by its absolute path and valid while the file's modification
+time (ns) and size are the ones recorded. A cache that cannot be read, or
+was written by another version, is ignored and rewritten; one that cannot
+be written costs only the re-reading next time. Nothing here imports yaml
+unless a file has to be read again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+FORMAT = 1  # bump when what an entry holds changes
+CACHE_NAME = "headers.json"
+
+
+def cache_dir() -> Path:
+    """$TUTOR_HOME/cache, else the platform's user cache folder for 'tutor'."""
+    env = os.environ.get("TUTOR_HOME")
+    if env:
+        return Path(env).expanduser() / "cache"
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("tutor", appauthor=False))
+
+
+def _stamp() -> str:
+    from tutor import __version__
+
+    return f"{FORMAT}/{__version__}"
+
+
+class HeaderCache:
+    """{absolute path: {"key": [mtime_ns, size], kind: data}} read once, written when changed."""
+
+    def __init__(self, file: Path) -> None:
+        self.file = file
+        self.entries: dict[str, dict] = {}
+        self.dirty = False
+        try:
+            doc = json.loads(file.read_text(encoding="utf-8"))
+            if isinstance(doc, dict) and doc.get("stamp") == _stamp() and isinstance(doc.get("files"), dict):
+                self.entries = {k: v for k, v in doc["files"].items() if isinstance(v, dict)}
+        except (OSError, ValueError, UnicodeDecodeError):
+            pass  # missing or damaged: start empty, rewrite on the next change
+
+    def get(self, path: Path, kind: str, build: Callable[[Path], Any]) -> Any:
+        """The cached `kind` data of `path`, or build(path) (cached when it returns)."""
+        try:
+            st = os.stat(path)
+        except OSError:
+            return build(path)  # let the builder say what is wrong with the file
+        name = str(Path(path).absolute())
+        key = [st.st_mtime_ns, st.st_size]
+        entry = self.entries.get(name)
+        if entry is not None and entry.get("key") == key and kind in entry:
+            return entry[kind]
+        data = build(path)
+        if entry is None or entry.get("key") != key:
+            entry = {"key": key}
+            self.entries[name] = entry
+        entry[kind] = data
+        self.dirty = True
+        self.save()
+        return data
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.file.with_name(f".{self.file.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"stamp": _stamp(), "files": self.entries}), encoding="utf-8")
+            os.replace(tmp, self.file)
+            self.dirty = False
+        except OSError:
+            pass  # a read-only home: read the files again next time
+
+
+_CACHES: dict[str, HeaderCache] = {}
+
+
+def cache() -> HeaderCache:
+    """This process's cache for the current cache folder (tests change $TUTOR_HOME)."""
+    file = cache_dir() / CACHE_NAME
+    found = _CACHES.get(str(file))
+    if found is None:
+        found = _CACHES[str(file)] = HeaderCache(file)
+    return found
+
+
+# -- lesson headers ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LessonHeader:
+    """A lesson's top level: enough to list it. `problem` is set when even that cannot be read."""
+
+    id: str
+    title: str
+    summary: str
+    steps: int
+    problem: str | None = None
+
+
+def read_header(path: Path) -> dict:
+    """The top level of one lesson file (yaml parsed, steps counted, not built)."""
+    from tutor.lessons.errors import LessonError
+    from tutor.lessons.loader import read_node
+    from tutor.lessons.schema import Reader
+
+    try:
+        root = read_node(path)
+        r = Reader(root, "", str(path), (), what="a lesson")
+        steps = r.map.get("steps")
+        if steps is None or not isinstance(steps.value, list):
+            raise r.error("steps", "a lesson needs a list of steps")
+        return {"id": r.str("id", required=True), "title": r.str("title", required=True),
+                "summary": r.str("summary", required=True), "steps": len(steps.value), "problem": None}
+    except LessonError as err:
+        return {"id": Path(path).stem, "title": "", "summary": "", "steps": 0, "problem": err.message}
+
+
+def lesson_header(path: str | Path) -> LessonHeader:
+    """The header of the lesson file at `path`, from the cache when the file is unchanged."""
+    data = cache().get(Path(path), "lesson", read_header)
+    return LessonHeader(**data)
+
+
+# -- course manifests ----------------------------------------------------------------------
+
+
+def manifest_fields(path: Path, read: Callable[[Path], dict]) -> dict:
+    """A course manifest's checked fields: read(path) once, then from the cache while unchanged."""
+    return cache().get(path, "course", read)
