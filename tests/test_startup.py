@@ -60,6 +60,12 @@ def test_help_welcome_and_lessons_import_nothing_heavy(tmp_path):
         assert _loaded(argv, home) & (set(HEAVY) | {"typer"}) == set(), argv
 
 
+def test_exercises_list_imports_no_numpy_once_cached(tmp_path):
+    home = tmp_path / "home"
+    assert "numpy" in _loaded(["exercises"], home)  # the first run checks the whole catalog
+    assert _loaded(["exercises"], home) & set(HEAVY) == set()
+
+
 def test_a_first_run_reads_headers_with_yaml_but_builds_no_step(tmp_path):
     loaded = _loaded(["lessons"], tmp_path / "fresh-home")
     assert "yaml" in loaded  # nothing cached yet
@@ -82,7 +88,7 @@ def _main(argv: list[str]) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-@pytest.mark.parametrize("argv", [[], ["lessons"], ["--plain", "lessons"], ["--plain"]])
+@pytest.mark.parametrize("argv", [[], ["lessons"], ["--plain", "lessons"], ["--plain"], ["exercises"]])
 def test_the_shortcut_shows_what_the_app_shows(argv, monkeypatch):
     from tutor.cli import app
 
@@ -92,7 +98,7 @@ def test_the_shortcut_shows_what_the_app_shows(argv, monkeypatch):
     full = CliRunner().invoke(app, argv, catch_exceptions=False)
     _common.set_plain(False)
     assert (code, out) == (full.exit_code, full.stdout)
-    assert "network" in out and "moons-from-scratch" in out
+    assert ("network" in out and "moons-from-scratch" in out) or "sigmoid-gradient" in out
 
 
 def test_the_shortcut_takes_only_its_exact_spellings():
@@ -213,3 +219,25 @@ def test_an_unwritable_cache_folder_costs_only_the_rereading(tmp_path, monkeypat
     path = bundled_course().lesson_path("network")
     assert headers.lesson_header(path).title == "The data and the network"
     assert headers.lesson_header(path).title == "The data and the network"
+
+
+def test_exercise_headers_match_the_catalog_and_follow_a_changed_file(tmp_path):
+    from tutor.exercises.catalog import exercise_files, load_catalog
+
+    full = load_catalog()
+    listed = headers.exercise_headers()
+    assert [(h.id, h.title, h.max_score) for h in listed] == [(e.id, e.title, e.max_score) for e in full.values()]
+    assert headers.exercise_headers() == listed  # from the cache
+    folder = tmp_path / "exercises"
+    folder.mkdir()
+    for p in exercise_files():
+        shutil.copy(p, folder / p.name)
+    first = headers.exercise_headers(folder)
+    target = folder / "predict.yaml"
+    text = target.read_text()
+    old_title = next(h.title for h in first if h.id == "predict")
+    target.write_text(text.replace(f"title: {old_title}", "title: Guessing the digit", 1))
+    changed = {h.id: h.title for h in headers.exercise_headers(folder)}
+    assert changed["predict"] == "Guessing the digit"
+    (folder / "predict.yaml").unlink()
+    assert "predict" not in {h.id for h in headers.exercise_headers(folder)}

@@ -51,10 +51,11 @@ def list_exercises() -> None:
     from rich.table import Table
 
     from tutor.errors import TutorError
-    from tutor.exercises.catalog import load_catalog, status
+    from tutor.lessons.headers import exercise_headers  # cached: no numpy while no exercise changed
+    from tutor.progress import exercise_status
 
     try:
-        catalog = load_catalog()
+        catalog = exercise_headers()
     except TutorError as err:
         fail(err.message)
     store = _store()
@@ -64,8 +65,8 @@ def list_exercises() -> None:
     table.add_column("status")
     table.add_column("points", justify="right")
     styles = {"passed": "green", "failing": "yellow", "not started": "dim"}
-    for ex in catalog.values():
-        st = status(ex.id, store)
+    for ex in catalog:
+        st = exercise_status(store.exercise(ex.id))
         best = store.exercise(ex.id).get("best_score")
         pts = f"{best:g}/{ex.max_score:g}" if best is not None else f"-/{ex.max_score:g}"
         table.add_row(ex.id, ex.title, f"[{styles[st]}]{st}[/]", pts)

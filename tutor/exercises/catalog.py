@@ -348,11 +348,6 @@ def get_exercise(exercise_id: str) -> Exercise:
 
 def status(exercise_id: str, store=None) -> str:
     """'not started', 'failing' or 'passed', from the learner's progress."""
-    from tutor.progress import ProgressStore
+    from tutor.progress import ProgressStore, exercise_status
 
-    record = (store or ProgressStore()).exercise(exercise_id)
-    if record.get("passed"):
-        return "passed"
-    if record.get("started") or record.get("checks"):
-        return "failing"
-    return "not started"
+    return exercise_status((store or ProgressStore()).exercise(exercise_id))

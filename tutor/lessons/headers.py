@@ -137,7 +137,12 @@ def read_header(path: Path) -> dict:
 def lesson_header(path: str | Path) -> LessonHeader:
     """The header of the lesson file at `path`, from the cache when the file is unchanged."""
     data = cache().get(Path(path), "lesson", read_header)
-    return LessonHeader(**data)
+    try:
+        return LessonHeader(**data)
+    except TypeError:  # an entry edited by hand: read the file again and remember that
+        c = cache()
+        c.entries.pop(str(Path(path).absolute()), None)
+        return LessonHeader(**c.get(Path(path), "lesson", read_header))
 
 
 # -- course manifests ----------------------------------------------------------------------
@@ -146,3 +151,55 @@ def lesson_header(path: str | Path) -> LessonHeader:
 def manifest_fields(path: Path, read: Callable[[Path], dict]) -> dict:
     """A course manifest's checked fields: read(path) once, then from the cache while unchanged."""
     return cache().get(path, "course", read)
+
+
+# -- exercise lists --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExerciseHeader:
+    """What `tutor exercises` lists of one exercise."""
+
+    id: str
+    title: str
+    max_score: float
+
+
+def exercise_headers(folder: Path | None = None) -> list[ExerciseHeader]:
+    """The exercises of `folder` (default: the bundled ones) in catalog order, for a list.
+
+    While no exercise file of the folder has changed (same names, times and
+    sizes), this comes from the cache; otherwise the whole catalog is loaded
+    and checked (tutor.exercises.catalog: numpy and the fixtures come with
+    it), so a broken exercise is reported exactly as before.
+    """
+    from tutor.paths import exercises_dir
+
+    folder = Path(folder) if folder is not None else exercises_dir()
+    files = sorted(p for p in folder.glob("*.yaml") if not p.name.startswith("_"))  # as catalog.exercise_files
+    stamp = []
+    for p in files:
+        try:
+            st = os.stat(p)
+        except OSError:
+            continue
+        stamp.append([p.name, st.st_mtime_ns, st.st_size])
+    c = cache()
+    name = f"exercises:{folder.absolute()}"
+    entry = c.entries.get(name)
+    if entry is not None and entry.get("key") == stamp and isinstance(entry.get("list"), list):
+        try:
+            return [ExerciseHeader(**x) for x in entry["list"]]
+        except TypeError:
+            pass  # an entry edited by hand: load the catalog again
+    from tutor.exercises import catalog
+
+    # The catalog also remembers what it read, per process; a miss here means
+    # the files differ from what was recorded, so that memory may be stale too.
+    getattr(getattr(catalog, "_load_catalog", None), "cache_clear", lambda: None)()
+    load_catalog = catalog.load_catalog
+    listed = [{"id": ex.id, "title": ex.title, "max_score": ex.max_score} for ex in load_catalog(folder).values()]
+    c.entries[name] = {"key": stamp, "list": listed}
+    c.dirty = True
+    c.save()
+    return [ExerciseHeader(**x) for x in listed]
