@@ -141,9 +141,10 @@ def step_times(lesson_id: str):
 
 
 def section_steps(lessons, rounds, out):
-    os.environ.setdefault("TUTOR_HOME", tempfile.mkdtemp(prefix="tutor-bench-home-"))
-    for lesson in lessons:  # warm-up: imports, the trained-weights cache
-        step_times(lesson)
+    os.environ["TUTOR_HOME"] = tempfile.mkdtemp(prefix="tutor-bench-home-")  # fresh: the first run is cold
+    cold = {}
+    for lesson in lessons:  # warm-up: imports, the trained-weights cache, the kept training results
+        cold[lesson] = step_times(lesson)[1]
     per = {}
     setups = {lesson: [] for lesson in lessons}
     for r in range(rounds):
@@ -159,12 +160,19 @@ def section_steps(lessons, rounds, out):
         steps = [(k, t, v) for (ls, k, t), v in per.items() if ls == lesson]
         worst = max(steps, key=lambda s: median(s[2]))
         over = sum(1 for s in steps if median(s[2]) > GOAL)
+        c_worst = max(cold[lesson], key=lambda s: s[2])
+        c_over = sum(1 for s in cold[lesson] if s[2] > GOAL)
         rows.append([lesson, str(len(steps)), spread(setups[lesson], unit=1e-3, fmt="{:.0f}") + " ms",
                      f"{totals[lesson] * 1e3:.0f} ms", f"{worst[0]} ({worst[1][:40]}): {median(worst[2]) * 1e3:.0f} ms",
-                     str(over)])
+                     str(over), f"{c_worst[0]} ({c_worst[1][:30]}): {c_worst[2] * 1e3:.0f} ms", str(c_over)])
     out.append(f"#### each step's compute + render, headless, {rounds} rounds\n")
     out.append(markdown_table(["lesson", "steps", "setup: median [min-max]", "sum of step medians",
-                               "slowest step", f"steps over {GOAL} s"], rows))
+                               "slowest step", f"steps over {GOAL} s", "first run, fresh home: slowest step",
+                               f"over {GOAL} s (first run)"], rows))
+    out.append("\n- The first run is the warm-up, in a fresh TUTOR_HOME: it trains the setups' weights (timed in "
+               "the setup, not in a step) and the steps whose training results are kept on disk (the play table, "
+               "the held-out experiment, the from-scratch loop); the rounds after it read them back, as a second "
+               "visit, a demo or an export does.")
     slow = sorted(((median(v), k, v) for k, v in per.items() if median(v) > GOAL * 0.5), reverse=True)
     if slow:
         out.append(f"\nSteps over {GOAL * 0.5:.2f} s (half the goal), worst first:\n")
