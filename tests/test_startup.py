@@ -102,11 +102,38 @@ def test_the_shortcut_shows_what_the_app_shows(argv, monkeypatch):
 
 
 def test_the_shortcut_takes_only_its_exact_spellings():
-    from tutor.cli import _FAST
+    from tutor.cli import _FAST, _fast_target
 
-    assert set(_FAST) == {(), ("lessons",), ("exercises",)}
+    assert set(_FAST) == {(), ("lessons",), ("exercises",), ("learn",)}
+    assert _fast_target(["learn", "cost"]) is not None
+    for argv in (["lessons", "--json"], ["learn", "--restart"], ["learn", "cost", "--restart"], ["--help"],
+                 ["lesson"], ["exercises", "x"], ["learn", "-h"]):
+        assert _fast_target(argv) is None, argv
     code, out, err = _main(["lessons", "--json"])  # through the app
     assert code == 0 and json.loads(out)["lessons"][0]["id"] == "network"
+
+
+@pytest.mark.parametrize("argv", [["learn", "sigmoid-gradient"], ["--plain", "learn", "nosuch"], ["learn"]])
+def test_learn_through_the_shortcut_prints_what_the_app_prints(argv, monkeypatch):
+    """Without a terminal every step is printed; an unknown lesson is one error line."""
+    from tutor.cli import app
+
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("NO_COLOR", "1")
+    code, out, err = _main(argv)
+    full = CliRunner().invoke(app, argv, catch_exceptions=False)
+    _common.set_plain(False)
+    assert (code, out) == (full.exit_code, full.stdout)
+    assert err == full.stderr
+    if "nosuch" in argv:
+        assert code == 2 and err.startswith("error: there is no lesson 'nosuch'") and len(err.splitlines()) == 1
+    else:
+        assert code == 0 and "Step 1 of" in out
+
+
+def test_learn_imports_no_pydantic(tmp_path):
+    loaded = _loaded(["learn", "network"], tmp_path / "home")
+    assert "pydantic" not in loaded and "numpy" in loaded
 
 
 # -- the header cache ----------------------------------------------------------------------

@@ -86,34 +86,53 @@ def _exercises() -> None:
     _call_with_defaults(list_exercises)
 
 
-def _call_with_defaults(func) -> None:
-    """func() with each option at its declared default (typer's Option(...) objects unwrapped)."""
+def _call_with_defaults(func, **given) -> None:
+    """func(**given) with every other option at its declared default (typer's Option(...) objects unwrapped)."""
     code = func.__code__
     names = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
     defaults = dict(zip(names[code.co_argcount - len(func.__defaults__ or ()):], func.__defaults__ or ()))
     defaults.update(func.__kwdefaults__ or {})
-    func(**{k: getattr(v, "default", v) if type(v).__module__.startswith("typer") else v for k, v in defaults.items()})
+    kwargs = {k: getattr(v, "default", v) if type(v).__module__.startswith("typer") else v for k, v in defaults.items()}
+    kwargs.update(given)
+    func(**kwargs)
+
+
+def _learn(lesson_id: str | None = None) -> None:
+    from tutor.commands.learn import learn
+
+    _call_with_defaults(learn, lesson_id=lesson_id)
 
 
 # argv (after an optional leading --plain) -> what it shows. Exactly these
 # spellings: anything else (an option, --help, a typo) goes through the app.
-_FAST = {(): _welcome, ("lessons",): _lessons, ("exercises",): _exercises}
+_FAST = {(): _welcome, ("lessons",): _lessons, ("exercises",): _exercises, ("learn",): _learn}
+
+
+def _fast_target(args: list[str]):
+    """The shortcut for these arguments, or None. `tutor learn ID` too (ID not an option)."""
+    run = _FAST.get(tuple(args))
+    if run is None and len(args) == 2 and args[0] == "learn" and not args[1].startswith("-"):
+        lesson_id = args[1]
+        return lambda: _learn(lesson_id)
+    return run
 
 
 def _fast_path(argv: list[str]) -> bool:
-    """Run `tutor`, `tutor lessons` or `tutor exercises` without the typer app; False if argv is another command.
+    """Run `tutor`, `tutor lessons`, `tutor exercises` or `tutor learn [ID]` without the typer app.
 
-    These three are what a person types most and waits for. Building the app
-    imports typer and click, and invoking any command with an option makes
-    typer import pydantic to coerce it: together more than the listing costs.
-    The functions run are the ones the app's commands call, with the same
-    defaults, so the output is the same (tests/test_startup.py compares them).
+    False if argv is anything else. These are what a person types most and
+    waits for. Building the app imports every command module and makes click
+    commands of all of them, and invoking a command with any non-flag option
+    makes typer import pydantic to coerce it: together more than printing a
+    list costs, and a fifth of the first screen of a lesson. The functions run
+    are the ones the app's commands call, with the same defaults, so the
+    output is the same (tests/test_startup.py compares them).
     """
     args = list(argv)
     plain = False
     if args[:1] == ["--plain"]:
         plain, args = True, args[1:]
-    run = _FAST.get(tuple(args))
+    run = _fast_target(args)
     if run is None:
         return False
     if plain:
