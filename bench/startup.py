@@ -5,8 +5,9 @@
 Each round runs, in rotated order, each as a fresh process:
   the peer: a minimal typer app with two commands, importing rich, `--help`
   tutor --help, tutor (the welcome screen), tutor lessons, tutor exercises
-  tutor learn forward-pass: time until its first screen ("Step 1 of") is on a
-  pseudo-terminal (pexpect), then q.
+  tutor learn forward-pass (and with --restart, which goes through the typer
+  app): time until its first screen ("Step 1 of") is on a pseudo-terminal
+  (pexpect), then q.
 The figure for each is its median with [min-max]; the ratio to the peer is
 taken within each round, then its median and range over the rounds.
 
@@ -167,32 +168,39 @@ def main(argv=None) -> int:
     env = _env(tmp)
     cmds = commands(py)
     fs = {k: run_cmd(c, env) for k, c in cmds.items()}
-    learn = [py, "-m", "tutor", "learn", "forward-pass", "--restart"]
+    learn = [py, "-m", "tutor", "learn", "forward-pass"]
+    learn_restart = learn + ["--restart"]  # an option: through the typer app
+    pty_names = {"tutor learn forward-pass: first screen (pty)": learn,
+                 "tutor learn forward-pass --restart: first screen (pty)": learn_restart}
+    pty_times: dict[str, list[float]] | None = {k: [] for k in pty_names}
     try:
         import pexpect  # noqa: F401
 
-        screen = first_screen(learn, env)
+        def timed(name, cmd):
+            screen = first_screen(cmd, env)
 
-        def learn_first():  # time to the first screen, not to exit
-            t0 = time.perf_counter()
-            out = screen()
-            learn_times.append(out["screen_at"] - t0)
+            def f():  # time to the first screen, not to exit
+                t0 = time.perf_counter()
+                out = screen()
+                pty_times[name].append(out["screen_at"] - t0)
+            return f
 
-        learn_times: list[float] = []
-        fs["tutor learn forward-pass: first screen (pty)"] = learn_first
+        for name, cmd in pty_names.items():
+            fs[name] = timed(name, cmd)
     except ImportError:
-        learn_times = None
+        pty_times = None
     out = ["Machine and conditions:", ""] + [f"- {line}" for line in machine_lines()]
     out += ["- bytecode compiled (warm-up run of each command with a private PYTHONPYCACHEPREFIX); NO_COLOR=1, "
             "COLUMNS=100; BLAS threads as the tutor sets them (one)",
             f"- command: `python bench/startup.py {' '.join(argv or sys.argv[1:])}`", ""]
     for f in fs.values():  # warm-up: compiles bytecode, fills caches
         f()
-    if learn_times is not None:
-        learn_times.clear()
+    if pty_times is not None:
+        for v in pty_times.values():
+            v.clear()
     times, _ = interleaved(fs, args.rounds, warmup=False)
-    if learn_times is not None:  # the pty contender reports time to first screen, not process time
-        times["tutor learn forward-pass: first screen (pty)"] = learn_times
+    if pty_times is not None:  # the pty contenders report time to the first screen, not process time
+        times.update(pty_times)
     rows = [[k, spread(v, unit=1e-3, fmt="{:.0f}") + " ms", ratio_text(round_ratios(times, k, PEER)),
              ratio_text(round_ratios(times, k, PEER_RUN))] for k, v in times.items()]
     out.append(f"#### start-up, {args.rounds} rounds interleaved\n")
@@ -202,7 +210,7 @@ def main(argv=None) -> int:
                f"{_typer_version()} imports pydantic (typer._adapters) whenever a command is invoked, "
                "which --help alone does not.")
     out.append(f"\n- load average after: {loadavg()}.")
-    if learn_times is None:
+    if pty_times is None:
         out.append("- pexpect is not installed: the first screen of `tutor learn` is not measured.")
     if args.profile:
         out.append("\n#### where the time goes: imports, one run each (python -X importtime, cumulative)\n")
