@@ -13,16 +13,22 @@ import sys
 from tutor.errors import TutorError
 
 # typer (and, once a command with options runs, pydantic through typer) is
-# imported when the app is built, on first use of `app`: `tutor` alone,
-# `tutor lessons` and `tutor exercises` run without it (see _fast_path).
+# imported when the app is built, on first use of `tutor.cli.app`: `tutor`
+# alone, `tutor lessons`, `tutor exercises` and `tutor learn [ID]` run
+# without it (see _fast_path).
 _APP = []
 
 
+def get_app():
+    """The root typer app with every area's commands (built once, on first use)."""
+    if not _APP:
+        _APP.append(_build_app())
+    return _APP[0]
+
+
 def __getattr__(name: str):
-    if name == "app":
-        if not _APP:
-            _APP.append(_build_app())
-        return _APP[0]
+    if name == "app":  # `from tutor.cli import app` keeps working
+        return get_app()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -178,7 +184,7 @@ def main(argv: list[str] | None = None) -> None:
     from typer import TyperException
 
     try:
-        code = __getattr__("app")(args=argv, standalone_mode=False)
+        code = get_app()(args=argv, standalone_mode=False)
     except TutorError as err:  # raised outside a command (rare)
         _fail(err)
     except TyperException as err:
