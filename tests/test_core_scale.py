@@ -142,7 +142,7 @@ def test_float32_data_is_not_copied_to_float64():
 
 
 def test_float32_training_reaches_the_float64_accuracy_band_on_the_digits():
-    from tutor.datasets import load_digits
+    from tutor.courses.backprop.datasets import load_digits
 
     ds = load_digits()
     sizes = (ds.n, 25, ds.K)
