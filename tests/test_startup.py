@@ -105,15 +105,19 @@ def test_the_shortcut_takes_only_its_exact_spellings():
     from tutor.cli import _FAST, _fast_target
 
     assert set(_FAST) == {(), ("lessons",), ("exercises",), ("learn",)}
-    assert _fast_target(["learn", "cost"]) is not None
-    for argv in (["lessons", "--json"], ["learn", "--restart"], ["learn", "cost", "--restart"], ["--help"],
-                 ["lesson"], ["exercises", "x"], ["learn", "-h"]):
+    for argv in (["learn", "cost"], ["learn", "--restart"], ["learn", "cost", "--restart"],
+                 ["learn", "--plain", "cost", "--restart"]):
+        assert _fast_target(argv) is not None, argv
+    for argv in (["lessons", "--json"], ["learn", "cost", "--from", "2"], ["learn", "cost", "--restart", "--restart"],
+                 ["--help"], ["lesson"], ["exercises", "x"], ["learn", "-h"], ["learn", "a", "b"],
+                 ["learn", "cost", "--set", "lambda=3"], ["learn", "--course", "x"]):
         assert _fast_target(argv) is None, argv
     code, out, err = _main(["lessons", "--json"])  # through the app
     assert code == 0 and json.loads(out)["lessons"][0]["id"] == "network"
 
 
-@pytest.mark.parametrize("argv", [["learn", "sigmoid-gradient"], ["--plain", "learn", "nosuch"], ["learn"]])
+@pytest.mark.parametrize("argv", [["learn", "sigmoid-gradient"], ["--plain", "learn", "nosuch"], ["learn"],
+                                  ["learn", "--restart", "cost", "--plain"]])
 def test_learn_through_the_shortcut_prints_what_the_app_prints(argv, monkeypatch):
     """Without a terminal every step is printed; an unknown lesson is one error line."""
     from tutor.cli import app

@@ -14,8 +14,8 @@ from tutor.errors import TutorError
 
 # typer (and, once a command with options runs, pydantic through typer) is
 # imported when the app is built, on first use of `tutor.cli.app`: `tutor`
-# alone, `tutor lessons`, `tutor exercises` and `tutor learn [ID]` run
-# without it (see _fast_path).
+# alone, `tutor lessons`, `tutor exercises` and `tutor learn [ID] [--restart]
+# [--plain]` run without it (see _fast_path).
 _APP = []
 
 
@@ -103,10 +103,14 @@ def _call_with_defaults(func, **given) -> None:
     func(**kwargs)
 
 
-def _learn(lesson_id: str | None = None) -> None:
+def _learn(lesson_id: str | None = None, **flags: bool) -> None:
     from tutor.commands.learn import learn
 
-    _call_with_defaults(learn, lesson_id=lesson_id)
+    _call_with_defaults(learn, lesson_id=lesson_id, **flags)
+
+
+# `tutor learn`'s flags that take no value (so need no coercion): spelling -> parameter.
+_LEARN_FLAGS = {"--restart": "restart", "--plain": "plain"}
 
 
 # argv (after an optional leading --plain) -> what it shows. Exactly these
@@ -115,16 +119,25 @@ _FAST = {(): _welcome, ("lessons",): _lessons, ("exercises",): _exercises, ("lea
 
 
 def _fast_target(args: list[str]):
-    """The shortcut for these arguments, or None. `tutor learn ID` too (ID not an option)."""
+    """The shortcut for these arguments, or None.
+
+    Also `tutor learn [ID] [--restart] [--plain]`: at most one ID (not an
+    option), each flag at most once; any other option goes through the app.
+    """
     run = _FAST.get(tuple(args))
-    if run is None and len(args) == 2 and args[0] == "learn" and not args[1].startswith("-"):
-        lesson_id = args[1]
-        return lambda: _learn(lesson_id)
-    return run
+    if run is not None or args[:1] != ["learn"]:
+        return run
+    ids = [a for a in args[1:] if not a.startswith("-")]
+    flags = [a for a in args[1:] if a.startswith("-")]
+    if len(ids) > 1 or len(set(flags)) != len(flags) or any(f not in _LEARN_FLAGS for f in flags):
+        return None
+    given = {_LEARN_FLAGS[f]: True for f in flags}
+    lesson_id = ids[0] if ids else None
+    return lambda: _learn(lesson_id, **given)
 
 
 def _fast_path(argv: list[str]) -> bool:
-    """Run `tutor`, `tutor lessons`, `tutor exercises` or `tutor learn [ID]` without the typer app.
+    """Run `tutor`, `tutor lessons`, `tutor exercises` or `tutor learn [ID] [flags]` without the typer app.
 
     False if argv is anything else. These are what a person types most and
     waits for. Building the app imports every command module and makes click
