@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 
 import numpy as np
 
@@ -59,7 +60,7 @@ def _save(path, result: dict) -> None:
             return  # something this format cannot hold: keep it in memory only
     arrays["__kinds__"] = np.asarray(json.dumps(kinds))
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp.npz")
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp.npz")  # two tutors at once write apart
     np.savez(tmp, **arrays)
     tmp.replace(path)
 
