@@ -37,14 +37,16 @@ def _sigmoid(z):
 
 @pytest.fixture(scope="module")
 def digits_run(tmp_path_factory):
-    """One default run, shared: 50 CG iterations, lambda 1, 64-25-10, seed 0."""
+    """One default run, shared: 50 L-BFGS iterations (the default optimizer), lambda 1, 64-25-10, seed 0."""
     saved = tmp_path_factory.mktemp("weights") / "digits.npz"
     return _json(["train", "--json", "--save", str(saved)]), saved
 
 
 def test_train_json_history_and_defaults(digits_run):
     out, _ = digits_run
-    assert out["layer_sizes"] == [64, 25, 10] and out["lambda"] == 1.0 and out["optimizer"] == "cg"
+    # the default optimizer is L-BFGS, and the JSON names the one that ran
+    assert out["layer_sizes"] == [64, 25, 10] and out["lambda"] == 1.0 and out["optimizer"] == "lbfgs"
+    assert out["dtype"] == "float64"
     history = out["history"]
     assert [h["iteration"] for h in history] == list(range(len(history)))
     assert len(history) == out["iterations"] + 1 == 51
@@ -68,7 +70,7 @@ def test_train_json_history_and_defaults(digits_run):
     assert costs[0] == pytest.approx(J0, rel=1e-12)
 
 
-def test_fifty_cg_iterations_reach_95_percent(digits_run):
+def test_fifty_default_iterations_reach_95_percent(digits_run):
     out, saved = digits_run
     assert out["train_accuracy"] >= 0.95
     # the saved weights give that accuracy again, and the confusion matrix agrees

@@ -374,7 +374,7 @@ def test_training_lesson_reaches_95_percent(run):
     _assert_clean(text, session)
     v = session.ctx.values
     p0 = core.initialize_params((64, 25, 10), "uniform", epsilon=0.12, seed=0)
-    direct = core.train_network((64, 25, 10), v["X"], v["y"], p0, 1.0, iterations=50)
+    direct = core.train_network((64, 25, 10), v["X"], v["y"], p0, 1.0, method="cg", iterations=50)  # the lesson says cg
     assert v["cg_cost"] == pytest.approx(direct.cost, rel=1e-6)
     acc = 100 * core.accuracy(core.predict(core.reshape_params(direct.params, (64, 25, 10)), v["X"]), v["y"])
     assert acc >= 95 and v["accuracy_percent"] == pytest.approx(acc)
@@ -388,7 +388,7 @@ def test_accuracy_lesson_play_table_and_overfitting(run):
     sizes = (64, 25, 10)
     # the (30 iterations, lambda 1) row equals a direct CG run from the same start
     p0 = core.initialize_params(sizes, "uniform", epsilon=0.12, seed=0)
-    direct = core.train_network(sizes, v["X"], v["y"], p0, 1.0, iterations=30)
+    direct = core.train_network(sizes, v["X"], v["y"], p0, 1.0, method="cg", iterations=30)
     assert list(v["play"][3][:3]) == ["30", "1", f"{direct.cost:.4f}"]
     assert f"{direct.cost:.4f}" in text
     C = core.confusion_matrix(v["y"], core.predict(v["thetas"], v["X"]), 10)

@@ -126,3 +126,26 @@ def test_learn_alone_continues_the_course_where_the_learner_is():
     res = invoke("learn")
     assert res.exit_code == 0
     assert "The forward pass" in res.output and "The data and the network" not in res.output
+
+
+def test_lists_show_question_and_exercise_scores_from_progress(tutor_home):
+    """`tutor lessons --json` and the wide welcome table count right answers and passed exercises."""
+    from tutor.progress import ProgressStore
+
+    store = ProgressStore()
+    store.update_lesson("forward-pass", step=3, quizzes={
+        "bias-quiz": {"right": True, "tries": 1, "revealed": False},
+        "z2-typed": {"right": True, "tries": 3, "revealed": True},  # shown, not answered: not counted
+        "batch-quiz": {"right": False, "tries": 2, "revealed": False},
+    })
+    store.update_exercise("predict", passed=True, best_score=5.0, started=True)
+    rows = {r["id"]: r for r in json.loads(invoke("lessons", "--json").output)["lessons"]}
+    fp = rows["forward-pass"]
+    assert fp["questions"]["right"] == 1 and fp["questions"]["asked"] >= 3
+    assert fp["exercises"] == {"passed": 1, "total": 1}  # its exercise step sends to predict
+    assert rows["network"]["questions"]["right"] == 0 and rows["network"]["exercises"]["passed"] == 0
+    wide = CliRunner().invoke(app, [], env={"COLUMNS": "100"}).output
+    line = next(x for x in wide.splitlines() if " forward-pass " in x)
+    assert f"1/{fp['questions']['asked']}" in line and line.rstrip().endswith("1/1")
+    narrow = CliRunner().invoke(app, [], env={"COLUMNS": "60"}).output
+    assert "exercises" not in narrow.splitlines()[2]  # too narrow for the score columns: the table keeps its shape

@@ -8,52 +8,39 @@ commands that need them, so `tutor --help` starts fast.
 
 from __future__ import annotations
 
-import os
 import sys
-
-import typer
 
 from tutor.errors import TutorError
 
-app = typer.Typer(
-    name="tutor",
-    help="A terminal tutor: courses of guided lessons and self-check exercises.",
-    no_args_is_help=False,
-    add_completion=False,
-    rich_markup_mode="rich",
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+# typer (and, once a command with options runs, pydantic through typer) is
+# imported when the app is built, on first use of `tutor.cli.app`: `tutor`
+# alone, `tutor lessons`, `tutor exercises` and `tutor learn [ID] [--restart]
+# [--plain]` run without it (see _fast_path).
+_APP = []
 
 
-def _print_version(value: bool) -> None:
-    if value:
-        from tutor import __version__
-
-        typer.echo(f"tutor {__version__}")
-        raise typer.Exit(0)
-
-
-@app.callback(invoke_without_command=True)
-def _root(
-    ctx: typer.Context,
-    plain: bool = typer.Option(False, "--plain", help="No colour, ASCII only: for pipes, logs and screen readers."),
-    course: str = typer.Option(None, "--course", help="With no command: this course's lessons and your progress.",
-                               metavar="DIR|ID"),
-    version: bool = typer.Option(False, "--version", help="Print the tutor's version and exit.", is_eager=True,
-                                 callback=_print_version),
-) -> None:
-    """Guided lessons and self-check exercises in the terminal. `tutor` alone shows the course and your progress."""
-    if plain:
-        from tutor.commands._common import set_plain
-
-        set_plain(True)
-    if ctx.invoked_subcommand is None:
-        from tutor.commands.learn import welcome
-
-        welcome(course)
+def get_app():
+    """The root typer app with every area's commands (built once, on first use)."""
+    if not _APP:
+        _APP.append(_build_app())
+    return _APP[0]
 
 
-def _register_all() -> None:
+def __getattr__(name: str):
+    if name == "app":  # `from tutor.cli import app` keeps working
+        return get_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _build_app():
+    from tutor.commands.root import make_app
+
+    app = make_app()
+    _register_all(app)
+    return app
+
+
+def _register_all(app) -> None:
     # Each area registers its own commands; the modules import only typer at
     # top level so that building the app stays cheap. A course plugin's
     # commands (the bundled course's, and $TUTOR_COURSE's) come between the
@@ -69,7 +56,7 @@ def _register_all() -> None:
     register_autograder(app)
 
 
-def _register_course_commands(root: typer.Typer) -> None:
+def _register_course_commands(root) -> None:
     from tutor.course import bundled_course, import_plugin, resolve_course
     from tutor.lessons.registry import COMMANDS
 
@@ -88,7 +75,104 @@ def _register_course_commands(root: typer.Typer) -> None:
         root.command(cmd.name, rich_help_panel=cmd.panel)(cmd.func)
 
 
-_register_all()
+# -- the screens that need no app ----------------------------------------------------------
+
+
+def _welcome() -> None:
+    from tutor.commands.overview import welcome
+
+    welcome(None)
+
+
+def _lessons() -> None:
+    from tutor.commands.overview import show_lessons
+
+    show_lessons(False, None)
+
+
+def _exercises() -> None:
+    from tutor.commands.exercises import list_exercises
+
+    _call_with_defaults(list_exercises)
+
+
+def _call_with_defaults(func, **given) -> None:
+    """func(**given) with every other option at its declared default (typer's Option(...) objects unwrapped)."""
+    code = func.__code__
+    names = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
+    defaults = dict(zip(names[code.co_argcount - len(func.__defaults__ or ()):], func.__defaults__ or ()))
+    defaults.update(func.__kwdefaults__ or {})
+    kwargs = {k: getattr(v, "default", v) if type(v).__module__.startswith("typer") else v for k, v in defaults.items()}
+    kwargs.update(given)
+    func(**kwargs)
+
+
+def _learn(lesson_id: str | None = None, **flags: bool) -> None:
+    from tutor.commands.learn import learn
+
+    _call_with_defaults(learn, lesson_id=lesson_id, **flags)
+
+
+# `tutor learn`'s flags that take no value (so need no coercion): spelling -> parameter.
+_LEARN_FLAGS = {"--restart": "restart", "--plain": "plain"}
+
+
+# argv (after an optional leading --plain) -> what it shows. Exactly these
+# spellings: anything else (an option, --help, a typo) goes through the app.
+_FAST = {(): _welcome, ("lessons",): _lessons, ("exercises",): _exercises, ("learn",): _learn}
+
+
+def _fast_target(args: list[str]):
+    """The shortcut for these arguments, or None.
+
+    Also `tutor learn [ID] [--restart] [--plain]`: at most one ID (not an
+    option), each flag at most once; any other option goes through the app.
+    """
+    run = _FAST.get(tuple(args))
+    if run is not None or args[:1] != ["learn"]:
+        return run
+    ids = [a for a in args[1:] if not a.startswith("-")]
+    flags = [a for a in args[1:] if a.startswith("-")]
+    if len(ids) > 1 or len(set(flags)) != len(flags) or any(f not in _LEARN_FLAGS for f in flags):
+        return None
+    given = {_LEARN_FLAGS[f]: True for f in flags}
+    lesson_id = ids[0] if ids else None
+    return lambda: _learn(lesson_id, **given)
+
+
+def _fast_path(argv: list[str]) -> bool:
+    """Run `tutor`, `tutor lessons`, `tutor exercises` or `tutor learn [ID] [flags]` without the typer app.
+
+    False if argv is anything else. These are what a person types most and
+    waits for. Building the app imports every command module and makes click
+    commands of all of them, and invoking a command with any non-flag option
+    makes typer import pydantic to coerce it: together more than printing a
+    list costs, and a fifth of the first screen of a lesson. The functions run
+    are the ones the app's commands call, with the same defaults, so the
+    output is the same (tests/test_startup.py compares them).
+    """
+    args = list(argv)
+    plain = False
+    if args[:1] == ["--plain"]:
+        plain, args = True, args[1:]
+    run = _fast_target(args)
+    if run is None:
+        return False
+    if plain:
+        from tutor.commands._common import set_plain
+
+        set_plain(True)
+    try:
+        run()
+    except TutorError as err:
+        _fail(err)
+    except Exception as err:  # fail() raises typer.Exit (typer is imported by then)
+        import typer
+
+        if isinstance(err, typer.Exit):
+            raise SystemExit(err.exit_code) from None
+        raise
+    return True
 
 
 # BLAS threads: the tutor's matrices are small (at most 5000 x 401), where
@@ -100,19 +184,24 @@ _BLAS_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS
 
 
 def _one_blas_thread_by_default() -> None:
-    if not any(v in os.environ for v in _BLAS_THREAD_VARS):
-        for var in _BLAS_THREAD_VARS:
-            os.environ[var] = "1"
+    # tutor/blas.py: one thread, raised by training on large problems; the user's choice wins.
+    from tutor.blas import default_to_one_thread
+
+    default_to_one_thread()
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `tutor` script: user errors become one clear line."""
+    _one_blas_thread_by_default()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if _fast_path(argv):
+        raise SystemExit(0)
+
+    import typer
     from typer import TyperException
 
-    _one_blas_thread_by_default()
-
     try:
-        code = app(args=argv, standalone_mode=False)
+        code = get_app()(args=argv, standalone_mode=False)
     except TutorError as err:  # raised outside a command (rare)
         _fail(err)
     except TyperException as err:

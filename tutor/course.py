@@ -93,15 +93,43 @@ def _root_of(manifest: Path) -> Path:
 
 
 def load_course(path: str | Path, *, bundled: bool = False, origin: str = "folder") -> Course:
-    """Read a course from its folder (or its course.yaml). Raises LessonError / TutorError."""
-    from tutor.lessons.loader import LESSON_ID_RE, read_node
-    from tutor.lessons.schema import Reader, Where
+    """Read a course from its folder (or its course.yaml). Raises LessonError / TutorError.
+
+    The manifest's fields come from the header cache while the file is
+    unchanged (tutor.lessons.headers), so finding a course costs no YAML.
+    """
+    from tutor.lessons.headers import manifest_fields
 
     p = Path(path)
     manifest = p if p.is_file() else _manifest_in(p)
     if manifest is None:
         raise TutorError(f"{path} is not a course: it has no {MANIFEST} (nor lessons/{MANIFEST})")
     root = _root_of(manifest)
+    f = manifest_fields(manifest, _read_manifest)
+    plugin = f["plugin"]
+    if plugin and plugin.endswith(".py") and not (root / plugin).is_file():
+        _plugin_missing(manifest, root / plugin)
+    return Course(
+        id=f["id"] or _slug(root.name), title=f["title"], summary=f["summary"], version=f["version"],
+        lessons=tuple(f["lessons"]), exercises=tuple(f["exercises"]), plugin=plugin, setup=f["setup"],
+        root=root.resolve() if not bundled else root, file=str(manifest), bundled=bundled, origin=origin,
+    )
+
+
+def _plugin_missing(manifest: Path, file: Path):
+    """Raise the LessonError that points at the manifest's `plugin:` line."""
+    from tutor.lessons.loader import read_node
+    from tutor.lessons.schema import Reader
+
+    r = Reader(read_node(manifest), "", str(manifest), MANIFEST_KEYS, what="the course manifest")
+    raise r.error("plugin", f"the plugin file {file} does not exist")
+
+
+def _read_manifest(manifest: Path) -> dict:
+    """The checked fields of one course.yaml (LessonError at the first problem)."""
+    from tutor.lessons.loader import LESSON_ID_RE, read_node
+    from tutor.lessons.schema import Reader, Where
+
     node = read_node(manifest)
     r = Reader(node, "", str(manifest), MANIFEST_KEYS, what="the course manifest")
     r.finish()
@@ -115,19 +143,13 @@ def load_course(path: str | Path, *, bundled: bool = False, origin: str = "folde
         if lesson_id in seen:
             raise where.error(f"{lesson_id!r} is listed twice")
         seen.add(lesson_id)
-    course_id = r.str("id") or _slug(root.name)
+    course_id = r.str("id") or _slug(_root_of(manifest).name)
     if not LESSON_ID_RE.match(course_id):
         raise r.error("id", f"{course_id!r} is not a course id (lowercase letters, numbers and dashes)")
-    plugin = r.str("plugin")
-    if plugin and plugin.endswith(".py") and not (root / plugin).is_file():
-        raise r.error("plugin", f"the plugin file {root / plugin} does not exist")
-    exercises = r.str_list("exercises", single_ok=False) or ()
-    return Course(
-        id=course_id, title=r.str("title", default="The course"), summary=r.str("summary", default=""),
-        version=str(r.str("version", default="0")), lessons=tuple(ids), exercises=tuple(exercises),
-        plugin=plugin, setup=r.str("setup"), root=root.resolve() if not bundled else root, file=str(manifest),
-        bundled=bundled, origin=origin,
-    )
+    return {"id": course_id, "title": r.str("title", default="The course"), "summary": r.str("summary", default=""),
+            "version": str(r.str("version", default="0")), "lessons": list(ids),
+            "exercises": list(r.str_list("exercises", single_ok=False) or ()), "plugin": r.str("plugin"),
+            "setup": r.str("setup")}
 
 
 def _slug(name: str) -> str:

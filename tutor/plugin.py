@@ -55,8 +55,6 @@ registered, with signatures and one-line docs.
 
 from tutor.exercises.registry import FunctionArg, checker, diagnosis, fixture, helper, layout, mistake, reference
 from tutor.lessons.registry import command, operation, setup, view, vocabulary
-from tutor.lessons.setups import Built, SetupKind
-from tutor.lessons.steps.base import Common, Step, StepFailed, step_kind
 
 
 
@@ -76,3 +74,17 @@ __all__ = [
     "command", "expression_function", "operation", "setup", "step_kind", "view", "vocabulary",
     "FunctionArg", "checker", "diagnosis", "fixture", "helper", "layout", "mistake", "reference",
 ]
+
+# The step and setup base classes load on first use: a plugin's top level
+# usually needs only `command` and `vocabulary`, and `tutor --help` imports it.
+_LAZY = {"Built": "tutor.lessons.setups", "SetupKind": "tutor.lessons.setups", "Common": "tutor.lessons.steps.base",
+         "Step": "tutor.lessons.steps.base", "StepFailed": "tutor.lessons.steps.base",
+         "step_kind": "tutor.lessons.steps.base"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

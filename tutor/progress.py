@@ -38,6 +38,15 @@ def tutor_home() -> Path:
     return Path(user_data_dir("tutor", appauthor=False))
 
 
+def exercise_status(record: dict) -> str:
+    """'not started', 'failing' or 'passed', from one exercise's progress record."""
+    if record.get("passed"):
+        return "passed"
+    if record.get("started") or record.get("checks"):
+        return "failing"
+    return "not started"
+
+
 def _empty() -> dict:
     return {"version": VERSION, "lessons": {}, "exercises": {}}
 

@@ -12,8 +12,11 @@ import os
 import sys
 from typing import NoReturn
 
-import typer
 from rich.console import Console
+
+# typer is imported where it is used: `tutor` alone and `tutor lessons` run
+# without building the typer app (see tutor.cli), so this module must not
+# pull it in.
 
 # Set by a root `--plain` option (or TUTOR_PLAIN=1) for the whole process.
 _PLAIN = False
@@ -34,6 +37,8 @@ def is_plain(plain: bool | None = None) -> bool:
 
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print `error: message` to stderr and leave the command with `code`."""
+    import typer
+
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
 
@@ -83,6 +88,8 @@ def course_option():
     Use as a parameter default: `course: Optional[str] = course_option()`,
     then `resolve_course(course)` inside the command.
     """
+    import typer
+
     return typer.Option(None, "--course", help=COURSE_HELP, metavar="DIR|ID")
 
 

@@ -103,10 +103,11 @@ def list_exercises(course: str | None = course_option()) -> None:
     from rich.table import Table
 
     from tutor.errors import TutorError
-    from tutor.exercises.catalog import status
+    from tutor.lessons.headers import exercise_headers  # cached: no numpy while no exercise changed
+    from tutor.progress import exercise_status
 
     try:
-        catalog = _catalog()
+        catalog = exercise_headers(_folder(), _EXERCISE_ORDER)
     except TutorError as err:
         fail(err.message)
     store = _store()
@@ -116,8 +117,8 @@ def list_exercises(course: str | None = course_option()) -> None:
     table.add_column("status")
     table.add_column("points", justify="right")
     styles = {"passed": "green", "failing": "yellow", "not started": "dim"}
-    for ex in catalog.values():
-        st = status(ex.id, store, course=_COURSE_ID)
+    for ex in catalog:
+        st = exercise_status(store.exercise(ex.id, course=_COURSE_ID))
         best = store.exercise(ex.id, course=_COURSE_ID).get("best_score")
         pts = f"{best:g}/{ex.max_score:g}" if best is not None else f"-/{ex.max_score:g}"
         table.add_row(ex.id, ex.title, f"[{styles[st]}]{st}[/]", pts)

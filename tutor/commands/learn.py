@@ -14,6 +14,9 @@ from typing import Optional
 import typer
 
 from tutor.commands._common import course_option, fail, is_plain, resolve_course, stderr_console, stdout_console
+from tutor.commands.overview import lesson_rows as _lesson_rows
+from tutor.commands.overview import next_lesson as _next_lesson
+from tutor.commands.overview import show_lessons, welcome  # noqa: F401  (welcome: `tutor` alone)
 from tutor.errors import TutorError
 
 progress_app = typer.Typer(help="Your saved progress.", no_args_is_help=True, add_completion=False)
@@ -279,104 +282,12 @@ def demo(
          plain=plain, auto=auto, notes=notes, course=resolve_course(course))
 
 
-def _lesson_rows(course=None):
-    """[(id, title, summary, steps, status, available)] in course order."""
-    from tutor.lessons.errors import LessonError
-    from tutor.lessons.loader import load_lesson
-    from tutor.progress import ProgressStore
-
-    course = course or resolve_course(None)
-    store = ProgressStore()
-    records = store.records("lessons", course=course.id)
-    rows = []
-    for lesson_id in course.lesson_ids():
-        path = course.lesson_path(lesson_id)
-        record = records.get(lesson_id, {})
-        if not path.is_file():
-            rows.append(dict(id=lesson_id, title="", summary="", steps=None, status="not available", available=False))
-            continue
-        try:
-            lesson = load_lesson(path, course)
-        except TutorError:
-            rows.append(dict(id=lesson_id, title="", summary="", steps=None, status="broken (tutor validate)", available=False))
-            continue
-        n = record.get("steps") or len(lesson.steps)
-        if record.get("completed"):
-            status = "done"
-        elif record:
-            status = f"step {int(record.get('step', 0)) + 1} of {n}"
-        else:
-            status = "not started"
-        rows.append(dict(id=lesson_id, title=lesson.title, summary=lesson.summary, steps=len(lesson.steps),
-                         status=status, available=True))
-    return rows, store.warnings
-
-
-def _lessons_table(rows):
-    from rich.table import Table
-
-    table = Table(show_header=True, header_style="bold", box=None, padding=(0, 1))
-    table.add_column("#", justify="right", style="dim")
-    table.add_column("lesson", style="bold cyan", no_wrap=True)
-    table.add_column("title", ratio=1)
-    table.add_column("progress", no_wrap=True)
-    for k, r in enumerate(rows, start=1):
-        style = {"done": "green", "not started": "", "not available": "dim"}.get(r["status"], "yellow")
-        table.add_row(str(k), r["id"], r["title"] or "-", f"[{style}]{r['status']}[/]" if style else r["status"])
-    return table
-
-
 def lessons(
     as_json: bool = typer.Option(False, "--json", help="Print the list as JSON."),
     course: Optional[str] = course_option(),
 ) -> None:
     """The course's lessons in order, with your progress."""
-    rows, warnings = _lesson_rows(resolve_course(course))
-    for w in warnings:
-        stderr_console().print(f"warning: {w}")
-    if as_json:
-        import json
-
-        typer.echo(json.dumps({"lessons": rows}, indent=1))
-        return
-    console = stdout_console()
-    console.print(_lessons_table(rows))
-
-
-def _next_lesson(rows):
-    """(row, 'Continue' | 'Start') of the lesson to take next, or (None, None) when all are done."""
-    started = [r for r in rows if r["available"] and r["status"].startswith("step")]
-    if started:
-        return started[0], "Continue"
-    fresh = [r for r in rows if r["available"] and r["status"] == "not started"]
-    if fresh:
-        return fresh[0], "Start"
-    return None, None
-
-
-def welcome(course_ref: str | None = None) -> None:
-    """The screen `tutor` shows alone: the course, your progress, what to do next."""
-    from rich.text import Text
-
-    console = stdout_console()
-    course = resolve_course(course_ref)
-    rows, warnings = _lesson_rows(course)
-    for w in warnings:
-        stderr_console().print(f"warning: {w}")
-    title = f"tutor: {course.title}" + (f" ({course.summary.rstrip('.')})" if course.summary and len(course.summary) < 40 else "")
-    console.print(Text(title, style="bold magenta"))
-    console.print()
-    console.print(_lessons_table(rows))
-    console.print()
-    nxt, verb = _next_lesson(rows)
-    if nxt:
-        console.print(Text.assemble((f"{verb}: ", "bold"), (f"tutor learn {nxt['id']}{_course_flag(course)}", "bold cyan"),
-                                   f"  ({nxt['title']})"))
-    else:
-        console.print(Text("You have finished every lesson. `tutor exercises` has self-check exercises.", style="bold"))
-    flag = _course_flag(course)
-    console.print(Text(f"More: tutor lessons{flag} · tutor exercises · tutor demo ID{flag} · tutor courses · tutor --help",
-                       style="dim"))
+    show_lessons(as_json, course)
 
 
 def progress_reset(

@@ -17,7 +17,7 @@ from tutor.core.backprop import (
     nn_cost_function_loop,
 )
 from tutor.core.cost import cross_entropy, cross_entropy_from_z, nn_cost, one_hot, regularization
-from tutor.core.forward import Forward, add_bias, feedforward
+from tutor.core.forward import Forward, add_bias, affine, as_float, feedforward, output
 from tutor.core.gradcheck import (
     GradientCheck,
     SpotCheck,
@@ -37,6 +37,6 @@ from tutor.core.init import (
 )
 from tutor.core.metrics import accuracy, confusion_matrix, decision_grid, predict
 from tutor.core.params import layer_sizes_of, n_params, reshape_params, theta_shapes, unroll
-from tutor.core.train import METHODS, TrainRecord, TrainResult, train, train_network
+from tutor.core.train import DEFAULT_METHOD, METHODS, TrainRecord, TrainResult, train, train_network
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -11,17 +11,30 @@ from __future__ import annotations
 import numpy as np
 
 
-def sigmoid(z):
+# scipy.special.expit, bound on the first call of `sigmoid` and kept: importing
+# scipy.special costs more than the rest of the tutor's maths, so `tutor
+# lessons` or an exercise check should not wait for it, but a per-example loop
+# calling sigmoid thousands of times should not pay even the import lookup.
+_expit = None
+
+
+def _load_expit():
+    global _expit
+    from scipy.special import expit
+
+    _expit = expit
+    return expit
+
+
+def sigmoid(z, out=None):
     """g(z) = 1 / (1 + e^-z), elementwise; numerically safe for large |z|.
 
     scipy's expit is exact to the last bit even for very negative z (where
-    1 / (1 + e^-z) would overflow); it is imported on first use because
-    scipy.special takes longer to load than the rest of the tutor's maths,
-    and `tutor lessons` or an exercise check should not wait for it.
+    1 / (1 + e^-z) would overflow). It keeps the dtype of z (float32 stays
+    float32). out: an array to write into (may be z itself).
     """
-    from scipy.special import expit
-
-    return expit(z)
+    expit = _expit or _load_expit()
+    return expit(z) if out is None else expit(z, out=out)
 
 
 def sigmoid_gradient(z):

@@ -20,7 +20,7 @@ import numpy as np
 
 from tutor.core.activations import get_activation, sigmoid
 from tutor.core.cost import one_hot, regularization
-from tutor.core.forward import Forward, add_bias
+from tutor.core.forward import Forward, as_float
 from tutor.core.params import reshape_params, theta_shapes
 
 
@@ -53,13 +53,11 @@ class LoopResult:
 
 
 def _in_place(activation):
-    """The hidden activation as a ufunc, so `nn_cost_function` (which keeps no
-    z) can overwrite z with a = g(z) instead of allocating a second (m, s_l)
-    array; None when there is none. scipy.special loads on first use."""
+    """The hidden activation as a function g(z, out=z), so `nn_cost_function`
+    (which keeps no z) can overwrite z with a = g(z) instead of allocating a
+    second (m, s_l) array; None when there is none."""
     if activation == "sigmoid":
-        from scipy.special import expit
-
-        return expit
+        return sigmoid
     return {"tanh": np.tanh}.get(activation)
 
 
@@ -89,8 +87,10 @@ def _softplus_sum(zL, h):
     q = h - 0.5
     np.abs(q, out=q)
     q += 0.5
-    log_q = np.log(q.prod(axis=1)).sum() if q.shape[1] <= 1000 else np.log(q).sum()
-    return float(np.maximum(zL, 0.0).sum() - log_q)
+    # Sums accumulate in float64 even for float32 data: the optimizer's line
+    # search compares costs, and a float32 running sum over m rows would blur them.
+    log_q = np.log(q.prod(axis=1)).sum(dtype=np.float64) if q.shape[1] <= 1000 else np.log(q).sum(dtype=np.float64)
+    return float(np.maximum(zL, 0.0).sum(dtype=np.float64) - log_q)
 
 
 def _backward(thetas, X, y, lam, activation, grads_out, keep):
@@ -102,15 +102,20 @@ def _backward(thetas, X, y, lam, activation, grads_out, keep):
     with m * n; the rest avoids temporaries: Y is never built (h - Y is h with
     1 taken off at each label), the cost reuses h, and without `keep` each
     hidden z is overwritten by its activation.
+
+    Everything is computed in X's dtype (float32 or float64): the Thetas are
+    cast to it (small copies), never X to theirs. J and the regularization
+    are summed in float64; grads_out may be float64 whatever X is.
     """
     g, _, _ = get_activation(activation)
     g_in_place = _in_place(activation)
     m = X.shape[0]
     last = len(thetas) - 1
+    work = [T if T.dtype == X.dtype else T.astype(X.dtype) for T in thetas]
     acts = [X]  # activations of each layer, without the bias column
     zs = []
-    for l, Theta in enumerate(thetas):
-        z = acts[-1] @ Theta[:, 1:].T
+    for l, Theta in enumerate(work):
+        z = (Theta[:, 1:] @ acts[-1].T).T  # see forward.affine: same numbers, less BLAS memory
         z += Theta[:, 0]
         if l == last:
             zs.append(z)
@@ -127,14 +132,14 @@ def _backward(thetas, X, y, lam, activation, grads_out, keep):
     delta = h.copy()  # delta_L = h - Y
     if h.shape[1] == 1:  # one sigmoid output: Y is y itself
         delta[:, 0] -= y
-        z_at_labels = float(zL[:, 0] @ y.astype(float))
+        z_at_labels = float(zL[:, 0].astype(np.float64) @ y.astype(np.float64))
     else:
         delta[rows, y] -= 1.0
-        z_at_labels = float(zL[rows, y].sum())
+        z_at_labels = float(zL[rows, y].sum(dtype=np.float64))
     # J = (1/m) sum [log(1 + e^z) - Y z]  (the cross-entropy written in z)
     J = (_softplus_sum(zL, h) - z_at_labels) / m + regularization(thetas, lam, m)
 
-    ones = np.ones(m)
+    ones = np.ones(m, dtype=X.dtype)
     deltas = [delta]
     for l in range(last, -1, -1):
         D = grads_out[l]
@@ -145,14 +150,13 @@ def _backward(thetas, X, y, lam, activation, grads_out, keep):
             D[:, 1:] += (lam / m) * thetas[l][:, 1:]
         if l > 0:
             gp = _g_prime_of_a(activation, acts[l])
-            delta = delta @ thetas[l][:, 1:]
+            delta = delta @ work[l][:, 1:]
             delta *= gp
             deltas.append(delta)
 
     if not keep:
         return J, None
-    a = [add_bias(X)] + [add_bias(A) for A in acts[1:-1]] + [acts[-1]]
-    fwd = Forward(a=tuple(a), z=tuple(zs))
+    fwd = Forward(z=zs, units=acts)  # the a's with bias columns are built if asked for
     return J, (tuple(reversed(deltas)), fwd)
 
 
@@ -160,8 +164,9 @@ def backprop(
     thetas: Sequence[np.ndarray], X: np.ndarray, y: np.ndarray, lam: float = 0.0, activation: str = "sigmoid"
 ) -> Gradients:
     """Vectorized backpropagation over all m examples, keeping every delta."""
-    grads = [np.empty(T.shape) for T in thetas]
-    J, (deltas, fwd) = _backward(thetas, np.asarray(X, dtype=float), y, lam, activation, grads, keep=True)
+    X = as_float(X)
+    grads = [np.empty(T.shape, dtype=X.dtype) for T in thetas]
+    J, (deltas, fwd) = _backward(thetas, X, y, lam, activation, grads, keep=True)
     return Gradients(J=J, grads=grads, deltas=deltas, forward=fwd)
 
 
@@ -178,12 +183,22 @@ def nn_cost_function(
     params: unrolled Thetas (row-major, Theta1 first). X: (m, n). y: (m,)
     0-based class indices. grad is unrolled like params. The gradient is
     written straight into one flat array (no concatenation afterwards).
+    X may be float32: the passes then run in float32 (half the memory
+    traffic); J is a Python float and grad stays float64, as optimizers expect.
     """
     thetas = reshape_params(params, layer_sizes)
     grad = np.empty(params.shape)
     grads = reshape_params(grad, layer_sizes)
-    J, _ = _backward(thetas, np.asarray(X, dtype=float), y, lam, activation, grads, keep=False)
+    J, _ = _backward(thetas, as_float(X), y, lam, activation, grads, keep=False)
     return J, grad
+
+
+def _with_bias(v: np.ndarray) -> np.ndarray:
+    """[1, v] for a vector v (s,) -> (s + 1,)."""
+    out = np.empty(v.shape[0] + 1)
+    out[0] = 1.0
+    out[1:] = v
+    return out
 
 
 def backprop_example(thetas: Sequence[np.ndarray], x: np.ndarray, y_k: np.ndarray, activation: str = "sigmoid"):
@@ -193,20 +208,51 @@ def backprop_example(thetas: Sequence[np.ndarray], x: np.ndarray, y_k: np.ndarra
     Returns (a, z, delta): a = [a1, ..., aL] (a1..a(L-1) with the bias 1 in
     front), z = [z2, ..., zL], delta = [delta2, ..., deltaL] (bias dropped).
     """
-    g, g_prime, _ = get_activation(activation)
+    g, _, g_prime_of_a = get_activation(activation)
     last = len(thetas) - 1
-    a = [np.concatenate(([1.0], x))]
+    a = [_with_bias(x)]
     z = []
     for l, Theta in enumerate(thetas):
-        z_next = Theta @ a[-1]
+        z_next = Theta @ a[l]
         z.append(z_next)
-        a.append(sigmoid(z_next) if l == last else np.concatenate(([1.0], g(z_next))))
-    delta = [a[-1] - y_k]
+        if l == last:
+            a.append(sigmoid(z_next))
+        else:
+            a_next = np.empty(z_next.shape[0] + 1)
+            a_next[0] = 1.0
+            a_next[1:] = g(z_next)
+            a.append(a_next)
+    delta = [None] * (last + 1)
+    delta[last] = a[-1] - y_k
     for l in range(last, 0, -1):
         # thetas[l] maps layer l+1 to l+2; its transpose sends the error back.
-        back = thetas[l].T @ delta[0]
-        delta.insert(0, back[1:] * g_prime(z[l - 1]))
+        # Only the columns after the bias: the bias unit has no delta.
+        back = thetas[l][:, 1:].T @ delta[l]
+        # g'(z) from the activation the forward pass already holds:
+        # a (1 - a) for the sigmoid, the same numbers as sigmoid_gradient(z).
+        back *= g_prime_of_a(a[l][1:])
+        delta[l - 1] = back
     return a, z, delta
+
+
+def _rank_one_update():
+    """Delta += outer(d, a), in place: BLAS's rank-one update (dger) when
+    scipy has it, so no (s_{l+1}, s_l + 1) outer product is allocated per
+    example; numpy's outer otherwise."""
+    try:
+        from scipy.linalg.blas import dger
+    except ImportError:  # pragma: no cover - scipy always ships it
+        dger = None
+
+    def update(Delta, d, a):
+        if dger is not None and Delta.flags.c_contiguous:
+            # Delta (r, c) in C order is Delta.T (c, r) in Fortran order:
+            # Delta.T += a d^T, which dger does in place.
+            dger(1.0, a, d, a=Delta.T, overwrite_a=True)
+        else:
+            Delta += np.outer(d, a)
+
+    return update
 
 
 def backprop_loop(
@@ -215,20 +261,63 @@ def backprop_loop(
     """Backpropagation one example at a time, accumulating Delta (as taught).
 
     Slow on purpose: it is the version to read. `backprop` gives the same
-    numbers (to 1e-12) with matrix products.
+    numbers (to 1e-12) with matrix products. For each example t:
+
+        a1 = [1, x_t];  z_{l+1} = Theta_l a_l;  a_{l+1} = [1, g(z_{l+1})]
+        delta_L = a_L - y_t;  delta_l = (Theta_l^T delta_{l+1})[1:] * g'(z_l)
+        J += cost of example t;  Delta_l += delta_{l+1} a_l^T
+
+    The steps are `backprop_example`'s, written into arrays allocated once
+    before the loop (each example overwrites the last one's a, z and delta),
+    so the time goes into the maths of the example rather than into making
+    small arrays: the loop stays example by example, just without waste.
     """
     X = np.asarray(X, dtype=float)
+    thetas = [np.asarray(T, dtype=float) for T in thetas]
+    g, _, g_prime_of_a = get_activation(activation)
+    g = sigmoid if activation == "sigmoid" else {"tanh": np.tanh}.get(activation, g)
     m = X.shape[0]
     K = thetas[-1].shape[0]
-    Y = one_hot(y, K)
+    last = len(thetas) - 1
+    labels = np.asarray(y).ravel().astype(np.intp)
+    Y = one_hot(labels, K)
     Deltas = [np.zeros(T.shape) for T in thetas]
+    accumulate = _rank_one_update()
+    # a[l]: layer l's units with the bias 1 in front (the output layer has none)
+    a = [np.empty(T.shape[1]) for T in thetas] + [np.empty(K)]
+    for a_l in a[:-1]:
+        a_l[0] = 1.0
+    z = [np.empty(T.shape[0]) for T in thetas]
+    delta = [np.empty(T.shape[0]) for T in thetas]
+    backs = [T[:, 1:].T for T in thetas]  # Theta_l^T without the bias row
+    q = np.empty(K)
     J = 0.0
     for t in range(m):
-        a, _, delta = backprop_example(thetas, X[t], Y[t], activation)
+        # forward
+        a[0][1:] = X[t]
+        for l in range(last + 1):
+            np.matmul(thetas[l], a[l], out=z[l])
+            if l == last:
+                sigmoid(z[l], out=a[l + 1])
+            elif g is sigmoid or g is np.tanh:
+                g(z[l], out=a[l + 1][1:])
+            else:
+                a[l + 1][1:] = g(z[l])
+        # backward: the output error, then each hidden layer's
+        np.subtract(a[-1], Y[t], out=delta[last])
+        for l in range(last, 0, -1):
+            np.matmul(backs[l], delta[l], out=delta[l - 1])
+            delta[l - 1] *= g_prime_of_a(a[l][1:])
+        # this example's cost: -sum log q with q = h at the label, 1 - h elsewhere
         h = a[-1]
-        J -= float(Y[t] @ np.log(h) + (1.0 - Y[t]) @ np.log(1.0 - h))
-        for l in range(len(thetas)):
-            Deltas[l] += np.outer(delta[l], a[l])
+        np.subtract(1.0, h, out=q)
+        k = 0 if K == 1 else labels[t]
+        if K > 1 or labels[t] == 1:
+            q[k] = h[k]
+        J -= float(np.log(q).sum())
+        # Delta_l += delta_{l+1} a_l^T
+        for l in range(last + 1):
+            accumulate(Deltas[l], delta[l], a[l])
     J = J / m + regularization(thetas, lam, m)
     grads = []
     for Theta, Delta in zip(thetas, Deltas):

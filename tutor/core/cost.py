@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from tutor.core.activations import get_activation
+from tutor.core.forward import affine, as_float
 
 
 def one_hot(y: np.ndarray, K: int) -> np.ndarray:
@@ -64,12 +65,11 @@ def nn_cost(
     the product. Numerical gradients call this twice per parameter.
     """
     g = get_activation(activation)[0]
-    a = np.asarray(X, dtype=float)
+    a = as_float(X)
     m = a.shape[0]
     last = len(thetas) - 1
     for l, Theta in enumerate(thetas):
-        z = a @ Theta[:, 1:].T
-        z += Theta[:, 0]
+        z = affine(a, Theta)
         if l < last:
             a = g(z)
     Y = one_hot(y, thetas[-1].shape[0])

@@ -6,12 +6,16 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from tutor.core.forward import feedforward
+from tutor.core.forward import output
 
 
 def predict(thetas: Sequence[np.ndarray], X: np.ndarray, activation: str = "sigmoid") -> np.ndarray:
-    """0-based class indices (m,): the argmax of h, or h >= 0.5 for one output."""
-    h = feedforward(thetas, X, activation).h
+    """0-based class indices (m,): the argmax of h, or h >= 0.5 for one output.
+
+    X (m, n) is used as it is (no [1, X] copy, no float64 copy of float32
+    data); the extra memory is one (m, s_l) array per layer.
+    """
+    h = output(thetas, X, activation)
     if h.shape[1] == 1:
         return (h[:, 0] >= 0.5).astype(np.intp)
     return np.argmax(h, axis=1)

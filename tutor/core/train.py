@@ -17,6 +17,13 @@ import numpy as np
 METHODS = ("cg", "lbfgs", "gd")
 _SCIPY_NAMES = {"cg": "CG", "lbfgs": "L-BFGS-B"}
 
+# The optimizer used when the caller names none. L-BFGS: on the digits it
+# reaches 95% in fewer cost evaluations than CG (27 against 39), and at
+# MNIST size (60000 x 784) it needed 12.7 s where CG needed 53 s, CG's line
+# search asking for far more evaluations as m grows. A lesson that teaches CG
+# says `method: cg` and gets it.
+DEFAULT_METHOD = "lbfgs"
+
 
 @dataclass(frozen=True)
 class TrainRecord:
@@ -68,15 +75,16 @@ class _Memo:
 def train(
     cost_grad: Callable[[np.ndarray], tuple[float, np.ndarray]],
     params0: np.ndarray,
-    method: str = "cg",
+    method: str = DEFAULT_METHOD,
     iterations: int = 50,
     learning_rate: float = 1.0,
     callback: Callable[[TrainRecord], bool | None] | None = None,
 ) -> TrainResult:
     """Minimize cost_grad (params -> (J, grad)) from params0.
 
-    method: "cg" (scipy's nonlinear conjugate gradient), "lbfgs" (L-BFGS-B),
-    or "gd" (plain gradient descent, params -= learning_rate * grad).
+    method: "lbfgs" (L-BFGS-B, the default), "cg" (scipy's nonlinear
+    conjugate gradient), or "gd" (plain gradient descent,
+    params -= learning_rate * grad). The result's `method` says which ran.
     iterations: the maximum number of updates.
     """
     if method not in METHODS:
@@ -127,19 +135,29 @@ def train_network(
     params0: np.ndarray,
     lam: float = 0.0,
     activation: str = "sigmoid",
-    method: str = "cg",
+    method: str = DEFAULT_METHOD,
     iterations: int = 50,
     learning_rate: float = 1.0,
     callback: Callable[[TrainRecord], bool | None] | None = None,
 ) -> TrainResult:
-    """`train` on the network cost `nn_cost_function(params, layer_sizes, X, y, lam)`."""
-    from tutor.core.backprop import nn_cost_function
+    """`train` on the network cost `nn_cost_function(params, layer_sizes, X, y, lam)`.
 
-    X = np.ascontiguousarray(X, dtype=float)  # converted once, not per call
+    X (m, n) float32 or float64 is used in its own dtype (float32: the passes
+    run in single precision, half the memory traffic; the parameters the
+    optimizer holds stay float64). Other dtypes become float64 once here, not
+    per call. BLAS runs on every core while training when m * n is large
+    (tutor.blas), unless the user fixed the thread count.
+    """
+    from tutor.blas import blas_threads
+    from tutor.core.backprop import nn_cost_function
+    from tutor.core.forward import as_float
+
+    X = np.ascontiguousarray(as_float(X))  # a no-op for a C-ordered float array
     y = np.asarray(y, dtype=np.intp).ravel()
     sizes = tuple(int(s) for s in layer_sizes)
 
     def cost_grad(p):
         return nn_cost_function(p, sizes, X, y, lam, activation)
 
-    return train(cost_grad, params0, method, iterations, learning_rate, callback)
+    with blas_threads(*X.shape):
+        return train(cost_grad, params0, method, iterations, learning_rate, callback)

@@ -442,14 +442,9 @@ def get_exercise(exercise_id: str, folder: Path | None = None) -> Exercise:
 
 def status(exercise_id: str, store=None, *, course: str | None = None) -> str:
     """'not started', 'failing' or 'passed', from the learner's progress (course: its id; None: bundled)."""
-    from tutor.progress import ProgressStore
+    from tutor.progress import ProgressStore, exercise_status
 
-    record = (store or ProgressStore()).exercise(exercise_id, course=course)
-    if record.get("passed"):
-        return "passed"
-    if record.get("started") or record.get("checks"):
-        return "failing"
-    return "not started"
+    return exercise_status((store or ProgressStore()).exercise(exercise_id, course=course))
 
 
 def record_check(store, result, *, course: str | None = None) -> dict:

@@ -159,7 +159,7 @@ class PlainUI(_Base):
         self.console.print(Text("[Enter] next, b back, h hint, r again, ? help, q quit", style="dim"))
         try:
             line = input("> ")
-        except EOFError:
+        except (EOFError, OSError):
             return "quit"
         word = line.strip().lower()
         return WORDS.get(word) or KEYS.get(word[:1], "help")
@@ -167,7 +167,7 @@ class PlainUI(_Base):
     def ask(self, prompt: str) -> str | None:
         try:
             line = input(f"{prompt}: ")
-        except EOFError:
+        except (EOFError, OSError):  # end of input, or a stdin that cannot be read (closed, captured)
             if self.reads_answers:
                 self.console.print()  # end the prompt's line
             return None
@@ -296,7 +296,7 @@ class RichUI(_Base):
             return line
         try:  # not a terminal: an ordinary line of input
             return input()
-        except EOFError:
+        except (EOFError, OSError):
             return None
 
     def type_line(self, prompt: str, text: str) -> None:

@@ -1,0 +1,250 @@
+"""How long each lesson takes to render: per export, and per step.
+
+    python bench/render.py [--rounds 7] [--steps-rounds 3] [--only export,steps]
+                           [--profile LESSON[:STEP]] [--markdown PATH]
+
+export  `tutor export LESSON -f txt -o FILE` for every lesson of the course,
+        each a fresh process, lessons in rotated order each round; median and
+        [min-max] per lesson. `tutor --help` runs in the same rounds as the
+        yardstick of a bare start.
+steps   Every lesson run headless in this process (tutor.lessons.runner.
+        render_lesson into a plain recording console), timing each step: what
+        it computes (Session.ensure) plus printing its views. This is what a
+        learner waits for after pressing Enter in `tutor learn`. The setup
+        (data, trained weights from the cache) is timed apart. Steps at or
+        over the 0.3 s goal are listed, worst first.
+--profile LESSON[:STEP]  cProfile of one lesson's headless render (or of the
+        span of one step): the functions with the most cumulative time.
+
+Bytecode is compiled (private PYTHONPYCACHEPREFIX) and BLAS runs on one thread,
+as under the `tutor` command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._common import (  # noqa: E402
+    REPO,
+    interleaved,
+    loadavg,
+    machine_lines,
+    markdown_table,
+    median,
+    ratio_text,
+    round_ratios,
+    spread,
+)
+
+GOAL = 0.3
+
+
+def course_lessons() -> list[str]:
+    import yaml
+
+    doc = yaml.safe_load((REPO / "lessons" / "course.yaml").read_text())
+    return [str(x) for x in doc["lessons"]]
+
+
+def _env(tmp: Path) -> dict:
+    env = dict(os.environ, COLUMNS="100", NO_COLOR="1", TUTOR_HOME=str(tmp / "home"), PYTHONPATH=str(REPO),
+               PYTHONPYCACHEPREFIX=str(tmp / "pycache"))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def section_export(lessons, rounds, tmp, out):
+    env = _env(tmp)
+    py = sys.executable
+
+    def run(cmd):
+        def f():
+            p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300, stdin=subprocess.DEVNULL)
+            if p.returncode != 0:
+                raise SystemExit(f"{' '.join(cmd[3:])} exited {p.returncode}: {p.stderr[-300:]}")
+        return f
+
+    fs = {"tutor --help (a bare start)": run([py, "-m", "tutor", "--help"])}
+    for lesson in lessons:
+        fs[lesson] = run([py, "-m", "tutor", "export", lesson, "-f", "txt", "-o", str(tmp / f"{lesson}.txt")])
+    times, _ = interleaved(fs, rounds)  # the warm-up compiles bytecode and fills the weights cache
+    rows = []
+    for k, v in times.items():
+        over = "" if k.startswith("tutor --help") else ("yes" if median(v) > GOAL else "no")
+        rows.append([k, spread(v, unit=1e-3, fmt="{:.0f}") + " ms",
+                     ratio_text(round_ratios(times, k, "tutor --help (a bare start)")), over])
+    out.append(f"#### `tutor export LESSON -f txt`, whole process, {rounds} rounds interleaved\n")
+    out.append(markdown_table(["lesson", "time: median [min-max]", "vs tutor --help (per round)",
+                               f"over {GOAL} s?"], rows))
+    out.append(f"\n- each a fresh process (start-up included); load average after: {loadavg()}.\n")
+
+
+class _TimingConsole:
+    """Wraps a rich Console: times print() calls and the gaps between steps."""
+
+    def __init__(self, console):
+        self.c = console
+        self.print_time = 0.0
+        self.first_print = None
+
+    def __getattr__(self, name):
+        return getattr(self.c, name)
+
+    def print(self, *a, **k):
+        t0 = time.perf_counter()
+        if self.first_print is None:
+            self.first_print = t0
+        self.c.print(*a, **k)
+        self.print_time += time.perf_counter() - t0
+
+
+def step_times(lesson_id: str):
+    """(setup seconds, [(step number, title, seconds)]) for one headless render."""
+    from rich.console import Console
+
+    from tutor.lessons.runner import render_lesson
+
+    tc = _TimingConsole(Console(file=io.StringIO(), width=100, color_system=None, force_terminal=False))
+    marks = []  # (time, print_time) at each on_step call
+
+    def on_step(i):
+        marks.append((time.perf_counter(), tc.print_time))
+
+    t0 = time.perf_counter()
+    session = render_lesson(lesson_id, tc, on_step=on_step)
+    t_end, p_end = time.perf_counter(), tc.print_time
+    marks.append((t_end, p_end))
+    setup = tc.first_print - t0
+    steps = []
+    # Step i = its computing (from the end of step i-1's printing to on_step(i))
+    # plus its printing (from on_step(i) to on_step(i+1), print time only).
+    prev_t, prev_p = tc.first_print, 0.0
+    for i in range(len(marks) - 1):
+        t_i, p_i = marks[i]
+        compute = (t_i - prev_t) - (p_i - prev_p)
+        printing = marks[i + 1][1] - p_i
+        st = session.steps[i]
+        title = getattr(st, "title", "") or getattr(st, "id", "") or ""
+        steps.append((i + 1, str(title), compute + printing))
+        prev_t, prev_p = t_i, p_i
+    return setup, steps
+
+
+def section_steps(lessons, rounds, out):
+    os.environ["TUTOR_HOME"] = tempfile.mkdtemp(prefix="tutor-bench-home-")  # fresh: the first run is cold
+    cold = {}
+    for lesson in lessons:  # warm-up: imports, the trained-weights cache, the kept training results
+        cold[lesson] = step_times(lesson)[1]
+    per = {}
+    setups = {lesson: [] for lesson in lessons}
+    for r in range(rounds):
+        order = lessons[r % len(lessons):] + lessons[:r % len(lessons)]
+        for lesson in order:
+            setup, steps = step_times(lesson)
+            setups[lesson].append(setup)
+            for k, title, t in steps:
+                per.setdefault((lesson, k, title), []).append(t)
+    totals = {lesson: sum(median(v) for (ls, _, _), v in per.items() if ls == lesson) for lesson in lessons}
+    rows = []
+    for lesson in lessons:
+        steps = [(k, t, v) for (ls, k, t), v in per.items() if ls == lesson]
+        worst = max(steps, key=lambda s: median(s[2]))
+        over = sum(1 for s in steps if median(s[2]) > GOAL)
+        c_worst = max(cold[lesson], key=lambda s: s[2])
+        c_over = sum(1 for s in cold[lesson] if s[2] > GOAL)
+        rows.append([lesson, str(len(steps)), spread(setups[lesson], unit=1e-3, fmt="{:.0f}") + " ms",
+                     f"{totals[lesson] * 1e3:.0f} ms", f"{worst[0]} ({worst[1][:40]}): {median(worst[2]) * 1e3:.0f} ms",
+                     str(over), f"{c_worst[0]} ({c_worst[1][:30]}): {c_worst[2] * 1e3:.0f} ms", str(c_over)])
+    out.append(f"#### each step's compute + render, headless, {rounds} rounds\n")
+    out.append(markdown_table(["lesson", "steps", "setup: median [min-max]", "sum of step medians",
+                               "slowest step", f"steps over {GOAL} s", "first run, fresh home: slowest step",
+                               f"over {GOAL} s (first run)"], rows))
+    out.append("\n- The first run is the warm-up, in a fresh TUTOR_HOME: it trains the setups' weights (timed in "
+               "the setup, not in a step) and the steps whose training results are kept on disk (the play table, "
+               "the held-out experiment, the from-scratch loop); the rounds after it read them back, as a second "
+               "visit, a demo or an export does.")
+    slow = sorted(((median(v), k, v) for k, v in per.items() if median(v) > GOAL * 0.5), reverse=True)
+    if slow:
+        out.append(f"\nSteps over {GOAL * 0.5:.2f} s (half the goal), worst first:\n")
+        out.append(markdown_table(["lesson", "step", "title", "time: median [min-max]", f"over {GOAL} s?"],
+                                  [[k[0], str(k[1]), k[2][:50], spread(v, unit=1e-3, fmt="{:.0f}") + " ms",
+                                    "yes" if m > GOAL else "no"] for m, k, v in slow]))
+    out.append(f"\n- in-process, warm (imports done, weights cached); a learner's first step of a session also "
+               f"pays the start-up and the setup. Load average after: {loadavg()}.\n")
+
+
+def profile(spec: str, out, top: int = 18):
+    import cProfile
+    import pstats
+
+    lesson, _, step = spec.partition(":")
+    step_times(lesson)  # warm
+    pr = cProfile.Profile()
+    if step:
+        from rich.console import Console
+
+        from tutor.lessons.runner import render_lesson
+
+        want = int(step)
+
+        def on_step(i):
+            if i == want - 1:
+                pr.enable()
+            elif i == want:
+                pr.disable()
+
+        render_lesson(lesson, Console(file=io.StringIO(), width=100, color_system=None), on_step=on_step)
+        pr.disable()
+    else:
+        pr.enable()
+        step_times(lesson)
+        pr.disable()
+    s = io.StringIO()
+    pstats.Stats(pr, stream=s).sort_stats("cumulative").print_stats(top)
+    out.append(f"#### cProfile: {spec} (cumulative; step k's span runs from its printing to the next step's "
+               "computing)\n\n```\n" + "\n".join(s.getvalue().splitlines()[4:]) + "\n```\n")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--rounds", type=int, default=7)
+    ap.add_argument("--steps-rounds", type=int, default=7)
+    ap.add_argument("--only", default="export,steps")
+    ap.add_argument("--profile", action="append", default=[])
+    ap.add_argument("--markdown", type=Path)
+    args = ap.parse_args(argv)
+    # as under the tutor command: one BLAS thread, set before numpy loads
+    from tutor.blas import default_to_one_thread
+
+    default_to_one_thread()
+    lessons = course_lessons()
+    tmp = Path(tempfile.mkdtemp(prefix="tutor-bench-render-"))
+    out = ["Machine and conditions:", ""] + [f"- {line}" for line in machine_lines()]
+    out += [f"- command: `python bench/render.py {' '.join(argv or sys.argv[1:])}`", ""]
+    only = args.only.split(",")
+    if "export" in only:
+        section_export(lessons, args.rounds, tmp, out)
+    if "steps" in only:
+        section_steps(lessons, args.steps_rounds, out)
+    for spec in args.profile:
+        profile(spec, out)
+    shutil.rmtree(tmp, ignore_errors=True)
+    text = "\n".join(out) + "\n"
+    print(text)
+    if args.markdown:
+        args.markdown.write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

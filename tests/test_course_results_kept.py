@@ -1,0 +1,98 @@
+"""The bundled course's longer training steps: one CG run serves every checkpoint of the
+held-out experiment, and results kept on disk come back identical (and are retrained when
+anything they depend on changes, or the file is damaged)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tutor.core import initialize_params, train_network
+from tutor.courses.backprop import ops_curriculum as oc
+from tutor.courses.backprop.datasets import load_digits
+from tutor.courses.backprop.resultcache import kept
+
+SIZES = (64, 8, 10)
+
+
+@pytest.fixture(scope="module")
+def small():
+    ds = load_digits()
+    return np.asarray(ds.X[:240], dtype=float), np.asarray(ds.y[:240], dtype=np.intp)
+
+
+@pytest.mark.parametrize("lam", [0.0, 2.0])
+def test_checkpoints_of_one_cg_run_equal_separate_runs_to_the_last_bit(small, lam):
+    X, y = small
+    p0 = initialize_params(SIZES, "uniform", epsilon=0.12, seed=3)
+    counts = (3, 7, 15, 30)
+    snaps = oc.cg_checkpoints(SIZES, X, y, p0, lam, "sigmoid", counts)
+    for k in counts:
+        alone = train_network(SIZES, X, y, p0, lam, "sigmoid", "cg", k).params
+        assert np.array_equal(snaps[k], alone), k
+    assert not np.array_equal(snaps[3], snaps[30])
+
+
+def test_a_run_that_converges_early_gives_its_end_to_every_later_count(small):
+    X, y = small
+    p0 = initialize_params((64, 2, 10), "uniform", epsilon=0.12, seed=0)
+    snaps = oc.cg_checkpoints((64, 2, 10), X[:20], y[:20], p0, 1e3, "sigmoid", (2, 5000))
+    alone = train_network((64, 2, 10), X[:20], y[:20], p0, 1e3, "sigmoid", "cg", 5000).params
+    assert np.array_equal(snaps[5000], alone)
+
+
+def _counting():
+    calls = []
+
+    @kept("test-op")
+    def op(X, n: int = 2) -> dict:
+        calls.append(n)
+        return {"table": np.array([["a", "b"]]), "values": X * n, "total": float(X.sum() * n), "count": int(n),
+                "parts": [X, X + 1]}
+
+    return op, calls
+
+
+def _same(a: dict, b: dict) -> bool:
+    if a.keys() != b.keys():
+        return False
+    for k in a:
+        if isinstance(a[k], list):
+            if not all(np.array_equal(x, z) for x, z in zip(a[k], b[k])):
+                return False
+        elif isinstance(a[k], np.ndarray):
+            if not (np.array_equal(a[k], b[k]) and a[k].dtype == b[k].dtype):
+                return False
+        elif not (a[k] == b[k] and type(a[k]) is type(b[k])):
+            return False
+    return True
+
+
+def test_a_kept_result_comes_back_identical_without_running_again(tutor_home):
+    op, calls = _counting()
+    X = np.arange(6.0).reshape(2, 3) / 7
+    first = op(X, n=3)
+    again = op(X, n=3)
+    assert calls == [3] and _same(first, again)
+    op(X, n=4)  # another argument
+    op(X + 1e-12, n=3)  # other data, however close
+    assert calls == [3, 4, 3]
+    assert len(list((tutor_home / "cache").glob("op-test-op-*.npz"))) == 3
+
+
+def test_a_damaged_kept_file_is_ignored_and_rewritten(tutor_home):
+    op, calls = _counting()
+    X = np.ones((2, 2))
+    first = op(X)
+    (path,) = (tutor_home / "cache").glob("op-test-op-*.npz")
+    path.write_bytes(b"not an npz file")
+    assert _same(op(X), first) and calls == [2, 2]
+    assert _same(op(X), first) and calls == [2, 2]  # rewritten whole
+
+
+def test_the_lessons_steps_give_the_same_figures_from_the_disk(small, tutor_home):
+    X, y = small
+    first = oc.overfitting(SIZES, X, y, lam=0.0, train_size=120, seed=0)
+    assert len(list((tutor_home / "cache").glob("op-overfitting-*.npz"))) == 1
+    again = oc.overfitting(SIZES, X, y, lam=0.0, train_size=120, seed=0)
+    assert _same(first, again)

@@ -1,0 +1,274 @@
+"""Start-up: what `tutor --help`, `tutor` and `tutor lessons` import, the screens that run
+without the typer app, and the lesson-header cache that lets them skip building steps.
+
+Speed itself is measured in bench/startup.py (ratios against a minimal typer app);
+these tests hold the causes: which heavy modules load, and that the shortcuts show
+exactly what the full path shows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tutor.commands import _common
+from tutor.course import bundled_course, load_course
+from tutor.lessons import headers
+from tutor.lessons.loader import load_lesson
+
+REPO = Path(__file__).resolve().parent.parent
+
+HEAVY = ("numpy", "scipy", "yaml", "pydantic", "tutor.lessons.steps.basic", "tutor.courses.backprop.setups",
+         "tutor.core")
+
+_PROBE = """
+import sys
+from tutor.cli import main
+try:
+    main({argv!r})
+except SystemExit:
+    pass
+sys.stderr.write("\\nLOADED " + ",".join(m for m in {heavy!r} if m in sys.modules) + "\\n")
+"""
+
+
+def _loaded(argv: list[str], home: Path) -> set[str]:
+    """The heavy modules a fresh `tutor ARGV` process has imported when it ends."""
+    env = dict(os.environ, TUTOR_HOME=str(home), PYTHONPATH=str(REPO), COLUMNS="100", NO_COLOR="1")
+    done = subprocess.run([sys.executable, "-c", _PROBE.format(argv=argv, heavy=HEAVY + ("typer",))],
+                          capture_output=True, text=True, env=env, cwd=REPO, timeout=120, stdin=subprocess.DEVNULL)
+    line = [x for x in done.stderr.splitlines() if x.startswith("LOADED ")]
+    assert line, done.stderr
+    return set(filter(None, line[-1][len("LOADED "):].split(",")))
+
+
+def test_help_welcome_and_lessons_import_nothing_heavy(tmp_path):
+    home = tmp_path / "home"
+    _loaded(["lessons"], home)  # the first run reads every lesson's header (yaml) and caches it
+    assert _loaded(["--help"], home) & set(HEAVY) == set()
+    for argv in ([], ["lessons"], ["--plain", "lessons"]):
+        # no typer either: these screens run without building the app
+        assert _loaded(argv, home) & (set(HEAVY) | {"typer"}) == set(), argv
+
+
+def test_exercises_list_imports_no_numpy_once_cached(tmp_path):
+    home = tmp_path / "home"
+    assert "numpy" in _loaded(["exercises"], home)  # the first run checks the whole catalog
+    assert _loaded(["exercises"], home) & set(HEAVY) == set()
+
+
+def test_a_first_run_reads_headers_with_yaml_but_builds_no_step(tmp_path):
+    loaded = _loaded(["lessons"], tmp_path / "fresh-home")
+    assert "yaml" in loaded  # nothing cached yet
+    assert not loaded & {"numpy", "tutor.lessons.steps.basic", "tutor.courses.backprop.setups"}
+
+
+def _main(argv: list[str]) -> tuple[int, str, str]:
+    from tutor.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                main(list(argv))
+                code = 0
+            except SystemExit as e:
+                code = e.code if isinstance(e.code, int) else 0
+    finally:
+        _common.set_plain(False)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize("argv", [[], ["lessons"], ["--plain", "lessons"], ["--plain"], ["exercises"]])
+def test_the_shortcut_shows_what_the_app_shows(argv, monkeypatch):
+    from tutor.cli import app
+
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("NO_COLOR", "1")
+    code, out, err = _main(argv)
+    full = CliRunner().invoke(app, argv, catch_exceptions=False)
+    _common.set_plain(False)
+    assert (code, out) == (full.exit_code, full.stdout)
+    assert ("network" in out and "moons-from-scratch" in out) or "sigmoid-gradient" in out
+
+
+def test_the_shortcut_takes_only_its_exact_spellings():
+    from tutor.cli import _FAST, _fast_target
+
+    assert set(_FAST) == {(), ("lessons",), ("exercises",), ("learn",)}
+    for argv in (["learn", "cost"], ["learn", "--restart"], ["learn", "cost", "--restart"],
+                 ["learn", "--plain", "cost", "--restart"]):
+        assert _fast_target(argv) is not None, argv
+    for argv in (["lessons", "--json"], ["learn", "cost", "--from", "2"], ["learn", "cost", "--restart", "--restart"],
+                 ["--help"], ["lesson"], ["exercises", "x"], ["learn", "-h"], ["learn", "a", "b"],
+                 ["learn", "cost", "--set", "lambda=3"], ["learn", "--course", "x"]):
+        assert _fast_target(argv) is None, argv
+    code, out, err = _main(["lessons", "--json"])  # through the app
+    assert code == 0 and json.loads(out)["lessons"][0]["id"] == "network"
+
+
+@pytest.mark.parametrize("argv", [["learn", "sigmoid-gradient"], ["--plain", "learn", "nosuch"], ["learn"],
+                                  ["learn", "--restart", "cost", "--plain"]])
+def test_learn_through_the_shortcut_prints_what_the_app_prints(argv, monkeypatch):
+    """Without a terminal every step is printed; an unknown lesson is one error line."""
+    from tutor.cli import app
+
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("NO_COLOR", "1")
+    code, out, err = _main(argv)
+    full = CliRunner().invoke(app, argv, catch_exceptions=False)
+    _common.set_plain(False)
+    assert (code, out) == (full.exit_code, full.stdout)
+    assert err == full.stderr
+    if "nosuch" in argv:
+        assert code == 2 and err.startswith("error: there is no lesson 'nosuch'") and len(err.splitlines()) == 1
+    else:
+        assert code == 0 and "Step 1 of" in out
+
+
+def test_learn_imports_no_pydantic(tmp_path):
+    loaded = _loaded(["learn", "network"], tmp_path / "home")
+    assert "pydantic" not in loaded and "numpy" in loaded
+
+
+# -- the header cache ----------------------------------------------------------------------
+
+
+def test_headers_match_a_full_load_of_every_bundled_lesson():
+    course = bundled_course()
+    for lesson_id in course.lesson_ids():
+        path = course.lesson_path(lesson_id)
+        full = load_lesson(path, course)
+        for _ in range(2):  # the second answer comes from the cache
+            h = headers.lesson_header(path)
+            assert (h.id, h.title, h.summary, h.steps, h.problem) == (full.id, full.title, full.summary,
+                                                                      len(full.steps), None)
+    cached = json.loads((headers.cache_dir() / headers.CACHE_NAME).read_text())
+    assert len([e for e in cached["files"].values() if "lesson" in e]) == len(course.lesson_ids())
+
+
+def _copy_course(tmp_path: Path) -> Path:
+    src = bundled_course()
+    dst = tmp_path / "course"
+    (dst / "lessons").mkdir(parents=True)
+    (dst / "course.yaml").write_text(Path(src.file).read_text().replace("id: backprop", "id: copied"))
+    for lesson_id in src.lessons:
+        shutil.copy(src.lesson_path(lesson_id), dst / "lessons" / f"{lesson_id}.yaml")
+    return dst
+
+
+def _titles(course_dir: Path) -> dict[str, str]:
+    from tutor.commands.overview import lesson_rows
+
+    rows, _ = lesson_rows(load_course(course_dir))
+    return {r["id"]: (r["title"], r["steps"], r["status"]) for r in rows}
+
+
+def test_a_changed_lesson_file_is_read_again(tmp_path):
+    folder = _copy_course(tmp_path)
+    before = _titles(folder)
+    assert before["cost"][0] == "The cost, one number for how wrong"
+    path = folder / "lessons" / "cost.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("title: The cost, one number for how wrong", "title: What a wrong answer costs", 1))
+    after = _titles(folder)
+    assert after["cost"][0] == "What a wrong answer costs"
+    assert {k: v for k, v in after.items() if k != "cost"} == {k: v for k, v in before.items() if k != "cost"}
+    # same size, new time: still read again (a cached title is never trusted across a write)
+    path.write_text(text.replace("how wrong", "how WRONG", 1))
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10_000_000))
+    assert _titles(folder)["cost"][0] == "The cost, one number for how WRONG"
+
+
+def test_a_lesson_whose_top_is_broken_is_listed_as_broken(tmp_path):
+    folder = _copy_course(tmp_path)
+    (folder / "lessons" / "cost.yaml").write_text("id: cost\ntitle: [unclosed\n")
+    rows = _titles(folder)
+    assert rows["cost"] == ("", None, "broken (tutor validate)")
+    assert rows["network"][2] == "not started"
+
+
+@pytest.mark.parametrize("damage", [b"{not json", b"\x00\xff\xfe", b'{"stamp": "0/0", "files": {}}',
+                                    b'{"stamp": null, "files": []}', b"[]"])
+def test_a_damaged_cache_is_ignored_and_rewritten(damage, monkeypatch):
+    monkeypatch.setattr(headers, "_CACHES", {})
+    headers.cache_dir().mkdir(parents=True, exist_ok=True)
+    file = headers.cache_dir() / headers.CACHE_NAME
+    file.write_bytes(damage)
+    code, out, err = _main(["lessons"])
+    assert code == 0 and "Traceback" not in err and "The forward pass" in out
+    doc = json.loads(file.read_text())
+    assert doc["stamp"] == headers._stamp() and len(doc["files"]) >= 9
+
+
+def test_a_stale_entry_with_a_forged_title_is_not_trusted(monkeypatch):
+    """An entry whose recorded size or time differs from the file's is read again."""
+    course = bundled_course()
+    path = course.lesson_path("cost")
+    headers.lesson_header(path)
+    file = headers.cache_dir() / headers.CACHE_NAME
+    doc = json.loads(file.read_text())
+    entry = doc["files"][str(path.absolute())]
+    entry["lesson"]["title"] = "forged"
+    entry["key"][1] += 1  # another size
+    file.write_text(json.dumps(doc))
+    monkeypatch.setattr(headers, "_CACHES", {})
+    assert headers.lesson_header(path).title == "The cost, one number for how wrong"
+
+
+def test_the_course_manifest_comes_from_the_cache_until_it_changes(tmp_path, monkeypatch):
+    folder = _copy_course(tmp_path)
+    first = load_course(folder)
+    assert first.id == "copied" and first.plugin == "tutor.courses.backprop"
+    import tutor.lessons.loader as loader
+
+    def no_yaml(path):
+        raise AssertionError(f"{path} was parsed again")
+
+    monkeypatch.setattr(loader, "read_node", no_yaml)
+    assert load_course(folder) == first  # unchanged file: no parse
+    monkeypatch.undo()
+    manifest = folder / "course.yaml"
+    manifest.write_text(manifest.read_text().replace("title: How a neural network learns", "title: Copied"))
+    assert load_course(folder).title == "Copied"
+
+
+def test_an_unwritable_cache_folder_costs_only_the_rereading(tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would be")
+    monkeypatch.setattr(headers, "cache_dir", lambda: blocker / "cache")
+    monkeypatch.setattr(headers, "_CACHES", {})
+    path = bundled_course().lesson_path("network")
+    assert headers.lesson_header(path).title == "The data and the network"
+    assert headers.lesson_header(path).title == "The data and the network"
+
+
+def test_exercise_headers_match_the_catalog_and_follow_a_changed_file(tmp_path):
+    from tutor.exercises.catalog import exercise_files, load_catalog
+
+    full = load_catalog()
+    listed = headers.exercise_headers()
+    assert [(h.id, h.title, h.max_score) for h in listed] == [(e.id, e.title, e.max_score) for e in full.values()]
+    assert headers.exercise_headers() == listed  # from the cache
+    folder = tmp_path / "exercises"
+    folder.mkdir()
+    for p in exercise_files():
+        shutil.copy(p, folder / p.name)
+    first = headers.exercise_headers(folder)
+    target = folder / "predict.yaml"
+    text = target.read_text()
+    old_title = next(h.title for h in first if h.id == "predict")
+    target.write_text(text.replace(f"title: {old_title}", "title: Guessing the digit", 1))
+    changed = {h.id: h.title for h in headers.exercise_headers(folder)}
+    assert changed["predict"] == "Guessing the digit"
+    (folder / "predict.yaml").unlink()
+    assert "predict" not in {h.id for h in headers.exercise_headers(folder)}

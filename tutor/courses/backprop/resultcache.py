@@ -1,0 +1,110 @@
+"""Results of the lessons' longer training runs, kept on disk between runs.
+
+Some steps train several networks (the accuracy lesson's five `play` cases,
+its held-out experiment, the 10000 gradient-descent updates on the moons).
+Each run is a pure function of its inputs: the same data, start and settings
+give the same numbers to the last bit. So the first time a step runs, its
+result is written to $TUTOR_HOME/cache (as the setup's trained weights are),
+and a demo, an export or a second visit reads it back instead of training
+again. The key hashes the operation's name and version and every input
+(array bytes, dtype and shape included): any change trains afresh.
+
+Stored with numpy's own format, pickle off: arrays, numbers, strings and
+lists of arrays only. A file that cannot be read is ignored (and rewritten).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+
+import numpy as np
+
+
+def _digest(name: str, version: int, args: tuple, kwargs: dict) -> str:
+    h = hashlib.sha256(f"{name}/{version}".encode())
+
+    def feed(v):
+        if isinstance(v, np.ndarray):
+            a = np.ascontiguousarray(v)
+            h.update(f"array {a.dtype.str} {a.shape}".encode())
+            h.update(a.tobytes())
+        elif isinstance(v, (list, tuple)):
+            h.update(f"seq {len(v)} {type(v).__name__}".encode())
+            for x in v:
+                feed(x)
+        else:
+            h.update(f"value {type(v).__name__} {v!r}".encode())
+
+    feed(tuple(args))
+    for k in sorted(kwargs):
+        h.update(k.encode())
+        feed(kwargs[k])
+    return h.hexdigest()[:32]
+
+
+def _save(path, result: dict) -> None:
+    arrays, kinds = {}, {}
+    for k, v in result.items():
+        if isinstance(v, np.ndarray):
+            arrays[k], kinds[k] = v, "array"
+        elif isinstance(v, list) and all(isinstance(x, np.ndarray) for x in v):
+            for i, x in enumerate(v):
+                arrays[f"{k}/{i}"] = x
+            kinds[k] = f"list {len(v)}"
+        elif isinstance(v, (bool, int, float, str)) or isinstance(v, np.generic):
+            arrays[k], kinds[k] = np.asarray(v), f"scalar {type(v.item() if isinstance(v, np.generic) else v).__name__}"
+        else:
+            return  # something this format cannot hold: keep it in memory only
+    arrays["__kinds__"] = np.asarray(json.dumps(kinds))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp.npz")  # two tutors at once write apart
+    np.savez(tmp, **arrays)
+    tmp.replace(path)
+
+
+def _load(path) -> dict | None:
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            kinds = json.loads(str(f["__kinds__"]))
+            out = {}
+            for k, kind in kinds.items():
+                if kind == "array":
+                    out[k] = f[k]
+                elif kind.startswith("list "):
+                    out[k] = [f[f"{k}/{i}"] for i in range(int(kind.split()[1]))]
+                else:
+                    cast = {"bool": bool, "int": int, "float": float, "str": str}[kind.split()[1]]
+                    out[k] = cast(f[k].item())
+            return out
+    except (OSError, KeyError, ValueError, TypeError, IndexError):
+        return None
+
+
+def kept(name: str, version: int = 1):
+    """Decorate an operation whose dict result depends only on its arguments: kept on disk.
+
+    `version` is part of the key: bump it when the operation's maths changes.
+    """
+
+    def wrap(func):
+        @functools.wraps(func)
+        def cached(*args, **kwargs):
+            from tutor.progress import tutor_home
+
+            path = tutor_home() / "cache" / f"op-{name}-{_digest(name, version, args, kwargs)}.npz"
+            found = _load(path) if path.is_file() else None
+            if found is not None:
+                return found
+            result = func(*args, **kwargs)
+            try:
+                _save(path, result)
+            except OSError:
+                pass  # a read-only home only costs the training next time
+            return result
+
+        return cached
+
+    return wrap
