@@ -187,13 +187,16 @@ def profile(spec: str, out, top: int = 18):
 
         from tutor.lessons.runner import render_lesson
 
-        want = int(step)
+        want = int(step)  # 1-based; on_step(i) runs after step i + 1 is computed, before it prints
 
         def on_step(i):
-            if i == want - 1:
-                pr.enable()
-            elif i == want:
-                pr.disable()
+            if i == want - 2:
+                pr.enable()  # from the printing of the step before ...
+            elif i == want - 1:
+                pr.disable()  # ... to the end of this step's computing
+
+        if want == 1:
+            pr.enable()
 
         render_lesson(lesson, Console(file=io.StringIO(), width=100, color_system=None), on_step=on_step)
         pr.disable()
@@ -203,8 +206,8 @@ def profile(spec: str, out, top: int = 18):
         pr.disable()
     s = io.StringIO()
     pstats.Stats(pr, stream=s).sort_stats("cumulative").print_stats(top)
-    out.append(f"#### cProfile: {spec} (cumulative; step k's span runs from its printing to the next step's "
-               "computing)\n\n```\n" + "\n".join(s.getvalue().splitlines()[4:]) + "\n```\n")
+    out.append(f"#### cProfile: {spec} (cumulative; a step's span is its computing, after the previous step's "
+               "printing)\n\n```\n" + "\n".join(s.getvalue().splitlines()[4:]) + "\n```\n")
 
 
 def main(argv=None) -> int:

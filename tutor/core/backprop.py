@@ -93,6 +93,19 @@ def _softplus_sum(zL, h):
     return float(np.maximum(zL, 0.0).sum(dtype=np.float64) - log_q)
 
 
+_ROWS = np.arange(0)
+
+
+def _row_indices(m: int) -> np.ndarray:
+    """0, 1, ..., m - 1, kept between calls: an optimizer asks for the same m
+    on every evaluation (read-only; a view of a longer kept range is fine)."""
+    global _ROWS
+    if _ROWS.size < m:
+        _ROWS = np.arange(m)
+        _ROWS.flags.writeable = False
+    return _ROWS[:m]
+
+
 def _backward(thetas, X, y, lam, activation, grads_out, keep):
     """Shared vectorized pass. Writes D_l into grads_out; returns (J, extras).
 
@@ -128,12 +141,12 @@ def _backward(thetas, X, y, lam, activation, grads_out, keep):
 
     zL, h = zs[-1], acts[-1]
     y = np.asarray(y).ravel().astype(np.intp, copy=False)
-    rows = np.arange(m)
     delta = h.copy()  # delta_L = h - Y
     if h.shape[1] == 1:  # one sigmoid output: Y is y itself
         delta[:, 0] -= y
         z_at_labels = float(zL[:, 0].astype(np.float64) @ y.astype(np.float64))
     else:
+        rows = _row_indices(m)
         delta[rows, y] -= 1.0
         z_at_labels = float(zL[rows, y].sum(dtype=np.float64))
     # J = (1/m) sum [log(1 + e^z) - Y z]  (the cross-entropy written in z)
