@@ -46,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._common import (  # noqa: E402
     REPO,
     interleaved,
+    pick_clock,
     loadavg,
     machine_lines,
     markdown_table,
@@ -165,7 +166,7 @@ def _accuracy(extra, X, y):
     return accuracy(predict(reshape_params(extra["params"], extra["sizes"]), X), y)
 
 
-def section_time(X_all, y_all, sizes_m, rounds, iterations, out, with_cg=False):
+def section_time(X_all, y_all, sizes_m, rounds, iterations, out, with_cg=False, clock=time.perf_counter):
     try:
         import torch
     except ImportError as err:
@@ -194,7 +195,7 @@ def section_time(X_all, y_all, sizes_m, rounds, iterations, out, with_cg=False):
             fs[f"PyTorch {torch.__version__} float32"] = torch_run(torch, X, y, np.float32, iterations)
         t0 = time.perf_counter()
         times, extras = interleaved(
-            fs, rounds, warmup=False,
+            fs, rounds, warmup=False, clock=clock,
             on_round=lambda r, t: print(f"  m={m} round {r + 1}/{rounds} done, load {loadavg()}: "
                                         + ", ".join(f"{k} {v[-1]:.1f} s" for k, v in t.items()), file=sys.stderr))
         took = time.perf_counter() - t0
@@ -307,7 +308,11 @@ def main(argv=None) -> int:
     ap.add_argument("--only", default="time,memory")
     ap.add_argument("--markdown", type=Path)
     ap.add_argument("--cg", action="store_true", help="also time the tutor's CG (slow at this size)")
+    ap.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                    help="wall time, or CPU time of the process and its children (steadier on a shared machine; "
+                         "use it with one BLAS thread)")
     args = ap.parse_args(argv)
+    clock = pick_clock(args.clock)
     sizes_m = [int(s) for s in args.sizes.split(",")]
     if args.idx:
         X, y, source = load_idx(args.idx)
@@ -318,7 +323,8 @@ def main(argv=None) -> int:
     print("\n".join(out), file=sys.stderr)
     only = args.only.split(",")
     if "time" in only:
-        section_time(X, y, sizes_m, args.rounds, args.iterations, out, args.cg)
+        out.append("- clock: " + ("CPU time of the process (all threads)" if args.clock == "cpu" else "wall time"))
+        section_time(X, y, sizes_m, args.rounds, args.iterations, out, args.cg, clock)
     if "memory" in only:
         section_memory(X, y, args.rounds, args.iterations, out)
     text = "\n".join(out) + "\n"
