@@ -248,7 +248,7 @@ MLPClassifier(hidden_layer_sizes=(25,), activation="logistic", solver="lbfgs", a
 
 
 def peak_mb(cmd, env):
-    """Peak RSS (MB) of cmd, run in a fresh wrapper so RUSAGE_CHILDREN sees only it."""
+    """Peak RSS (MiB) of cmd, run in a fresh wrapper so RUSAGE_CHILDREN sees only it."""
     p = subprocess.run([sys.executable, "-c", PEAK, *cmd], capture_output=True, text=True, env=env, timeout=600)
     kb, rc, err = p.stdout.split(" ", 2)
     if rc != "0":
@@ -283,11 +283,11 @@ def section_memory(X_all, y_all, rounds, iterations, out):
             peaks[k].append(peak_mb(cmd, env))
         print(f"  memory round {r + 1}/{rounds} done", file=sys.stderr)
     budget = data_mb + 120
-    rows = [[k, spread(v, fmt="{:.0f}") + " MB", f"{median(v) - data_mb:+.0f} MB",
+    rows = [[k, spread(v, fmt="{:.0f}") + " MiB", f"{median(v) - data_mb:+.0f} MiB",
              "yes" if max(v) <= budget else "no"] for k, v in peaks.items()]
-    out.append(f"#### peak memory (RSS), X = {m} x 784 float64 = {data_mb:.1f} MB, {iterations} iterations\n")
+    out.append(f"#### peak memory (RSS, MiB), X = {m} x 784 float64 = {data_mb:.1f} MiB, {iterations} iterations\n")
     out.append(markdown_table(["command", "peak RSS: median [min-max]", "above the data",
-                               f"within data + 120 MB ({budget:.0f} MB)?"], rows))
+                               f"within data + 120 MiB ({budget:.1f} MiB)?"], rows))
     out.append(f"\n- {rounds} rounds, each command in a fresh process (peak from getrusage RUSAGE_CHILDREN of a "
                "wrapper that runs only it); BLAS threads: "
                + ("as the environment sets them" if any(v in os.environ for v in ("OPENBLAS_NUM_THREADS",
