@@ -46,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._common import (  # noqa: E402
     REPO,
     interleaved,
+    pick_clock,
     loadavg,
     machine_lines,
     markdown_table,
@@ -165,7 +166,7 @@ def _accuracy(extra, X, y):
     return accuracy(predict(reshape_params(extra["params"], extra["sizes"]), X), y)
 
 
-def section_time(X_all, y_all, sizes_m, rounds, iterations, out, with_cg=False):
+def section_time(X_all, y_all, sizes_m, rounds, iterations, out, with_cg=False, clock=time.perf_counter):
     try:
         import torch
     except ImportError as err:
@@ -194,7 +195,7 @@ def section_time(X_all, y_all, sizes_m, rounds, iterations, out, with_cg=False):
             fs[f"PyTorch {torch.__version__} float32"] = torch_run(torch, X, y, np.float32, iterations)
         t0 = time.perf_counter()
         times, extras = interleaved(
-            fs, rounds, warmup=False,
+            fs, rounds, warmup=False, clock=clock,
             on_round=lambda r, t: print(f"  m={m} round {r + 1}/{rounds} done, load {loadavg()}: "
                                         + ", ".join(f"{k} {v[-1]:.1f} s" for k, v in t.items()), file=sys.stderr))
         took = time.perf_counter() - t0
@@ -247,7 +248,7 @@ MLPClassifier(hidden_layer_sizes=(25,), activation="logistic", solver="lbfgs", a
 
 
 def peak_mb(cmd, env):
-    """Peak RSS (MB) of cmd, run in a fresh wrapper so RUSAGE_CHILDREN sees only it."""
+    """Peak RSS (MiB) of cmd, run in a fresh wrapper so RUSAGE_CHILDREN sees only it."""
     p = subprocess.run([sys.executable, "-c", PEAK, *cmd], capture_output=True, text=True, env=env, timeout=600)
     kb, rc, err = p.stdout.split(" ", 2)
     if rc != "0":
@@ -282,11 +283,11 @@ def section_memory(X_all, y_all, rounds, iterations, out):
             peaks[k].append(peak_mb(cmd, env))
         print(f"  memory round {r + 1}/{rounds} done", file=sys.stderr)
     budget = data_mb + 120
-    rows = [[k, spread(v, fmt="{:.0f}") + " MB", f"{median(v) - data_mb:+.0f} MB",
+    rows = [[k, spread(v, fmt="{:.0f}") + " MiB", f"{median(v) - data_mb:+.0f} MiB",
              "yes" if max(v) <= budget else "no"] for k, v in peaks.items()]
-    out.append(f"#### peak memory (RSS), X = {m} x 784 float64 = {data_mb:.1f} MB, {iterations} iterations\n")
+    out.append(f"#### peak memory (RSS, MiB), X = {m} x 784 float64 = {data_mb:.1f} MiB, {iterations} iterations\n")
     out.append(markdown_table(["command", "peak RSS: median [min-max]", "above the data",
-                               f"within data + 120 MB ({budget:.0f} MB)?"], rows))
+                               f"within data + 120 MiB ({budget:.1f} MiB)?"], rows))
     out.append(f"\n- {rounds} rounds, each command in a fresh process (peak from getrusage RUSAGE_CHILDREN of a "
                "wrapper that runs only it); BLAS threads: "
                + ("as the environment sets them" if any(v in os.environ for v in ("OPENBLAS_NUM_THREADS",
@@ -307,7 +308,11 @@ def main(argv=None) -> int:
     ap.add_argument("--only", default="time,memory")
     ap.add_argument("--markdown", type=Path)
     ap.add_argument("--cg", action="store_true", help="also time the tutor's CG (slow at this size)")
+    ap.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                    help="wall time, or CPU time of the process and its children (steadier on a shared machine; "
+                         "use it with one BLAS thread)")
     args = ap.parse_args(argv)
+    clock = pick_clock(args.clock)
     sizes_m = [int(s) for s in args.sizes.split(",")]
     if args.idx:
         X, y, source = load_idx(args.idx)
@@ -318,7 +323,8 @@ def main(argv=None) -> int:
     print("\n".join(out), file=sys.stderr)
     only = args.only.split(",")
     if "time" in only:
-        section_time(X, y, sizes_m, args.rounds, args.iterations, out, args.cg)
+        out.append("- clock: " + ("CPU time of the process (all threads)" if args.clock == "cpu" else "wall time"))
+        section_time(X, y, sizes_m, args.rounds, args.iterations, out, args.cg, clock)
     if "memory" in only:
         section_memory(X, y, args.rounds, args.iterations, out)
     text = "\n".join(out) + "\n"

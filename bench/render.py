@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._common import (  # noqa: E402
     REPO,
     interleaved,
+    pick_clock,
     loadavg,
     machine_lines,
     markdown_table,
@@ -47,6 +48,7 @@ from bench._common import (  # noqa: E402
 )
 
 GOAL = 0.3
+_now = time.perf_counter  # the in-process clock of the steps section (time.process_time with --clock cpu)
 
 
 def course_lessons() -> list[str]:
@@ -63,7 +65,7 @@ def _env(tmp: Path) -> dict:
     return env
 
 
-def section_export(lessons, rounds, tmp, out):
+def section_export(lessons, rounds, tmp, out, clock=time.perf_counter):
     env = _env(tmp)
     py = sys.executable
 
@@ -77,7 +79,7 @@ def section_export(lessons, rounds, tmp, out):
     fs = {"tutor --help (a bare start)": run([py, "-m", "tutor", "--help"])}
     for lesson in lessons:
         fs[lesson] = run([py, "-m", "tutor", "export", lesson, "-f", "txt", "-o", str(tmp / f"{lesson}.txt")])
-    times, _ = interleaved(fs, rounds)  # the warm-up compiles bytecode and fills the weights cache
+    times, _ = interleaved(fs, rounds, clock=clock)  # the warm-up compiles bytecode and fills the weights cache
     rows = []
     for k, v in times.items():
         over = "" if k.startswith("tutor --help") else ("yes" if median(v) > GOAL else "no")
@@ -101,11 +103,11 @@ class _TimingConsole:
         return getattr(self.c, name)
 
     def print(self, *a, **k):
-        t0 = time.perf_counter()
+        t0 = _now()
         if self.first_print is None:
             self.first_print = t0
         self.c.print(*a, **k)
-        self.print_time += time.perf_counter() - t0
+        self.print_time += _now() - t0
 
 
 def step_times(lesson_id: str):
@@ -118,11 +120,11 @@ def step_times(lesson_id: str):
     marks = []  # (time, print_time) at each on_step call
 
     def on_step(i):
-        marks.append((time.perf_counter(), tc.print_time))
+        marks.append((_now(), tc.print_time))
 
-    t0 = time.perf_counter()
+    t0 = _now()
     session = render_lesson(lesson_id, tc, on_step=on_step)
-    t_end, p_end = time.perf_counter(), tc.print_time
+    t_end, p_end = _now(), tc.print_time
     marks.append((t_end, p_end))
     setup = tc.first_print - t0
     steps = []
@@ -195,13 +197,16 @@ def profile(spec: str, out, top: int = 18):
 
         from tutor.lessons.runner import render_lesson
 
-        want = int(step)
+        want = int(step)  # 1-based; on_step(i) runs after step i + 1 is computed, before it prints
 
         def on_step(i):
-            if i == want - 1:
-                pr.enable()
-            elif i == want:
-                pr.disable()
+            if i == want - 2:
+                pr.enable()  # from the printing of the step before ...
+            elif i == want - 1:
+                pr.disable()  # ... to the end of this step's computing
+
+        if want == 1:
+            pr.enable()
 
         render_lesson(lesson, Console(file=io.StringIO(), width=100, color_system=None), on_step=on_step)
         pr.disable()
@@ -211,8 +216,8 @@ def profile(spec: str, out, top: int = 18):
         pr.disable()
     s = io.StringIO()
     pstats.Stats(pr, stream=s).sort_stats("cumulative").print_stats(top)
-    out.append(f"#### cProfile: {spec} (cumulative; step k's span runs from its printing to the next step's "
-               "computing)\n\n```\n" + "\n".join(s.getvalue().splitlines()[4:]) + "\n```\n")
+    out.append(f"#### cProfile: {spec} (cumulative; a step's span is its computing, after the previous step's "
+               "printing)\n\n```\n" + "\n".join(s.getvalue().splitlines()[4:]) + "\n```\n")
 
 
 def main(argv=None) -> int:
@@ -222,7 +227,13 @@ def main(argv=None) -> int:
     ap.add_argument("--only", default="export,steps")
     ap.add_argument("--profile", action="append", default=[])
     ap.add_argument("--markdown", type=Path)
+    ap.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                    help="wall time, or CPU time of the process and its children (steadier on a shared machine; "
+                         "use it with one BLAS thread)")
     args = ap.parse_args(argv)
+    clock = pick_clock(args.clock)
+    global _now
+    _now = time.process_time if args.clock == "cpu" else time.perf_counter
     # as under the tutor command: one BLAS thread, set before numpy loads
     from tutor.blas import default_to_one_thread
 
@@ -230,10 +241,12 @@ def main(argv=None) -> int:
     lessons = course_lessons()
     tmp = Path(tempfile.mkdtemp(prefix="tutor-bench-render-"))
     out = ["Machine and conditions:", ""] + [f"- {line}" for line in machine_lines()]
-    out += [f"- command: `python bench/render.py {' '.join(argv or sys.argv[1:])}`", ""]
+    out += ["- clock: " + ("CPU time (children's for the export processes, this process's for the steps)"
+                           if args.clock == "cpu" else "wall time"),
+            f"- command: `python bench/render.py {' '.join(argv or sys.argv[1:])}`", ""]
     only = args.only.split(",")
     if "export" in only:
-        section_export(lessons, args.rounds, tmp, out)
+        section_export(lessons, args.rounds, tmp, out, clock)
     if "steps" in only:
         section_steps(lessons, args.steps_rounds, out)
     for spec in args.profile:

@@ -36,9 +36,27 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-from rich.console import Console
-from rich.table import Table
+
+def _threads_from_argv() -> None:
+    """--threads N becomes OPENBLAS_NUM_THREADS/OMP_NUM_THREADS before numpy loads.
+
+    Limiting OpenBLAS at run time (threadpoolctl) is not the same: measured
+    here, scipy's L-BFGS-B then spent 4x longer in its own small BLAS calls on
+    the digits than with the thread count fixed at start-up.
+    """
+    for i, arg in enumerate(sys.argv):
+        value = arg.split("=", 1)[1] if arg.startswith("--threads=") else (
+            sys.argv[i + 1] if arg == "--threads" and i + 1 < len(sys.argv) else None)
+        if value and value.isdigit() and int(value) > 0:
+            for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+                os.environ[var] = value
+
+
+_threads_from_argv()
+
+import numpy as np  # noqa: E402
+from rich.console import Console  # noqa: E402
+from rich.table import Table  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:

@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._common import (  # noqa: E402
     REPO,
     interleaved,
+    pick_clock,
     loadavg,
     machine_lines,
     markdown_table,
@@ -162,7 +163,11 @@ def main(argv=None) -> int:
     ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--markdown", type=Path)
+    ap.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                    help="wall time, or CPU time of the process and its children (steadier on a shared machine; "
+                         "use it with one BLAS thread)")
     args = ap.parse_args(argv)
+    clock = pick_clock(args.clock)
     py = sys.executable
     tmp = Path(tempfile.mkdtemp(prefix="tutor-bench-startup-"))
     env = _env(tmp)
@@ -190,7 +195,9 @@ def main(argv=None) -> int:
     except ImportError:
         pty_times = None
     out = ["Machine and conditions:", ""] + [f"- {line}" for line in machine_lines()]
-    out += ["- bytecode compiled (warm-up run of each command with a private PYTHONPYCACHEPREFIX); NO_COLOR=1, "
+    out += ["- clock: " + ("CPU time of each process (user + system, from getrusage of the waited-for child)"
+                           if args.clock == "cpu" else "wall time"),
+            "- bytecode compiled (warm-up run of each command with a private PYTHONPYCACHEPREFIX); NO_COLOR=1, "
             "COLUMNS=100; BLAS threads as the tutor sets them (one)",
             f"- command: `python bench/startup.py {' '.join(argv or sys.argv[1:])}`", ""]
     for f in fs.values():  # warm-up: compiles bytecode, fills caches
@@ -198,8 +205,8 @@ def main(argv=None) -> int:
     if pty_times is not None:
         for v in pty_times.values():
             v.clear()
-    times, _ = interleaved(fs, args.rounds, warmup=False)
-    if pty_times is not None:  # the pty contenders report time to the first screen, not process time
+    times, _ = interleaved(fs, args.rounds, warmup=False, clock=clock)
+    if pty_times is not None and args.clock != "cpu":  # the pty contenders report time to the first screen
         times.update(pty_times)
     rows = [[k, spread(v, unit=1e-3, fmt="{:.0f}") + " ms", ratio_text(round_ratios(times, k, PEER)),
              ratio_text(round_ratios(times, k, PEER_RUN))] for k, v in times.items()]

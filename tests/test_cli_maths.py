@@ -285,3 +285,14 @@ def test_save_adds_npz_and_refuses_a_missing_folder(tmp_path):
     result = runner.invoke(app, ["train", "--dataset", "moons", "--save", str(missing)])
     assert result.exit_code == 2 and "does not exist" in result.stderr
     assert not missing.parent.exists()
+
+
+def test_train_float32_names_its_dtype_and_optimizer_and_matches_float64():
+    out32 = _json(["train", "--json", "--dtype", "float32", "--iterations", "30"])
+    out64 = _json(["train", "--json", "--iterations", "30"])
+    assert out32["dtype"] == "float32" and out32["optimizer"] == "lbfgs"
+    # single precision moves the path a little, not the result
+    assert abs(out32["train_accuracy"] - out64["train_accuracy"]) <= 0.01
+    assert out32["final_cost"] == pytest.approx(out64["final_cost"], rel=1e-3)
+    cg = _json(["train", "--json", "--optimizer", "cg", "--iterations", "3"])
+    assert cg["optimizer"] == "cg"

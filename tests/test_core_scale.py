@@ -248,8 +248,12 @@ def test_blas_policy(monkeypatch):
         monkeypatch.setenv(var, "0")
         monkeypatch.delenv(var)
     monkeypatch.setattr(blas, "_user_chose", False)  # as under the CLI, nobody chose
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))  # a quiet machine
     assert blas.threads_for(1797, 64) is None  # small: stays on the CLI's one thread
     assert blas.threads_for(20000, 784) == (os.cpu_count() or 1)
+    cores = os.cpu_count() or 1
+    monkeypatch.setattr(os, "getloadavg", lambda: (float(cores), 0.0, 0.0))  # every core busy
+    assert blas.threads_for(20000, 784) is None  # stays on one thread
     monkeypatch.setattr(blas, "_user_chose", None)  # as a library, nobody chose
     assert blas.threads_for(1797, 64) == 1
     monkeypatch.setenv("OMP_NUM_THREADS", "3")  # the user's choice wins at any size

@@ -10,6 +10,10 @@ command line starts numpy on one thread (`default_to_one_thread`, called before
 numpy loads) and training raises the count for the duration of a large
 problem (`threads_for`), through threadpoolctl.
 
+On a machine whose cores are already busy (load average within half a core
+of the core count) large problems stay on one thread too: extra BLAS threads
+then wait for cores and slow training down (measured: BENCHMARKS.md).
+
 The user's choice wins: when OPENBLAS_NUM_THREADS, OMP_NUM_THREADS or
 MKL_NUM_THREADS was set before the tutor started, nothing here changes it.
 This module imports nothing heavy: the CLI calls it before numpy exists.
@@ -51,12 +55,30 @@ def default_to_one_thread() -> None:
             os.environ[var] = "1"
 
 
+def machine_busy() -> bool:
+    """True when the other processes already keep the cores busy.
+
+    Measured here (BENCHMARKS.md): on a loaded machine a second OpenBLAS
+    thread waits for a core while the first spins, and training gets slower,
+    not faster. The 1-minute load average against the core count is a cheap,
+    if coarse, sign of that; where it cannot be read, the machine counts as free.
+    """
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return False
+    return load >= (os.cpu_count() or 1) - 0.5
+
+
 def threads_for(m: int, n: int) -> int | None:
     """The thread count the policy wants for an (m, n) X, or None for
-    "leave it as it is" (the user chose, or the problem is small)."""
+    "leave it as it is" (the user chose, the problem is small, or the
+    machine is already busy)."""
     if user_chose_threads():
         return None
     if m * n >= LARGE:
+        if machine_busy():
+            return None if _user_chose is False else 1
         return os.cpu_count() or 1
     # Small: one thread. Under the CLI that is already the case.
     return None if _user_chose is False else 1

@@ -61,14 +61,26 @@ def _in_place(activation):
     return {"tanh": np.tanh}.get(activation)
 
 
-def _g_prime_of_a(activation, a):
-    """g'(z) from a = g(z) with one temporary instead of two (same numbers)."""
+def _g_prime_of_a(activation, a, out=None):
+    """g'(z) from a = g(z) with one temporary instead of two (same numbers).
+
+    out=a: written over a itself (bit for bit the same values), for a
+    caller that no longer needs a.
+    """
     if activation == "sigmoid":
-        gp = 1.0 - a
-        gp *= a
-        return gp
+        if out is None:
+            gp = 1.0 - a
+            gp *= a
+            return gp
+        # (1 - a) a needs a and 1 - a at once: a block of rows at a time keeps
+        # the temporary small while giving exactly the numbers above.
+        step = max(1, 4096 * 32 // max(1, a.shape[1]))
+        for i in range(0, a.shape[0], step):
+            block = a[i:i + step]
+            np.multiply(1.0 - block, block, out=block)
+        return a
     if activation == "tanh":
-        gp = a * a
+        gp = np.multiply(a, a, out=out)
         np.subtract(1.0, gp, out=gp)
         return gp
     return get_activation(activation)[2](a)
@@ -91,6 +103,19 @@ def _softplus_sum(zL, h):
     # search compares costs, and a float32 running sum over m rows would blur them.
     log_q = np.log(q.prod(axis=1)).sum(dtype=np.float64) if q.shape[1] <= 1000 else np.log(q).sum(dtype=np.float64)
     return float(np.maximum(zL, 0.0).sum(dtype=np.float64) - log_q)
+
+
+_ROWS = np.arange(0)
+
+
+def _row_indices(m: int) -> np.ndarray:
+    """0, 1, ..., m - 1, kept between calls: an optimizer asks for the same m
+    on every evaluation (read-only; a view of a longer kept range is fine)."""
+    global _ROWS
+    if _ROWS.size < m:
+        _ROWS = np.arange(m)
+        _ROWS.flags.writeable = False
+    return _ROWS[:m]
 
 
 def _backward(thetas, X, y, lam, activation, grads_out, keep):
@@ -128,16 +153,23 @@ def _backward(thetas, X, y, lam, activation, grads_out, keep):
 
     zL, h = zs[-1], acts[-1]
     y = np.asarray(y).ravel().astype(np.intp, copy=False)
-    rows = np.arange(m)
-    delta = h.copy()  # delta_L = h - Y
+    rows = _row_indices(m) if h.shape[1] > 1 else None
     if h.shape[1] == 1:  # one sigmoid output: Y is y itself
-        delta[:, 0] -= y
         z_at_labels = float(zL[:, 0].astype(np.float64) @ y.astype(np.float64))
     else:
-        delta[rows, y] -= 1.0
         z_at_labels = float(zL[rows, y].sum(dtype=np.float64))
     # J = (1/m) sum [log(1 + e^z) - Y z]  (the cross-entropy written in z)
     J = (_softplus_sum(zL, h) - z_at_labels) / m + regularization(thetas, lam, m)
+    if not keep:
+        zs.clear()  # zL is not needed past the cost
+        zL = None
+    # delta_L = h - Y. Without `keep`, h is not needed any more: it becomes
+    # delta_L in place (at MNIST size every (m, s) array saved is megabytes).
+    delta = h.copy() if keep else h
+    if rows is None:
+        delta[:, 0] -= y
+    else:
+        delta[rows, y] -= 1.0
 
     ones = np.ones(m, dtype=X.dtype)
     deltas = [delta]
@@ -149,10 +181,18 @@ def _backward(thetas, X, y, lam, activation, grads_out, keep):
         if lam:
             D[:, 1:] += (lam / m) * thetas[l][:, 1:]
         if l > 0:
-            gp = _g_prime_of_a(activation, acts[l])
-            delta = delta @ work[l][:, 1:]
+            # g'(z_l) from a_l; without `keep`, a_l is done with after the
+            # product above, so g' is written over it instead of a new array.
+            gp = _g_prime_of_a(activation, acts[l], out=None if keep else acts[l])
+            # delta W as (W^T delta^T)^T, like the forward products: with two
+            # OpenBLAS threads a tall-times-thin product touches ~60 MB of
+            # thread buffer; this form does not (bench/mnist.py --only memory).
+            delta = (work[l][:, 1:].T @ delta.T).T
             delta *= gp
             deltas.append(delta)
+            if not keep:
+                acts[l] = gp = None  # a_l (now g') and the delta after it go as soon as possible
+                deltas = [delta]
 
     if not keep:
         return J, None

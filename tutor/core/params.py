@@ -8,6 +8,7 @@ training can hand the optimizer one flat array and the maths sees matrices.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -18,12 +19,22 @@ def theta_shapes(layer_sizes: Sequence[int]) -> list[tuple[int, int]]:
     sizes = [int(s) for s in layer_sizes]
     if len(sizes) < 2 or any(s < 1 for s in sizes):
         raise ValueError(f"layer sizes must be at least two positive integers, got {list(layer_sizes)}")
-    return [(sizes[i + 1], sizes[i] + 1) for i in range(len(sizes) - 1)]
+    return list(_layout(tuple(sizes))[0])
+
+
+@functools.lru_cache(maxsize=64)
+def _layout(sizes: tuple[int, ...]) -> tuple[tuple[tuple[int, int], ...], int]:
+    """(Theta shapes, total count) for checked layer sizes, computed once per
+    network: an optimizer on a small network calls reshape_params thousands
+    of times, and rebuilding the shapes was a fifth of each call."""
+    shapes = tuple((sizes[i + 1], sizes[i] + 1) for i in range(len(sizes) - 1))
+    return shapes, sum(r * c for r, c in shapes)
 
 
 def n_params(layer_sizes: Sequence[int]) -> int:
     """How many numbers the unrolled vector holds."""
-    return sum(r * c for r, c in theta_shapes(layer_sizes))
+    theta_shapes(layer_sizes)  # checks the sizes
+    return _layout(tuple(int(s) for s in layer_sizes))[1]
 
 
 def unroll(thetas: Sequence[np.ndarray]) -> np.ndarray:
@@ -34,13 +45,18 @@ def unroll(thetas: Sequence[np.ndarray]) -> np.ndarray:
 def reshape_params(params: np.ndarray, layer_sizes: Sequence[int]) -> list[np.ndarray]:
     """The unrolled vector -> [Theta1, Theta2, ...], as views where possible."""
     params = np.asarray(params, dtype=float)
-    expected = n_params(layer_sizes)
+    sizes = tuple(layer_sizes)
+    if not all(type(s) is int for s in sizes):
+        sizes = tuple(int(s) for s in sizes)
+    if len(sizes) < 2 or min(sizes) < 1:
+        theta_shapes(sizes)  # raises the clear message
+    shapes, expected = _layout(sizes)
     if params.ndim != 1 or params.size != expected:
         raise ValueError(
             f"a {'-'.join(map(str, layer_sizes))} network has {expected} parameters, got an array of shape {params.shape}"
         )
     thetas, start = [], 0
-    for rows, cols in theta_shapes(layer_sizes):
+    for rows, cols in shapes:
         stop = start + rows * cols
         thetas.append(params[start:stop].reshape(rows, cols))
         start = stop
