@@ -149,3 +149,13 @@ def test_lists_show_question_and_exercise_scores_from_progress(tutor_home):
     assert f"1/{fp['questions']['asked']}" in line and line.rstrip().endswith("1/1")
     narrow = CliRunner().invoke(app, [], env={"COLUMNS": "60"}).output
     assert "exercises" not in narrow.splitlines()[2]  # too narrow for the score columns: the table keeps its shape
+
+
+@pytest.mark.parametrize("command", [[], ["learn"], ["check"], ["grade"], ["export"]])
+def test_help_has_no_bool_or_str_tags_but_keeps_meaningful_types(command):
+    """typer writes <bool> after flags and <str> after text; the help drops those and keeps the rest."""
+    out = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "120"}).output
+    assert "<bool>" not in out and "<str>" not in out
+    assert "--help" in out
+    if command == ["check"]:
+        assert "<float range>" in out and "<auto|strict|off>" in out

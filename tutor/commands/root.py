@@ -5,7 +5,31 @@ from __future__ import annotations
 import typer
 
 
+def _quiet_type_tags() -> None:
+    """Keep the help's type column for what it tells a reader.
+
+    typer (0.2x) writes `<bool>` after every flag and `<str>` after every
+    text value. To a newcomer these are noise: a flag takes no value, and text
+    is what a value is unless said otherwise. Names that mean something
+    (PATH, NAME=VALUE, DIR|ID, a list of choices, `<float>`) stay.
+    """
+    from typer import core
+
+    for cls in (getattr(core, "TyperOption", None), getattr(core, "TyperArgument", None)):
+        original = getattr(cls, "display_type_rich", None)
+        if original is None or getattr(original, "quiet_tags", False):
+            continue
+
+        def display(self, ctx, _original=original):
+            shown = _original(self, ctx)
+            return "" if shown in ("<bool>", "<str>") else shown
+
+        display.quiet_tags = True
+        cls.display_type_rich = display
+
+
 def make_app() -> typer.Typer:
+    _quiet_type_tags()
     app = typer.Typer(
         name="tutor",
         help="A terminal tutor: courses of guided lessons and self-check exercises.",
