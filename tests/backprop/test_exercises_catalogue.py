@@ -1,6 +1,6 @@
 """Diagnoses against a catalogue of plausible wrong answers: named when right, never when wrong.
 
-tests/catalogue/<exercise>/<case>.py is a learner's file whose first line says
+tests/backprop/catalogue/<exercise>/<case>.py is a learner's file whose first line says
 what the checker should conclude: `# expect: <diagnosis id>` (fails, and that
 mistake alone is named), `# expect: none` (fails, nothing named: a mistake no
 variant reproduces, or two at once) or `# expect: pass` (a right answer
