@@ -54,6 +54,27 @@ def test_load_ext_registers_the_magic_and_plain_mode_steps_and_saves(ip, shown, 
     assert "Step 1 of " in shown[-2]
 
 
+def test_the_magic_steps_through_another_course_and_keys_its_progress_by_it(ip, shown, tutor_home):
+    from tests.conftest import REPO
+    from tutor.notebook import adapters
+
+    course = REPO / "courses" / "logistic-regression"
+    try:
+        ip.run_line_magic("tutor", f"learn data-and-model --course {course} --plain")
+        assert "Step 1 of " in shown[-2]
+        ip.run_line_magic("tutor", "next")
+        assert "Step 2 of " in shown[-2]
+        lessons = json.loads((tutor_home / "progress.json").read_text())["lessons"]
+        assert "logistic-regression/data-and-model" in lessons and "data-and-model" not in lessons
+        # back in the same place on a new start, read under the same course key
+        ip.run_line_magic("tutor", f"learn data-and-model --course {course} --plain")
+        assert "Step 2 of " in shown[-2]
+        ip.run_line_magic("tutor", "learn data-and-model --course no-such-course")
+        assert "no-such-course" in shown[-1] and len(shown[-1].splitlines()) == 1
+    finally:
+        adapters.use_course(None)
+
+
 def test_bad_magic_input_is_one_line(ip, shown):
     ip.run_line_magic("tutor", "next")
     assert shown[-1] == "error: no lesson is open here; start one with %tutor learn ID"

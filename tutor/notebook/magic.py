@@ -18,8 +18,8 @@ from tutor.notebook import adapters
 from tutor.notebook.display import Rich, show
 from tutor.notebook.session import NotebookLesson, _error, _note
 
-USAGE = ("%tutor learn ID [--set name=value] [--restart] [--plain]   step through a lesson\n"
-         "%tutor next | back | hint | answer TEXT                   move on, back, a hint, answer a question")
+USAGE = ("%tutor learn ID [--course DIR|ID] [--set name=value] [--restart] [--plain]   step through a lesson\n"
+         "%tutor next | back | hint | answer TEXT                                    move on, back, a hint, answer a question")
 
 
 def widgets_available() -> bool:
@@ -46,7 +46,7 @@ class Stepper:
         self.box = None if self.plain else self._build_widgets()
 
     def _saved_place(self) -> int:
-        record = self.store.lesson(self.nl.id)
+        record = self.store.lesson(self.nl.id, course=adapters.course_key())
         if record.get("completed") or not record.get("step_id"):
             return 0
         ids = self.nl.step_ids
@@ -188,10 +188,15 @@ def tutor_magic(line: str) -> None:
 
 
 def _learn(args: list[str]) -> Stepper | None:
-    lesson_id, settings, restart, plain = None, [], False, False
+    lesson_id, settings, restart, plain, course = None, [], False, False, None
     it = iter(args)
     for word in it:
-        if word == "--set":
+        if word == "--course" or word.startswith("--course="):
+            course = word.removeprefix("--course=") if "=" in word else next(it, None)
+            if not course:
+                show(_error("--course needs a course folder or id"))
+                return None
+        elif word == "--set":
             value = next(it, None)
             if value is None:
                 show(_error("--set needs name=value"))
@@ -214,6 +219,8 @@ def _learn(args: list[str]) -> Stepper | None:
     if lesson_id is None:
         show(_error("which lesson? %tutor learn ID (`tutor lessons` lists them)"))
         return None
+    if course is not None:
+        adapters.use_course(course)  # a TutorError here is shown as one line by the caller
     return Stepper(lesson_id, settings, restart=restart, plain=plain)
 
 
