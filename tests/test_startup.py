@@ -102,26 +102,41 @@ def test_the_shortcut_shows_what_the_app_shows(argv, monkeypatch):
 
 
 def test_the_shortcut_takes_only_its_exact_spellings():
-    from tutor.cli import _FAST, _fast_target
+    from pathlib import Path
+
+    from tutor.cli import _FAST, _fast_target, _learn_arguments
 
     assert set(_FAST) == {(), ("lessons",), ("exercises",), ("learn",)}
     for argv in (["learn", "cost"], ["learn", "--restart"], ["learn", "cost", "--restart"],
-                 ["learn", "--plain", "cost", "--restart"]):
+                 ["learn", "--plain", "cost", "--restart"], ["learn", "cost", "--from", "2"],
+                 ["learn", "cost", "--set", "lambda=3"], ["learn", "--course", "x"], ["learn", "--from=3", "cost"]):
         assert _fast_target(argv) is not None, argv
-    for argv in (["lessons", "--json"], ["learn", "cost", "--from", "2"], ["learn", "cost", "--restart", "--restart"],
-                 ["--help"], ["lesson"], ["exercises", "x"], ["learn", "-h"], ["learn", "a", "b"],
-                 ["learn", "cost", "--set", "lambda=3"], ["learn", "--course", "x"]):
+    for argv in (["lessons", "--json"], ["learn", "cost", "--restart", "--restart"], ["learn", "cost", "--from"],
+                 ["--help"], ["lesson"], ["exercises", "x"], ["learn", "-h"], ["learn", "--help"], ["learn", "a", "b"],
+                 ["learn", "cost", "--from", "2", "--from", "3"], ["learn", "cost", "--from", "-1"],
+                 ["learn", "cost", "--from="], ["learn", "--restart=1"], ["learn", "--", "cost"],
+                 ["learn", "cost", "--frm", "2"], ["learn", "cost", "--set"]):
         assert _fast_target(argv) is None, argv
+    # Each option lands on the parameter the app would fill, --set repeating, paths as Path.
+    assert _learn_arguments(["cost", "--set", "lambda=3", "--data=d.npz", "--set=hidden=5", "--from", "two",
+                             "--weights", "w.npz", "--course", "c", "--plain"]) == {
+        "lesson_id": "cost", "settings": ["lambda=3", "hidden=5"], "data": Path("d.npz"), "from_step": "two",
+        "weights": Path("w.npz"), "course": "c", "plain": True}
     code, out, err = _main(["lessons", "--json"])  # through the app
     assert code == 0 and json.loads(out)["lessons"][0]["id"] == "network"
 
 
 @pytest.mark.parametrize("argv", [["learn", "sigmoid-gradient"], ["--plain", "learn", "nosuch"], ["learn"],
-                                  ["learn", "--restart", "cost", "--plain"]])
+                                  ["learn", "--restart", "cost", "--plain"], ["learn", "cost", "--from", "3"],
+                                  ["learn", "cost", "--from=no-such-step"], ["learn", "cost", "--set", "nosuch=1"],
+                                  ["learn", "accuracy", "--from", "predictions", "--set", "lambda=2"],
+                                  ["learn", "cost", "--course", "nosuch-course"],
+                                  ["learn", "cost", "--data", "/nonexistent/x.npz"]])
 def test_learn_through_the_shortcut_prints_what_the_app_prints(argv, monkeypatch):
     """Without a terminal every step is printed; an unknown lesson is one error line."""
-    from tutor.cli import app
+    from tutor.cli import _fast_target, app
 
+    assert _fast_target([a for a in argv if a != "--plain" or argv.index(a) > 0]) is not None
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("NO_COLOR", "1")
     code, out, err = _main(argv)
@@ -131,13 +146,19 @@ def test_learn_through_the_shortcut_prints_what_the_app_prints(argv, monkeypatch
     assert err == full.stderr
     if "nosuch" in argv:
         assert code == 2 and err.startswith("error: there is no lesson 'nosuch'") and len(err.splitlines()) == 1
+    elif code == 0:
+        import re
+
+        first = re.search(r"Step (\d+) of", out).group(1)
+        assert first == ("3" if "3" in argv else "1"), first
     else:
-        assert code == 0 and "Step 1 of" in out
+        assert code == 2 and err.startswith("error: ") and len(err.splitlines()) == 1
 
 
-def test_learn_imports_no_pydantic(tmp_path):
-    loaded = _loaded(["learn", "network"], tmp_path / "home")
-    assert "pydantic" not in loaded and "numpy" in loaded
+@pytest.mark.parametrize("argv", [["learn", "network"], ["learn", "network", "--from", "2", "--set", "hidden=4"]])
+def test_learn_imports_no_pydantic(argv, tmp_path):
+    loaded = _loaded(argv, tmp_path / "home")
+    assert "pydantic" not in loaded and "typer.main" not in loaded and "numpy" in loaded
 
 
 # -- the header cache ----------------------------------------------------------------------

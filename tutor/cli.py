@@ -14,8 +14,8 @@ from tutor.errors import TutorError
 
 # typer (and, once a command with options runs, pydantic through typer) is
 # imported when the app is built, on first use of `tutor.cli.app`: `tutor`
-# alone, `tutor lessons`, `tutor exercises` and `tutor learn [ID] [--restart]
-# [--plain]` run without it (see _fast_path).
+# alone, `tutor lessons`, `tutor exercises` and `tutor learn [ID] [options]`
+# run without it (see _fast_path).
 _APP = []
 
 
@@ -107,14 +107,19 @@ def _call_with_defaults(func, **given) -> None:
     func(**kwargs)
 
 
-def _learn(lesson_id: str | None = None, **flags: bool) -> None:
+def _learn(lesson_id: str | None = None, **given) -> None:
     from tutor.commands.learn import learn
 
-    _call_with_defaults(learn, lesson_id=lesson_id, **flags)
+    _call_with_defaults(learn, lesson_id=lesson_id, **given)
 
 
-# `tutor learn`'s flags that take no value (so need no coercion): spelling -> parameter.
+# `tutor learn`'s options, spelling -> parameter. Flags take no value; the
+# others take one string each (`--set` may repeat). None of them needs more
+# coercion than Path(...), so the shortcut can take them all.
 _LEARN_FLAGS = {"--restart": "restart", "--plain": "plain"}
+_LEARN_VALUES = {"--from": "from_step", "--data": "data", "--weights": "weights", "--course": "course"}
+_LEARN_REPEATED = {"--set": "settings"}
+_LEARN_PATHS = ("data", "weights")
 
 
 # argv (after an optional leading --plain) -> what it shows. Exactly these
@@ -122,26 +127,75 @@ _LEARN_FLAGS = {"--restart": "restart", "--plain": "plain"}
 _FAST = {(): _welcome, ("lessons",): _lessons, ("exercises",): _exercises, ("learn",): _learn}
 
 
+def _learn_arguments(args: list[str]) -> dict | None:
+    """`tutor learn`'s arguments as keyword arguments of `learn`, or None.
+
+    None sends the command line through the app, which owns every message
+    about a malformed one: an unknown option, an option given twice, a
+    missing or empty value, a value that looks like an option, `--`, a second
+    ID, --help. Takes `--opt VALUE` and `--opt=VALUE`.
+    """
+    given: dict = {}
+    ids: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        i += 1
+        if not arg.startswith("-"):
+            ids.append(arg)
+            continue
+        name, eq, value = arg.partition("=")
+        if name in _LEARN_FLAGS and not eq:
+            param = _LEARN_FLAGS[name]
+            if param in given:
+                return None
+            given[param] = True
+            continue
+        if name not in _LEARN_VALUES and name not in _LEARN_REPEATED:
+            return None
+        if not eq:
+            if i >= len(args):
+                return None
+            value = args[i]
+            i += 1
+        if not value or value.startswith("-"):
+            return None
+        if name in _LEARN_REPEATED:
+            given.setdefault(_LEARN_REPEATED[name], []).append(value)
+            continue
+        param = _LEARN_VALUES[name]
+        if param in given:
+            return None
+        given[param] = value
+    if len(ids) > 1:
+        return None
+    if given.keys() & set(_LEARN_PATHS):
+        from pathlib import Path
+
+        for param in _LEARN_PATHS:
+            if param in given:
+                given[param] = Path(given[param])
+    given["lesson_id"] = ids[0] if ids else None
+    return given
+
+
 def _fast_target(args: list[str]):
     """The shortcut for these arguments, or None.
 
-    Also `tutor learn [ID] [--restart] [--plain]`: at most one ID (not an
-    option), each flag at most once; any other option goes through the app.
+    Also `tutor learn [ID] [options]` with its own options, each spelled in
+    full (`_learn_arguments`); anything unusual goes through the app.
     """
     run = _FAST.get(tuple(args))
     if run is not None or args[:1] != ["learn"]:
         return run
-    ids = [a for a in args[1:] if not a.startswith("-")]
-    flags = [a for a in args[1:] if a.startswith("-")]
-    if len(ids) > 1 or len(set(flags)) != len(flags) or any(f not in _LEARN_FLAGS for f in flags):
+    given = _learn_arguments(args[1:])
+    if given is None:
         return None
-    given = {_LEARN_FLAGS[f]: True for f in flags}
-    lesson_id = ids[0] if ids else None
-    return lambda: _learn(lesson_id, **given)
+    return lambda: _learn(**given)
 
 
 def _fast_path(argv: list[str]) -> bool:
-    """Run `tutor`, `tutor lessons`, `tutor exercises` or `tutor learn [ID] [flags]` without the typer app.
+    """Run `tutor`, `tutor lessons`, `tutor exercises` or `tutor learn [ID] [options]` without the typer app.
 
     False if argv is anything else. These are what a person types most and
     waits for. Building the app imports every command module and makes click
