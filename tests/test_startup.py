@@ -60,6 +60,32 @@ def test_help_welcome_and_lessons_import_nothing_heavy(tmp_path):
         assert _loaded(argv, home) & (set(HEAVY) | {"typer"}) == set(), argv
 
 
+@pytest.mark.parametrize("columns,color", [("100", False), ("60", False), ("120", True)])
+@pytest.mark.parametrize("spelling", ["--help", "-h"])
+def test_the_root_help_prints_what_the_app_prints(spelling, columns, color, monkeypatch, capsys):
+    """`tutor --help` skips converting the commands' signatures; the page must not change for it."""
+    from tutor.cli import _fast_target, get_app
+
+    monkeypatch.setenv("COLUMNS", columns)
+    if color:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+        monkeypatch.setenv("FORCE_COLOR", "1")
+    else:
+        monkeypatch.setenv("NO_COLOR", "1")
+    _fast_target([spelling])()
+    fast = capsys.readouterr().out
+    get_app()(args=[spelling], standalone_mode=False)
+    full = capsys.readouterr().out
+    assert fast == full
+    assert ("\x1b[" in fast) == color
+    # every command of every panel is listed, the course plugin's included
+    import re
+
+    fast = re.sub(r"\x1b\[[0-9;]*m", "", fast)
+    for name in ("learn", "lessons", "check", "train", "gradcheck", "demo", "export", "grade", "autograder", "new"):
+        assert f" {name} " in fast, name
+
+
 def test_exercises_list_imports_no_numpy_once_cached(tmp_path):
     home = tmp_path / "home"
     assert "numpy" in _loaded(["exercises"], home)  # the first run checks the whole catalog
@@ -106,13 +132,13 @@ def test_the_shortcut_takes_only_its_exact_spellings():
 
     from tutor.cli import _FAST, _fast_target, _learn_arguments
 
-    assert set(_FAST) == {(), ("lessons",), ("exercises",), ("learn",)}
+    assert set(_FAST) == {(), ("lessons",), ("exercises",), ("learn",), ("--help",), ("-h",)}
     for argv in (["learn", "cost"], ["learn", "--restart"], ["learn", "cost", "--restart"],
                  ["learn", "--plain", "cost", "--restart"], ["learn", "cost", "--from", "2"],
                  ["learn", "cost", "--set", "lambda=3"], ["learn", "--course", "x"], ["learn", "--from=3", "cost"]):
         assert _fast_target(argv) is not None, argv
     for argv in (["lessons", "--json"], ["learn", "cost", "--restart", "--restart"], ["learn", "cost", "--from"],
-                 ["--help"], ["lesson"], ["exercises", "x"], ["learn", "-h"], ["learn", "--help"], ["learn", "a", "b"],
+                 ["--help", "lessons"], ["lesson"], ["exercises", "x"], ["learn", "-h"], ["learn", "--help"], ["learn", "a", "b"],
                  ["learn", "cost", "--from", "2", "--from", "3"], ["learn", "cost", "--from", "-1"],
                  ["learn", "cost", "--from="], ["learn", "--restart=1"], ["learn", "--", "cost"],
                  ["learn", "cost", "--frm", "2"], ["learn", "cost", "--set"]):

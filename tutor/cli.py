@@ -113,6 +113,45 @@ def _learn(lesson_id: str | None = None, **given) -> None:
     _call_with_defaults(learn, lesson_id=lesson_id, **given)
 
 
+def _root_help() -> None:
+    """`tutor --help`: the root's options and a line per command, as the app prints it.
+
+    typer makes a click command of the whole app before printing any help,
+    turning every command's signature into click parameters (all nineteen,
+    about a third of what the help costs beyond a bare typer app). The root's
+    help shows none of those parameters, only each command's name, panel and
+    first line of help. So the root alone is converted, and each command is
+    represented by a parameterless stand-in carrying exactly what the help
+    reads; typer's own formatter then prints it (tests/test_startup.py checks
+    the output equals the app's).
+    """
+    import inspect
+
+    import typer.main as typer_main
+    from typer.core import TyperCommand, TyperGroup
+
+    app = get_app()
+    commands, groups = app.registered_commands, app.registered_groups
+    app.registered_commands, app.registered_groups = [], []
+    try:
+        group = typer_main.get_group(app)  # the root's own options only
+    finally:
+        app.registered_commands, app.registered_groups = commands, groups
+    mode = app.rich_markup_mode
+    for info in commands:
+        doc = inspect.getdoc(info.callback) if info.help is None else inspect.cleandoc(info.help)
+        group.add_command(TyperCommand(
+            name=info.name or typer_main.get_command_name(info.callback.__name__), help=doc,
+            short_help=info.short_help, hidden=info.hidden, deprecated=info.deprecated,
+            rich_help_panel=info.rich_help_panel, rich_markup_mode=mode))
+    for info in groups:
+        solved = typer_main.solve_typer_info_defaults(info)
+        group.add_command(TyperGroup(
+            name=solved.name or "", help=solved.help, short_help=solved.short_help, hidden=solved.hidden,
+            deprecated=solved.deprecated, rich_help_panel=solved.rich_help_panel, rich_markup_mode=mode))
+    group.main(args=["--help"], standalone_mode=False)
+
+
 # `tutor learn`'s options, spelling -> parameter. Flags take no value; the
 # others take one string each (`--set` may repeat). None of them needs more
 # coercion than Path(...), so the shortcut can take them all.
@@ -124,7 +163,8 @@ _LEARN_PATHS = ("data", "weights")
 
 # argv (after an optional leading --plain) -> what it shows. Exactly these
 # spellings: anything else (an option, --help, a typo) goes through the app.
-_FAST = {(): _welcome, ("lessons",): _lessons, ("exercises",): _exercises, ("learn",): _learn}
+_FAST = {(): _welcome, ("lessons",): _lessons, ("exercises",): _exercises, ("learn",): _learn,
+         ("--help",): _root_help, ("-h",): _root_help}
 
 
 def _learn_arguments(args: list[str]) -> dict | None:

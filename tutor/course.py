@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import importlib.util
 import os
 import sys
 from dataclasses import dataclass
@@ -291,9 +290,11 @@ def import_plugin(course: Course):
     try:
         with registering_for(owner):
             if key.endswith(".py"):
+                from importlib.util import module_from_spec, spec_from_file_location  # a file plugin only
+
                 name = f"tutor_course_plugin_{course.id.replace('-', '_')}"
-                spec = importlib.util.spec_from_file_location(name, key)
-                module = importlib.util.module_from_spec(spec)
+                spec = spec_from_file_location(name, key)
+                module = module_from_spec(spec)
                 sys.modules[name] = module
                 spec.loader.exec_module(module)
             else:

@@ -53,8 +53,24 @@ the same name is an error naming both. `tutor ops` lists everything
 registered, with signatures and one-line docs.
 """
 
-from tutor.exercises.registry import FunctionArg, checker, diagnosis, fixture, helper, layout, mistake, reference
 from tutor.lessons.registry import command, operation, setup, view, vocabulary
+
+# The exercise side is looked up on first use (PEP 562): every plugin imports
+# this facade while `tutor --help` builds the command list, and most of them
+# only need `command` and `vocabulary` then.
+_EXERCISE_NAMES = ("FunctionArg", "checker", "diagnosis", "fixture", "helper", "layout", "mistake", "reference")
+
+
+def __getattr__(name: str):
+    if name in _EXERCISE_NAMES:
+        from tutor.exercises import registry
+
+        return getattr(registry, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_EXERCISE_NAMES))
 
 
 
