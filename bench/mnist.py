@@ -104,11 +104,20 @@ def synthetic(m: int, seed: int = 0):
 
 
 # ---------------------------------------------------------------- contenders
+# The thread count the tutor's policy chose at the start of each of its runs
+# (it looks at the machine each time: a contender that just finished may still
+# hold a core for a moment).
+POLICY_THREADS: list = []
+
+
 def tutor_run(X, y, method, iterations):
     sizes = (X.shape[1], HIDDEN, 10)
     p0 = initialize_params(sizes, "uniform", epsilon=0.12, seed=0)
 
     def run():
+        from tutor import blas
+
+        POLICY_THREADS.append(blas.threads_for(*X.shape) or "unchanged")
         res = train_network(sizes, X, y, p0, lam=LAM, method=method, iterations=iterations)
         return {"iterations": res.iterations, "cost": res.cost, "params": res.params, "sizes": sizes}
 
@@ -210,14 +219,19 @@ def section_time(X_all, y_all, sizes_m, rounds, iterations, out, with_cg=False, 
         out.append(markdown_table(["contender", "time: median [min-max]", "vs tutor L-BFGS f64 (per round)",
                                    "vs scikit-learn (per round)", "iterations", "final cost", "train accuracy"],
                                   rows))
+        from collections import Counter
+
         from tutor import blas
 
-        policy = blas.threads_for(m, X.shape[1])
-        out.append(f"\n- BLAS threads while the tutor trains: "
-                   + (f"{policy} (the tutor's policy for m * n = {m * X.shape[1]:,})" if policy else
-                      "as set by the environment (" + ", ".join(f"{v}={os.environ[v]}" for v in blas.THREAD_VARS
-                                                                 if v in os.environ) + "), for every contender")
-                   + ".")
+        if blas.user_chose_threads():
+            out.append("\n- BLAS threads: as set by the environment (" + ", ".join(
+                f"{v}={os.environ[v]}" for v in blas.THREAD_VARS if v in os.environ) + "), for every contender.")
+        else:
+            chosen = ", ".join(f"{k} in {n} runs" for k, n in sorted(Counter(POLICY_THREADS).items(), key=str))
+            out.append(f"\n- BLAS threads the tutor's policy chose at the start of its runs (m * n = "
+                       f"{m * X.shape[1]:,}; {os.cpu_count()} cores): {chosen}. The other contenders use their "
+                       "libraries' defaults.")
+        POLICY_THREADS.clear()
         out.append(f"- {rounds} rounds, contenders in rotated order each round; ratios are taken within each "
                    f"round, then the median and [min-max] over rounds. Section took {took:.0f} s; load average "
                    f"after: {loadavg()}.")

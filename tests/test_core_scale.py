@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import builtins
 import os
+import subprocess
+import sys
+import time
 import tracemalloc
 
 import numpy as np
@@ -248,16 +251,53 @@ def test_blas_policy(monkeypatch):
         monkeypatch.setenv(var, "0")
         monkeypatch.delenv(var)
     monkeypatch.setattr(blas, "_user_chose", False)  # as under the CLI, nobody chose
-    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))  # a quiet machine
-    assert blas.threads_for(1797, 64) is None  # small: stays on the CLI's one thread
-    assert blas.threads_for(20000, 784) == (os.cpu_count() or 1)
     cores = os.cpu_count() or 1
-    monkeypatch.setattr(os, "getloadavg", lambda: (float(cores), 0.0, 0.0))  # every core busy
+    monkeypatch.setattr(blas, "others_running", lambda: 0)  # a quiet machine
+    assert blas.threads_for(1797, 64) is None  # small: stays on the CLI's one thread
+    assert blas.threads_for(20000, 784) == cores
+    monkeypatch.setattr(blas, "others_running", lambda: cores)  # every core busy
     assert blas.threads_for(20000, 784) is None  # stays on one thread
+    monkeypatch.setattr(blas, "others_running", lambda: cores - 1)  # one core free
+    assert blas.threads_for(20000, 784) is None if cores > 1 else 1
+    # Without a running count the load average stands in.
+    monkeypatch.setattr(blas, "others_running", lambda: None)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    assert blas.threads_for(20000, 784) == cores
+    monkeypatch.setattr(os, "getloadavg", lambda: (float(cores), 0.0, 0.0))
+    assert blas.threads_for(20000, 784) is None
     monkeypatch.setattr(blas, "_user_chose", None)  # as a library, nobody chose
     assert blas.threads_for(1797, 64) == 1
     monkeypatch.setenv("OMP_NUM_THREADS", "3")  # the user's choice wins at any size
     assert blas.threads_for(20000, 784) is None and blas.threads_for(10, 10) is None
+
+
+def test_others_running_reads_the_kernels_count_and_ignores_a_passing_blip(tmp_path):
+    """/proc/loadavg's running count includes the reader; a thread that shows up in one
+    sample only is not a busy core."""
+    assert blas._running_now(str(tmp_path / "missing")) is None
+    f = tmp_path / "loadavg"
+    f.write_text("0.50 0.40 0.30 3/412 9876\n")
+    assert blas._running_now(str(f)) == 3
+    f.write_text("garbage\n")
+    assert blas._running_now(str(f)) is None
+    counts = iter([4, 2, 3, 2, 5])  # another process computing in every sample, a third in some
+    assert blas.others_running(samples=5, gap=0, read=lambda: next(counts)) == 1
+    assert blas.others_running(samples=3, gap=0, read=lambda: 1) == 0
+    assert blas.others_running(samples=3, gap=0, read=lambda: None) is None
+
+
+def test_a_computing_process_takes_a_core_from_training():
+    """A real busy process elsewhere on the machine is counted as taking a core."""
+    if blas._running_now() is None:
+        pytest.skip("no /proc/loadavg on this system: the load average stands in")
+    spin = subprocess.Popen([sys.executable, "-c", "import time\nend = time.time() + 20\nwhile time.time() < end: pass"])
+    try:
+        time.sleep(0.3)
+        seen = [blas.others_running(samples=9, gap=0.005) for _ in range(3)]
+    finally:
+        spin.kill()
+        spin.wait()
+    assert max(seen) >= 1, seen  # the spinning process was counted
 
 
 def test_default_to_one_thread_respects_the_user(monkeypatch):

@@ -10,9 +10,10 @@ command line starts numpy on one thread (`default_to_one_thread`, called before
 numpy loads) and training raises the count for the duration of a large
 problem (`threads_for`), through threadpoolctl.
 
-On a machine whose cores are already busy (load average within half a core
-of the core count) large problems stay on one thread too: extra BLAS threads
-then wait for cores and slow training down (measured: BENCHMARKS.md).
+On a machine whose cores are already busy, large problems use only the free
+ones (the kernel's count of runnable threads, sampled a few times): extra
+BLAS threads would wait for cores and slow training down (measured:
+BENCHMARKS.md).
 
 The user's choice wins: when OPENBLAS_NUM_THREADS, OMP_NUM_THREADS or
 MKL_NUM_THREADS was set before the tutor started, nothing here changes it.
@@ -55,33 +56,68 @@ def default_to_one_thread() -> None:
             os.environ[var] = "1"
 
 
-def machine_busy() -> bool:
-    """True when the other processes already keep the cores busy.
+def _running_now(path: str = "/proc/loadavg") -> int | None:
+    """Threads the kernel counts as runnable at this instant, this one included
+    (the fourth field of /proc/loadavg, "running/total"); None where unreadable."""
+    try:
+        with open(path, encoding="ascii") as f:
+            return int(f.read().split()[3].split("/")[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def others_running(samples: int = 5, gap: float = 0.002, read=_running_now) -> int | None:
+    """How many other threads keep cores busy right now; None where it cannot be told.
+
+    The least of a few samples a couple of milliseconds apart: a process that
+    computes is runnable in every sample, one that merely wakes up is not.
+    Unlike the load average, this sees the machine as it is now, not as it
+    was over the last minute (the average still counts a job that ended
+    thirty seconds ago, and takes a minute to notice one that started).
+    """
+    import time
+
+    least = None
+    for i in range(samples):
+        if i:
+            time.sleep(gap)
+        n = read()
+        if n is None:
+            return None
+        least = n if least is None else min(least, n)
+    return max(0, least - 1)  # not counting this thread
+
+
+def free_cores() -> int:
+    """Cores not taken by other work, at least one.
 
     Measured here (BENCHMARKS.md): on a loaded machine a second OpenBLAS
     thread waits for a core while the first spins, and training gets slower,
-    not faster. The 1-minute load average against the core count is a cheap,
-    if coarse, sign of that; where it cannot be read, the machine counts as free.
+    not faster. So training asks for as many threads as there are free cores.
+    Where the running count cannot be read, the 1-minute load average stands
+    in (a machine counts as free unless it is within half a core of full).
     """
-    try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):
-        return False
-    return load >= (os.cpu_count() or 1) - 0.5
+    cores = os.cpu_count() or 1
+    others = others_running()
+    if others is None:
+        try:
+            load = os.getloadavg()[0]
+        except (AttributeError, OSError):
+            return cores
+        return 1 if load >= cores - 0.5 else cores
+    return max(1, cores - others)
 
 
 def threads_for(m: int, n: int) -> int | None:
     """The thread count the policy wants for an (m, n) X, or None for
-    "leave it as it is" (the user chose, the problem is small, or the
-    machine is already busy)."""
+    "leave it as it is" (the user chose, or the answer is the one thread the
+    command line already runs on)."""
     if user_chose_threads():
         return None
-    if m * n >= LARGE:
-        if machine_busy():
-            return None if _user_chose is False else 1
-        return os.cpu_count() or 1
-    # Small: one thread. Under the CLI that is already the case.
-    return None if _user_chose is False else 1
+    want = free_cores() if m * n >= LARGE else 1  # small problems: one thread
+    if want == 1 and _user_chose is False:
+        return None  # under the CLI that is already the case
+    return want
 
 
 @contextlib.contextmanager
