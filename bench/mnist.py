@@ -124,6 +124,40 @@ def tutor_run(X, y, method, iterations):
     return run
 
 
+def evaluations(X, y, iterations) -> int:
+    """How many cost-and-gradient evaluations the tutor's L-BFGS run makes (a counting run, untimed)."""
+    from tutor.core.backprop import nn_cost_function
+
+    sizes = (X.shape[1], HIDDEN, 10)
+    calls = []
+
+    def counted(p):
+        calls.append(1)
+        return nn_cost_function(p, sizes, X, y, LAM)
+
+    train(counted, initialize_params(sizes, "uniform", epsilon=0.12, seed=0), "lbfgs", iterations)
+    return len(calls)
+
+
+def products_run(X, n_evals):
+    """The floor: only the two products every evaluation needs, W X^T and delta^T X
+    (X (m, n), W (25, n), delta (m, 25)), n_evals times, in the tutor's own layout."""
+    rng = np.random.default_rng(0)
+    W = rng.uniform(-0.12, 0.12, (HIDDEN, X.shape[1])).astype(X.dtype)
+    delta = rng.uniform(-1, 1, (X.shape[0], HIDDEN)).astype(X.dtype)
+
+    def run():
+        from tutor.blas import blas_threads
+
+        with blas_threads(*X.shape):  # the threads the tutor's training would get
+            for _ in range(n_evals):
+                (W @ X.T).T
+                delta.T @ X
+        return {"iterations": "-", "cost": float("nan"), "evaluations": n_evals}
+
+    return run
+
+
 def sklearn_run(X, y, iterations):
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
@@ -170,6 +204,8 @@ def torch_run(torch, X, y, dtype, iterations):
 
 
 def _accuracy(extra, X, y):
+    if "evaluations" in extra:
+        return float("nan")
     if "clf" in extra:
         return float(np.mean(extra["clf"].predict(X) == y))
     return accuracy(predict(reshape_params(extra["params"], extra["sizes"]), X), y)
@@ -191,6 +227,9 @@ def section_time(X_all, y_all, sizes_m, rounds, iterations, out, with_cg=False, 
         }
         if with_cg:
             fs["tutor CG float64"] = tutor_run(X, y, "cg", iterations)
+        n_evals = evaluations(X, y, iterations)
+        floor = f"floor: the two products alone, x {n_evals} evaluations, float64"
+        fs[floor] = products_run(X, n_evals)
         try:
             import sklearn
 
@@ -214,7 +253,8 @@ def section_time(X_all, y_all, sizes_m, rounds, iterations, out, with_cg=False, 
             e = extras[k]
             rows.append([k, spread(times[k], fmt="{:.2f}") + " s", ratio_text(round_ratios(times, k, ref)),
                          ratio_text(round_ratios(times, k, sk)) if sk else "-", str(e["iterations"]),
-                         f"{e['cost']:.4f}", f"{_accuracy(e, X if 'float32' not in k else X32, y):.1%}"])
+                         f"{e['cost']:.4f}" if e["cost"] == e["cost"] else "-",
+                         "-" if "evaluations" in e else f"{_accuracy(e, X if 'float32' not in k else X32, y):.1%}"])
         out.append(f"#### {m} x 784, 10 classes, hidden {HIDDEN}, lambda {LAM:g}, {iterations} iterations\n")
         out.append(markdown_table(["contender", "time: median [min-max]", "vs tutor L-BFGS f64 (per round)",
                                    "vs scikit-learn (per round)", "iterations", "final cost", "train accuracy"],
