@@ -12,13 +12,15 @@ time    For each size m (rows of a 784-pixel, 10-class problem, hidden 25,
           max_iter = iterations, alpha = lambda: its penalty alpha/(2m)|W|^2 is
           the tutor's), and PyTorch float64/float32 autograd computing the same
           cost and gradient, driven by the same scipy L-BFGS-B (so the rows
-          compare the engines, not the optimizers).
+          compare the engines, not the optimizers); and a floor: the two
+          matrix products every evaluation needs (W X^T, delta^T X), as many
+          times as the tutor's run evaluates, with nothing else.
 memory  Peak RSS of `tutor train` on a saved 20000 x 784 float64 .npz (40
         iterations), float64 and --dtype float32, of the same command on 100
         rows (what the interpreter and libraries cost), and of scikit-learn
         fitting the same .npz; each in a fresh process, interleaved.
 
-Threads: the tutor's policy (every core at this size) unless OPENBLAS_NUM_THREADS
+Threads: the tutor's policy (every free core at this size) unless OPENBLAS_NUM_THREADS
 / OMP_NUM_THREADS are set, which every contender then obeys (PyTorch reads
 OMP_NUM_THREADS); the thread counts in force are printed.
 
