@@ -127,29 +127,59 @@ def test_the_shortcut_shows_what_the_app_shows(argv, monkeypatch):
     assert ("network" in out and "moons-from-scratch" in out) or "sigmoid-gradient" in out
 
 
-def test_the_shortcut_takes_only_its_exact_spellings():
+def test_the_shortcut_takes_only_plain_command_lines():
     from pathlib import Path
 
-    from tutor.cli import _FAST, _fast_target, _learn_arguments
+    from tutor.cli import _FAST, _LIGHT, _fast_target
+    from tutor.commands import light
+    from tutor.commands.learn import learn
 
     assert set(_FAST) == {(), ("lessons",), ("exercises",), ("learn",), ("--help",), ("-h",)}
+    assert set(_LIGHT) == {"learn", "demo", "export", "check"}
     for argv in (["learn", "cost"], ["learn", "--restart"], ["learn", "cost", "--restart"],
                  ["learn", "--plain", "cost", "--restart"], ["learn", "cost", "--from", "2"],
-                 ["learn", "cost", "--set", "lambda=3"], ["learn", "--course", "x"], ["learn", "--from=3", "cost"]):
+                 ["learn", "cost", "--set", "lambda=3"], ["learn", "--course", "x"], ["learn", "--from=3", "cost"],
+                 ["demo", "cost", "--notes"], ["export", "cost", "-f", "txt", "-o", "x.txt"], ["check", "sigmoid-gradient"]):
         assert _fast_target(argv) is not None, argv
     for argv in (["lessons", "--json"], ["learn", "cost", "--restart", "--restart"], ["learn", "cost", "--from"],
-                 ["--help", "lessons"], ["lesson"], ["exercises", "x"], ["learn", "-h"], ["learn", "--help"], ["learn", "a", "b"],
-                 ["learn", "cost", "--from", "2", "--from", "3"], ["learn", "cost", "--from", "-1"],
+                 ["--help", "lessons"], ["lesson"], ["exercises", "x"], ["learn", "-h"], ["learn", "--help"],
+                 ["learn", "a", "b"], ["learn", "cost", "--from", "2", "--from", "3"], ["learn", "cost", "--from", "-1"],
                  ["learn", "cost", "--from="], ["learn", "--restart=1"], ["learn", "--", "cost"],
-                 ["learn", "cost", "--frm", "2"], ["learn", "cost", "--set"]):
+                 ["learn", "cost", "--frm", "2"], ["learn", "cost", "--set"],
+                 ["demo"],  # its ID is required: the app says so
+                 ["demo", "cost", "--auto", "2"],  # a range-checked value
+                 ["export", "cost"],  # -o is required
+                 ["export", "cost", "-ftxt", "-o", "x"],  # a short option glued to its value
+                 ["check", "x", "--format", "json"],  # a choice
+                 ["check", "x", "--timeout", "3"]):
         assert _fast_target(argv) is None, argv
     # Each option lands on the parameter the app would fill, --set repeating, paths as Path.
-    assert _learn_arguments(["cost", "--set", "lambda=3", "--data=d.npz", "--set=hidden=5", "--from", "two",
-                             "--weights", "w.npz", "--course", "c", "--plain"]) == {
+    assert light.parse(learn, ["cost", "--set", "lambda=3", "--data=d.npz", "--set=hidden=5", "--from", "two",
+                               "--weights", "w.npz", "--course", "c", "--plain"]) == {
         "lesson_id": "cost", "settings": ["lambda=3", "hidden=5"], "data": Path("d.npz"), "from_step": "two",
-        "weights": Path("w.npz"), "course": "c", "plain": True}
+        "weights": Path("w.npz"), "course": "c", "plain": True, "restart": False}
     code, out, err = _main(["lessons", "--json"])  # through the app
     assert code == 0 and json.loads(out)["lessons"][0]["id"] == "network"
+
+
+def test_a_command_with_a_callback_or_an_envvar_always_goes_through_the_app():
+    """Those act even when their option is absent, so no command line of such a command is plain."""
+    import typer
+
+    from tutor.commands import light
+
+    def with_callback(name: str = typer.Argument(...), loud: bool = typer.Option(False, "--loud", callback=print)):
+        pass
+
+    def with_envvar(name: str = typer.Argument(...), home: str = typer.Option("x", "--home", envvar="HOME")):
+        pass
+
+    def with_range(name: str = typer.Argument(...), n: int = typer.Option(1, "--n", min=0)):
+        pass
+
+    assert light.parse(with_callback, ["a"]) is None and light.parse(with_envvar, ["a"]) is None
+    assert light.parse(with_range, ["a"]) == {"name": "a", "n": 1}  # absent: its default, as the app
+    assert light.parse(with_range, ["a", "--n", "3"]) is None  # given: the app checks the range
 
 
 @pytest.mark.parametrize("argv", [["learn", "sigmoid-gradient"], ["--plain", "learn", "nosuch"], ["learn"],
@@ -179,6 +209,44 @@ def test_learn_through_the_shortcut_prints_what_the_app_prints(argv, monkeypatch
         assert first == ("3" if "3" in argv else "1"), first
     else:
         assert code == 2 and err.startswith("error: ") and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("argv", [["demo", "cost", "--notes"], ["demo", "nosuch"], ["export", "cost", "-f", "txt", "-o", "OUT"],
+                                  ["export", "cost", "--format=md", "--with-answers", "--set", "lambda=2", "-o", "OUT"],
+                                  ["export", "cost", "-f", "pdf", "-o", "OUT"],
+                                  ["check", "sigmoid-gradient", "--dir", "DIR"], ["check", "nosuch", "--dir", "DIR"]])
+def test_demo_export_and_check_through_the_shortcut_do_what_the_app_does(argv, tmp_path, monkeypatch):
+    from tutor.cli import _fast_target, app
+
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("TUTOR_HOME", str(tmp_path / "home"))
+    (tmp_path / "DIR").mkdir()
+    (tmp_path / "DIR" / "sigmoid-gradient.py").write_text(
+        "import numpy as np\n\ndef sigmoid_gradient(z):\n    s = 1 / (1 + np.exp(-z))\n    return s * (1 - s)\n")
+    results = []
+    for way in ("shortcut", "app"):
+        args = [str(tmp_path / f"{a}-{way}") if a == "OUT" else str(tmp_path / a) if a == "DIR" else a for a in argv]
+        if way == "shortcut":
+            assert _fast_target(args) is not None, args
+            code, out, err = _main(args)
+        else:
+            full = CliRunner().invoke(app, args, catch_exceptions=False)
+            _common.set_plain(False)
+            code, out, err = full.exit_code, full.stdout, full.stderr
+        written = tmp_path / f"OUT-{way}"
+        results.append((code, out.replace(f"-{way}", "-X"), err.replace(f"-{way}", "-X"),
+                        written.read_text() if written.exists() else None))
+    assert results[0] == results[1]
+    code, out, err, written = results[0]
+    if "nosuch" in argv or "pdf" in argv:
+        assert code == 2 and err.startswith("error: ") and len(err.splitlines()) == 1
+    elif argv[0] == "export":
+        assert code == 0 and "The cost" in written
+    elif argv[0] == "check":
+        assert code == 0 and "All tests passed: 6/6" in out
+    else:
+        assert code == 0 and "Step 1 of" in out and "notes" in out.lower()
 
 
 @pytest.mark.parametrize("argv", [["learn", "network"], ["learn", "network", "--from", "2", "--set", "hidden=4"]])

@@ -152,90 +152,42 @@ def _root_help() -> None:
     group.main(args=["--help"], standalone_mode=False)
 
 
-# `tutor learn`'s options, spelling -> parameter. Flags take no value; the
-# others take one string each (`--set` may repeat). None of them needs more
-# coercion than Path(...), so the shortcut can take them all.
-_LEARN_FLAGS = {"--restart": "restart", "--plain": "plain"}
-_LEARN_VALUES = {"--from": "from_step", "--data": "data", "--weights": "weights", "--course": "course"}
-_LEARN_REPEATED = {"--set": "settings"}
-_LEARN_PATHS = ("data", "weights")
-
-
 # argv (after an optional leading --plain) -> what it shows. Exactly these
 # spellings: anything else (an option, --help, a typo) goes through the app.
 _FAST = {(): _welcome, ("lessons",): _lessons, ("exercises",): _exercises, ("learn",): _learn,
          ("--help",): _root_help, ("-h",): _root_help}
 
-
-def _learn_arguments(args: list[str]) -> dict | None:
-    """`tutor learn`'s arguments as keyword arguments of `learn`, or None.
-
-    None sends the command line through the app, which owns every message
-    about a malformed one: an unknown option, an option given twice, a
-    missing or empty value, a value that looks like an option, `--`, a second
-    ID, --help. Takes `--opt VALUE` and `--opt=VALUE`.
-    """
-    given: dict = {}
-    ids: list[str] = []
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        i += 1
-        if not arg.startswith("-"):
-            ids.append(arg)
-            continue
-        name, eq, value = arg.partition("=")
-        if name in _LEARN_FLAGS and not eq:
-            param = _LEARN_FLAGS[name]
-            if param in given:
-                return None
-            given[param] = True
-            continue
-        if name not in _LEARN_VALUES and name not in _LEARN_REPEATED:
-            return None
-        if not eq:
-            if i >= len(args):
-                return None
-            value = args[i]
-            i += 1
-        if not value or value.startswith("-"):
-            return None
-        if name in _LEARN_REPEATED:
-            given.setdefault(_LEARN_REPEATED[name], []).append(value)
-            continue
-        param = _LEARN_VALUES[name]
-        if param in given:
-            return None
-        given[param] = value
-    if len(ids) > 1:
-        return None
-    if given.keys() & set(_LEARN_PATHS):
-        from pathlib import Path
-
-        for param in _LEARN_PATHS:
-            if param in given:
-                given[param] = Path(given[param])
-    given["lesson_id"] = ids[0] if ids else None
-    return given
+# The commands a person types all day, by name -> (module, function): with a
+# plain command line they run without the app (tutor.commands.light says what
+# plain means).
+_LIGHT = {
+    "learn": ("tutor.commands.learn", "learn"),
+    "demo": ("tutor.commands.learn", "demo"),
+    "export": ("tutor.commands.instructor", "export"),
+    "check": ("tutor.commands.exercises", "check"),
+}
 
 
 def _fast_target(args: list[str]):
-    """The shortcut for these arguments, or None.
-
-    Also `tutor learn [ID] [options]` with its own options, each spelled in
-    full (`_learn_arguments`); anything unusual goes through the app.
-    """
+    """The shortcut for these arguments, or None (then the app runs them)."""
     run = _FAST.get(tuple(args))
-    if run is not None or args[:1] != ["learn"]:
+    if run is not None or not args or args[0] not in _LIGHT:
         return run
-    given = _learn_arguments(args[1:])
-    if given is None:
+    import importlib
+
+    from tutor.commands import light
+
+    module, name = _LIGHT[args[0]]
+    func = getattr(importlib.import_module(module), name)
+    kwargs = light.parse(func, args[1:])
+    if kwargs is None:
         return None
-    return lambda: _learn(**given)
+    return lambda: func(**kwargs)
 
 
 def _fast_path(argv: list[str]) -> bool:
-    """Run `tutor`, `tutor lessons`, `tutor exercises` or `tutor learn [ID] [options]` without the typer app.
+    """Run `tutor`, `tutor lessons`, `tutor exercises`, `tutor --help`, and `learn`, `demo`,
+    `export` or `check` with a plain command line, without the typer app.
 
     False if argv is anything else. These are what a person types most and
     waits for. Building the app imports every command module and makes click
