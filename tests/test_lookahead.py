@@ -50,6 +50,7 @@ def _refuses(A):
 
 def _plus_one(A):
     """A + 1 (fast, not computed ahead)."""
+    CALLS.append(("plus-one", threading.current_thread().name))
     return np.asarray(A) + 1.0
 
 
@@ -247,7 +248,8 @@ def test_inputs_rebound_before_the_step_are_not_served_stale(tmp_path):
     s.ensure(0)
     s.lookahead.jobs["slow"].done.wait(10)
     s.ensure(4)
-    assert [t for _, t in CALLS] == ["tutor-lookahead", "MainThread"] and s.lookahead.served == 0
+    assert [t for op, t in CALLS if op == "double"] == ["tutor-lookahead", "MainThread"]
+    assert s.lookahead.served == 0
     plain, _ = session(lesson, ahead=False)
     plain.ensure(4)
     np.testing.assert_array_equal(s.ctx.values["doubled"], plain.ctx.values["doubled"])
@@ -285,3 +287,61 @@ def test_only_operations_registered_ahead_are_planned(tmp_path):
     plans = {st.id: st.plan() for st in lesson.steps}
     assert plans["shift"] is None and plans["one"] is None
     assert plans["slow"].reads == ("X",)
+
+
+ROUNDS = """\
+- id: shift
+  kind: compute
+  op: test-plus-one
+  inputs: {A: X}
+  bind: X_next
+- id: total
+  kind: compute
+  op: sum
+  inputs: {A: X}
+  bind: total
+- id: pause
+  kind: text
+  text: Read this while the rounds run.
+- id: rounds
+  kind: repeat
+  run: [shift, total]
+  times: 3
+  carry: {X: X_next}
+  trace: total
+  ahead: true
+  text: "After the rounds: {total:.6f}."
+- id: after
+  kind: text
+  text: The end.
+"""
+
+
+def test_a_repeat_step_marked_ahead_runs_its_rounds_on_the_worker_without_binding_early(tmp_path):
+    lesson = lesson_file(tmp_path, ROUNDS)
+    runs = []
+    for ahead in (True, False):
+        CALLS.clear()
+        s, ui = session(lesson, ahead=ahead, keys=["n"] * 7)
+        X0 = s.ctx.values["X"]
+        s.ensure(3)  # `total` ran: every name the rounds read has a value
+        if ahead:
+            s.lookahead.jobs["rounds"].done.wait(10)
+            assert [t for _, t in CALLS] == ["MainThread"] + ["tutor-lookahead"] * 4  # 3 rounds and the last
+            s.ensure(4)
+            assert s.ctx.values["X"] is X0 and "total_trace" not in s.ctx.values  # nothing bound early
+        assert play(s) == "completed"
+        runs.append((ui.text(), {k: s.ctx.values[k] for k in ("X", "X_next", "total", "total_trace")}))
+        if ahead:
+            assert s.lookahead.served == 1 and len(CALLS) == 5  # served, not run again
+    assert runs[0][0] == runs[1][0] and "After the rounds" in runs[0][0]
+    for k, v in runs[0][1].items():
+        np.testing.assert_array_equal(v, runs[1][1][k])
+    np.testing.assert_array_equal(runs[0][1]["X"], ((X0 + 1.0) + 1.0) + 1.0)
+    assert runs[0][1]["total_trace"].shape == (4,)
+
+
+def test_a_repeat_step_is_not_computed_ahead_unless_marked(tmp_path):
+    lesson = lesson_file(tmp_path, ROUNDS.replace("  ahead: true\n", ""))
+    assert {st.id: st.plan() for st in lesson.steps}["rounds"] is None
+    assert lesson_file(tmp_path, ROUNDS).steps[5].plan().reads == ("X", "X_next", "total")

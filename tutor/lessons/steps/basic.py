@@ -179,14 +179,12 @@ class ComputeStep(Step):
         from tutor.lessons.registry import OPERATIONS
 
         op = OPERATIONS[self.op]
-        if op.ahead:
+        if op.ahead:  # what the look-ahead computed from these same values, if it did
             values = {name: ctx.get(name) for name in self._reads()}
-            call = lambda: ctx.computed(self.id, values, self._call)  # noqa: E731
         else:
             kwargs = {arg: inp.value(ctx) for arg, inp in self.inputs}
-            call = lambda: op.func(**kwargs)  # noqa: E731
         try:
-            result = call()
+            result = ctx.computed(self.id, values, self._call) if op.ahead else op.func(**kwargs)
         except (ValueError, IndexError, TypeError, np.linalg.LinAlgError) as err:
             raise StepFailed(f"operation {self.op!r} failed: {err}") from None
         if self.bind_one:
