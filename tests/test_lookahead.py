@@ -73,6 +73,10 @@ def test_ops():
 
 
 def lesson_file(tmp_path, steps: str):
+    return load_lesson(write_lesson(tmp_path, steps))
+
+
+def write_lesson(tmp_path, steps: str):
     text = textwrap.dedent("""\
         id: ahead
         title: Ahead
@@ -90,7 +94,7 @@ def lesson_file(tmp_path, steps: str):
         """) + textwrap.indent(textwrap.dedent(steps), "  ")
     p = tmp_path / "ahead.yaml"
     p.write_text(text, encoding="utf-8")
-    return load_lesson(p)
+    return p
 
 
 DOUBLE = """\
@@ -345,3 +349,77 @@ def test_a_repeat_step_is_not_computed_ahead_unless_marked(tmp_path):
     lesson = lesson_file(tmp_path, ROUNDS.replace("  ahead: true\n", ""))
     assert {st.id: st.plan() for st in lesson.steps}["rounds"] is None
     assert lesson_file(tmp_path, ROUNDS).steps[5].plan().reads == ("X", "X_next", "total")
+
+
+def test_ctrl_c_while_waiting_for_a_step_computed_ahead_interrupts_at_once(tmp_path):
+    import signal
+
+    lesson = lesson_file(tmp_path, """\
+        - id: held
+          kind: compute
+          op: test-ahead-held
+          inputs: {A: X}
+          bind: held
+        """)
+    s, _ = session(lesson, ahead=True)
+    s.ensure(1)
+    wait_until(lambda: CALLS)  # running on the worker, held at the gate
+    timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    t0 = time.perf_counter()
+    with pytest.raises(KeyboardInterrupt):
+        s.ensure(2)  # waits on the running job ...
+    assert time.perf_counter() - t0 < 2.0  # ... and Ctrl-C ends the wait, as it would a computation
+    s.close()
+
+
+EXITING = """
+import sys, time, numpy as np
+from tutor.lessons import registry
+from tutor.lessons.environment import build_environment
+from tutor.lessons.loader import load_lesson
+from tutor.lessons.runner import Session, play
+from tutor.lessons.ui import RecordingUI
+
+registry.load_operations()
+started = []
+
+@registry.operation("test-ahead-busy", ahead=True)
+def busy(A):
+    started.append(1)
+    end = time.monotonic() + 60
+    while time.monotonic() < end:  # a long computation, numpy in and out of C
+        np.linalg.svd(np.random.default_rng(0).normal(size=(60, 60)))
+    return A
+
+lesson = load_lesson(sys.argv[1])
+s = Session(lesson, build_environment(lesson), RecordingUI(keys=["q"]), mode="learn", lookahead=True)
+s.ensure(0)
+while not started:
+    time.sleep(0.01)
+print(play(s), flush=True)
+"""
+
+
+def test_the_process_ends_at_once_when_the_learner_quits_during_a_long_computation_ahead(tmp_path):
+    import subprocess
+    import sys
+
+    write_lesson(tmp_path, """\
+        - id: busy
+          kind: compute
+          op: test-ahead-busy
+          inputs: {A: X}
+          bind: same
+        """)
+    script = tmp_path / "quit.py"
+    script.write_text(EXITING)
+    env = dict(os.environ, PYTHONPATH=str(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+               TUTOR_HOME=str(tmp_path / "home"))
+    t0 = time.perf_counter()
+    p = subprocess.run([sys.executable, str(script), str(tmp_path / "ahead.yaml")], capture_output=True, text=True,
+                       env=env, timeout=50)
+    took = time.perf_counter() - t0
+    assert p.returncode == 0 and p.stdout.strip() == "quit", p.stderr
+    assert "Fatal" not in p.stderr and "Traceback" not in p.stderr, p.stderr
+    assert took < 20, f"{took:.1f} s: the process waited for the computation (60 s) instead of quitting"
