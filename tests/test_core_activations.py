@@ -51,6 +51,8 @@ def test_sigmoid_of_integers_is_that_of_the_same_floats_to_the_last_bit():
     assert np.array_equal(sigmoid(z), sigmoid(z.astype(float)))
     assert sigmoid([0, 1]).tolist() == sigmoid(np.array([0.0, 1.0])).tolist()
     assert isinstance(sigmoid(2), np.float64) and sigmoid(2) == sigmoid(np.array([2.0]))[0]
+    big = np.arange(-300, 300).reshape(20, 30)  # 600 entries: the ufunc path
+    assert np.array_equal(sigmoid(big), sigmoid(big.astype(float)))
 
 
 @pytest.mark.parametrize("name", ["sigmoid", "tanh"])
