@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 import time
 
-from tests.test_e2e_learner import TMUX, Pane, _env, _step_on_screen, _tutor, panes  # noqa: F401
 import pytest
+
+from tests.test_e2e_learner import TMUX, Pane, _env, _step_on_screen, _tutor, panes  # noqa: F401  (the fixture)
 
 pytestmark = [pytest.mark.skipif(TMUX is None, reason="tmux is not installed (the CI script installs it)"),
               pytest.mark.timeout(300)]
