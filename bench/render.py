@@ -13,6 +13,14 @@ steps   Every lesson run headless in this process (tutor.lessons.runner.
         learner waits for after pressing Enter in `tutor learn`. The setup
         (data, trained weights from the cache) is timed apart. Steps at or
         over the 0.3 s goal are listed, worst first.
+lookahead  A learner's first run, in a fresh TUTOR_HOME (the setup's trained
+        weights copied in, no kept step result), with and without look-ahead
+        (tutor.lessons.lookahead): each step is computed and printed as
+        `tutor learn` does, then the learner "reads" for a fixed time (slept)
+        before the next. The wait at each step is timed; the lessons are run
+        up to their last step that can be computed ahead. Runs interleaved,
+        order rotated each round; median [min-max] of the slow steps' waits
+        and of the slowest step's.
 --profile LESSON[:STEP]  cProfile of one lesson's headless render (or of the
         span of one step): the functions with the most cumulative time.
 
@@ -185,6 +193,100 @@ def section_steps(lessons, rounds, out):
                f"pays the start-up and the setup. Load average after: {loadavg()}.\n")
 
 
+def _first_run(lesson_id: str, reading: float, ahead: bool, weights: Path) -> list[tuple[int, str, float]]:
+    """[(step number, id, seconds waited)] for one learner's first run of a lesson, up to its
+    last step with a look-ahead plan, reading `reading` seconds after each step."""
+    from rich.console import Console
+
+    from tutor.lessons.environment import build_environment
+    from tutor.lessons.loader import find_lesson
+    from tutor.lessons.runner import Session, step_header
+    from tutor.lessons.ui import RecordingUI
+
+    home = Path(tempfile.mkdtemp(prefix="tutor-bench-ahead-"))
+    shutil.copytree(weights, home / "cache")  # the setup's weights only: the steps' results are not kept yet
+    os.environ["TUTOR_HOME"] = str(home)
+    try:
+        lesson = find_lesson(lesson_id)
+        console = Console(file=io.StringIO(), width=100, color_system=None, force_terminal=False)
+        session = Session(lesson, build_environment(lesson, None), RecordingUI(console, keys=[]), mode="learn",
+                          lookahead=ahead)
+        last = max(i for i, st in enumerate(session.steps) if st.plan() is not None)
+        waits = []
+        for i in range(last + 1):
+            t0 = _now()
+            out = session.ensure(i)
+            console.print(step_header(session, i))
+            for r in out:
+                console.print(r)
+            waits.append((i + 1, session.steps[i].id, _now() - t0))
+            if i < last:
+                time.sleep(reading)
+        session.close()
+        return waits
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def section_lookahead(lessons, rounds, readings, out):
+    from tutor.lessons.environment import build_environment
+    from tutor.lessons.loader import find_lesson
+
+    warm = Path(tempfile.mkdtemp(prefix="tutor-bench-weights-"))
+    os.environ["TUTOR_HOME"] = str(warm)
+    for lesson in lessons:  # trains and keeps each setup's weights once
+        build_environment(find_lesson(lesson), None)
+    weights = warm / "cache"
+    for p in weights.glob("op-*"):
+        p.unlink()
+    cases = {}
+    for lesson in lessons:
+        cases[(lesson, "off", readings[0])] = None
+        for r in readings:
+            cases[(lesson, "on", r)] = None
+    runs = {k: [] for k in cases}
+    names = list(cases)
+    load_before = loadavg()
+    for _ in range(1):  # warm-up: imports, bytecode
+        for lesson in lessons:
+            _first_run(lesson, 0.0, False, weights)
+    for rnd in range(rounds):
+        order = names[rnd % len(names):] + names[:rnd % len(names)]
+        for key in order:
+            lesson, mode, r = key
+            runs[key].append(_first_run(lesson, r, mode == "on", weights))
+    slow = {}  # (lesson, step, id) of the steps over the goal without look-ahead
+    for (lesson, mode, r), rs in runs.items():
+        if mode != "off":
+            continue
+        for j in range(len(rs[0])):
+            if median([run[j][2] for run in rs]) > GOAL:
+                slow[(lesson, rs[0][j][0], rs[0][j][1])] = j
+    rows = []
+    for (lesson, k, sid), j in slow.items():
+        row = [lesson, f"{k} ({sid})"]
+        for key in names:
+            if key[0] == lesson:
+                row.append(spread([run[j][2] for run in runs[key]], unit=1e-3, fmt="{:.0f}") + " ms")
+        rows.append(row)
+    for lesson in lessons:
+        row = [lesson, "slowest step of the run"]
+        for key in names:
+            if key[0] == lesson:
+                row.append(spread([max(w for _, _, w in run) for run in runs[key]], unit=1e-3, fmt="{:.0f}") + " ms")
+        rows.append(row)
+    heads = ["lesson", "step"] + [("without look-ahead" if m == "off" else f"look-ahead, reading {r:g} s per step")
+                                  for (ls, m, r) in names if ls == lessons[0]]
+    out.append(f"#### a learner's first run: the wait at each step, {rounds} rounds interleaved\n")
+    out.append(markdown_table(heads, rows))
+    out.append(f"\n- fresh TUTOR_HOME per run, the setup's weights copied in (not timed), no kept step result; a "
+               f"step's wait is its computing plus printing it, as after Enter in `tutor learn`; the learner "
+               f"reads each step for the stated time (slept) before pressing Enter. Without look-ahead the "
+               f"reading time does not change the wait (run with {readings[0]:g} s). Load average before: "
+               f"{load_before}; after: {loadavg()}.\n")
+    shutil.rmtree(warm, ignore_errors=True)
+
+
 def profile(spec: str, out, top: int = 18):
     import cProfile
     import pstats
@@ -227,6 +329,11 @@ def main(argv=None) -> int:
     ap.add_argument("--only", default="export,steps")
     ap.add_argument("--profile", action="append", default=[])
     ap.add_argument("--markdown", type=Path)
+    ap.add_argument("--ahead-lessons", default="accuracy,moons-from-scratch",
+                    help="lessons of the lookahead section (comma-separated)")
+    ap.add_argument("--ahead-rounds", type=int, default=7)
+    ap.add_argument("--reading", default="0.2,1",
+                    help="seconds the learner reads each step, for the lookahead section (comma-separated)")
     ap.add_argument("--clock", choices=("wall", "cpu"), default="wall",
                     help="wall time, or CPU time of the process and its children (steadier on a shared machine; "
                          "use it with one BLAS thread)")
@@ -249,6 +356,9 @@ def main(argv=None) -> int:
         section_export(lessons, args.rounds, tmp, out, clock)
     if "steps" in only:
         section_steps(lessons, args.steps_rounds, out)
+    if "lookahead" in only:
+        section_lookahead(args.ahead_lessons.split(","), args.ahead_rounds,
+                          [float(x) for x in args.reading.split(",")], out)
     for spec in args.profile:
         profile(spec, out)
     shutil.rmtree(tmp, ignore_errors=True)

@@ -30,6 +30,31 @@ def test_sigmoid_against_the_formula_and_at_extremes():
     assert out.tolist() == [0.0, 1.0]
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sigmoid_agrees_with_scipy_expit_to_a_few_ulp_at_both_tails(dtype):
+    from scipy.special import expit
+
+    z = np.concatenate([np.linspace(-120, 120, 48001), np.linspace(-745, 745, 3001)]).astype(dtype)
+    ours, ref = sigmoid(z), expit(z)
+    assert ours.dtype == dtype  # float32 stays float32
+    normal = ref > np.finfo(dtype).tiny
+    rel = np.abs(ours[normal] - ref[normal]) / ref[normal]
+    assert rel.max() <= 3 * np.finfo(dtype).eps  # relative, so the far negative tail counts as much as z = 0
+    assert np.abs(ours - ref).max() <= np.finfo(dtype).eps
+    assert np.all(ours[ref == 1.0] == 1.0)  # large positive z saturates to exactly 1
+
+
+def test_sigmoid_of_integers_is_that_of_the_same_floats_to_the_last_bit():
+    # The checker names a mistake only when its variant (which casts to float)
+    # reproduces the learner's output exactly, whatever dtype the learner passed.
+    z = np.array([[1, -2], [30, -800]])
+    assert np.array_equal(sigmoid(z), sigmoid(z.astype(float)))
+    assert sigmoid([0, 1]).tolist() == sigmoid(np.array([0.0, 1.0])).tolist()
+    assert isinstance(sigmoid(2), np.float64) and sigmoid(2) == sigmoid(np.array([2.0]))[0]
+    big = np.arange(-300, 300).reshape(20, 30)  # 600 entries: the ufunc path
+    assert np.array_equal(sigmoid(big), sigmoid(big.astype(float)))
+
+
 @pytest.mark.parametrize("name", ["sigmoid", "tanh"])
 def test_derivatives_agree_with_central_differences(name):
     g, g_prime, g_prime_of_a = get_activation(name)

@@ -161,7 +161,7 @@ def _invoke(*args, env=None):
 
 
 def test_validate_course_checks_every_lesson():
-    res = _invoke("validate", "--course", str(COURSE))
+    res = _invoke("validate", "--course", str(COURSE), env={"COLUMNS": "300"})  # a long checkout path must not wrap
     lines = res.output
     for lesson_id in ("data-and-model", "cost-and-gradient", "gradient-descent", "accuracy-and-boundary"):
         assert re.search(rf"ok\s+\S*{lesson_id}\.yaml", " ".join(lines.split())), lines

@@ -11,10 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 
-# scipy.special.expit, bound on the first call of `sigmoid` and kept: importing
-# scipy.special costs more than the rest of the tutor's maths, so `tutor
-# lessons` or an exercise check should not wait for it, but a per-example loop
-# calling sigmoid thousands of times should not pay even the import lookup.
+# scipy.special.expit, bound on the first call that needs it (a dtype other
+# than float32/float64, a Python number) and kept: importing scipy.special
+# costs more than the rest of the tutor's maths.
 _expit = None
 
 
@@ -26,13 +25,38 @@ def _load_expit():
     return expit
 
 
+_FAST = (np.dtype(np.float64), np.dtype(np.float32))
+_UFUNC_FROM = 512  # entries: below this expit's lower fixed cost wins (measured: 1.5 us against 3.3 us)
+
+
 def sigmoid(z, out=None):
     """g(z) = 1 / (1 + e^-z), elementwise; numerically safe for large |z|.
 
-    scipy's expit is exact to the last bit even for very negative z (where
-    1 / (1 + e^-z) would overflow). It keeps the dtype of z (float32 stays
-    float32). out: an array to write into (may be z itself).
+    For float64 and float32 arrays of _UFUNC_FROM entries or more it is
+    computed with numpy ufuncs written into one array: a third of scipy's
+    expit time on a (1797, 25) array, which the optimizers evaluate hundreds
+    of times. Where expit is a normal number the two agree to 2.3 ulp
+    (relative, measured); e^-z overflows to inf for z below about -709
+    (float64) or -88.7 (float32), where 1 / inf gives exactly 0 and expit a
+    subnormal (under 1e-308 / 1e-38). float32 stays float32. Smaller arrays
+    go to expit, whose fixed cost is lower (the moons' (200, 1) output, 10000
+    times in a gradient-descent run); so do other dtypes (float16, complex).
+    Integers, bools, lists and Python numbers are computed as float64 arrays
+    of their size (so sigmoid(z) and sigmoid(float(z)) agree to the last bit,
+    as the exercise checker's reproduced mistakes need).
+    out: an array to write into (may be z itself).
     """
+    if out is None:
+        z = np.asarray(z)
+        if z.dtype.kind in "biu":
+            z = z.astype(np.float64)
+    if (type(z) is np.ndarray and z.size >= _UFUNC_FROM and z.dtype in _FAST
+            and (out is None or out.dtype == z.dtype)):
+        with np.errstate(over="ignore", under="ignore"):
+            a = np.negative(z, out=out)
+            np.exp(a, out=a)
+            a += 1.0
+            return np.reciprocal(a, out=a)
     expit = _expit or _load_expit()
     return expit(z) if out is None else expit(z, out=out)
 

@@ -112,10 +112,12 @@ def _row_indices(m: int) -> np.ndarray:
     """0, 1, ..., m - 1, kept between calls: an optimizer asks for the same m
     on every evaluation (read-only; a view of a longer kept range is fine)."""
     global _ROWS
-    if _ROWS.size < m:
-        _ROWS = np.arange(m)
-        _ROWS.flags.writeable = False
-    return _ROWS[:m]
+    rows = _ROWS  # one read: another thread (a lesson's look-ahead) may replace it meanwhile
+    if rows.size < m:
+        rows = np.arange(m)
+        rows.flags.writeable = False
+        _ROWS = rows
+    return rows[:m]
 
 
 def _backward(thetas, X, y, lam, activation, grads_out, keep):

@@ -84,6 +84,7 @@ class RunContext:
         self.ui = ui
         self.problems: list[str] = []
         self.course = None  # the lesson's tutor.course.Course, set by the session
+        self.lookahead = None  # a tutor.lessons.lookahead.LookAhead when the session computes ahead
 
     # -- values ------------------------------------------------------------
     def get(self, name: str, transpose: bool = False) -> Any:
@@ -94,6 +95,15 @@ class RunContext:
 
     def bind(self, name: str, value: Any) -> None:
         self.values[name] = value
+
+    def computed(self, step_id: str, values: dict[str, Any], compute) -> Any:
+        """compute(values), or what the look-ahead already computed from these same values
+        (waited for while it runs; its error raised here as the step's own)."""
+        if self.lookahead is not None:
+            found, result = self.lookahead.take(step_id, values)
+            if found:
+                return result
+        return compute(values)
 
     def fill(self, text: str) -> str:
         try:

@@ -67,6 +67,7 @@ class Operation:
     outputs: tuple[str, ...]
     doc: str
     literals: tuple[str, ...] = ()  # inputs that may be a plain word (e.g. activation: tanh)
+    ahead: bool = False  # slow and pure: computed ahead while the learner reads (tutor.lessons.lookahead)
 
     def signature(self) -> str:
         """`matmul(A, B)`, optional inputs with their defaults: `sum(A, axis=None)`."""
@@ -78,13 +79,16 @@ class Operation:
 OPERATIONS: dict[str, Operation] = {}
 
 
-def operation(name: str, outputs: tuple[str, ...] = (), literals: tuple[str, ...] = ()):
+def operation(name: str, outputs: tuple[str, ...] = (), literals: tuple[str, ...] = (), ahead: bool = False):
     """Register `func` under `name`; its parameters are the op's inputs.
 
     `outputs` names the keys of the dict it returns (leave empty for one
     value). `literals` names inputs that may be given as a plain word in the
-    YAML (`activation: tanh`) rather than a bound name. The first line of the
-    docstring is what `tutor ops` shows.
+    YAML (`activation: tanh`) rather than a bound name. `ahead=True` says the
+    operation is slow and pure (its result depends only on its inputs, it
+    changes nothing, it may run on another thread): in `tutor learn` and
+    `demo` a step calling it is computed while the learner reads the steps
+    before it. The first line of the docstring is what `tutor ops` shows.
     """
 
     def register(func: Callable) -> Callable:
@@ -94,7 +98,8 @@ def operation(name: str, outputs: tuple[str, ...] = (), literals: tuple[str, ...
         optional = tuple(p.name for p in sig.parameters.values() if p.default is not inspect.Parameter.empty)
         doc = inspect.getdoc(func) or ""
         OPERATIONS[name] = Operation(
-            name, func, required, optional, tuple(outputs), doc.splitlines()[0] if doc else "", tuple(literals)
+            name, func, required, optional, tuple(outputs), doc.splitlines()[0] if doc else "", tuple(literals),
+            bool(ahead),
         )
         return func
 

@@ -35,10 +35,15 @@ class Session:
 
     mode "learn": quizzes are asked; "demo": quizzes answer themselves;
     "render": headless, quiz answers shown only when `answers`.
+    lookahead: compute later slow, pure steps on a background thread while
+    the learner reads (tutor.lessons.lookahead). None: on in learn and demo
+    on an interactive UI, where a learner reads between steps; off for
+    exports and pipes, which run every step at once (nothing to overlap
+    with), and when the environment variable TUTOR_LOOKAHEAD is 0.
     """
 
     def __init__(self, lesson: Lesson, env: Environment, ui: Any = None, *, mode: str = "learn",
-                 answers: bool = False, notes: bool = False, store=None) -> None:
+                 answers: bool = False, notes: bool = False, store=None, lookahead: bool | None = None) -> None:
         self.lesson = lesson
         self.env = env
         self.ui = ui
@@ -62,6 +67,17 @@ class Session:
         self.course_id = lesson.course.id if lesson.course is not None else None
         if store is not None:
             self.previous = dict(store.lesson(lesson.id, course=self.course_id).get("quizzes") or {})
+        if lookahead is None:
+            import os
+
+            lookahead = (mode in ("learn", "demo") and bool(getattr(ui, "interactive", False))
+                         and os.environ.get("TUTOR_LOOKAHEAD", "1") != "0")
+        self.lookahead = None
+        self._plans: dict[int, Any] = {}
+        if lookahead:
+            from tutor.lessons.lookahead import LookAhead
+
+            self.lookahead = self.ctx.lookahead = LookAhead()
 
     @property
     def N(self) -> int:
@@ -72,7 +88,32 @@ class Session:
         """Run every step up to i (once each) and return step i's renderables."""
         while len(self.outputs) <= i:
             self.outputs.append(self._run(len(self.outputs)))
+            self.look_ahead()
         return self.outputs[i]
+
+    def look_ahead(self) -> None:
+        """Queue every later step with a plan whose inputs all have values now.
+
+        Only a copy of those values goes to the job; the step's results are
+        bound when the learner reaches it, as without look-ahead.
+        """
+        la = self.lookahead
+        if la is None or la.closed:
+            return
+        values = self.ctx.values
+        for k in range(len(self.outputs), self.N):
+            if k not in self._plans:
+                self._plans[k] = self.steps[k].plan()
+            plan = self._plans[k]
+            if plan is None or self.steps[k].id in la.scheduled:
+                continue
+            if all(name in values for name in plan.reads):
+                la.schedule(self.steps[k].id, plan, {name: values[name] for name in plan.reads})
+
+    def close(self) -> None:
+        """The lesson is over (finished, quit, interrupted): drop the jobs not started."""
+        if self.lookahead is not None:
+            self.lookahead.close()
 
     def _run(self, j: int) -> list[Any]:
         step = self.steps[j]
@@ -253,8 +294,16 @@ def play(session: Session, start: int = 0) -> str:
     """Play from step `start`. Returns 'completed' or 'quit'.
 
     KeyboardInterrupt is left to the caller (which saves and says so); the
-    step the learner is on is saved before every wait.
+    step the learner is on is saved before every wait. However it ends, the
+    steps queued to be computed ahead are dropped (one running is not waited for).
     """
+    try:
+        return _play(session, start)
+    finally:
+        session.close()
+
+
+def _play(session: Session, start: int = 0) -> str:
     ui = session.ui
     if session.N == 0:
         return "completed"

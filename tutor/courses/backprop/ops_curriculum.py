@@ -545,7 +545,7 @@ def cost_change(history) -> dict:
 PLAY_CASES = tuple((c.maxiter, c.lam) for c in DEFAULT_CASES)
 
 
-@operation("play_table", outputs=("play", "play_costs", "play_accuracies"))
+@operation("play_table", outputs=("play", "play_costs", "play_accuracies"), ahead=True)
 @kept("play_table")
 def play_table(
     layer_sizes, X: np.ndarray, y: np.ndarray, seed: int = 0, params0: np.ndarray | None = None,
@@ -623,6 +623,7 @@ OVERFIT_ITERATIONS = (10, 20, 40, 80, 160)
     "overfitting",
     outputs=("overfit", "train_costs", "heldout_costs", "train_acc", "heldout_acc", "n_train", "n_heldout",
              "heldout_rise", "accuracy_gap"),
+    ahead=True,
 )
 @kept("overfitting")
 def overfitting(
@@ -730,6 +731,7 @@ def wb_update(
 @operation(
     "gd_from_scratch",
     outputs=("cost_every", "cost_log", "gd_costs", "gd_thetas", "gd_W1", "gd_b1", "gd_W2", "gd_b2", "gd_final_cost"),
+    ahead=True,
 )
 @kept("gd_from_scratch")
 def gd_from_scratch(

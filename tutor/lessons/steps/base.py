@@ -94,6 +94,16 @@ class Step:
         """Compute (binding names in ctx) and return the renderables to show."""
         raise NotImplementedError
 
+    def plan(self) -> Any:
+        """A tutor.lessons.lookahead.Plan when this step's computation is slow and pure
+        (the session may then compute it ahead, on another thread); None otherwise.
+
+        A kind that returns a plan must, in `run`, get its result through
+        `ctx.computed(self.id, values, plan.compute)`: that serves what was
+        computed ahead, or computes it there.
+        """
+        return None
+
 
 class StepFailed(Exception):
     """A step could not run: what went wrong, for the learner or `tutor validate`."""

@@ -47,6 +47,13 @@ class Input:
             return self.literal
         return ctx.get(self.ref, self.transpose)
 
+    def picked(self, values) -> Any:
+        """The value from {name: value} (a look-ahead's copy of the inputs) instead of the context."""
+        if self.ref is None:
+            return self.literal
+        v = values[self.ref]
+        return np.asarray(v).T if self.transpose else v
+
 
 def _parse_input(node: Node, where: Where, op, arg: str, scope: Scope, condition: str | None) -> Input:
     v = node.value
@@ -149,14 +156,35 @@ class ComputeStep(Step):
         out.extend(ctx.view(spec) for spec in self.show)
         return out
 
+    def plan(self):
+        """For an operation registered with ahead=True: its bound inputs, and the call."""
+        from tutor.lessons.registry import OPERATIONS
+
+        if not OPERATIONS[self.op].ahead:
+            return None
+        from tutor.lessons.lookahead import Plan
+
+        return Plan(self._reads(), self._call)
+
+    def _reads(self) -> tuple[str, ...]:
+        return tuple(sorted({inp.ref for _, inp in self.inputs if inp.ref is not None}))
+
+    def _call(self, values) -> Any:
+        from tutor.lessons.registry import OPERATIONS
+
+        return OPERATIONS[self.op].func(**{arg: inp.picked(values) for arg, inp in self.inputs})
+
     def apply(self, ctx) -> None:
         """Call the operation and bind what it returns (no output: a repeat step re-runs this)."""
         from tutor.lessons.registry import OPERATIONS
 
         op = OPERATIONS[self.op]
-        kwargs = {arg: inp.value(ctx) for arg, inp in self.inputs}
+        if op.ahead:  # what the look-ahead computed from these same values, if it did
+            values = {name: ctx.get(name) for name in self._reads()}
+        else:
+            kwargs = {arg: inp.value(ctx) for arg, inp in self.inputs}
         try:
-            result = op.func(**kwargs)
+            result = ctx.computed(self.id, values, self._call) if op.ahead else op.func(**kwargs)
         except (ValueError, IndexError, TypeError, np.linalg.LinAlgError) as err:
             raise StepFailed(f"operation {self.op!r} failed: {err}") from None
         if self.bind_one:

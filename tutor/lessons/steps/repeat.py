@@ -47,6 +47,30 @@ def _replay(ctx, lesson_steps: tuple[str, ...], steps: dict) -> None:
         steps[step_id].apply(ctx)
 
 
+class _Scratch:
+    """The values a repeat step's rounds read and bind, apart from the lesson's context
+    (so rounds computed ahead bind nothing there until the step is reached)."""
+
+    lookahead = None
+
+    def __init__(self, values) -> None:
+        self.values = dict(values)
+        self.bound: dict[str, Any] = {}
+
+    def get(self, name: str, transpose: bool = False) -> Any:
+        if name not in self.values:
+            raise StepFailed(f"{name!r} has no value (an earlier step that binds it did not run)")
+        v = self.values[name]
+        return np.asarray(v).T if transpose else v
+
+    def bind(self, name: str, value: Any) -> None:
+        self.values[name] = value
+        self.bound[name] = value
+
+    def computed(self, step_id: str, values, compute) -> Any:
+        return compute(values)
+
+
 def _number(value: Any, name: str) -> float:
     if np.size(value) != 1:
         raise StepFailed(f"{name} has shape {np.shape(value)}; it must be one number")
@@ -71,6 +95,9 @@ class RepeatStep(Step):
     After the last round the steps run once more, so every name matches the
     final values and the trace holds times + 1 numbers: before each update
     and after the last. The trace is bound as `bind` (default: trace + `_trace`).
+    `ahead: true`: the rounds are computed while the learner reads the steps
+    before (tutor.lessons.lookahead); the step then appears finished, without
+    the live progress, so leave it off where watching the rounds is the point.
     """
 
     run_ids: tuple[str, ...] = ()
@@ -80,7 +107,8 @@ class RepeatStep(Step):
     bind: str | None = None
     text: str | None = None
     replay: Any = None  # {id: step}, the steps to re-run (kept out of comparisons)
-    KEYS = ("run", "times", "carry", "trace", "bind", "text")
+    ahead: bool = False
+    KEYS = ("run", "times", "carry", "trace", "bind", "text", "ahead")
 
     @classmethod
     def parse(cls, r: Reader, common: Common, scope: Scope) -> RepeatStep:
@@ -111,24 +139,60 @@ class RepeatStep(Step):
             scope.bind(bind, cond)
         text = parse_text(r, "text", scope, cond)  # after binding: it may quote the trace
         replay = {i: scope.steps[i] for i in ids if i in scope.steps}
-        return cls(common, ids, times, tuple(carry), trace, bind, text, replay)
+        ahead = bool(r.bool("ahead", False))
+        return cls(common, ids, times, tuple(carry), trace, bind, text, replay, ahead)
 
-    def run(self, ctx) -> list[Any]:
-        times = self.times if isinstance(self.times, int) else int(_number(ctx.get(self.times), self.times))
+    def plan(self):
+        """With `ahead: true`: every name the rounds read, and the rounds on a copy of them."""
+        reads = self._reads() if self.ahead else None
+        if reads is None:
+            return None
+        from tutor.lessons.lookahead import Plan
+
+        return Plan(reads, self._rounds)
+
+    def _reads(self) -> tuple[str, ...] | None:
+        """The names the rounds read; None when a re-run step cannot say (then: all of them)."""
+        if not all(hasattr(st, "_reads") for st in self.replay.values()):
+            return None
+        names = {name for st in self.replay.values() for name in st._reads()}
+        names.update(n for pair in self.carry for n in pair)
+        names.update(n for n in (self.trace, self.times) if isinstance(n, str) and n)
+        return tuple(sorted(names))
+
+    def _rounds(self, values, ctx=None) -> tuple[list[float], dict[str, Any], int]:
+        """(the trace, every name the rounds bound, the rounds run), computed on a copy of `values`.
+
+        ctx: the lesson's context, for the live progress when it runs in the
+        foreground (None on the look-ahead's thread: nothing to show there).
+        """
+        work = _Scratch(values)
+        times = self.times if isinstance(self.times, int) else int(_number(work.get(self.times), self.times))
         if not 0 <= times <= MAX_ROUNDS:
             raise StepFailed(f"{self.times} = {times}: the number of rounds must be from 0 to {MAX_ROUNDS}")
         trace: list[float] = []
         title = f"{times} rounds of {', '.join(self.run_ids)}"
-        with ctx.training(times, title) as live:
+        import contextlib
+
+        with (ctx.training(times, title) if ctx is not None else contextlib.nullcontext(None)) as live:
             for k in range(times + 1):
-                _replay(ctx, self.run_ids, self.replay)
+                _replay(work, self.run_ids, self.replay)
                 if self.trace:
-                    trace.append(_number(ctx.get(self.trace), self.trace))
-                    live.update(_Record(k, trace[-1]))
+                    trace.append(_number(work.get(self.trace), self.trace))
+                    if live is not None:
+                        live.update(_Record(k, trace[-1]))
                 if k == times:
                     break
                 for target, source in self.carry:
-                    ctx.bind(target, ctx.get(source))
+                    work.bind(target, work.get(source))
+        return trace, work.bound, times
+
+    def run(self, ctx) -> list[Any]:
+        reads = self._reads()
+        values = {name: ctx.get(name) for name in reads} if reads is not None else ctx.values
+        trace, bound, times = ctx.computed(self.id, values, lambda v: self._rounds(v, ctx))
+        for name, value in bound.items():
+            ctx.bind(name, value)
         out: list[Any] = [ctx.markdown(self.text)] if self.text else []
         if self.bind:
             ctx.bind(self.bind, np.array(trace))
