@@ -237,6 +237,9 @@ def section_lookahead(lessons, rounds, readings, out):
     for lesson in lessons:  # trains and keeps each setup's weights once
         build_environment(find_lesson(lesson), None)
     weights = warm / "cache"
+    # Setups this process already built (the steps section) are not trained again,
+    # so nothing may have been written here: an empty cache is then the start.
+    weights.mkdir(parents=True, exist_ok=True)
     for p in weights.glob("op-*"):
         p.unlink()
     cases = {}

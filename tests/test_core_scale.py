@@ -274,17 +274,24 @@ def test_blas_policy(monkeypatch):
 
 
 def test_others_running_reads_the_kernels_count_and_ignores_a_passing_blip(tmp_path):
-    """/proc/loadavg's running count includes the reader; a thread that shows up in one
-    sample only is not a busy core."""
+    """/proc/loadavg's running count includes this process's threads, which are not
+    competition; a thread that shows up in one sample only is not a busy core."""
     assert blas._running_now(str(tmp_path / "missing")) is None
     f = tmp_path / "loadavg"
     f.write_text("0.50 0.40 0.30 3/412 9876\n")
     assert blas._running_now(str(f)) == 3
     f.write_text("garbage\n")
     assert blas._running_now(str(f)) is None
+    tasks = tmp_path / "task"
+    for tid, state in (("1", "R"), ("2", "S"), ("3", "R")):
+        (tasks / tid).mkdir(parents=True)
+        (tasks / tid / "stat").write_text(f"{tid} (a name) with spaces) {state} 1 1 1\n")
+    assert blas._own_running(str(tasks)) == 2
+    assert blas._own_running(str(tmp_path / "none")) is None
     counts = iter([4, 2, 3, 2, 5])  # another process computing in every sample, a third in some
-    assert blas.others_running(samples=5, gap=0, read=lambda: next(counts)) == 1
-    assert blas.others_running(samples=3, gap=0, read=lambda: 1) == 0
+    assert blas.others_running(samples=5, gap=0, read=lambda: next(counts), own=lambda: 1) == 1
+    assert blas.others_running(samples=3, gap=0, read=lambda: 3, own=lambda: 3) == 0  # only our own threads
+    assert blas.others_running(samples=3, gap=0, read=lambda: 1, own=lambda: 1) == 0
     assert blas.others_running(samples=3, gap=0, read=lambda: None) is None
 
 

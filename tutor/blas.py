@@ -66,8 +66,31 @@ def _running_now(path: str = "/proc/loadavg") -> int | None:
         return None
 
 
-def others_running(samples: int = 5, gap: float = 0.002, read=_running_now) -> int | None:
-    """How many other threads keep cores busy right now; None where it cannot be told.
+def _own_running(task_dir: str = "/proc/self/task") -> int | None:
+    """Threads of this process that are runnable now (this one included); None where unreadable.
+
+    Counted apart because they are not competition: an idle OpenBLAS worker
+    spins for a moment after each product, and it is the very thread a larger
+    count would hand work to.
+    """
+    try:
+        tasks = os.listdir(task_dir)
+    except OSError:
+        return None
+    n = 0
+    for task in tasks:
+        try:
+            with open(f"{task_dir}/{task}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue  # the thread ended meanwhile
+        end = stat.rfind(b")")  # the state follows the name, which may hold spaces or ')'
+        n += stat[end + 2:end + 3] == b"R"
+    return n
+
+
+def others_running(samples: int = 5, gap: float = 0.002, read=_running_now, own=_own_running) -> int | None:
+    """How many threads of other processes keep cores busy right now; None where it cannot be told.
 
     The least of a few samples a couple of milliseconds apart: a process that
     computes is runnable in every sample, one that merely wakes up is not.
@@ -81,11 +104,11 @@ def others_running(samples: int = 5, gap: float = 0.002, read=_running_now) -> i
     for i in range(samples):
         if i:
             time.sleep(gap)
-        n = read()
-        if n is None:
+        total, mine = read(), own()
+        if total is None or mine is None:
             return None
-        least = n if least is None else min(least, n)
-    return max(0, least - 1)  # not counting this thread
+        least = total - mine if least is None else min(least, total - mine)
+    return max(0, least)
 
 
 def free_cores() -> int:
