@@ -273,6 +273,35 @@ def test_blas_policy(monkeypatch):
     assert blas.threads_for(20000, 784) is None and blas.threads_for(10, 10) is None
 
 
+def test_threads_go_to_the_evaluations_and_the_optimizer_stays_on_one(monkeypatch):
+    """Two OpenBLAS threads made scipy's L-BFGS-B's own small calls several times slower
+    (a whole MNIST-size training 2x slower): only the evaluations may use more."""
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    cores = os.cpu_count() or 1
+    if cores < 2:
+        pytest.skip("one core: there is no second thread to give")
+    for var in blas.THREAD_VARS:
+        monkeypatch.setenv(var, "0")
+        monkeypatch.delenv(var)
+    monkeypatch.setattr(blas, "_user_chose", False)
+    monkeypatch.setattr(blas, "others_running", lambda: 0)
+
+    def blas_count():
+        return max(i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas")
+
+    seen = []
+    with threadpoolctl.threadpool_limits(cores, user_api="blas"):  # a library user's process, every core
+        with blas.threaded_evaluations(20000, 784, lambda x: seen.append(blas_count()) or 2 * x) as evaluate:
+            outside = blas_count()
+            assert evaluate(21) == 42
+            assert blas_count() == outside == 1
+        assert blas_count() == cores  # restored afterwards
+    assert seen == [cores]
+    # Small problems: the function is left as it is, on one thread.
+    with blas.threaded_evaluations(1797, 64, lambda: blas_count()) as evaluate:
+        assert evaluate() == blas_count() == 1
+
+
 def test_others_running_reads_the_kernels_count_and_ignores_a_passing_blip(tmp_path):
     """/proc/loadavg's running count includes this process's threads, which are not
     competition; a thread that shows up in one sample only is not a busy core."""

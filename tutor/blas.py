@@ -7,8 +7,9 @@ machine, threads spinning against other processes made lessons several times
 slower. At MNIST size (20000 x 784 and up) one cost-and-gradient evaluation is
 about 70 ms on one thread and 1.5x faster on two (bench/threads.py). So the
 command line starts numpy on one thread (`default_to_one_thread`, called before
-numpy loads) and training raises the count for the duration of a large
-problem (`threads_for`), through threadpoolctl.
+numpy loads) and training raises the count for each cost-and-gradient
+evaluation of a large problem (`threads_for`, `threaded_evaluations`), through
+threadpoolctl, while the optimizer's own work between evaluations stays on one.
 
 On a machine whose cores are already busy, large problems use only the free
 ones (the kernel's count of runnable threads, sampled a few times): extra
@@ -161,3 +162,36 @@ def blas_threads(m: int, n: int):
         return
     with threadpool_limits(limits=want, user_api="blas"):
         yield want
+
+
+@contextlib.contextmanager
+def threaded_evaluations(m: int, n: int, func):
+    """Yield func made to run with the policy's thread count for an (m, n) problem,
+    while the rest of the block stays on one thread.
+
+    Why only the evaluations: an optimizer such as scipy's L-BFGS-B makes many
+    small BLAS calls of its own (dot products and updates of the parameter
+    vector); with two OpenBLAS threads those got several times slower and a
+    whole 20000 x 784 training took 4.5 s instead of 2.3 s on one thread,
+    although each cost-and-gradient evaluation was 1.5x faster. Threads only
+    around the evaluations: 1.7 s (bench/mnist.py). Switching the count costs
+    about 10 us a call (a threadpoolctl controller made once).
+    """
+    want = threads_for(m, n)
+    if want is None or want == 1:
+        with blas_threads(m, n):
+            yield func
+        return
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:
+        yield func
+        return
+    controller = ThreadpoolController()
+
+    def evaluate(*args, **kwargs):
+        with controller.limit(limits=want, user_api="blas"):
+            return func(*args, **kwargs)
+
+    with controller.limit(limits=1, user_api="blas"):
+        yield evaluate

@@ -148,10 +148,11 @@ def train_network(
     X (m, n) float32 or float64 is used in its own dtype (float32: the passes
     run in single precision, half the memory traffic; the parameters the
     optimizer holds stay float64). Other dtypes become float64 once here, not
-    per call. BLAS runs on every core while training when m * n is large
-    (tutor.blas), unless the user fixed the thread count.
+    per call. When m * n is large, each cost-and-gradient evaluation runs on
+    every free core while the optimizer's own work stays on one (tutor.blas),
+    unless the user fixed the thread count.
     """
-    from tutor.blas import blas_threads
+    from tutor.blas import threaded_evaluations
     from tutor.core.backprop import nn_cost_function
     from tutor.core.forward import as_float
 
@@ -162,5 +163,5 @@ def train_network(
     def cost_grad(p):
         return nn_cost_function(p, sizes, X, y, lam, activation)
 
-    with blas_threads(*X.shape):
-        return train(cost_grad, params0, method, iterations, learning_rate, callback)
+    with threaded_evaluations(*X.shape, cost_grad) as evaluate:
+        return train(evaluate, params0, method, iterations, learning_rate, callback)
