@@ -249,6 +249,25 @@ def test_demo_export_and_check_through_the_shortcut_do_what_the_app_does(argv, t
         assert code == 0 and "Step 1 of" in out and "notes" in out.lower()
 
 
+def test_ctrl_c_in_a_shortcut_command_ends_as_the_app_ends_it(tmp_path, monkeypatch):
+    """Ctrl-C during an export: exit 130 and no traceback, either way."""
+    from tutor import export as exporting
+    from tutor.cli import _fast_target
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(exporting, "export", interrupted)
+    monkeypatch.setenv("TUTOR_HOME", str(tmp_path / "home"))
+    out = str(tmp_path / "out.txt")
+    shortcut, app = ["export", "cost", "-f", "txt", "-o", out], ["export", "cost", "-ftxt", "-o", out]
+    assert _fast_target(shortcut) is not None and _fast_target(app) is None
+    results = [_main(argv) for argv in (shortcut, app)]
+    assert results[0] == results[1]
+    code, _, err = results[0]
+    assert code == 130 and "Traceback" not in err
+
+
 @pytest.mark.parametrize("argv", [["learn", "network"], ["learn", "network", "--from", "2", "--set", "hidden=4"]])
 def test_learn_imports_no_pydantic(argv, tmp_path):
     loaded = _loaded(argv, tmp_path / "home")

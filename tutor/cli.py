@@ -212,6 +212,13 @@ def _fast_path(argv: list[str]) -> bool:
         run()
     except TutorError as err:
         _fail(err)
+    except KeyboardInterrupt:
+        # What the app does with Ctrl-C outside a lesson (typer's Exit(130)):
+        # the shell's usual code for an interrupt, and no traceback.
+        raise SystemExit(130) from None
+    except EOFError:
+        sys.stderr.write("\nerror: aborted\n")  # the app: an empty line, then Abort
+        raise SystemExit(1) from None
     except Exception as err:  # fail() raises typer.Exit (typer is imported by then)
         import typer
 
