@@ -11,13 +11,12 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-import numpy as np
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.markdown import Markdown
 
 from tutor.lessons.environment import Environment
 from tutor.lessons.placeholders import fill
-from tutor.lessons.steps.base import StepFailed
+from tutor.lessons.steps.base import StepFailed, read_value
 
 
 class LessonText:
@@ -88,10 +87,7 @@ class RunContext:
 
     # -- values ------------------------------------------------------------
     def get(self, name: str, transpose: bool = False) -> Any:
-        if name not in self.values:
-            raise StepFailed(f"{name!r} has no value (an earlier step that binds it did not run)")
-        v = self.values[name]
-        return np.asarray(v).T if transpose else v
+        return read_value(self.values, name, transpose)
 
     def bind(self, name: str, value: Any) -> None:
         self.values[name] = value

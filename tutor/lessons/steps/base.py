@@ -107,3 +107,15 @@ class Step:
 
 class StepFailed(Exception):
     """A step could not run: what went wrong, for the learner or `tutor validate`."""
+
+
+def read_value(values: dict[str, Any], name: str, transpose: bool = False) -> Any:
+    """values[name], transposed when asked; StepFailed naming it when it has no value."""
+    if name not in values:
+        raise StepFailed(f"{name!r} has no value (an earlier step that binds it did not run)")
+    v = values[name]
+    if not transpose:
+        return v
+    import numpy as np  # only a transposed read needs it
+
+    return np.asarray(v).T

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from tutor.lessons.schema import Reader, Scope, as_number
-from tutor.lessons.steps.base import Common, Step, StepFailed, step_kind
+from tutor.lessons.steps.base import Common, Step, StepFailed, read_value, step_kind
 from tutor.lessons.texts import parse_text
 
 MAX_ROUNDS = 100_000
@@ -58,10 +58,7 @@ class _Scratch:
         self.bound: dict[str, Any] = {}
 
     def get(self, name: str, transpose: bool = False) -> Any:
-        if name not in self.values:
-            raise StepFailed(f"{name!r} has no value (an earlier step that binds it did not run)")
-        v = self.values[name]
-        return np.asarray(v).T if transpose else v
+        return read_value(self.values, name, transpose)
 
     def bind(self, name: str, value: Any) -> None:
         self.values[name] = value
