@@ -114,7 +114,8 @@ def _main(argv: list[str]) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-@pytest.mark.parametrize("argv", [[], ["lessons"], ["--plain", "lessons"], ["--plain"], ["exercises"]])
+@pytest.mark.parametrize("argv", [[], ["lessons"], ["--plain", "lessons"], ["--plain"], ["exercises"],
+                                  ["exercises", "--course", "backprop"]])
 def test_the_shortcut_shows_what_the_app_shows(argv, monkeypatch):
     from tutor.cli import app
 
@@ -134,15 +135,15 @@ def test_the_shortcut_takes_only_plain_command_lines():
     from tutor.commands import light
     from tutor.commands.learn import learn
 
-    assert set(_FAST) == {(), ("lessons",), ("exercises",), ("learn",), ("--help",), ("-h",)}
-    assert set(_LIGHT) == {"learn", "demo", "export", "check"}
-    for argv in (["learn", "cost"], ["learn", "--restart"], ["learn", "cost", "--restart"],
+    assert set(_FAST) == {(), ("lessons",), ("--help",), ("-h",)}
+    assert set(_LIGHT) == {"exercises", "learn", "demo", "export", "check"}
+    for argv in (["exercises"], ["learn"], ["exercises", "--course", "backprop"], ["learn", "cost"], ["learn", "--restart"], ["learn", "cost", "--restart"],
                  ["learn", "--plain", "cost", "--restart"], ["learn", "cost", "--from", "2"],
                  ["learn", "cost", "--set", "lambda=3"], ["learn", "--course", "x"], ["learn", "--from=3", "cost"],
                  ["demo", "cost", "--notes"], ["export", "cost", "-f", "txt", "-o", "x.txt"], ["check", "sigmoid-gradient"]):
         assert _fast_target(argv) is not None, argv
     for argv in (["lessons", "--json"], ["learn", "cost", "--restart", "--restart"], ["learn", "cost", "--from"],
-                 ["--help", "lessons"], ["lesson"], ["exercises", "x"], ["learn", "-h"], ["learn", "--help"],
+                 ["--help", "lessons"], ["lesson"], ["exercises", "x"], ["exercises", "--json"], ["learn", "-h"], ["learn", "--help"],
                  ["learn", "a", "b"], ["learn", "cost", "--from", "2", "--from", "3"], ["learn", "cost", "--from", "-1"],
                  ["learn", "cost", "--from="], ["learn", "--restart=1"], ["learn", "--", "cost"],
                  ["learn", "cost", "--frm", "2"], ["learn", "cost", "--set"],
@@ -160,6 +161,16 @@ def test_the_shortcut_takes_only_plain_command_lines():
         "weights": Path("w.npz"), "course": "c", "plain": True, "restart": False}
     code, out, err = _main(["lessons", "--json"])  # through the app
     assert code == 0 and json.loads(out)["lessons"][0]["id"] == "network"
+
+
+def test_each_shortcut_runs_the_function_the_app_runs_under_that_name():
+    import importlib
+
+    from tutor.cli import _LIGHT, get_app
+
+    registered = {info.name or info.callback.__name__: info.callback for info in get_app().registered_commands}
+    for name, (module, attr) in _LIGHT.items():
+        assert registered[name] is getattr(importlib.import_module(module), attr), name
 
 
 def test_a_command_with_a_callback_or_an_envvar_always_goes_through_the_app():

@@ -14,8 +14,8 @@ from tutor.errors import TutorError
 
 # typer (and, once a command with options runs, pydantic through typer) is
 # imported when the app is built, on first use of `tutor.cli.app`: `tutor`
-# alone, `tutor lessons`, `tutor exercises` and `tutor learn [ID] [options]`
-# run without it (see _fast_path).
+# alone, `tutor lessons`, `tutor --help`, and `exercises`, `learn`, `demo`,
+# `export` and `check` with plain options run without it (see _fast_path).
 _APP = []
 
 
@@ -90,29 +90,6 @@ def _lessons() -> None:
     show_lessons(False, None)
 
 
-def _exercises() -> None:
-    from tutor.commands.exercises import list_exercises
-
-    _call_with_defaults(list_exercises)
-
-
-def _call_with_defaults(func, **given) -> None:
-    """func(**given) with every other option at its declared default (typer's Option(...) objects unwrapped)."""
-    code = func.__code__
-    names = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
-    defaults = dict(zip(names[code.co_argcount - len(func.__defaults__ or ()):], func.__defaults__ or ()))
-    defaults.update(func.__kwdefaults__ or {})
-    kwargs = {k: getattr(v, "default", v) if type(v).__module__.startswith("typer") else v for k, v in defaults.items()}
-    kwargs.update(given)
-    func(**kwargs)
-
-
-def _learn(lesson_id: str | None = None, **given) -> None:
-    from tutor.commands.learn import learn
-
-    _call_with_defaults(learn, lesson_id=lesson_id, **given)
-
-
 def _root_help() -> None:
     """`tutor --help`: the root's options and a line per command, as the app prints it.
 
@@ -154,13 +131,13 @@ def _root_help() -> None:
 
 # argv (after an optional leading --plain) -> what it shows. Exactly these
 # spellings: anything else (an option, --help, a typo) goes through the app.
-_FAST = {(): _welcome, ("lessons",): _lessons, ("exercises",): _exercises, ("learn",): _learn,
-         ("--help",): _root_help, ("-h",): _root_help}
+_FAST = {(): _welcome, ("lessons",): _lessons, ("--help",): _root_help, ("-h",): _root_help}
 
 # The commands a person types all day, by name -> (module, function): with a
 # plain command line they run without the app (tutor.commands.light says what
 # plain means).
 _LIGHT = {
+    "exercises": ("tutor.commands.exercises", "list_exercises"),
     "learn": ("tutor.commands.learn", "learn"),
     "demo": ("tutor.commands.learn", "demo"),
     "export": ("tutor.commands.instructor", "export"),
@@ -186,7 +163,7 @@ def _fast_target(args: list[str]):
 
 
 def _fast_path(argv: list[str]) -> bool:
-    """Run `tutor`, `tutor lessons`, `tutor exercises`, `tutor --help`, and `learn`, `demo`,
+    """Run `tutor`, `tutor lessons`, `tutor --help`, and `exercises`, `learn`, `demo`,
     `export` or `check` with a plain command line, without the typer app.
 
     False if argv is anything else. These are what a person types most and

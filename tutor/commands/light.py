@@ -21,6 +21,7 @@ what runs here equals what the app runs.
 from __future__ import annotations
 
 import inspect
+import types
 import typing
 from pathlib import Path
 
@@ -63,7 +64,7 @@ def _kind(annotation):
     origin = typing.get_origin(annotation)
     if origin is list and args == [str]:
         return "list"
-    if origin is typing.Union and len(args) == 1:
+    if origin in (typing.Union, types.UnionType) and len(args) == 1:  # Optional[X] or X | None
         annotation = args[0]
     return _CONVERT.get(annotation)
 
