@@ -152,16 +152,28 @@ def blas_threads(m: int, n: int):
     is not installed, in which case nothing changes).
     """
     want = threads_for(m, n)
-    if want is None:
-        yield None
-        return
+    with _limited(want):
+        yield want if want is not None and _threadpoolctl() else None
+
+
+def _threadpoolctl():
+    """The threadpoolctl module, or None where it is not installed (then nothing changes)."""
     try:
-        from threadpoolctl import threadpool_limits
+        import threadpoolctl
     except ImportError:
-        yield None
+        return None
+    return threadpoolctl
+
+
+@contextlib.contextmanager
+def _limited(count: int | None):
+    """BLAS on `count` threads for the block; None (or no threadpoolctl): left as it is."""
+    tpc = _threadpoolctl() if count is not None else None
+    if tpc is None:
+        yield
         return
-    with threadpool_limits(limits=want, user_api="blas"):
-        yield want
+    with tpc.threadpool_limits(limits=count, user_api="blas"):
+        yield
 
 
 @contextlib.contextmanager
@@ -178,16 +190,12 @@ def threaded_evaluations(m: int, n: int, func):
     about 10 us a call (a threadpoolctl controller made once).
     """
     want = threads_for(m, n)
-    if want is None or want == 1:
-        with blas_threads(m, n):
+    tpc = _threadpoolctl()
+    if want is None or want == 1 or tpc is None:
+        with _limited(want):
             yield func
         return
-    try:
-        from threadpoolctl import ThreadpoolController
-    except ImportError:
-        yield func
-        return
-    controller = ThreadpoolController()
+    controller = tpc.ThreadpoolController()
 
     def evaluate(*args, **kwargs):
         with controller.limit(limits=want, user_api="blas"):
