@@ -10,7 +10,7 @@ import numpy as np
 from tutor.lessons.errors import did_you_mean
 from tutor.lessons.texts import parse_text, require_text_names  # noqa: F401  (re-exported)
 from tutor.lessons.schema import Reader, Scope, Where, as_number, parse_ref
-from tutor.lessons.steps.base import Common, Step, StepFailed, step_kind
+from tutor.lessons.steps.base import Common, Step, StepFailed, read_value, step_kind
 from tutor.lessons.views import ViewSpec, parse_views
 from tutor.yamlsafe import Node
 
@@ -51,8 +51,7 @@ class Input:
         """The value from {name: value} (a look-ahead's copy of the inputs) instead of the context."""
         if self.ref is None:
             return self.literal
-        v = values[self.ref]
-        return np.asarray(v).T if self.transpose else v
+        return read_value(values, self.ref, self.transpose)
 
 
 def _parse_input(node: Node, where: Where, op, arg: str, scope: Scope, condition: str | None) -> Input:
