@@ -82,3 +82,37 @@ def test_shapes_are_kept():
 def test_unknown_activation_names_the_known_ones():
     with pytest.raises(ValueError, match="relu.*sigmoid, tanh"):
         get_activation("relu")
+
+
+def test_sigmoid_is_one_formula_at_every_size():
+    # A value must not depend on the size of the array it sits in (a lesson shows
+    # one example's a2 next to row t of the whole A2).
+    rng = np.random.default_rng(4)
+    for dtype in (np.float64, np.float32):
+        big = (rng.standard_normal(3000) * 30).astype(dtype)
+        whole = sigmoid(big)
+        for start, stop in ((0, 1), (5, 31), (100, 611)):
+            assert np.array_equal(sigmoid(big[start:stop]), whole[start:stop]), (dtype, stop - start)
+        assert sigmoid(big[7]) == whole[7] and isinstance(sigmoid(big[7]), np.generic)
+    out = np.empty(26)
+    z = rng.standard_normal(26)
+    assert sigmoid(z, out=out) is out and np.array_equal(out, sigmoid(z))
+
+
+def test_sigmoid_and_the_per_example_loop_need_nothing_but_numpy():
+    # scipy.special (expit) and scipy.linalg (dger) cost 0.1 s or more to import,
+    # more than a lesson's whole per-example loop.
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, numpy as np\n"
+        "from tutor.core import backprop_loop, initialize_params, reshape_params, sigmoid\n"
+        "sigmoid(np.zeros(3)); sigmoid(0.5); sigmoid(np.zeros((600, 2), np.float32))\n"
+        "th = reshape_params(initialize_params((4, 3, 2), 'uniform', epsilon=0.5, seed=0), (4, 3, 2))\n"
+        "backprop_loop(th, np.ones((5, 4)), np.arange(5) % 2, 0.5)\n"
+        "print(sorted(m for m in sys.modules if m == 'scipy' or m.startswith('scipy.')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
