@@ -280,6 +280,11 @@ def test_exercise_step_points_to_commands(tmp_path, width):
     flat = " ".join(out.split())
     assert "tutor exercise start sigmoid-gradient" in flat.replace(" -", "-") or "tutor exercise start" in flat
     assert "tutor check sigmoid-gradient" in flat or "sigmoid-gradient" in flat
+    # Title and signature as the catalog has them (read from the cached exercise headers).
+    from tutor.exercises.catalog import load_catalog
+
+    ex = load_catalog()["sigmoid-gradient"]
+    assert " ".join(ex.title.split()) in flat and " ".join(ex.signature.split()) in flat
 
 
 def test_when_steps_only_run_on_their_data(tmp_path):

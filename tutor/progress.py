@@ -47,6 +47,12 @@ def exercise_status(record: dict) -> str:
     return "not started"
 
 
+def exercise_state(exercise_id: str, store: ProgressStore | None = None, *, course: str | None = None) -> str:
+    """'not started', 'failing' or 'passed' for one exercise of the learner's progress
+    (course: its id; None: the bundled course)."""
+    return exercise_status((store or ProgressStore()).exercise(exercise_id, course=course))
+
+
 def _empty() -> dict:
     return {"version": VERSION, "lessons": {}, "exercises": {}}
 

@@ -442,9 +442,9 @@ def get_exercise(exercise_id: str, folder: Path | None = None) -> Exercise:
 
 def status(exercise_id: str, store=None, *, course: str | None = None) -> str:
     """'not started', 'failing' or 'passed', from the learner's progress (course: its id; None: bundled)."""
-    from tutor.progress import ProgressStore, exercise_status
+    from tutor.progress import exercise_state
 
-    return exercise_status((store or ProgressStore()).exercise(exercise_id, course=course))
+    return exercise_state(exercise_id, store, course=course)
 
 
 def record_check(store, result, *, course: str | None = None) -> dict:

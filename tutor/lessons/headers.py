@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-FORMAT = 2  # bump when what an entry holds changes (2: lesson headers count questions, name exercises)
+FORMAT = 3  # bump when what an entry holds changes (2: lesson headers count questions, name exercises;
+# 3: exercise headers carry the signature, for a lesson's exercise step)
 CACHE_NAME = "headers.json"
 
 
@@ -182,11 +183,12 @@ def manifest_fields(path: Path, read: Callable[[Path], dict]) -> dict:
 
 @dataclass(frozen=True)
 class ExerciseHeader:
-    """What `tutor exercises` lists of one exercise."""
+    """What `tutor exercises` lists of one exercise, and what a lesson's exercise step shows of it."""
 
     id: str
     title: str
     max_score: float
+    signature: str
 
 
 def exercise_headers(folder: Path | None = None, order: list[str] | None = None) -> list[ExerciseHeader]:
@@ -224,7 +226,8 @@ def exercise_headers(folder: Path | None = None, order: list[str] | None = None)
     # the files differ from what was recorded, so that memory may be stale too.
     getattr(getattr(catalog, "_load_catalog", None), "cache_clear", lambda: None)()
     load_catalog = catalog.load_catalog
-    listed = [{"id": ex.id, "title": ex.title, "max_score": ex.max_score} for ex in load_catalog(folder, order).values()]
+    listed = [{"id": ex.id, "title": ex.title, "max_score": ex.max_score, "signature": ex.signature}
+              for ex in load_catalog(folder, order).values()]
     c.entries[name] = {"key": stamp, "list": listed}
     c.dirty = True
     c.save()

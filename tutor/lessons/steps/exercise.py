@@ -17,20 +17,25 @@ from tutor.lessons.steps.basic import parse_text
 
 
 def _exercise_info(exercise_id: str, course=None) -> tuple[str | None, str | None, str | None]:
-    """(title, signature, status) from the course's exercises catalog, or Nones when unavailable."""
+    """(title, signature, status) from the course's exercises catalog, or Nones when unavailable.
+
+    Title and signature come from the exercise headers (tutor.lessons.headers):
+    cached while no exercise file changed, so showing the step does not load
+    and check the whole catalog each time (that was a sixth of an export).
+    """
     try:
-        from tutor.exercises import catalog
-    except ImportError:
-        return None, None, None
-    try:
+        from tutor.lessons.headers import exercise_headers
+
         folder = course.exercises_dir if course is not None and not course.bundled else None
-        ex = catalog.load_catalog(folder).get(exercise_id)
+        ex = next((h for h in exercise_headers(folder) if h.id == exercise_id), None)
     except Exception:  # noqa: BLE001 - a broken catalog must not break a lesson
         return None, None, None
     if ex is None:
         return None, None, None
     try:
-        state = catalog.status(exercise_id, course=None if course is None or course.bundled else course.id)
+        from tutor.progress import exercise_state
+
+        state = exercise_state(exercise_id, course=None if course is None or course.bundled else course.id)
     except Exception:  # noqa: BLE001
         state = None
     return ex.title, ex.signature, state
