@@ -96,3 +96,114 @@ def test_the_lessons_steps_give_the_same_figures_from_the_disk(small, tutor_home
     assert len(list((tutor_home / "cache").glob("op-overfitting-*.npz"))) == 1
     again = oc.overfitting(SIZES, X, y, lam=0.0, train_size=120, seed=0)
     assert _same(first, again)
+
+
+# -- the train step: a live run for a watcher, a kept one for a page ------------------------------
+
+
+class _Ctx:
+    """What TrainStep.run reads and writes of a lesson context, with a chosen kind of progress."""
+
+    def __init__(self, values: dict, progress) -> None:
+        self.values = dict(values)
+        self.progress = progress
+
+    def get(self, name):
+        return self.values[name]
+
+    def bind(self, name, value):
+        self.values[name] = value
+
+    def markdown(self, text):
+        return text
+
+    def training(self, total, title):
+        import contextlib
+
+        return contextlib.nullcontext(self.progress)
+
+
+class _Watching:
+    """A live display (no `watched` attribute, like the terminal's and a notebook's); may stop the run."""
+
+    def __init__(self, stop_at: int | None = None) -> None:
+        self.stop_at = stop_at
+        self.seen = []
+
+    def update(self, record) -> bool:
+        self.seen.append(record.iteration)
+        return self.stop_at is not None and record.iteration >= self.stop_at
+
+
+def _printed(renderables) -> str:
+    import io
+
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), width=100, color_system=None)
+    for r in renderables:
+        console.print(r)
+    return console.file.getvalue()
+
+
+def _train_step(method="cg", iterations=12):
+    from tutor.courses.backprop.step_train import TrainStep
+
+    return TrainStep(None, method=method, iterations=iterations, lam=1.0, start="p0", bind="run")
+
+
+@pytest.fixture
+def counted_training(monkeypatch):
+    import tutor.core
+
+    calls = []
+    real = tutor.core.train_network
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs.get("method"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tutor.core, "train_network", counting)
+    return calls
+
+
+def test_an_unwatched_train_step_shows_a_kept_run_and_a_watched_one_always_trains(small, tutor_home,
+                                                                                     counted_training):
+    from tutor.lessons.context import Unwatched
+
+    X, y = small
+    values = {"X": X, "y": y, "p0": initialize_params(SIZES, "uniform", epsilon=0.12, seed=5),
+              "layer_sizes": list(SIZES), "activation": "sigmoid"}
+    step = _train_step()
+    watched = _Ctx(values, _Watching())
+    shown_live = step.run(watched)
+    assert counted_training == ["cg"] and watched.progress.seen[0] == 0  # trained, live
+    page = _Ctx(values, Unwatched())
+    shown_kept = step.run(page)
+    assert counted_training == ["cg"]  # read back: no training, same page
+    assert _printed(shown_kept) == _printed(shown_live)
+    for suffix in ("", "_history"):
+        assert np.array_equal(page.values["run" + suffix], watched.values["run" + suffix])
+    assert page.values["run_cost"] == watched.values["run_cost"]
+    again = _Ctx(values, _Watching())
+    step.run(again)
+    assert counted_training == ["cg", "cg"]  # a watcher sees the run happen every time
+    # Anything the run depends on changes the key: another iteration count trains afresh.
+    _train_step(iterations=13).run(_Ctx(values, Unwatched()))
+    assert counted_training == ["cg", "cg", "cg"]
+
+
+def test_a_run_the_learner_stopped_is_not_kept(small, tutor_home, counted_training):
+    from tutor.lessons.context import Unwatched
+
+    X, y = small
+    values = {"X": X, "y": y, "p0": initialize_params(SIZES, "uniform", epsilon=0.12, seed=6),
+              "layer_sizes": list(SIZES), "activation": "sigmoid"}
+    step = _train_step(method="gd", iterations=40)
+    stopped = _Ctx(values, _Watching(stop_at=3))
+    step.run(stopped)
+    assert len(stopped.values["run_history"]) == 4
+    page = _Ctx(values, Unwatched())
+    step.run(page)
+    assert counted_training == ["gd", "gd"]  # the cut-short run was not served as the step's result
+    assert len(page.values["run_history"]) == 41

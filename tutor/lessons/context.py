@@ -69,7 +69,15 @@ class SafeText:
         yield t
 
 
-class _NoLive:
+class Unwatched:
+    """Training progress nobody watches (an export, a pipe): updates go nowhere.
+
+    `watched` is False here and absent (taken as True) on live displays, so a
+    step can tell whether the run itself is what the learner sees.
+    """
+
+    watched = False
+
     def update(self, record) -> bool:
         return False
 
@@ -128,5 +136,5 @@ class RunContext:
     def training(self, total: int, title: str):
         hook = getattr(self.ui, "training", None)
         if hook is None:
-            return contextlib.nullcontext(_NoLive())
+            return contextlib.nullcontext(Unwatched())
         return hook(total, title)

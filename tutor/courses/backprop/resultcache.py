@@ -1,7 +1,9 @@
 """Results of the lessons' longer training runs, kept on disk between runs.
 
-Some steps train several networks (the accuracy lesson's five `play` cases,
-its held-out experiment, the 10000 gradient-descent updates on the moons).
+Some steps train networks (the accuracy lesson's five `play` cases, its
+held-out experiment, the 10000 gradient-descent updates on the moons, the two
+short runs of the symmetry demo, and the training lesson's `train` steps when
+nobody watches them run: an export or a pipe).
 Each run is a pure function of its inputs: the same data, start and settings
 give the same numbers to the last bit. So the first time a step runs, its
 result is written to $TUTOR_HOME/cache (as the setup's trained weights are),
@@ -83,6 +85,25 @@ def _load(path) -> dict | None:
         return None
 
 
+class Entry:
+    """One kept result: where the result of `name` (at `version`) for these
+    arguments lives. read() gives it back or None; write(result) keeps it."""
+
+    def __init__(self, name: str, version: int, args: tuple = (), kwargs: dict | None = None) -> None:
+        from tutor.progress import tutor_home
+
+        self.path = tutor_home() / "cache" / f"op-{name}-{_digest(name, version, tuple(args), dict(kwargs or {}))}.npz"
+
+    def read(self) -> dict | None:
+        return _load(self.path) if self.path.is_file() else None
+
+    def write(self, result: dict) -> None:
+        try:
+            _save(self.path, result)
+        except OSError:
+            pass  # a read-only home only costs the computing next time
+
+
 def kept(name: str, version: int = 1):
     """Decorate an operation whose dict result depends only on its arguments: kept on disk.
 
@@ -92,17 +113,12 @@ def kept(name: str, version: int = 1):
     def wrap(func):
         @functools.wraps(func)
         def cached(*args, **kwargs):
-            from tutor.progress import tutor_home
-
-            path = tutor_home() / "cache" / f"op-{name}-{_digest(name, version, args, kwargs)}.npz"
-            found = _load(path) if path.is_file() else None
+            entry = Entry(name, version, args, kwargs)
+            found = entry.read()
             if found is not None:
                 return found
             result = func(*args, **kwargs)
-            try:
-                _save(path, result)
-            except OSError:
-                pass  # a read-only home only costs the training next time
+            entry.write(result)
             return result
 
         return cached

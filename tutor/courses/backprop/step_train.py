@@ -78,9 +78,20 @@ class TrainStep(Step):
         if p0.size != sum(b * (a + 1) for a, b in zip(sizes, sizes[1:])):
             raise StepFailed(f"{self.start} has {p0.size} values, not the parameters of a {'-'.join(map(str, sizes))} network")
         title = f"{_METHOD_NAMES[self.method]}, {iterations} iterations, lambda = {lam:g}"
+        activation = ctx.get("activation")
         with ctx.training(iterations, title) as live:
-            result = train_network(sizes, X, y, p0, lam=lam, activation=ctx.get("activation"), method=self.method,
-                                   iterations=iterations, learning_rate=rate, callback=live.update)
+            kept = _kept_run(sizes, X, y, p0, lam, activation, self.method, iterations, rate)
+            # Watched (learn, demo, a notebook), the run happens live: seeing the
+            # cost fall is the step. Unwatched (an export, a pipe), only its end
+            # shows, so a run kept from before gives the same page without
+            # training again (nor importing scipy.optimize).
+            result = _from_kept(kept.read()) if not getattr(live, "watched", True) else None
+            if result is None:
+                result = train_network(sizes, X, y, p0, lam=lam, activation=activation, method=self.method,
+                                       iterations=iterations, learning_rate=rate, callback=live.update)
+                if not result.stopped_early:  # a run the learner cut short is not the step's result
+                    kept.write({"params": result.params, "costs": result.costs, "method": result.method,
+                                "message": result.message})
         ctx.bind(self.bind, result.params)
         ctx.bind(self.bind + "_thetas", reshape_params(result.params, sizes))
         ctx.bind(self.bind + "_history", result.costs)
@@ -88,6 +99,31 @@ class TrainStep(Step):
         out: list[Any] = [ctx.markdown(self.text)] if self.text else []
         out.extend(train_summary(result, title))
         return out
+
+
+def _kept_run(sizes, X, y, p0, lam, activation, method, iterations, rate):
+    """Where this training run's result is kept (tutor.courses.backprop.resultcache):
+    keyed by every input, so any change trains afresh."""
+    from tutor.courses.backprop.resultcache import Entry
+
+    args = (list(sizes), np.asarray(X), np.asarray(y), p0, float(lam), str(activation), method, int(iterations),
+            float(rate))
+    return Entry("train_step", 1, args)
+
+
+def _from_kept(found: dict | None):
+    """A TrainResult rebuilt from a kept run, or None."""
+    if found is None:
+        return None
+    from tutor.core.train import TrainRecord, TrainResult
+
+    try:
+        costs = np.asarray(found["costs"], dtype=float)
+        history = [TrainRecord(i, float(c)) for i, c in enumerate(costs)]
+        return TrainResult(np.asarray(found["params"], dtype=float), history, str(found["method"]),
+                           str(found["message"]))
+    except (KeyError, TypeError, ValueError):
+        return None  # not what this step writes: train again
 
 
 def train_summary(result, title: str) -> list[Any]:
