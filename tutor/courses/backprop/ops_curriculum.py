@@ -250,6 +250,7 @@ def _distinct_rows(A: np.ndarray, tol: float = 1e-12) -> int:
         "cost_from_random",
     ),
 )
+@kept("symmetry_demo")
 def symmetry_demo(
     layer_sizes, X: np.ndarray, y: np.ndarray, iterations: int = 30, learning_rate: float = 1.0, seed: int = 0
 ) -> dict:
