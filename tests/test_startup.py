@@ -41,10 +41,10 @@ sys.stderr.write("\\nLOADED " + ",".join(m for m in {heavy!r} if m in sys.module
 """
 
 
-def _loaded(argv: list[str], home: Path) -> set[str]:
-    """The heavy modules a fresh `tutor ARGV` process has imported when it ends."""
+def _loaded(argv: list[str], home: Path, extra: tuple[str, ...] = ()) -> set[str]:
+    """The heavy modules (and `extra` ones) a fresh `tutor ARGV` process has imported when it ends."""
     env = dict(os.environ, TUTOR_HOME=str(home), PYTHONPATH=str(REPO), COLUMNS="100", NO_COLOR="1")
-    done = subprocess.run([sys.executable, "-c", _PROBE.format(argv=argv, heavy=HEAVY + ("typer",))],
+    done = subprocess.run([sys.executable, "-c", _PROBE.format(argv=argv, heavy=HEAVY + ("typer",) + tuple(extra))],
                           capture_output=True, text=True, env=env, cwd=REPO, timeout=120, stdin=subprocess.DEVNULL)
     line = [x for x in done.stderr.splitlines() if x.startswith("LOADED ")]
     assert line, done.stderr
@@ -285,6 +285,26 @@ def test_learn_imports_no_pydantic(argv, tmp_path):
     assert "pydantic" not in loaded and "typer.main" not in loaded and "numpy" in loaded
 
 
+def test_a_handout_imports_no_scipy_and_no_exercise_catalog(tmp_path):
+    # scipy.special, scipy.linalg and scipy.optimize each cost 0.1 s or more to
+    # import: more than most lessons' maths. The exercise step reads the cached
+    # exercise headers instead of loading and checking every exercise, and a
+    # page shows the training lesson's kept runs. (A fresh home first trains the
+    # setup's weights and fills the caches: that run may import anything.)
+    home = tmp_path / "home"
+    out = tmp_path / "handout.txt"
+    watch = ("scipy", "numpy.ma", "tutor.exercises.catalog")
+    for lesson in ("forward-pass", "backprop", "training"):
+        first = _loaded(["export", lesson, "-f", "txt", "-o", str(out)], home, watch)
+        page = out.read_text()
+        if lesson == "training":
+            assert "scipy" in first  # it trained: the run is kept from here on
+        loaded = _loaded(["export", lesson, "-f", "txt", "-o", str(out)], home, watch)
+        assert "numpy" in loaded and not loaded & set(watch), (lesson, loaded)
+        if lesson != "backprop":  # its timing step measures afresh each time
+            assert out.read_text() == page
+
+
 # -- the header cache ----------------------------------------------------------------------
 
 
@@ -402,7 +422,8 @@ def test_exercise_headers_match_the_catalog_and_follow_a_changed_file(tmp_path):
 
     full = load_catalog()
     listed = headers.exercise_headers()
-    assert [(h.id, h.title, h.max_score) for h in listed] == [(e.id, e.title, e.max_score) for e in full.values()]
+    assert [(h.id, h.title, h.max_score, h.signature) for h in listed] == [
+        (e.id, e.title, e.max_score, e.signature) for e in full.values()]  # the signature: for a lesson's exercise step
     assert headers.exercise_headers() == listed  # from the cache
     folder = tmp_path / "exercises"
     folder.mkdir()
@@ -417,3 +438,57 @@ def test_exercise_headers_match_the_catalog_and_follow_a_changed_file(tmp_path):
     assert changed["predict"] == "Guessing the digit"
     (folder / "predict.yaml").unlink()
     assert "predict" not in {h.id for h in headers.exercise_headers(folder)}
+
+
+# -- leaving -----------------------------------------------------------------------------------
+
+
+class _Left(Exception):
+    pass
+
+
+def test_the_program_leaves_without_teardown_after_the_exit_handlers(monkeypatch, capsys):
+    import atexit
+    import threading
+
+    from tutor import cli
+
+    ended, handlers = [], []
+
+    def fake_exit(code):
+        ended.append(code)
+        raise _Left
+
+    monkeypatch.setattr(os, "_exit", fake_exit)
+    monkeypatch.setattr(atexit, "_run_exitfuncs", lambda: handlers.append(True))
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    for code, status in ((None, 0), (0, 0), (2, 2), (130, 130), ("stopped: the reason", 1)):
+        with pytest.raises(_Left):
+            cli._leave(code)
+        assert ended[-1] == status
+    assert len(handlers) == 5  # exit handlers (a class's scratch folder) still run first
+    assert capsys.readouterr().err == "stopped: the reason\n"  # as Python prints SystemExit("...")
+    # Another thread alive (a class being graded): Python's own exit, which joins it.
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
+    with pytest.raises(SystemExit) as done:
+        cli._leave(3)
+    assert done.value.code == 3 and ended == [0, 0, 2, 130, 1]
+
+
+def test_the_script_keeps_its_exit_status_and_all_its_output(tmp_path):
+    env = dict(os.environ, TUTOR_HOME=str(tmp_path / "home"), PYTHONPATH=str(REPO), COLUMNS="100", NO_COLOR="1")
+
+    def tutor(*argv):
+        return subprocess.run([sys.executable, "-m", "tutor", *argv], capture_output=True, text=True, env=env,
+                              cwd=tmp_path, timeout=120, stdin=subprocess.DEVNULL)
+
+    listed = tutor("lessons")
+    assert listed.returncode == 0 and listed.stderr == ""
+    assert "moons-from-scratch" in listed.stdout  # the last row reached the pipe
+    wrong = tutor("export", "no-such-lesson", "-f", "txt", "-o", "x.txt")
+    assert wrong.returncode != 0 and wrong.stderr.startswith("error:") and "no-such-lesson" in wrong.stderr
+    usage = tutor("export", "--no-such-option")
+    assert usage.returncode == 2 and "error:" in usage.stderr
+    made = tutor("export", "cost", "-f", "txt", "-o", "cost.txt")
+    assert made.returncode == 0 and "cost.txt" in made.stdout  # stdout flushed before leaving
+    assert (tmp_path / "cost.txt").read_text().startswith("The cost")
