@@ -3,10 +3,12 @@
     python bench/render.py [--rounds 7] [--steps-rounds 3] [--only export,steps]
                            [--profile LESSON[:STEP]] [--markdown PATH]
 
-export  `tutor export LESSON -f txt -o FILE` for every lesson of the course,
-        each a fresh process, lessons in rotated order each round; median and
-        [min-max] per lesson. `tutor --help` runs in the same rounds as the
-        yardstick of a bare start.
+export  `tutor export LESSON -f txt|html -o FILE` for every lesson of the
+        course: each a fresh process (warm home), lessons in rotated order each
+        round, `tutor --help` in the same rounds as the yardstick of a bare
+        start; the same exports timed inside a process that has everything
+        imported (the command's own work); and a first run in a fresh home
+        (only the setups' weights kept). Median and [min-max] per lesson.
 steps   Every lesson run headless in this process (tutor.lessons.runner.
         render_lesson into a plain recording console), timing each step: what
         it computes (Session.ensure) plus printing its views. This is what a
@@ -73,30 +75,101 @@ def _env(tmp: Path) -> dict:
     return env
 
 
-def section_export(lessons, rounds, tmp, out, clock=time.perf_counter):
+# One export timed inside a process that has already exported another lesson:
+# Python, numpy, rich, the lesson engine and the course are imported, so what is
+# left is the command's own work (loading the lesson, running and printing its
+# steps, writing the file). Prints the seconds.
+_IN_PROCESS = """
+import sys, time
+from pathlib import Path
+from tutor.blas import default_to_one_thread
+default_to_one_thread()
+from tutor.export import export
+lesson, fmt, out, warm = sys.argv[1:5]
+export(warm, fmt=fmt, output=Path(out + ".warm"))
+t0 = time.perf_counter()
+export(lesson, fmt=fmt, output=Path(out))
+print(time.perf_counter() - t0)
+"""
+
+
+def section_export(lessons, rounds, tmp, out, clock=time.perf_counter, formats=("txt", "html"), first_rounds=3):
     env = _env(tmp)
     py = sys.executable
 
-    def run(cmd):
+    def run(cmd, env=env):
         def f():
             p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300, stdin=subprocess.DEVNULL)
             if p.returncode != 0:
                 raise SystemExit(f"{' '.join(cmd[3:])} exited {p.returncode}: {p.stderr[-300:]}")
+            return p.stdout
         return f
 
-    fs = {"tutor --help (a bare start)": run([py, "-m", "tutor", "--help"])}
+    # Whole processes, as an instructor types them (warm home: the results are kept).
+    bare = "tutor --help (a bare start)"
+    fs = {bare: run([py, "-m", "tutor", "--help"])}
+    for fmt in formats:
+        for lesson in lessons:
+            fs[(lesson, fmt)] = run([py, "-m", "tutor", "export", lesson, "-f", fmt, "-o", str(tmp / f"{lesson}.{fmt}")])
+    times, _ = interleaved(fs, rounds, clock=clock)  # the warm-up compiles bytecode and fills the caches
+    # The command's own work, in a process where everything is imported.
+    inner = {}
+    for fmt in formats:
+        for lesson in lessons:
+            warm = lessons[1] if lesson == lessons[0] else lessons[0]
+            cmd = [py, "-c", _IN_PROCESS, lesson, fmt, str(tmp / f"in-{lesson}.{fmt}"), warm]
+            inner[(lesson, fmt)] = run(cmd)
+    inner_times = {k: [] for k in inner}
+    names = list(inner)
+    for r in range(rounds):
+        for k in names[r % len(names):] + names[:r % len(names)]:
+            inner_times[k].append(float(inner[k]().strip()))
+    # A first run: a fresh home with the setup's trained weights copied in (not timed),
+    # so every step that keeps its result computes it.
+    weights = Path(env["TUTOR_HOME"]) / "cache"
+    first = {lesson: [] for lesson in lessons}
+    for r in range(first_rounds):
+        for lesson in lessons[r % len(lessons):] + lessons[:r % len(lessons)]:
+            home = tmp / f"first-{r}-{lesson}"
+            (home / "cache").mkdir(parents=True)
+            for w in weights.glob("trained-*.npz"):
+                shutil.copy(w, home / "cache" / w.name)
+            fresh = dict(env, TUTOR_HOME=str(home))
+            f = run([py, "-m", "tutor", "export", lesson, "-f", "txt", "-o", str(home / "out.txt")], env=fresh)
+            t0 = clock()
+            f()
+            first[lesson].append(clock() - t0)
+            shutil.rmtree(home, ignore_errors=True)
+
+    def ms(v):
+        return spread(v, unit=1e-3, fmt="{:.0f}") + " ms"
+
+    def flag(v):
+        return "**yes**" if median(v) > GOAL else "no"
+
+    rows = [[bare, ms(times[bare])] + [""] * (2 * len(formats))]
     for lesson in lessons:
-        fs[lesson] = run([py, "-m", "tutor", "export", lesson, "-f", "txt", "-o", str(tmp / f"{lesson}.txt")])
-    times, _ = interleaved(fs, rounds, clock=clock)  # the warm-up compiles bytecode and fills the weights cache
-    rows = []
-    for k, v in times.items():
-        over = "" if k.startswith("tutor --help") else ("yes" if median(v) > GOAL else "no")
-        rows.append([k, spread(v, unit=1e-3, fmt="{:.0f}") + " ms",
-                     ratio_text(round_ratios(times, k, "tutor --help (a bare start)")), over])
-    out.append(f"#### `tutor export LESSON -f txt`, whole process, {rounds} rounds interleaved\n")
-    out.append(markdown_table(["lesson", "time: median [min-max]", "vs tutor --help (per round)",
-                               f"over {GOAL} s?"], rows))
-    out.append(f"\n- each a fresh process (start-up included); load average after: {loadavg()}.\n")
+        row = [lesson]
+        for fmt in formats:
+            row.append(f"{ms(times[(lesson, fmt)])} ({flag(times[(lesson, fmt)])})")
+        for fmt in formats:
+            row.append(f"{ms(inner_times[(lesson, fmt)])} ({flag(inner_times[(lesson, fmt)])})")
+        row.append(f"{ms(first[lesson])} ({flag(first[lesson])})")
+        rows.append(row)
+    heads = (["lesson"] + [f"whole process, -f {fmt}, warm (over {GOAL} s?)" for fmt in formats]
+             + [f"the command's own work, -f {fmt} (over?)" for fmt in formats]
+             + ["whole process, -f txt, first run (over?)"])
+    out.append(f"#### `tutor export LESSON`, {rounds} rounds interleaved (first runs: {first_rounds})\n")
+    out.append(markdown_table(heads, rows))
+    out.append(
+        "\n- whole process: a fresh `python -m tutor export` (interpreter start, imports and exit included) "
+        "in a home where the lessons' results are kept, as from the second export on.\n"
+        "- the command's own work: one `tutor.export.export()` call timed in a process that has already "
+        "exported another lesson (Python, numpy, rich, the engine and the course imported): loading the "
+        "lesson, running and printing its steps, writing the file.\n"
+        "- first run: a fresh home holding only the setups' trained weights, so each step that keeps a "
+        "result (the training runs) computes it, importing scipy.optimize where it trains.\n"
+        f"- load average after: {loadavg()}.\n")
 
 
 class _TimingConsole:
