@@ -288,12 +288,12 @@ def test_learn_imports_no_pydantic(argv, tmp_path):
 def test_a_handout_imports_no_scipy_and_no_exercise_catalog(tmp_path):
     # scipy.special, scipy.linalg and scipy.optimize each cost 0.1 s or more to
     # import: more than most lessons' maths. The exercise step reads the cached
-    # exercise headers instead of loading and checking every exercise, and a
-    # page shows the training lesson's kept runs. (A fresh home first trains the
+    # exercise headers instead of loading and checking every exercise, a page
+    # shows the training lesson's kept runs, and the lesson's parsed tree is kept. (A fresh home first trains the
     # setup's weights and fills the caches: that run may import anything.)
     home = tmp_path / "home"
     out = tmp_path / "handout.txt"
-    watch = ("scipy", "numpy.ma", "tutor.exercises.catalog")
+    watch = ("scipy", "numpy.ma", "tutor.exercises.catalog", "yaml")  # yaml: the lesson's parsed tree is kept
     for lesson in ("forward-pass", "backprop", "training"):
         first = _loaded(["export", lesson, "-f", "txt", "-o", str(out)], home, watch)
         page = out.read_text()
@@ -492,3 +492,24 @@ def test_the_script_keeps_its_exit_status_and_all_its_output(tmp_path):
     made = tutor("export", "cost", "-f", "txt", "-o", "cost.txt")
     assert made.returncode == 0 and "cost.txt" in made.stdout  # stdout flushed before leaving
     assert (tmp_path / "cost.txt").read_text().startswith("The cost")
+
+
+def test_the_exercise_list_and_a_lessons_exercise_step_do_not_rebuild_each_others_headers(monkeypatch):
+    # `tutor exercises` asks in the course's order, the exercise step in none:
+    # each keeps its own entry, so taking turns loads the catalog once per order.
+    from tutor.exercises import catalog
+
+    loads = []
+    real = catalog.load_catalog
+
+    def counting(*args, **kwargs):
+        loads.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(catalog, "load_catalog", counting)
+    order = list(bundled_course().exercises)
+    for _ in range(3):
+        ordered = headers.exercise_headers(None, order)
+        plain = headers.exercise_headers(None)
+    assert len(loads) <= 2
+    assert {h.id for h in ordered} == {h.id for h in plain}

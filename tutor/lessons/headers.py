@@ -213,7 +213,9 @@ def exercise_headers(folder: Path | None = None, order: list[str] | None = None)
             continue
         stamp.append([p.name, st.st_mtime_ns, st.st_size])
     c = cache()
-    name = f"exercises:{folder.absolute()}"
+    # One entry per order asked for: `tutor exercises` asks in the course's order,
+    # a lesson's exercise step in none, and one shared entry would be rebuilt at each turn.
+    name = f"exercises:{folder.absolute()}:{json.dumps(list(order or []))}"
     entry = c.entries.get(name)
     if entry is not None and entry.get("key") == stamp and isinstance(entry.get("list"), list):
         try:
