@@ -293,13 +293,13 @@ def test_threads_go_to_the_evaluations_and_the_optimizer_stays_on_one(monkeypatc
     with threadpoolctl.threadpool_limits(cores, user_api="blas"):  # a library user's process, every core
         with blas.threaded_evaluations(20000, 784, lambda x: seen.append(blas_count()) or 2 * x) as evaluate:
             outside = blas_count()
-            assert evaluate(21) == 42
+            assert evaluate(21) == 42 and evaluate.threads == cores  # what `tutor train` reports
             assert blas_count() == outside == 1
         assert blas_count() == cores  # restored afterwards
     assert seen == [cores]
     # Small problems: the function is left as it is, on one thread.
     with blas.threaded_evaluations(1797, 64, lambda: blas_count()) as evaluate:
-        assert evaluate() == blas_count() == 1
+        assert evaluate() == blas_count() == 1 and evaluate.threads == 1
 
 
 def test_others_running_reads_the_kernels_count_and_ignores_a_passing_blip(tmp_path):

@@ -193,7 +193,12 @@ def threaded_evaluations(m: int, n: int, func):
     tpc = _threadpoolctl()
     if want is None or want == 1 or tpc is None:
         with _limited(want):
-            yield func
+            # Known only where the policy set the count, or the command line's
+            # default of one thread is in force (None: the user's own setting).
+            in_force = want if tpc is not None else None
+            if want is None and _user_chose is False:
+                in_force = 1
+            yield _Counted(func, in_force)
         return
     controller = tpc.ThreadpoolController()
 
@@ -202,4 +207,18 @@ def threaded_evaluations(m: int, n: int, func):
             return func(*args, **kwargs)
 
     with controller.limit(limits=1, user_api="blas"):
-        yield evaluate
+        yield _Counted(evaluate, want)
+
+
+class _Counted:
+    """An evaluation function that says how many BLAS threads it runs on:
+    `threads`, or None where that is the user's (or the library caller's) setting."""
+
+    __slots__ = ("func", "threads")
+
+    def __init__(self, func, threads: int | None) -> None:
+        self.func = func
+        self.threads = threads
+
+    def __call__(self, *args, **kwargs):
+        return self.func(*args, **kwargs)

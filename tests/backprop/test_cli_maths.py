@@ -296,3 +296,27 @@ def test_train_float32_names_its_dtype_and_optimizer_and_matches_float64():
     assert out32["final_cost"] == pytest.approx(out64["final_cost"], rel=1e-3)
     cg = _json(["train", "--json", "--optimizer", "cg", "--iterations", "3"])
     assert cg["optimizer"] == "cg"
+
+
+def test_train_says_how_many_blas_threads_it_used(tmp_path):
+    # The command line starts numpy on one thread; a small problem stays there and
+    # the output says so. A thread count the user set is theirs: nothing is claimed.
+    import os
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+                                                               "MKL_NUM_THREADS")}
+    env.update(PYTHONPATH=str(repo), TUTOR_HOME=str(tmp_path / "home"), NO_COLOR="1", COLUMNS="100")
+
+    def train(*extra, **more_env):
+        done = subprocess.run([sys.executable, "-m", "tutor", "train", "--dataset", "moons", "--iterations", "3",
+                               *extra], capture_output=True, text=True, env=dict(env, **more_env), timeout=120,
+                              stdin=subprocess.DEVNULL)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert "optimizer: L-BFGS, computing in float64, on one BLAS thread" in train()
+    assert json.loads(train("--json"))["blas_threads"] == 1
+    assert json.loads(train("--json", OPENBLAS_NUM_THREADS="2"))["blas_threads"] is None
+    assert "BLAS thread" not in train(OPENBLAS_NUM_THREADS="2")

@@ -9,6 +9,7 @@ the run early (Ctrl-C, a demo's time limit).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -42,6 +43,7 @@ class TrainResult:
     method: str
     message: str
     stopped_early: bool = False
+    threads: int | None = None  # BLAS threads of each evaluation when train_network knows them (None: the user's setting)
 
     @property
     def costs(self) -> np.ndarray:
@@ -164,4 +166,5 @@ def train_network(
         return nn_cost_function(p, sizes, X, y, lam, activation)
 
     with threaded_evaluations(*X.shape, cost_grad) as evaluate:
-        return train(evaluate, params0, method, iterations, learning_rate, callback)
+        result = train(evaluate, params0, method, iterations, learning_rate, callback)
+    return dataclasses.replace(result, threads=evaluate.threads)

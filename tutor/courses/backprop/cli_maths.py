@@ -221,6 +221,7 @@ def _train(dataset, hidden, activation, lam, optimizer, iterations, learning_rat
             "lambda": lam,
             "optimizer": result.method,
             "dtype": dtype,
+            "blas_threads": result.threads,
             "iterations": result.iterations,
             "learning_rate": learning_rate if optimizer == "gd" else None,
             "init": {"method": init, "epsilon": eps if init == "uniform" else None,
@@ -247,7 +248,10 @@ def _print_training(ds, sizes, activation, lam, optimizer, result, acc, C, saved
     arch = " - ".join(str(s) for s in sizes)
     out.print(f"[bold]{ds.name}[/]: {ds.m} examples x {ds.n} features, {ds.K} classes")
     out.print(f"network {arch} ({activation} hidden units), {n} parameters, lambda = {lam:g}")
-    out.print(f"optimizer: {OPTIMIZER_NAMES.get(optimizer, optimizer)}, computing in {dtype}")
+    threads = ""
+    if result.threads is not None:  # None: the user set the thread count
+        threads = ", on one BLAS thread" if result.threads == 1 else f", {result.threads} BLAS threads per evaluation"
+    out.print(f"optimizer: {OPTIMIZER_NAMES.get(optimizer, optimizer)}, computing in {dtype}{threads}")
     curve = _cost_curve(result.costs)
     if curve is not None:
         out.print(curve)
