@@ -17,8 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 MAX_BYTES = 512 * 1024
 MAX_DEPTH = 40
 
@@ -69,16 +67,33 @@ class Node:
         return self.value
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """A safe loader whose composer refuses anchors and aliases on sight."""
+# PyYAML, imported by the first parse: a lesson read again is usually a kept
+# tree (tutor.lessons.trees), and importing yaml costs about 11 ms.
+yaml: Any = None
+_StrictLoader: Any = None
+_CLoader: Any = None
 
-    def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent):
-            raise YamlProblem(f"aliases (*{event.anchor}) are not allowed: {_NO_ANCHORS}", *_mark(event.start_mark))
-        if getattr(event, "anchor", None):
-            raise YamlProblem(f"anchors (&{event.anchor}) are not allowed: {_NO_ANCHORS}", *_mark(event.start_mark))
-        return super().compose_node(parent, index)
+
+def _load_yaml() -> None:
+    global yaml, _StrictLoader, _CLoader
+    if yaml is not None:
+        return
+    import yaml as pyyaml
+
+    class StrictLoader(pyyaml.SafeLoader):
+        """A safe loader whose composer refuses anchors and aliases on sight."""
+
+        def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
+            event = self.peek_event()
+            if isinstance(event, pyyaml.AliasEvent):
+                raise YamlProblem(f"aliases (*{event.anchor}) are not allowed: {_NO_ANCHORS}",
+                                  *_mark(event.start_mark))
+            if getattr(event, "anchor", None):
+                raise YamlProblem(f"anchors (&{event.anchor}) are not allowed: {_NO_ANCHORS}",
+                                  *_mark(event.start_mark))
+            return super().compose_node(parent, index)
+
+    yaml, _StrictLoader, _CLoader = pyyaml, StrictLoader, getattr(pyyaml, "CSafeLoader", None)
 
 
 def _mark(mark) -> tuple[int | None, int | None]:
@@ -147,6 +162,7 @@ def parse(text: str, empty: str = LESSON_SHAPE) -> Node:
     accept as it stands is read again by the pure-Python path, whose messages
     are the ones a learner sees, so both give the same answers.
     """
+    _load_yaml()
     fast = _parse_fast(text) if _CLoader is not None else None
     if fast is not None:
         root, loader = fast
@@ -155,9 +171,6 @@ def parse(text: str, empty: str = LESSON_SHAPE) -> Node:
     if root is None:
         raise YamlProblem(f"is empty; {empty}", 1)
     return _convert(loader, root, 0)
-
-
-_CLoader = getattr(yaml, "CSafeLoader", None)
 
 
 def _parse_fast(text: str):

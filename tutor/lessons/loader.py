@@ -21,7 +21,7 @@ from tutor.lessons.model import Lesson, Setup, When
 from tutor.lessons.params import TYPES, ParamSpec
 from tutor.lessons.schema import NAME_RE, Reader, Scope, Where
 from tutor.lessons.steps.base import COMMON_KEYS, STEP_KINDS, Common
-from tutor.yamlsafe import Node, YamlProblem, parse, read_text
+from tutor.yamlsafe import Node, YamlProblem
 
 TOP_KEYS = ("id", "title", "summary", "setup", "steps")
 PARAM_KEYS = ("type", "default", "min", "max", "choices", "help")
@@ -33,9 +33,14 @@ DEFAULT_SETUP = "arrays"
 
 
 def read_node(path: Path) -> Node:
-    """A YAML file as a node tree; a syntax problem is a LessonError at its line."""
+    """A YAML file as a node tree; a syntax problem is a LessonError at its line.
+
+    Kept between runs while the file is unchanged (tutor.lessons.trees).
+    """
+    from tutor.lessons.trees import read_tree
+
     try:
-        return parse(read_text(path))
+        return read_tree(path)
     except YamlProblem as err:
         raise LessonError(err.what, file=str(path), line=err.line, column=err.column) from None
 
