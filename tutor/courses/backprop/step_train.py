@@ -81,10 +81,11 @@ class TrainStep(Step):
         activation = ctx.get("activation")
         with ctx.training(iterations, title) as live:
             kept = _kept_run(sizes, X, y, p0, lam, activation, self.method, iterations, rate)
-            # Watched (learn, demo, a notebook), the run happens live: seeing the
-            # cost fall is the step. Unwatched (an export, a pipe), only its end
-            # shows, so a run kept from before gives the same page without
-            # training again (nor importing scipy.optimize).
+            # Watched (learn and demo on a terminal, a notebook), the run happens
+            # live: seeing the cost fall is the step. Unwatched (an export, a
+            # pipe, --plain: no live bar), only its end shows, so a run kept from
+            # before gives the same page without training again (nor importing
+            # scipy.optimize).
             result = _from_kept(kept.read()) if not getattr(live, "watched", True) else None
             if result is None:
                 result = train_network(sizes, X, y, p0, lam=lam, activation=activation, method=self.method,
