@@ -207,3 +207,24 @@ def test_a_run_the_learner_stopped_is_not_kept(small, tutor_home, counted_traini
     step.run(page)
     assert counted_training == ["gd", "gd"]  # the cut-short run was not served as the step's result
     assert len(page.values["run_history"]) == 41
+
+
+def test_a_half_written_copy_left_by_a_dead_process_is_cleared_by_the_next_writer(tutor_home):
+    import os
+    import subprocess
+    import sys
+
+    op, calls = _counting()
+    X = np.ones((2, 2))
+    op(X)
+    (path,) = (tutor_home / "cache").glob("op-test-op-*.npz")
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()  # a pid whose process has ended
+    orphan = path.with_name(f"{path.name}.{gone}.tmp.npz")
+    orphan.write_bytes(b"half of an npz")
+    alive = path.with_name(f"{path.name}.{os.getppid()}.tmp.npz")  # a process that still runs
+    alive.write_bytes(b"being written")
+    path.unlink()  # the result must be computed and written again
+    op(X)
+    assert calls == [2, 2] and path.is_file()
+    assert not orphan.exists() and alive.exists()

@@ -62,9 +62,30 @@ def _save(path, result: dict) -> None:
             return  # something this format cannot hold: keep it in memory only
     arrays["__kinds__"] = np.asarray(json.dumps(kinds))
     path.parent.mkdir(parents=True, exist_ok=True)
+    _drop_orphans(path)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp.npz")  # two tutors at once write apart
     np.savez(tmp, **arrays)
     tmp.replace(path)
+
+
+def _drop_orphans(path) -> None:
+    """Remove half-written copies of `path` left by processes that no longer run.
+
+    A tutor that ends while a look-ahead job is writing (the job's thread does
+    not hold the exit up) leaves its `<name>.<pid>.tmp.npz` behind; the next
+    writer of the same result clears it. A copy whose process still runs is
+    another tutor writing now, and is left alone.
+    """
+    for tmp in path.parent.glob(f"{path.name}.*.tmp.npz"):
+        pid = tmp.name[len(path.name) + 1:-len(".tmp.npz")]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass  # it exists but is not ours to signal: still running
 
 
 def _load(path) -> dict | None:
