@@ -328,3 +328,57 @@ def test_weights_that_do_not_fit_the_data(tmp_path):
     assert "Theta2 is 3 x 26, so it gives 3 outputs, but the data has 10 classes" in result.stderr
     with pytest.raises(DataError, match="Theta2 is 3 x 26, so its layer has 3 units, but the network needs 10"):
         load_weights(small, layer_sizes=[64, 25, 10])
+
+
+# -- float32 straight from a .npz -----------------------------------------------------
+
+
+@pytest.mark.parametrize("save", [np.savez, np.savez_compressed])
+@pytest.mark.parametrize("stored", [np.float64, np.uint8])
+def test_npz_read_as_float32_equals_the_float64_read_cast(tmp_path, save, stored):
+    rng = np.random.default_rng(3)
+    X = (rng.random((2503, 37)) * 255).astype(stored)  # blocks of rows do not divide it evenly
+    y = rng.integers(0, 4, 2503)
+    path = tmp_path / "data.npz"
+    save(path, X=X, y=y, class_names=np.array(["a", "b", "c", "d"]))
+    wide, single = load_dataset(path), load_dataset(path, np.float32)
+    assert wide.X.dtype == np.float64 and single.X.dtype == np.float32 and single.X.flags.c_contiguous
+    assert np.array_equal(single.X, wide.X.astype(np.float32))
+    assert np.array_equal(single.y, wide.y) and single.class_names == wide.class_names
+
+
+def test_npz_read_as_float32_never_holds_the_float64_array_whole(tmp_path):
+    import tracemalloc
+
+    X = np.random.default_rng(0).random((6000, 400))  # 19.2 MB in float64, 9.6 MB in float32
+    path = tmp_path / "big.npz"
+    np.savez(path, X=X, y=np.arange(6000) % 10)
+    del X
+    tracemalloc.start()
+    try:
+        ds = load_dataset(path, np.float32)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert ds.X.dtype == np.float32
+    # the float32 result, one block of rows read and the labels: well under one float64 copy
+    assert peak < 0.75 * 6000 * 400 * 8, peak
+
+
+def test_npz_float32_read_of_unusual_members_still_works_or_says_what_is_wrong(tmp_path):
+    fortran = tmp_path / "f.npz"
+    X = np.asfortranarray(np.arange(12.0).reshape(4, 3))
+    np.savez(fortran, X=X, y=np.array([0, 1, 0, 1]))
+    assert np.array_equal(load_dataset(fortran, np.float32).X, X.astype(np.float32))  # read whole, then cast
+    flat = tmp_path / "flat.npz"
+    np.savez(flat, X=np.arange(4.0), y=np.array([0, 1, 0, 1]))
+    with pytest.raises(DataError, match="2-D"):
+        load_dataset(flat, np.float32)
+    bad = tmp_path / "nan.npz"
+    np.savez(bad, X=np.array([[1.0, np.nan], [2.0, 3.0]]), y=np.array([0, 1]))
+    with pytest.raises(DataError, match="row 1, column 2"):
+        load_dataset(bad, np.float32)
+    huge = tmp_path / "huge.npz"
+    np.savez(huge, X=np.array([[1.0, 1e300], [2.0, 3.0]]), y=np.array([0, 1]))
+    with pytest.raises(DataError, match="infinite"):  # beyond float32's range
+        load_dataset(huge, np.float32)

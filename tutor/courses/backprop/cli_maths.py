@@ -150,18 +150,14 @@ def train(
 
 def _train(dataset, hidden, activation, lam, optimizer, iterations, learning_rate, init, eps, init_scale, seed, save,
            as_json, dtype="float64"):
-    import dataclasses
-
     import numpy as np
 
     from tutor import core
     from tutor.courses.backprop.datasets import load_dataset, save_weights
 
-    ds = load_dataset(dataset)
-    if dtype == "float32":
-        # Swap the float64 X for a float32 one and let the float64 go, so the
-        # run holds one copy of the data, at half the size.
-        ds = dataclasses.replace(ds, X=ds.X.astype(np.float32))
+    # float32: a .npz file's X is read straight into single precision (the
+    # float64 array never exists whole); other sources are cast after reading.
+    ds = load_dataset(dataset, np.float32 if dtype == "float32" else np.float64)
     if ds.K < 2:
         raise TutorError(f"{ds.name}: all labels are the same class, so there is nothing to learn")
     outputs = 1 if ds.K == 2 else ds.K  # two classes: one sigmoid output, h >= 0.5 means class 1

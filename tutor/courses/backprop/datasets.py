@@ -147,8 +147,22 @@ def make_moons(n_samples: int = 200, noise: float | None = 0.2, seed: int | None
 # -- files --------------------------------------------------------------------
 
 
-def load_dataset(name_or_path: str | Path) -> Dataset:
-    """"digits", "moons", or a path to a .mat, .npz or .csv file."""
+def load_dataset(name_or_path: str | Path, dtype=np.float64) -> Dataset:
+    """"digits", "moons", or a path to a .mat, .npz or .csv file.
+
+    dtype: float64, or float32 for X in single precision. A .npz file's X is
+    then read in row blocks straight into float32, so the float64 array never
+    exists whole (at MNIST size that is the difference between one copy of
+    the data and one and a half); other sources are read, then cast.
+    """
+    dtype = np.dtype(dtype)
+    ds = _load_dataset(name_or_path, dtype)
+    if ds.X.dtype != dtype:
+        ds = replace(ds, X=ds.X.astype(dtype))
+    return ds
+
+
+def _load_dataset(name_or_path: str | Path, dtype: np.dtype) -> Dataset:
     text = str(name_or_path)
     if text == "digits":
         return load_digits()
@@ -167,7 +181,7 @@ def load_dataset(name_or_path: str | Path) -> Dataset:
     if suffix == ".mat":
         return _dataset_from_mat(path)
     if suffix == ".npz":
-        return _dataset_from_npz(path)
+        return _dataset_from_npz(path, dtype)
     return _dataset_from_csv(path)
 
 
@@ -197,14 +211,15 @@ def _read_mat(path: Path) -> dict[str, np.ndarray]:
     return {k: v for k, v in raw.items() if not k.startswith("__")}
 
 
-def _read_npz(path: Path) -> dict[str, np.ndarray]:
+def _read_npz(path: Path, leave: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
+    """Every array of the file by name; those in `leave` are only named (value None)."""
     with open(path, "rb") as f:
         magic = f.read(4)
     if magic != b"PK\x03\x04":  # an .npz is a zip archive
         raise DataError(f"{path}: is not a numpy .npz file (it is not a zip archive of arrays)")
     try:
         with np.load(path, allow_pickle=False) as f:
-            return {k: f[k] for k in f.files}
+            return {k: (None if k in leave else f[k]) for k in f.files}
     except ValueError as err:
         if "pickle" in str(err):
             raise DataError(f"{path}: holds Python objects (pickles), which are refused; save plain arrays") from None
@@ -245,10 +260,11 @@ def _dataset_from_mat(path: Path) -> Dataset:
     return _finish(path, X, y, names, shape, "F", f"{path.name} (MATLAB: labels 1..{K} -> class 0..{K - 1})")
 
 
-def _dataset_from_npz(path: Path) -> Dataset:
-    arrays = _read_npz(path)
+def _dataset_from_npz(path: Path, dtype: np.dtype = np.dtype(np.float64)) -> Dataset:
+    direct = dtype == np.float32  # float64 is read whole, as np.load gives it
+    arrays = _read_npz(path, leave=("X",) if direct else ())
     _require(path, arrays, ("X", "y"), "data")
-    X = _features(path, arrays["X"])
+    X = _features(path, _read_member_as(path, "X", dtype) if direct else arrays["X"], dtype)
     y = _labels(path, arrays["y"], X.shape[0])
     K = int(y.max()) + 1 if y.size else 0
     names = _optional_names(path, arrays, tuple(str(k) for k in range(K)), y)
@@ -300,10 +316,11 @@ def _numeric(cells: list[str]) -> bool:
 
 def _where_not_finite(path: Path, name: str, A: np.ndarray) -> None:
     """Raise when A holds NaN or inf, saying how many and where the first is."""
-    bad = ~np.isfinite(A)
-    count = int(bad.sum())
-    if count == 0:
+    finite = np.isfinite(A)  # one boolean array while all is well (a large X is checked too)
+    if finite.all():
         return
+    bad = ~finite
+    count = int(bad.sum())
     first = tuple(int(i) + 1 for i in np.argwhere(bad)[0])
     where = f"row {first[0]}, column {first[1]}" if len(first) == 2 else f"entry {first[0]}"
     raise DataError(
@@ -311,7 +328,56 @@ def _where_not_finite(path: Path, name: str, A: np.ndarray) -> None:
     )
 
 
-def _features(path: Path, X) -> np.ndarray:
+def _read_member_as(path: Path, name: str, dtype: np.dtype) -> np.ndarray:
+    """Member `name` of a .npz file, read in blocks of rows straight into `dtype`.
+
+    Only a C-ordered 2-D array of numbers in format 1.0 or 2.0 is streamed;
+    anything else is read whole by np.load and cast, so _features sees it and
+    says what is wrong with it.
+    """
+    import zipfile
+
+    from numpy.lib import format as npy
+
+    try:
+        with zipfile.ZipFile(path) as z, z.open(f"{name}.npy") as fp:
+            version = npy.read_magic(fp)
+            if version not in ((1, 0), (2, 0)):
+                raise _NotStreamed
+            header = npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0
+            shape, fortran, stored = header(fp)
+            if fortran or len(shape) != 2 or stored.hasobject or stored.kind not in "biuf":
+                raise _NotStreamed
+            m, n = shape
+            out = np.empty(shape, dtype)
+            row = n * stored.itemsize
+            step = max(1, (1 << 20) // max(1, row))  # about 1 MiB of the file at a time
+            for i in range(0, m, step):
+                k = min(step, m - i)
+                buf = fp.read(k * row)
+                if len(buf) != k * row:
+                    raise DataError(f"{path}: is not a numpy .npz file ({name} is cut short)")
+                with np.errstate(over="ignore"):  # too large for float32: inf, which _features reports
+                    out[i:i + k] = np.frombuffer(buf, dtype=stored).reshape(k, n)
+            return out
+    except _NotStreamed:
+        pass
+    except DataError:
+        raise
+    except Exception:  # a damaged archive or member: the whole read below says what np.load finds
+        pass
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            return np.asarray(f[name])
+    except Exception:
+        raise DataError(f"{path}: is not a numpy .npz file (could not read {name})") from None
+
+
+class _NotStreamed(Exception):
+    """A member this reader leaves to np.load."""
+
+
+def _features(path: Path, X, dtype=np.float64) -> np.ndarray:
     X = np.asarray(X)
     if X.ndim != 2:
         raise DataError(f"{path}: X must be a 2-D matrix (examples in rows), but it has shape {X.shape}")
@@ -319,7 +385,7 @@ def _features(path: Path, X) -> np.ndarray:
         raise DataError(f"{path}: X is empty (shape {X.shape[0]} x {X.shape[1]})")
     if not (np.issubdtype(X.dtype, np.number) or X.dtype == bool):
         raise DataError(f"{path}: X must hold numbers, but it holds {X.dtype}")
-    X = np.ascontiguousarray(X, dtype=np.float64)
+    X = np.ascontiguousarray(X, dtype=dtype)
     _where_not_finite(path, "X", X)
     return X
 
