@@ -97,6 +97,20 @@ def write_lesson(tmp_path, steps: str):
     return p
 
 
+# A job held at the gate on the worker, and a second one queued behind it.
+HELD_THEN_SLOW = """\
+- id: held
+  kind: compute
+  op: test-ahead-held
+  inputs: {A: X}
+  bind: held
+- id: slow
+  kind: compute
+  op: test-ahead-double
+  inputs: {A: X}
+  bind: doubled
+"""
+
 DOUBLE = """\
 - id: slow
   kind: compute
@@ -188,18 +202,7 @@ def test_an_error_computed_ahead_is_shown_at_its_step_with_the_same_message(tmp_
 
 
 def test_quitting_while_a_step_is_computed_ahead_returns_at_once_and_drops_what_is_queued(tmp_path):
-    lesson = lesson_file(tmp_path, """\
-        - id: held
-          kind: compute
-          op: test-ahead-held
-          inputs: {A: X}
-          bind: held
-        - id: slow
-          kind: compute
-          op: test-ahead-double
-          inputs: {A: X}
-          bind: doubled
-        """)
+    lesson = lesson_file(tmp_path, HELD_THEN_SLOW)
     s, _ = session(lesson, ahead=True, keys=["q"])
     t0 = time.perf_counter()
     assert play(s) == "quit"
@@ -215,18 +218,7 @@ def test_quitting_while_a_step_is_computed_ahead_returns_at_once_and_drops_what_
 
 
 def test_a_step_reached_before_its_job_starts_is_computed_in_the_foreground_once(tmp_path):
-    lesson = lesson_file(tmp_path, """\
-        - id: held
-          kind: compute
-          op: test-ahead-held
-          inputs: {A: X}
-          bind: held
-        - id: slow
-          kind: compute
-          op: test-ahead-double
-          inputs: {A: X}
-          bind: doubled
-        """)
+    lesson = lesson_file(tmp_path, HELD_THEN_SLOW)
     s, _ = session(lesson, ahead=True)
     s.ensure(1)
     wait_until(lambda: CALLS)  # the worker is busy with `held`; `slow` waits in the queue
