@@ -316,7 +316,7 @@ def test_train_says_how_many_blas_threads_it_used(tmp_path):
         assert done.returncode == 0, done.stderr
         return done.stdout
 
-    assert "optimizer: L-BFGS, computing in float64, on one BLAS thread" in train()
+    assert "optimizer: L-BFGS, computing in float64, on 1 CPU thread" in train()
     assert json.loads(train("--json"))["blas_threads"] == 1
     assert json.loads(train("--json", OPENBLAS_NUM_THREADS="2"))["blas_threads"] is None
-    assert "BLAS thread" not in train(OPENBLAS_NUM_THREADS="2")
+    assert "CPU thread" not in train(OPENBLAS_NUM_THREADS="2")

@@ -246,7 +246,8 @@ def _print_training(ds, sizes, activation, lam, optimizer, result, acc, C, saved
     out.print(f"network {arch} ({activation} hidden units), {n} parameters, lambda = {lam:g}")
     threads = ""
     if result.threads is not None:  # None: the user set the thread count
-        threads = ", on one BLAS thread" if result.threads == 1 else f", {result.threads} BLAS threads per evaluation"
+        # BLAS threads, named as a learner knows them
+        threads = ", on 1 CPU thread" if result.threads == 1 else f", on {result.threads} CPU threads"
     out.print(f"optimizer: {OPTIMIZER_NAMES.get(optimizer, optimizer)}, computing in {dtype}{threads}")
     curve = _cost_curve(result.costs)
     if curve is not None:
