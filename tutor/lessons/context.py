@@ -70,7 +70,7 @@ class SafeText:
 
 
 class Unwatched:
-    """Training progress nobody watches (an export, a pipe): updates go nowhere.
+    """Training progress nobody watches (an export, a pipe, --plain: no live bar): updates go nowhere.
 
     `watched` is False here and absent (taken as True) on live displays, so a
     step can tell whether the run itself is what the learner sees.
