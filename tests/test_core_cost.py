@@ -143,3 +143,17 @@ def test_nn_cost_matches_the_formula_on_a_forward_pass():
     Y = one_hot(y, 2)
     by_formula = -np.sum(Y * np.log(h) + (1 - Y) * np.log(1 - h)) / 6
     assert nn_cost(thetas, X, y, 0.0) == pytest.approx(by_formula, abs=1e-12)
+
+
+def test_softplus_sum_equals_log_one_plus_exp_written_out():
+    # The stable form (max(z, 0) + log1p(e^-|z|)) against the formula on values
+    # where the formula itself is exact in float64, and against logaddexp far out.
+    from tutor.core.cost import softplus_sum
+
+    z = np.linspace(-30, 30, 601).reshape(601, 1)
+    assert softplus_sum(z) == pytest.approx(sum(math.log1p(math.exp(v)) for v in z.ravel()), rel=1e-13)
+    far = np.array([[-800.0, 800.0, 0.0, 1e-300, -745.0, 710.0]])
+    assert softplus_sum(far) == pytest.approx(800.0 + 2 * math.log(2) + 710.0, rel=1e-15)  # 0 and 1e-300: log 2 each
+    rng = np.random.default_rng(3)
+    wide = rng.normal(size=(200, 10)) * 40
+    assert softplus_sum(wide) == pytest.approx(float(np.logaddexp(0.0, wide).sum()), rel=1e-14)
