@@ -8,6 +8,7 @@ slow or copying implementation breaks.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import os
 import subprocess
 import sys
@@ -350,3 +351,21 @@ def test_default_to_one_thread_respects_the_user(monkeypatch):
     monkeypatch.delenv("OMP_NUM_THREADS")
     blas.default_to_one_thread()
     assert blas._user_chose is True and "OMP_NUM_THREADS" not in os.environ
+
+
+def test_timings_run_on_one_blas_thread_and_add_nothing_under_the_command_line(monkeypatch):
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+
+    def blas_count():
+        return max(i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas")
+
+    cores = os.cpu_count() or 1
+    monkeypatch.setattr(blas, "_user_chose", True)  # the user's own count (or a notebook's)
+    with threadpoolctl.threadpool_limits(cores, user_api="blas"):
+        with blas.one_thread():
+            assert blas_count() == 1
+        assert blas_count() == cores
+    # Under the CLI numpy was loaded with one thread already: nothing to limit,
+    # and no threadpoolctl to import and scan the libraries for (about 5 ms).
+    monkeypatch.setattr(blas, "_user_chose", False)
+    assert isinstance(blas.one_thread(), contextlib.nullcontext)

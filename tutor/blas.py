@@ -176,6 +176,20 @@ def _limited(count: int | None):
         yield
 
 
+def one_thread():
+    """A context running BLAS on one thread, for timings a learner reads.
+
+    Under the command line that is already the case (`default_to_one_thread`
+    set it before numpy loaded), so nothing is done: threadpoolctl's import
+    and its first scan of the loaded libraries cost about 5 ms, more than the
+    products some lessons time. Elsewhere (a notebook, the user's own thread
+    count) threadpoolctl limits the block, where it is installed.
+    """
+    if _user_chose is False:
+        return contextlib.nullcontext()
+    return _limited(1)
+
+
 @contextlib.contextmanager
 def threaded_evaluations(m: int, n: int, func):
     """Yield func made to run with the policy's thread count for an (m, n) problem,

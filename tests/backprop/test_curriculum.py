@@ -177,6 +177,30 @@ def test_time_gradient_check_counts_two_evaluations_per_parameter(digits):
     assert out["seconds_per_cost"] > 0
 
 
+def test_time_gradient_check_gives_the_full_check_in_backprop_passes(digits):
+    params = core.initialize_params(SIZES, seed=0)
+    out = oc.time_gradient_check(params, SIZES, digits.X, digits.y, 1.0, samples=3)
+    assert out["two_p"] == 3770
+    assert out["numeric_over_backprop"] == pytest.approx(3770 * out["seconds_per_cost"] / out["seconds_backprop"])
+
+
+def test_time_backprop_takes_the_loop_steps_own_time_instead_of_looping_again(digits, monkeypatch):
+    thetas = core.reshape_params(core.initialize_params(SIZES, seed=0), SIZES)
+    X, y = digits.X[:50], digits.y[:50]
+    loop = oc.loop_backprop(thetas, X, y, 1.0)
+    assert loop["loop_seconds"] > 0
+
+    def no_loop(*a, **k):
+        raise AssertionError("the loop ran again")
+
+    monkeypatch.setattr(core, "backprop_loop", no_loop)
+    out = oc.time_backprop(thetas, X, y, 1.0, loop_seconds=loop["loop_seconds"], runs=2)
+    assert out["seconds_loop"] == loop["loop_seconds"]
+    assert out["speedup"] == pytest.approx(loop["loop_seconds"] / out["seconds_vectorized"])
+    with pytest.raises(AssertionError, match="ran again"):
+        oc.time_backprop(thetas, X, y, 1.0, runs=1)  # without it, the loop is timed here
+
+
 def test_network_spot_check_passes_on_the_real_network(digits):
     params = core.initialize_params(SIZES, seed=0)
     out = oc.network_spot_check(params, SIZES, digits.X, digits.y, 1.0, k=10, seed=1)

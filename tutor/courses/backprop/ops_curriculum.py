@@ -13,7 +13,6 @@ A parameter named `lam` is the lesson's `lambda` (a Python keyword).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 
 import numpy as np
@@ -336,45 +335,27 @@ def regularize_gradient(Delta: np.ndarray, Theta: np.ndarray, lam: float, m: int
     return {"D_unreg": D_unreg, "D_reg": D_unreg + reg, "reg_part": reg}
 
 
-def _one_blas_thread():
-    """A context that runs matrix products on one BLAS thread, when threadpoolctl is there.
-
-    Timings shown to learners compare a loop with matrix products. On a busy
-    machine, BLAS threads waiting for each other can make a small product
-    ten times slower, which says nothing about the method; one thread keeps
-    the comparison about the method alone.
-    """
-    import contextlib
-
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1)
-
-
 @operation("time_backprop", outputs=("seconds_loop", "seconds_vectorized", "speedup"))
-def time_backprop(thetas, X: np.ndarray, y: np.ndarray, lam: float = 0.0, activation: str = "sigmoid") -> dict:
-    """Wall-clock time of the per-example loop and of the vectorized pass, measured now.
+def time_backprop(
+    thetas, X: np.ndarray, y: np.ndarray, lam: float = 0.0, activation: str = "sigmoid",
+    loop_seconds: float | None = None, runs: int = 7,
+) -> dict:
+    """Wall-clock time of the per-example loop and of the vectorized pass on X (m, n).
 
-    Each is the best of a few runs: a busy machine only ever slows a run
-    down, so the fastest one is the fairest figure (a single run of the
-    vectorized pass could come out slower than the loop and tell the learner
-    the opposite of the truth).
+    loop_seconds: how long the `loop_backprop` step's own loop took (its
+    output of that name). Given, the loop is not run again: on the digits it
+    is about 18 us an example, so every extra loop over all m examples was
+    the largest part of the lesson's wait. Without it the loop runs twice
+    here. The vectorized pass is the fastest of `runs` (see timing.py).
     """
     from tutor.core import backprop, backprop_loop
+    from tutor.courses.backprop.timing import fastest, one_thread
 
-    def best(fn, repeats: int) -> float:
-        times = []
-        for _ in range(repeats):
-            t0 = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t0)
-        return min(times)
-
-    with _one_blas_thread():
-        loop = best(lambda: backprop_loop(thetas, X, y, lam, activation), 2)
-        vec = best(lambda: backprop(thetas, X, y, lam, activation), 7)
+    with one_thread():
+        if loop_seconds is None:
+            loop_seconds = fastest(lambda: backprop_loop(thetas, X, y, lam, activation), 2)
+        vec = fastest(lambda: backprop(thetas, X, y, lam, activation), runs)
+    loop = float(loop_seconds)
     return {"seconds_loop": loop, "seconds_vectorized": vec, "speedup": loop / vec if vec > 0 else float("inf")}
 
 
@@ -434,7 +415,7 @@ def broken_gradient_check(lam: float = 3.0) -> dict:
     lam = float(lam)
 
     def J(p):
-        return nn_cost_function(p, sizes, X, y, lam)
+        return nn_cost(reshape_params(p, sizes), X, y, lam)  # the cost alone: no backward pass needed
 
     _, buggy = nn_cost_function(params, sizes, X, y, 0.0)  # the gradient without its lambda part
     num = compute_numerical_gradient(J, params)
@@ -444,34 +425,28 @@ def broken_gradient_check(lam: float = 3.0) -> dict:
 
 @operation(
     "time_gradient_check",
-    outputs=("seconds_per_cost", "seconds_backprop", "full_check_evaluations", "full_check_seconds", "full_check_minutes"),
+    outputs=("seconds_per_cost", "seconds_backprop", "full_check_evaluations", "full_check_seconds",
+             "full_check_minutes", "two_p", "numeric_over_backprop"),
 )
 def time_gradient_check(
     params: np.ndarray, layer_sizes, X: np.ndarray, y: np.ndarray, lam: float = 0.0, activation: str = "sigmoid",
     samples: int = 10,
 ) -> dict:
-    """Time one cost evaluation now and extrapolate to a full numerical gradient.
+    """Time one cost evaluation and one backprop pass now, and extrapolate to a full numerical gradient.
 
-    A full check needs 2 evaluations per parameter; backprop gets every
-    partial derivative from one forward and one backward pass.
+    A full check needs two_p = 2 evaluations per parameter; backprop gets
+    every partial derivative from one forward and one backward pass.
+    numeric_over_backprop: the full check's time in backprop passes. Each
+    timing is the fastest of `samples` runs (timing.py).
     """
+    from tutor.courses.backprop.timing import fastest, one_thread
+
     sizes = _sizes(layer_sizes)
     params = np.asarray(params, dtype=float)
     X = np.ascontiguousarray(X, dtype=float)
-    k = max(1, int(samples))
-
-    def best(fn) -> float:
-        # the fastest of k runs: a busy machine only ever slows a run down
-        times = []
-        for _ in range(k):
-            t0 = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t0)
-        return min(times)
-
-    with _one_blas_thread():
-        per_cost = best(lambda: nn_cost(reshape_params(params, sizes), X, y, lam, activation))
-        per_backprop = best(lambda: nn_cost_function(params, sizes, X, y, lam, activation))
+    with one_thread():
+        per_cost = fastest(lambda: nn_cost(reshape_params(params, sizes), X, y, lam, activation), samples)
+        per_backprop = fastest(lambda: nn_cost_function(params, sizes, X, y, lam, activation), samples)
     evals = 2 * params.size
     return {
         "seconds_per_cost": per_cost,
@@ -479,6 +454,8 @@ def time_gradient_check(
         "full_check_evaluations": evals,
         "full_check_seconds": evals * per_cost,
         "full_check_minutes": evals * per_cost / 60.0,
+        "two_p": evals,
+        "numeric_over_backprop": evals * per_cost / per_backprop,
     }
 
 
@@ -507,15 +484,15 @@ def network_spot_check(
             return nn_cost_function(p, sizes, X, y, float(lam), activation)
         return (nn_cost(reshape_params(p, sizes), X, y, float(lam), activation),)
 
-    t0 = time.perf_counter()
-    with _one_blas_thread():
-        sc = spot_check(J, np.asarray(params, dtype=float), int(k), rng=int(seed))
+    from tutor.courses.backprop.timing import timed
+
+    sc, seconds = timed(lambda: spot_check(J, np.asarray(params, dtype=float), int(k), rng=int(seed)))
     return {
         "spot_columns": _columns(sc.numerical, sc.analytical),
         "spot_indices": sc.indices,
         "spot_rel_diff": sc.relative_difference,
         "spot_verdict": sc.verdict,
-        "spot_seconds": time.perf_counter() - t0,
+        "spot_seconds": seconds,
     }
 
 
@@ -809,17 +786,19 @@ def network_cost(thetas, X: np.ndarray, y: np.ndarray, lam: float = 0.0, activat
     return nn_cost(thetas, X, y, float(lam), activation)
 
 
-@operation("loop_backprop", outputs=("J_loop", "Delta1", "Delta2", "D1_loop", "D2_loop", "grads_loop"))
+@operation("loop_backprop", outputs=("J_loop", "Delta1", "Delta2", "D1_loop", "D2_loop", "grads_loop", "loop_seconds"))
 def loop_backprop(thetas, X: np.ndarray, y: np.ndarray, lam: float = 0.0, activation: str = "sigmoid") -> dict:
     """Backpropagation one example at a time (t = 1..m), accumulating Delta.
 
     Delta1, Delta2: the sums of delta^T a before dividing by m, shaped like
     Theta1, Theta2. D1_loop, D2_loop: the gradients, Delta / m plus the
-    regularization. grads_loop: [D1_loop, D2_loop].
+    regularization. grads_loop: [D1_loop, D2_loop]. loop_seconds: how long
+    the loop took, which `time_backprop` can take instead of running it again.
     """
     from tutor.core import backprop_loop
+    from tutor.courses.backprop.timing import timed
 
-    res = backprop_loop(thetas, X, y, float(lam), activation)
+    res, seconds = timed(lambda: backprop_loop(thetas, X, y, float(lam), activation))
     return {
         "J_loop": res.J,
         "Delta1": res.Deltas[0],
@@ -827,6 +806,7 @@ def loop_backprop(thetas, X: np.ndarray, y: np.ndarray, lam: float = 0.0, activa
         "D1_loop": res.grads[0],
         "D2_loop": res.grads[1],
         "grads_loop": res.grads,
+        "loop_seconds": seconds,
     }
 
 

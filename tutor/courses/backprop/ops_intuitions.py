@@ -19,8 +19,6 @@ sigmoid_gradient.
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
 from tutor.core import cross_entropy, feedforward, nn_cost, nn_cost_function, one_hot, reshape_params, sigmoid, \
@@ -179,24 +177,18 @@ def backprop_timing(params: np.ndarray, layer_sizes, X: np.ndarray, y: np.ndarra
                     samples: int = 7) -> dict:
     """A measured ratio: 2P cost evaluations (the numerical gradient) against one backprop (cost + gradient).
 
-    Both timed now, each the fastest of `samples` runs (a busy machine only
-    slows a run down). numeric_over_backprop = 2P x (one cost) / (one
-    backprop); backprop_over_cost: one backprop costs that many cost evaluations.
+    Both timed now, each the fastest of `samples` runs on one BLAS thread
+    (timing.py). numeric_over_backprop = 2P x (one cost) / (one backprop);
+    backprop_over_cost: one backprop costs that many cost evaluations.
     """
+    from tutor.courses.backprop.timing import fastest, one_thread
+
     sizes = tuple(int(s) for s in layer_sizes)
     params = np.asarray(params, dtype=float)
     X = np.ascontiguousarray(X, dtype=float)
-
-    def best(fn) -> float:
-        times = []
-        for _ in range(max(1, int(samples))):
-            t0 = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t0)
-        return min(times)
-
-    one_cost = best(lambda: nn_cost(reshape_params(params, sizes), X, y, float(lam)))
-    one_bp = best(lambda: nn_cost_function(params, sizes, X, y, float(lam)))
+    with one_thread():
+        one_cost = fastest(lambda: nn_cost(reshape_params(params, sizes), X, y, float(lam)), samples)
+        one_bp = fastest(lambda: nn_cost_function(params, sizes, X, y, float(lam)), samples)
     two_p = 2 * params.size
     return {"seconds_one_cost": one_cost, "seconds_one_backprop": one_bp, "two_p": two_p,
             "numeric_over_backprop": two_p * one_cost / one_bp, "backprop_over_cost": one_bp / one_cost}

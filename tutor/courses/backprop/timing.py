@@ -1,0 +1,41 @@
+"""Timings the lessons show, taken now on the learner's machine.
+
+A lesson that says "this is N times faster" measures it live, so the figure
+is the learner's own. Two rules keep such figures fair:
+
+- the fastest of a few runs: a busy machine only ever slows a run down, so
+  the shortest one is closest to what the method costs (a single run of a
+  millisecond product could come out slower than a loop and tell the learner
+  the opposite of the truth);
+- one BLAS thread: on a busy 2-core machine, BLAS threads waiting for each
+  other make a small product many times slower, which says nothing about the
+  method being timed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from tutor.blas import one_thread
+
+
+def fastest(fn: Callable[[], object], runs: int) -> float:
+    """The shortest wall time, in seconds, of `runs` calls of fn() (at least one)."""
+    best = float("inf")
+    for _ in range(max(1, int(runs))):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def timed(fn: Callable[[], object]) -> tuple[object, float]:
+    """fn()'s result and the wall time it took, on one BLAS thread."""
+    with one_thread():
+        t0 = time.perf_counter()
+        out = fn()
+        return out, time.perf_counter() - t0
+
+
+__all__ = ["fastest", "one_thread", "timed"]
