@@ -1,5 +1,6 @@
-"""Start-up: what `tutor --help`, `tutor` and `tutor lessons` import, the screens that run
-without the typer app, and the lesson-header cache that lets them skip building steps.
+"""Start-up: what `tutor --help`, `tutor`, `tutor lessons` and the commands typed all day
+import, the screens and commands that run without the typer app (and without typer and click),
+and the lesson-header cache that lets them skip building steps.
 
 Speed itself is measured in bench/startup.py (ratios against a minimal typer app);
 these tests hold the causes: which heavy modules load, and that the shortcuts show
@@ -41,11 +42,12 @@ sys.stderr.write("\\nLOADED " + ",".join(m for m in {heavy!r} if m in sys.module
 """
 
 
-def _loaded(argv: list[str], home: Path, extra: tuple[str, ...] = ()) -> set[str]:
-    """The heavy modules (and `extra` ones) a fresh `tutor ARGV` process has imported when it ends."""
+def _loaded(argv: list[str], home: Path, extra: tuple[str, ...] = (), cwd: Path = REPO) -> set[str]:
+    """The heavy modules (typer and click, and `extra` ones) a fresh `tutor ARGV` process has imported when it ends."""
     env = dict(os.environ, TUTOR_HOME=str(home), PYTHONPATH=str(REPO), COLUMNS="100", NO_COLOR="1")
-    done = subprocess.run([sys.executable, "-c", _PROBE.format(argv=argv, heavy=HEAVY + ("typer",) + tuple(extra))],
-                          capture_output=True, text=True, env=env, cwd=REPO, timeout=120, stdin=subprocess.DEVNULL)
+    watched = HEAVY + ("typer", "click") + tuple(extra)
+    done = subprocess.run([sys.executable, "-c", _PROBE.format(argv=argv, heavy=watched)],
+                          capture_output=True, text=True, env=env, cwd=cwd, timeout=120, stdin=subprocess.DEVNULL)
     line = [x for x in done.stderr.splitlines() if x.startswith("LOADED ")]
     assert line, done.stderr
     return set(filter(None, line[-1][len("LOADED "):].split(",")))
@@ -56,8 +58,8 @@ def test_help_welcome_and_lessons_import_nothing_heavy(tmp_path):
     _loaded(["lessons"], home)  # the first run reads every lesson's header (yaml) and caches it
     assert _loaded(["--help"], home) & set(HEAVY) == set()
     for argv in ([], ["lessons"], ["--plain", "lessons"]):
-        # no typer either: these screens run without building the app
-        assert _loaded(argv, home) & (set(HEAVY) | {"typer"}) == set(), argv
+        # no typer nor click either: these screens run without building the app
+        assert _loaded(argv, home) & (set(HEAVY) | {"typer", "click"}) == set(), argv
 
 
 @pytest.mark.parametrize("columns,color", [("100", False), ("60", False), ("120", True)])
@@ -89,7 +91,30 @@ def test_the_root_help_prints_what_the_app_prints(spelling, columns, color, monk
 def test_exercises_list_imports_no_numpy_once_cached(tmp_path):
     home = tmp_path / "home"
     assert "numpy" in _loaded(["exercises"], home)  # the first run checks the whole catalog
-    assert _loaded(["exercises"], home) & set(HEAVY) == set()
+    assert _loaded(["exercises"], home) & (set(HEAVY) | {"typer", "click"}) == set()
+
+
+def test_the_commands_typed_all_day_import_neither_typer_nor_click(tmp_path):
+    """Their options are tutor.commands.spec objects and they end with SystemExit: no typer, no click.
+
+    Importing typer (with click, which typer 0.29 carries inside as typer._click)
+    is about 30 ms of every such process, a tenth of a whole `tutor export`.
+    """
+    home = tmp_path / "home"
+    (tmp_path / "work").mkdir()
+    (tmp_path / "work" / "sigmoid-gradient.py").write_text(
+        "import numpy as np\n\ndef sigmoid_gradient(z):\n    s = 1 / (1 + np.exp(-z))\n    return s * (1 - s)\n")
+    out = str(tmp_path / "network.txt")
+    for argv in (["export", "network", "-f", "txt", "-o", out], ["learn", "network"], ["demo", "cost", "--notes"],
+                 ["exercises"], ["check", "sigmoid-gradient", "--dir", str(tmp_path / "work")],
+                 ["check", "nosuch", "--dir", str(tmp_path / "work")],  # an error ends without typer too
+                 ["export", "no-such-lesson", "-f", "txt", "-o", out]):
+        loaded = _loaded(argv, home, ("tutor.commands.light",), cwd=tmp_path)
+        assert "tutor.commands.light" in loaded, argv  # it did take the fast path
+        assert not loaded & {"typer", "click"}, (argv, loaded)
+    assert Path(out).read_text().startswith("The data and the network")
+    # A command line that is not plain goes through the app, which does import it.
+    assert "typer" in _loaded(["export", "network", "-ftxt", "-o", out], home, cwd=tmp_path)
 
 
 def test_a_first_run_reads_headers_with_yaml_but_builds_no_step(tmp_path):
@@ -165,12 +190,64 @@ def test_the_shortcut_takes_only_plain_command_lines():
 
 def test_each_shortcut_runs_the_function_the_app_runs_under_that_name():
     import importlib
+    import inspect
+
+    from typer.models import ParameterInfo
 
     from tutor.cli import _LIGHT, get_app
+    from tutor.commands import light, spec
 
     registered = {info.name or info.callback.__name__: info.callback for info in get_app().registered_commands}
     for name, (module, attr) in _LIGHT.items():
-        assert registered[name] is getattr(importlib.import_module(module), attr), name
+        func = getattr(importlib.import_module(module), attr)
+        assert registered[name] is func, name
+        # typer sees its own objects; the function and the fast path keep the declared ones
+        assert all(isinstance(p.default, ParameterInfo) for p in inspect.signature(func).parameters.values())
+        assert all(isinstance(p.default, spec.Param) for p in spec.declared(func).parameters.values())
+        assert all(isinstance(d, spec.Param) for d in func.__defaults__ or ())
+    # with the app built, a plain command line still takes the fast path
+    assert light.parse(registered["export"], ["cost", "-o", "x.txt"]) is not None
+
+
+def _commands(app):
+    """Every command function of a typer app and of its sub-apps."""
+    for info in app.registered_commands:
+        yield info.callback
+    for group in app.registered_groups:
+        yield from _commands(group.typer_instance)
+
+
+def test_the_fast_path_judges_each_option_as_it_would_judge_typers_own():
+    """What is plain is decided from the spec's keywords; typer's objects, built from them, agree.
+
+    The rule it stands for: an attribute other than the cosmetic ones that
+    differs from typer's default makes a parameter not plain; only min, max
+    and clamp leave it safe while the option is absent.
+    """
+    import inspect
+
+    from typer.models import ArgumentInfo, OptionInfo
+
+    from tutor.cli import get_app
+    from tutor.commands import light, spec
+
+    cosmetic = {"default", "param_decls", "help", "metavar", "rich_help_panel", "show_default", "hidden",
+                "show_choices", "show_envvar", "autocompletion", "shell_complete", "case_sensitive"}
+    blank = {OptionInfo: OptionInfo(), ArgumentInfo: ArgumentInfo()}
+    seen = 0
+    for func in _commands(get_app()):
+        declared = spec.declared(func).parameters
+        for name, p in inspect.signature(func).parameters.items():
+            if not isinstance(declared[name].default, spec.Param):
+                continue
+            info, empty = p.default, blank[type(p.default)]
+            differs = {k for k in vars(empty) if k not in cosmetic and getattr(info, k) != getattr(empty, k)}
+            judged = light._Param(name, declared[name].default, None)
+            assert (judged.plain, judged.absent_safe) == (not differs, differs <= {"min", "max", "clamp"}), (func, name)
+            assert info.default is declared[name].default.default and type(info) is {
+                spec.Option: OptionInfo, spec.Argument: ArgumentInfo}[type(declared[name].default)]
+            seen += 1
+    assert seen > 60  # every command of every area, the course plugin's included
 
 
 def test_a_command_with_a_callback_or_an_envvar_always_goes_through_the_app():
@@ -178,19 +255,54 @@ def test_a_command_with_a_callback_or_an_envvar_always_goes_through_the_app():
     import typer
 
     from tutor.commands import light
+    from tutor.commands.spec import Argument, Option
 
-    def with_callback(name: str = typer.Argument(...), loud: bool = typer.Option(False, "--loud", callback=print)):
+    def with_callback(name: str = Argument(...), loud: bool = Option(False, "--loud", callback=print)):
         pass
 
-    def with_envvar(name: str = typer.Argument(...), home: str = typer.Option("x", "--home", envvar="HOME")):
+    def with_envvar(name: str = Argument(...), home: str = Option("x", "--home", envvar="HOME")):
         pass
 
-    def with_range(name: str = typer.Argument(...), n: int = typer.Option(1, "--n", min=0)):
+    def with_range(name: str = Argument(...), n: int = Option(1, "--n", min=0)):
         pass
+
+    def with_typers_own(name: str = typer.Argument(...), n: int = typer.Option(1, "--n")):
+        pass  # a plugin's command may be written so: the app reads it
 
     assert light.parse(with_callback, ["a"]) is None and light.parse(with_envvar, ["a"]) is None
     assert light.parse(with_range, ["a"]) == {"name": "a", "n": 1}  # absent: its default, as the app
     assert light.parse(with_range, ["a", "--n", "3"]) is None  # given: the app checks the range
+    assert light.parse(with_typers_own, ["a"]) is None
+
+
+def test_spec_options_become_typers_own_in_the_app():
+    """A command declared with tutor.commands.spec reads, checks and helps as with typer.Option."""
+    import typer
+    from typer.testing import CliRunner as Runner
+
+    from tutor.commands import spec
+
+    def declared(name: str = spec.Argument(..., metavar="NAME", help="Who."),
+                 n: int = spec.Option(1, "--n", "-n", min=0, max=5, help="How many."),
+                 tags: list[str] = spec.Option([], "--tag")) -> None:
+        typer.echo(f"{name} {n} {tags}")
+
+    def written(name: str = typer.Argument(..., metavar="NAME", help="Who."),
+                n: int = typer.Option(1, "--n", "-n", min=0, max=5, help="How many."),
+                tags: list[str] = typer.Option([], "--tag")) -> None:
+        typer.echo(f"{name} {n} {tags}")
+
+    results = []
+    for func in (declared, written):
+        app = typer.Typer(add_completion=False)
+        app.command("run")(func)
+        app.command("other")(lambda: None)  # two commands, so each is named
+        spec.for_typer_app(app)
+        spec.for_typer_app(app)  # once is enough; again changes nothing
+        results.append([(r.exit_code, r.output) for r in (Runner().invoke(app, argv) for argv in (
+            ["run", "--help"], ["run", "x", "-n", "3", "--tag", "a", "--tag", "b"], ["run", "x", "-n", "9"], ["run"]))])
+    assert results[0] == results[1]
+    assert results[0][1] == (0, "x 3 ['a', 'b']\n") and results[0][2][0] == 2
 
 
 @pytest.mark.parametrize("argv", [["learn", "sigmoid-gradient"], ["--plain", "learn", "nosuch"], ["learn"],
@@ -225,7 +337,8 @@ def test_learn_through_the_shortcut_prints_what_the_app_prints(argv, monkeypatch
 @pytest.mark.parametrize("argv", [["demo", "cost", "--notes"], ["demo", "nosuch"], ["export", "cost", "-f", "txt", "-o", "OUT"],
                                   ["export", "cost", "--format=md", "--with-answers", "--set", "lambda=2", "-o", "OUT"],
                                   ["export", "cost", "-f", "pdf", "-o", "OUT"],
-                                  ["check", "sigmoid-gradient", "--dir", "DIR"], ["check", "nosuch", "--dir", "DIR"]])
+                                  ["check", "sigmoid-gradient", "--dir", "DIR"], ["check", "nosuch", "--dir", "DIR"],
+                                  ["check", "sigmoid-gradient", "--dir", "BAD"], ["check", "--dir", "EMPTY"]])
 def test_demo_export_and_check_through_the_shortcut_do_what_the_app_does(argv, tmp_path, monkeypatch):
     from tutor.cli import _fast_target, app
 
@@ -235,9 +348,14 @@ def test_demo_export_and_check_through_the_shortcut_do_what_the_app_does(argv, t
     (tmp_path / "DIR").mkdir()
     (tmp_path / "DIR" / "sigmoid-gradient.py").write_text(
         "import numpy as np\n\ndef sigmoid_gradient(z):\n    s = 1 / (1 + np.exp(-z))\n    return s * (1 - s)\n")
+    (tmp_path / "BAD").mkdir()
+    (tmp_path / "BAD" / "sigmoid-gradient.py").write_text(
+        "import numpy as np\n\ndef sigmoid_gradient(z):\n    return 1 / (1 + np.exp(-z))\n")
+    (tmp_path / "EMPTY").mkdir()
     results = []
     for way in ("shortcut", "app"):
-        args = [str(tmp_path / f"{a}-{way}") if a == "OUT" else str(tmp_path / a) if a == "DIR" else a for a in argv]
+        args = [str(tmp_path / f"{a}-{way}") if a == "OUT" else str(tmp_path / a) if a in ("DIR", "BAD", "EMPTY") else a
+                for a in argv]
         if way == "shortcut":
             assert _fast_target(args) is not None, args
             code, out, err = _main(args)
@@ -250,10 +368,12 @@ def test_demo_export_and_check_through_the_shortcut_do_what_the_app_does(argv, t
                         written.read_text() if written.exists() else None))
     assert results[0] == results[1]
     code, out, err, written = results[0]
-    if "nosuch" in argv or "pdf" in argv:
+    if "nosuch" in argv or "pdf" in argv or "EMPTY" in argv:
         assert code == 2 and err.startswith("error: ") and len(err.splitlines()) == 1
     elif argv[0] == "export":
         assert code == 0 and "The cost" in written
+    elif "BAD" in argv:
+        assert code == 1 and "All tests passed" not in out  # a failing check: exit 1 either way
     elif argv[0] == "check":
         assert code == 0 and "All tests passed: 6/6" in out
     else:
@@ -282,7 +402,7 @@ def test_ctrl_c_in_a_shortcut_command_ends_as_the_app_ends_it(tmp_path, monkeypa
 @pytest.mark.parametrize("argv", [["learn", "network"], ["learn", "network", "--from", "2", "--set", "hidden=4"]])
 def test_learn_imports_no_pydantic(argv, tmp_path):
     loaded = _loaded(argv, tmp_path / "home")
-    assert "pydantic" not in loaded and "typer.main" not in loaded and "numpy" in loaded
+    assert not loaded & {"pydantic", "typer", "click"} and "numpy" in loaded
 
 
 def test_a_handout_imports_no_scipy_and_no_exercise_catalog(tmp_path):

@@ -14,8 +14,9 @@ from tutor.errors import TutorError
 
 # typer (and, once a command with options runs, pydantic through typer) is
 # imported when the app is built, on first use of `tutor.cli.app`: `tutor`
-# alone, `tutor lessons`, `tutor --help`, and `exercises`, `learn`, `demo`,
-# `export` and `check` with plain options run without it (see _fast_path).
+# alone, `tutor lessons`, and `exercises`, `learn`, `demo`, `export` and
+# `check` with plain options run without typer and click (see _fast_path);
+# `tutor --help` imports typer to print the help, but builds no command.
 _APP = []
 
 
@@ -33,18 +34,23 @@ def __getattr__(name: str):
 
 
 def _build_app():
+    from tutor.commands import spec
     from tutor.commands.root import make_app
 
     app = make_app()
     _register_all(app)
+    # The commands declare their options typer-free (tutor.commands.spec), so
+    # that the fast path imports no typer; typer is shown its own objects here,
+    # once, for every command and sub-app (a course plugin's included).
+    spec.for_typer_app(app)
     return app
 
 
 def _register_all(app) -> None:
-    # Each area registers its own commands; the modules import only typer at
-    # top level so that building the app stays cheap. A course plugin's
-    # commands (the bundled course's, and $TUTOR_COURSE's) come between the
-    # exercises and the instructors' panels.
+    # Each area registers its own commands; the modules import nothing heavy
+    # at top level (typer itself only inside `register`), so building the app
+    # stays cheap. A course plugin's commands (the bundled course's, and
+    # $TUTOR_COURSE's) come between the exercises and the instructors' panels.
     from tutor.commands import courses, exercises, instructor, learn
 
     for register in (learn.register, exercises.register, _register_course_commands, learn.register_presenting,
@@ -170,9 +176,12 @@ def _fast_path(argv: list[str]) -> bool:
     waits for. Building the app imports every command module and makes click
     commands of all of them, and invoking a command with any non-flag option
     makes typer import pydantic to coerce it: together more than printing a
-    list costs, and a fifth of the first screen of a lesson. The functions run
-    are the ones the app's commands call, with the same defaults, so the
-    output is the same (tests/test_startup.py compares them).
+    list costs, and a fifth of the first screen of a lesson. Apart from
+    `--help`, these import neither typer nor click at all (another 30 ms):
+    the command modules declare their options with tutor.commands.spec and
+    end with SystemExit. The functions run are the ones the app's commands
+    call, with the same defaults, so the output is the same
+    (tests/test_startup.py compares them).
     """
     args = list(argv)
     plain = False
@@ -196,10 +205,12 @@ def _fast_path(argv: list[str]) -> bool:
     except EOFError:
         sys.stderr.write("\nerror: aborted\n")  # the app: an empty line, then Abort
         raise SystemExit(1) from None
-    except Exception as err:  # fail() raises typer.Exit (typer is imported by then)
-        import typer
-
-        if isinstance(err, typer.Exit):
+    except Exception as err:
+        # The tutor's commands end with SystemExit (tutor.commands._common.fail);
+        # a typer.Exit could only come from code that imported typer itself, and
+        # ends as the app would end it. typer is not imported to ask.
+        typer = sys.modules.get("typer")
+        if typer is not None and isinstance(err, typer.Exit):
             raise SystemExit(err.exit_code) from None
         raise
     return True

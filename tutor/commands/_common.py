@@ -14,9 +14,11 @@ from typing import NoReturn
 
 from rich.console import Console
 
-# typer is imported where it is used: `tutor` alone and `tutor lessons` run
-# without building the typer app (see tutor.cli), so this module must not
-# pull it in.
+from tutor.commands.spec import Option
+
+# Nothing here imports typer: `tutor` alone, `tutor lessons` and the commands
+# with a plain command line run without the typer app (see tutor.cli), so
+# neither this module nor the command modules the fast path imports pull it in.
 
 # Set by a root `--plain` option (or TUTOR_PLAIN=1) for the whole process.
 _PLAIN = False
@@ -35,12 +37,22 @@ def is_plain(plain: bool | None = None) -> bool:
     return _PLAIN or os.environ.get("TUTOR_PLAIN", "") not in ("", "0")
 
 
-def fail(message: str, code: int = 2) -> NoReturn:
-    """Print `error: message` to stderr and leave the command with `code`."""
-    import typer
+def echo(message: str = "", err: bool = False) -> None:
+    """Print one line to stdout (stderr with err=True) and flush it, as typer.echo does."""
+    stream = sys.stderr if err else sys.stdout
+    stream.write(f"{message}\n")
+    stream.flush()
 
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print `error: message` to stderr and leave the command with `code`.
+
+    SystemExit rather than typer.Exit, so that failing needs no typer: the
+    app lets it through (tutor.cli and typer's test runner both end with its
+    code), and the fast path has no app to ask.
+    """
+    echo(f"error: {message}", err=True)
+    raise SystemExit(code)
 
 
 class PlainConsole(Console):
@@ -86,11 +98,10 @@ def course_option():
     """The `--course DIR|ID` option every learner, author and instructor command takes.
 
     Use as a parameter default: `course: Optional[str] = course_option()`,
-    then `resolve_course(course)` inside the command.
+    then `resolve_course(course)` inside the command. A tutor.commands.spec
+    Option: typer's when the app is built, typer-free until then.
     """
-    import typer
-
-    return typer.Option(None, "--course", help=COURSE_HELP, metavar="DIR|ID")
+    return Option(None, "--course", help=COURSE_HELP, metavar="DIR|ID")
 
 
 def resolve_course(ref: str | None = None, *, activate: bool = False):

@@ -7,19 +7,20 @@ tutor.grading.gradescope (what runs inside Gradescope).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import typer
+from tutor.commands._common import echo, fail, stdout_console
+from tutor.commands.spec import Argument, Option
 
-from tutor.commands._common import fail, stdout_console
-
-autograder_app = typer.Typer(help="Make and try a Gradescope autograder for the exercises.", no_args_is_help=True)
+if TYPE_CHECKING:
+    import typer
 
 
 def build(
-    exercise_ids: list[str] = typer.Argument(..., help="The exercises it grades (see `tutor exercises`)."),
-    output: Path = typer.Option(Path("autograder.zip"), "--output", "-o", help="The zip to write."),
-    timeout: float = typer.Option(10.0, "--timeout", min=0.5, help="Seconds each exercise's code may run."),
-    memory_mb: int = typer.Option(512, "--memory-mb", min=128, max=700, help="Memory each check may use, MB (Gradescope allows 768 in all)."),
+    exercise_ids: list[str] = Argument(..., help="The exercises it grades (see `tutor exercises`)."),
+    output: Path = Option(Path("autograder.zip"), "--output", "-o", help="The zip to write."),
+    timeout: float = Option(10.0, "--timeout", min=0.5, help="Seconds each exercise's code may run."),
+    memory_mb: int = Option(512, "--memory-mb", min=128, max=700, help="Memory each check may use, MB (Gradescope allows 768 in all)."),
 ) -> None:
     """Write a Gradescope autograder zip (setup.sh and run_autograder at its root) that installs this exact tutor."""
     from tutor.errors import TutorError
@@ -44,9 +45,9 @@ def build(
 
 
 def test(
-    archive: Path = typer.Argument(..., help="The autograder zip."),
-    submission: Path = typer.Argument(..., help="A submission: one .py file or a folder of them."),
-    json_out: bool = typer.Option(False, "--json", help="Print results.json itself."),
+    archive: Path = Argument(..., help="The autograder zip."),
+    submission: Path = Argument(..., help="A submission: one .py file or a folder of them."),
+    json_out: bool = Option(False, "--json", help="Print results.json itself."),
 ) -> None:
     """Run the autograder on a submission locally, as Gradescope would, and show the results."""
     import json
@@ -65,7 +66,7 @@ def test(
         fail(err.message)
     doc = run["results"]
     if json_out:
-        typer.echo(json.dumps(doc, indent=1))
+        echo(json.dumps(doc, indent=1))
     else:
         out = stdout_console()
         table = Table(title=f"results.json: {doc.get('score', 0):g} points")
@@ -84,6 +85,9 @@ def test(
 
 
 def register(app: typer.Typer) -> None:
+    import typer
+
+    autograder_app = typer.Typer(help="Make and try a Gradescope autograder for the exercises.", no_args_is_help=True)
     autograder_app.command("build")(build)
     autograder_app.command("test")(test)
     app.add_typer(autograder_app, name="autograder", rich_help_panel="Instructors")

@@ -7,11 +7,13 @@ the loader accepts.
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-import typer
+from tutor.commands._common import course_option, echo, resolve_course, stdout_console
+from tutor.commands.spec import Option
 
-from tutor.commands._common import course_option, resolve_course, stdout_console
+if TYPE_CHECKING:
+    import typer
 
 
 def register(app: typer.Typer) -> None:
@@ -23,7 +25,7 @@ def register(app: typer.Typer) -> None:
     new.register(app)
 
 
-def courses(as_json: bool = typer.Option(False, "--json", help="Print the list as JSON.")) -> None:
+def courses(as_json: bool = Option(False, "--json", help="Print the list as JSON.")) -> None:
     """The courses you can take: the bundled one, $TUTOR_COURSE's, and installed ones (entry point tutor.courses)."""
     from tutor.course import available_courses, resolve_course as default_course
     from tutor.progress import ProgressStore
@@ -40,7 +42,7 @@ def courses(as_json: bool = typer.Option(False, "--json", help="Print the list a
     if as_json:
         import json
 
-        typer.echo(json.dumps({"courses": rows}, indent=1))
+        echo(json.dumps({"courses": rows}, indent=1))
         return
     from rich.table import Table
 
@@ -58,7 +60,7 @@ def courses(as_json: bool = typer.Option(False, "--json", help="Print the list a
 
 def ops(
     course: Optional[str] = course_option(),
-    as_json: bool = typer.Option(False, "--json", help="Print the operations and views as JSON."),
+    as_json: bool = Option(False, "--json", help="Print the operations and views as JSON."),
 ) -> None:
     """Every operation, view, setup kind and step kind a lesson can use (the course's plugin's included)."""
     resolve_course(course, activate=True)
@@ -68,7 +70,7 @@ def ops(
     if as_json:
         import json
 
-        typer.echo(json.dumps({
+        echo(json.dumps({
             "operations": {n: {"signature": o.signature(), "outputs": list(o.outputs), "doc": o.doc}
                            for n, o in sorted(OPERATIONS.items())},
             "views": {n: {"signature": v.signature(), "doc": v.doc} for n, v in sorted(VIEWS.items())},

@@ -16,14 +16,15 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import typer
+from tutor.commands._common import console, course_option, echo, fail, stderr_console
+from tutor.commands.spec import Argument, Option
 
-from tutor.commands._common import console, course_option, fail, stderr_console
+if TYPE_CHECKING:
+    import typer
 
 DEFAULT_DIR = Path("tutor-exercises")
-
-exercise_app = typer.Typer(help="Start a self-check exercise.", no_args_is_help=True)
 
 
 class Format(str, Enum):
@@ -129,9 +130,9 @@ def list_exercises(course: str | None = course_option()) -> None:
 
 
 def start(
-    exercise_id: str = typer.Argument(..., help="The exercise id (see `tutor exercises`)."),
-    dir: Path = typer.Option(DEFAULT_DIR, "--dir", help="Folder for your exercise files."),
-    force: bool = typer.Option(False, "--force", help="Overwrite an existing file without asking."),
+    exercise_id: str = Argument(..., help="The exercise id (see `tutor exercises`)."),
+    dir: Path = Option(DEFAULT_DIR, "--dir", help="Folder for your exercise files."),
+    force: bool = Option(False, "--force", help="Overwrite an existing file without asking."),
     course: str | None = course_option(),
 ) -> None:
     """Write the exercise's stub to DIR/<id>.py for you to fill in."""
@@ -147,9 +148,11 @@ def start(
     if target.exists() and not force:
         if not sys.stdin.isatty():
             fail(f"{target} already exists and holds your work; use --force to replace it with a fresh stub")
+        import typer  # only to ask; `tutor exercises` and `tutor check` run without it
+
         if not typer.confirm(f"{target} already exists. Replace your work with a fresh stub?", default=False):
-            typer.echo(f"Kept {target} as it is.")
-            raise typer.Exit(0)
+            echo(f"Kept {target} as it is.")
+            raise SystemExit(0)
     try:
         dir.mkdir(parents=True, exist_ok=True)
         target.write_text(stub_source(ex, flag=_FLAG), encoding="utf-8")
@@ -209,15 +212,15 @@ def _targets(exercise_id, file, folder) -> list:
 
 
 def check(
-    exercise_id: str = typer.Argument(None, help="The exercise id; without it, every started exercise in --dir."),
-    file: Path = typer.Option(None, "--file", help="Your file (default: DIR/<id>.py)."),
-    dir: Path = typer.Option(DEFAULT_DIR, "--dir", help="Folder of your exercise files."),
-    watch: bool = typer.Option(False, "--watch", help="Re-check every time the file is saved (Ctrl-C stops)."),
-    format: Format = typer.Option(Format.text, "--format", help="text, json (one object; keyed by exercise id when checking several), or gradescope (writes --output)."),
-    output: Path = typer.Option(Path("results.json"), "--output", help="Where --format gradescope writes."),
-    timeout: float = typer.Option(10.0, "--timeout", min=0.5, max=3600, help="Seconds your code may run."),
-    memory_mb: int = typer.Option(2048, "--memory-mb", min=64, max=65536, help="Memory your code may use (MB)."),
-    isolation: Isolation = typer.Option(None, "--isolation", help="auto: isolate with bubblewrap when available; strict: refuse without it (the default for json and gradescope); off: a plain process."),
+    exercise_id: str = Argument(None, help="The exercise id; without it, every started exercise in --dir."),
+    file: Path = Option(None, "--file", help="Your file (default: DIR/<id>.py)."),
+    dir: Path = Option(DEFAULT_DIR, "--dir", help="Folder of your exercise files."),
+    watch: bool = Option(False, "--watch", help="Re-check every time the file is saved (Ctrl-C stops)."),
+    format: Format = Option(Format.text, "--format", help="text, json (one object; keyed by exercise id when checking several), or gradescope (writes --output)."),
+    output: Path = Option(Path("results.json"), "--output", help="Where --format gradescope writes."),
+    timeout: float = Option(10.0, "--timeout", min=0.5, max=3600, help="Seconds your code may run."),
+    memory_mb: int = Option(2048, "--memory-mb", min=64, max=65536, help="Memory your code may use (MB)."),
+    isolation: Isolation = Option(None, "--isolation", help="auto: isolate with bubblewrap when available; strict: refuse without it (the default for json and gradescope); off: a plain process."),
     course: str | None = course_option(),
 ) -> None:
     """Run your exercise code against its tests and explain the results."""
@@ -237,7 +240,7 @@ def check(
         if len(targets) != 1:
             fail("--watch follows one exercise; name it: tutor check ID --watch")
         _watch(targets[0], store, timeout, memory_mb, mode)
-        raise typer.Exit(0)
+        raise SystemExit(0)
 
     results = []
     for ex, path in targets:
@@ -251,7 +254,7 @@ def check(
         stderr_console().print(next(r.notice for r in results if r.notice), markup=False, highlight=False)
     if format is Format.json:
         docs = [to_json(r) for r in results]
-        typer.echo(json.dumps(docs[0] if exercise_id or file else {r.exercise_id: d for r, d in zip(results, docs)}, indent=2))
+        echo(json.dumps(docs[0] if exercise_id or file else {r.exercise_id: d for r, d in zip(results, docs)}, indent=2))
     elif format is Format.gradescope:
         doc = _gradescope(results, single=bool(exercise_id or file))
         try:
@@ -265,7 +268,7 @@ def check(
             out.print(render_text(r, flag=_FLAG))
             out.print()
     _warn(store)
-    raise typer.Exit(0 if all(r.passed for r in results) else 1)
+    raise SystemExit(0 if all(r.passed for r in results) else 1)
 
 
 def _gradescope(results, single: bool) -> dict:
@@ -325,7 +328,7 @@ def escape_markup(text: str) -> str:
 
 
 def hint(
-    exercise_id: str = typer.Argument(..., help="The exercise id."),
+    exercise_id: str = Argument(..., help="The exercise id."),
     course: str | None = course_option(),
 ) -> None:
     """Show the next hint (each call reveals one more)."""
@@ -350,9 +353,9 @@ def hint(
 
 
 def solution(
-    exercise_id: str = typer.Argument(..., help="The exercise id."),
-    instructor: bool = typer.Option(False, "--instructor", help="Show it before the exercise is passed (needs --key)."),
-    key: Path = typer.Option(None, "--key", help="The instructor's key file (see docs/instructors.md)."),
+    exercise_id: str = Argument(..., help="The exercise id."),
+    instructor: bool = Option(False, "--instructor", help="Show it before the exercise is passed (needs --key)."),
+    key: Path = Option(None, "--key", help="The instructor's key file (see docs/instructors.md)."),
     course: str | None = course_option(),
 ) -> None:
     """Show the reference solution, once you have passed the exercise."""
@@ -387,7 +390,10 @@ def solution(
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
+    import typer  # here, not at the top: `tutor exercises` and `tutor check` run without the app
+
     app.command("exercises", rich_help_panel="Exercises")(list_exercises)
+    exercise_app = typer.Typer(help="Start a self-check exercise.", no_args_is_help=True)
     exercise_app.command("start")(start)
     app.add_typer(exercise_app, name="exercise", rich_help_panel="Exercises")
     app.command("check", rich_help_panel="Exercises")(check)

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-
-import typer
+from typing import TYPE_CHECKING
 
 from tutor.commands._common import fail, stderr_console, stdout_console
+from tutor.commands.spec import Argument, Option
+
+if TYPE_CHECKING:
+    import typer
 
 
 def _cores() -> int:
@@ -65,14 +68,14 @@ def _progress(console, total: int):
 
 
 def grade(
-    paths: list[Path] = typer.Argument(..., help="Class folders (one .py file or one folder per student; the name is the student id) or zips of them."),
-    exercise: list[str] = typer.Option([], "--exercise", "-e", help="Grade against this exercise (repeatable); default: found from each file's function names."),
-    jobs: int = typer.Option(None, "--jobs", "-j", min=1, help="Checks run at once (default: the number of cores)."),
-    out: Path = typer.Option(Path("grades"), "--out", "-o", help="Folder for gradebook.csv, grades.json, report.html, feedback/ (and the state a rerun resumes from)."),
-    timeout: float = typer.Option(10.0, "--timeout", min=0.5, help="Seconds each submission may run (as `tutor check`)."),
-    memory_mb: int = typer.Option(2048, "--memory-mb", min=64, help="Memory each submission may use, MB (as `tutor check`)."),
-    isolation: str = typer.Option(None, "--isolation", metavar="strict|auto|off",
-                                  help="strict (default): every check isolated with bubblewrap, or none runs; auto: isolate where possible; off: plain processes."),
+    paths: list[Path] = Argument(..., help="Class folders (one .py file or one folder per student; the name is the student id) or zips of them."),
+    exercise: list[str] = Option([], "--exercise", "-e", help="Grade against this exercise (repeatable); default: found from each file's function names."),
+    jobs: int = Option(None, "--jobs", "-j", min=1, help="Checks run at once (default: the number of cores)."),
+    out: Path = Option(Path("grades"), "--out", "-o", help="Folder for gradebook.csv, grades.json, report.html, feedback/ (and the state a rerun resumes from)."),
+    timeout: float = Option(10.0, "--timeout", min=0.5, help="Seconds each submission may run (as `tutor check`)."),
+    memory_mb: int = Option(2048, "--memory-mb", min=64, help="Memory each submission may use, MB (as `tutor check`)."),
+    isolation: str = Option(None, "--isolation", metavar="strict|auto|off",
+                            help="strict (default): every check isolated with bubblewrap, or none runs; auto: isolate where possible; off: plain processes."),
 ) -> None:
     """Grade a class: every submission checked as `tutor check` would, with a gradebook, feedback and a report."""
     import signal
@@ -146,7 +149,7 @@ def grade(
     if run.interrupted:
         err.print(f"Interrupted: {run.checked + run.reused} of {len(subs)} submissions graded and kept in {out}; "
                   "run the same command again to grade the rest.", highlight=False, soft_wrap=True)
-        raise typer.Exit(130)
+        raise SystemExit(130)
     _write(run.records, catalog, out)
     from tutor.grading.summary import summarize
     from tutor.grading.terminal import render_summary

@@ -7,12 +7,14 @@ A thin wrapper over tutor.export, imported inside the command so `tutor
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-import typer
-
-from tutor.commands._common import course_option, fail, resolve_course
+from tutor.commands._common import course_option, echo, fail, resolve_course
+from tutor.commands.spec import Argument, Option
 from tutor.errors import TutorError
+
+if TYPE_CHECKING:
+    import typer
 
 EXPORT_FORMATS = ("html", "svg", "md", "txt", "ipynb")
 
@@ -26,16 +28,16 @@ def register(app: typer.Typer) -> None:
 
 
 def export(
-    lesson_id: Optional[str] = typer.Argument(None, help="The lesson to export (see `tutor lessons`).", metavar="ID"),
-    all_lessons: bool = typer.Option(False, "--all", help="Export every lesson of the course, in course order."),
-    fmt: str = typer.Option("html", "--format", "-f", help="html, svg, md, txt or ipynb (a Jupyter notebook: needs tutor\\[notebook])."),
-    output: Path = typer.Option(
+    lesson_id: Optional[str] = Argument(None, help="The lesson to export (see `tutor lessons`).", metavar="ID"),
+    all_lessons: bool = Option(False, "--all", help="Export every lesson of the course, in course order."),
+    fmt: str = Option("html", "--format", "-f", help="html, svg, md, txt or ipynb (a Jupyter notebook: needs tutor\\[notebook])."),
+    output: Path = Option(
         ..., "--output", "-o",
         help="The file to write (a folder for --all with svg or ipynb: one file per lesson).",
     ),
-    with_answers: bool = typer.Option(False, "--with-answers", help="Include each quiz's answer and explanation."),
-    notes: bool = typer.Option(False, "--notes", help="Include the presenter notes."),
-    settings: list[str] = typer.Option(
+    with_answers: bool = Option(False, "--with-answers", help="Include each quiz's answer and explanation."),
+    notes: bool = Option(False, "--notes", help="Include the presenter notes."),
+    settings: list[str] = Option(
         [], "--set", help="name=value: change a parameter the lesson declares (repeatable).",
     ),
     course: Optional[str] = course_option(),
@@ -60,6 +62,6 @@ def export(
     except TutorError as err:
         fail(err.message)
     for problem in result.problems:
-        typer.echo(f"warning: {problem}", err=True)
+        echo(f"warning: {problem}", err=True)
     for path in result.written:
-        typer.echo(f"wrote {path}")
+        echo(f"wrote {path}")

@@ -9,25 +9,29 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-import typer
-
-from tutor.commands._common import course_option, fail, is_plain, resolve_course, stderr_console, stdout_console
+from tutor.commands._common import (course_option, echo, fail, is_plain, resolve_course, stderr_console,
+                                    stdout_console)
 from tutor.commands.overview import lesson_rows as _lesson_rows
 from tutor.commands.overview import next_lesson as _next_lesson
 from tutor.commands.overview import show_lessons, welcome  # noqa: F401  (welcome: `tutor` alone)
+from tutor.commands.spec import Argument, Option
 from tutor.errors import TutorError
 
-progress_app = typer.Typer(help="Your saved progress.", no_args_is_help=True, add_completion=False)
+if TYPE_CHECKING:
+    import typer
 
 _SET_HELP = "name=value: change a parameter the lesson declares (repeatable), e.g. --set lambda=3."
 
 
 def register(app: typer.Typer) -> None:
     """Add the learners' commands to the root app."""
+    import typer  # here, not at the top: `tutor learn` runs without the app (tutor.commands.light)
+
     app.command("learn", rich_help_panel="Learners")(learn)
     app.command("lessons", rich_help_panel="Learners")(lessons)
+    progress_app = typer.Typer(help="Your saved progress.", no_args_is_help=True, add_completion=False)
     app.add_typer(progress_app, name="progress", rich_help_panel="Learners")
     progress_app.command("reset")(progress_reset)
 
@@ -146,18 +150,18 @@ def _run(lesson_ref, *, mode, from_step, data, weights, settings, restart=False,
         where = getattr(session, "current", start)
         if session.store is not None:
             session.save(where)
-        typer.echo("")
-        typer.echo(
+        echo("")
+        echo(
             f"Stopped at step {where + 1} of {session.N}; your place is saved. "
             f"`{_learn_command(lesson)}` resumes there." if session.store is not None else "Stopped.",
             err=True,
         )
-        raise typer.Exit(130)
+        raise SystemExit(130)
     except TutorError as e:
         fail(e.message)
     if outcome == "quit" and session.store is not None:
         where = getattr(session, "current", start)
-        typer.echo(f"Saved at step {where + 1} of {session.N}. `{_learn_command(lesson)}` resumes there.")
+        echo(f"Saved at step {where + 1} of {session.N}. `{_learn_command(lesson)}` resumes there.")
     elif outcome == "completed" and mode == "learn" and ui.interactive:
         if flow:
             return "completed" if _next_after(lesson) else "last"
@@ -183,16 +187,16 @@ def _offer_next(lesson) -> str | None:
 
     nxt = _next_after(lesson)
     if nxt is None:
-        typer.echo("That was the last lesson. `tutor exercises` lists the self-check exercises.")
+        echo("That was the last lesson. `tutor exercises` lists the self-check exercises.")
         return None
     again = f"tutor learn{_course_flag(lesson.course)}"
-    typer.echo(f"Next lesson: {nxt}. Enter starts it, q stops here (`{again}` picks up there later).")
+    echo(f"Next lesson: {nxt}. Enter starts it, q stops here (`{again}` picks up there later).")
     while True:
         key = read_key()
         if key in ("\r", "\n", " ", "n", "y"):
             return nxt
         if key is None or key in ("q", "Q", "\x04", "\x1b"):
-            typer.echo(f"Stopped. `{again}` starts {nxt} next time.")
+            echo(f"Stopped. `{again}` starts {nxt} next time.")
             return None
 
 
@@ -212,24 +216,24 @@ def _suggest_next(lesson) -> None:
     if lesson.id in ids:
         later = [i for i in ids[ids.index(lesson.id) + 1:] if course.lesson_path(i).is_file()]
         if later:
-            typer.echo(f"Next: {_learn_command(lesson, later[0])}")
+            echo(f"Next: {_learn_command(lesson, later[0])}")
             return
-    typer.echo("That was the last lesson. `tutor exercises` lists the self-check exercises.")
+    echo("That was the last lesson. `tutor exercises` lists the self-check exercises.")
 
 
 # -- commands ----------------------------------------------------------------------------
 
 
 def learn(
-    lesson_id: Optional[str] = typer.Argument(
+    lesson_id: Optional[str] = Argument(
         None, help="The lesson's id (see `tutor lessons`) or a lesson .yaml file; default: where you are in the course.",
         metavar="[ID]"),
-    from_step: Optional[str] = typer.Option(None, "--from", help="Start at this step (its id or number).", metavar="STEP"),
-    data: Optional[Path] = typer.Option(None, "--data", help="Use this data file (.mat/.npz/.csv) instead of the lesson's.", metavar="PATH"),
-    weights: Optional[Path] = typer.Option(None, "--weights", help="Use these weights (.mat/.npz) instead of the lesson's.", metavar="PATH"),
-    settings: list[str] = typer.Option([], "--set", help=_SET_HELP, metavar="NAME=VALUE"),
-    restart: bool = typer.Option(False, "--restart", help="Start from the first step instead of where you stopped."),
-    plain: bool = typer.Option(False, "--plain", help="No colour, no full-screen redraws: reads well in a screen reader."),
+    from_step: Optional[str] = Option(None, "--from", help="Start at this step (its id or number).", metavar="STEP"),
+    data: Optional[Path] = Option(None, "--data", help="Use this data file (.mat/.npz/.csv) instead of the lesson's.", metavar="PATH"),
+    weights: Optional[Path] = Option(None, "--weights", help="Use these weights (.mat/.npz) instead of the lesson's.", metavar="PATH"),
+    settings: list[str] = Option([], "--set", help=_SET_HELP, metavar="NAME=VALUE"),
+    restart: bool = Option(False, "--restart", help="Start from the first step instead of where you stopped."),
+    plain: bool = Option(False, "--plain", help="No colour, no full-screen redraws: reads well in a screen reader."),
     course: Optional[str] = course_option(),
 ) -> None:
     """A guided lesson, one step at a time. Keys: Enter/n next, b back, h hint, r again, ? help, q quit.
@@ -252,7 +256,7 @@ def learn(
         if not flow or outcome not in ("completed", "last"):
             return
         if outcome == "last":
-            typer.echo("That was the last lesson. `tutor exercises` lists the self-check exercises.")
+            echo("That was the last lesson. `tutor exercises` lists the self-check exercises.")
             return
         # `tutor learn` alone flows on through the course, as the README promises
         from tutor.lessons.loader import find_lesson
@@ -264,14 +268,14 @@ def learn(
 
 
 def demo(
-    lesson_id: str = typer.Argument(..., help="The lesson's id or a lesson .yaml file.", metavar="ID"),
-    auto: Optional[float] = typer.Option(None, "--auto", help="Advance by itself after SECONDS (0: no pause); any key pauses.", metavar="SECONDS", min=0),
-    notes: bool = typer.Option(False, "--notes", help="Show each step's presenter notes under it."),
-    from_step: Optional[str] = typer.Option(None, "--from", help="Start at this step (its id or number).", metavar="STEP"),
-    settings: list[str] = typer.Option([], "--set", help=_SET_HELP, metavar="NAME=VALUE"),
-    data: Optional[Path] = typer.Option(None, "--data", help="Use this data file instead of the lesson's.", metavar="PATH"),
-    weights: Optional[Path] = typer.Option(None, "--weights", help="Use these weights instead of the lesson's.", metavar="PATH"),
-    plain: bool = typer.Option(False, "--plain", help="No colour, no full-screen redraws."),
+    lesson_id: str = Argument(..., help="The lesson's id or a lesson .yaml file.", metavar="ID"),
+    auto: Optional[float] = Option(None, "--auto", help="Advance by itself after SECONDS (0: no pause); any key pauses.", metavar="SECONDS", min=0),
+    notes: bool = Option(False, "--notes", help="Show each step's presenter notes under it."),
+    from_step: Optional[str] = Option(None, "--from", help="Start at this step (its id or number).", metavar="STEP"),
+    settings: list[str] = Option([], "--set", help=_SET_HELP, metavar="NAME=VALUE"),
+    data: Optional[Path] = Option(None, "--data", help="Use this data file instead of the lesson's.", metavar="PATH"),
+    weights: Optional[Path] = Option(None, "--weights", help="Use these weights instead of the lesson's.", metavar="PATH"),
+    plain: bool = Option(False, "--plain", help="No colour, no full-screen redraws."),
     course: Optional[str] = course_option(),
 ) -> None:
     """Present a lesson: quizzes answer themselves, --auto advances by itself, --notes shows presenter notes.
@@ -283,7 +287,7 @@ def demo(
 
 
 def lessons(
-    as_json: bool = typer.Option(False, "--json", help="Print the list as JSON."),
+    as_json: bool = Option(False, "--json", help="Print the list as JSON."),
     course: Optional[str] = course_option(),
 ) -> None:
     """The course's lessons in order, with your progress."""
@@ -291,7 +295,7 @@ def lessons(
 
 
 def progress_reset(
-    lesson_id: Optional[str] = typer.Argument(None, help="The lesson to start over (default: all your progress).", metavar="ID"),
+    lesson_id: Optional[str] = Argument(None, help="The lesson to start over (default: all your progress).", metavar="ID"),
     course: Optional[str] = course_option(),
 ) -> None:
     """Forget your progress in one lesson, or everything (lessons and exercises; with --course, that course's)."""
@@ -304,24 +308,24 @@ def progress_reset(
         if whole:
             store.reset("lessons")
             store.reset("exercises")
-            typer.echo("All progress forgotten.")
+            echo("All progress forgotten.")
         else:
             store.reset("lessons", course=chosen.id)
             store.reset("exercises", course=chosen.id)
-            typer.echo(f"All progress in the course {chosen.id!r} forgotten.")
+            echo(f"All progress in the course {chosen.id!r} forgotten.")
         return
     lessons_done = store.records("lessons", course=chosen.id)
     exercises_done = store.records("exercises", course=chosen.id)
     if lesson_id in lessons_done:
         store.reset("lessons", lesson_id, course=chosen.id)
-        typer.echo(f"Progress in {lesson_id} forgotten; `tutor learn {lesson_id}{_course_flag(chosen)}` starts at step 1.")
+        echo(f"Progress in {lesson_id} forgotten; `tutor learn {lesson_id}{_course_flag(chosen)}` starts at step 1.")
     elif lesson_id in exercises_done:
         store.reset("exercises", lesson_id, course=chosen.id)
-        typer.echo(f"Progress in the exercise {lesson_id} forgotten.")
+        echo(f"Progress in the exercise {lesson_id} forgotten.")
     else:
         ids = chosen.lesson_ids()
         if lesson_id in ids:
-            typer.echo(f"No progress saved for {lesson_id}; nothing to forget.")
+            echo(f"No progress saved for {lesson_id}; nothing to forget.")
             return
         from tutor.lessons.errors import did_you_mean
 
@@ -330,8 +334,8 @@ def progress_reset(
 
 
 def validate(
-    paths: list[Path] = typer.Argument(None, help="Lesson files, or folders of them (e.g. lessons).", metavar="PATH..."),
-    list_ops: bool = typer.Option(False, "--list-ops", help="List the operations and views lessons can use (as `tutor ops`)."),
+    paths: list[Path] = Argument(None, help="Lesson files, or folders of them (e.g. lessons).", metavar="PATH..."),
+    list_ops: bool = Option(False, "--list-ops", help="List the operations and views lessons can use (as `tutor ops`)."),
     course: Optional[str] = course_option(),
 ) -> None:
     """Load lessons, run every step headless, and report every problem (exit 1 if any).
@@ -354,4 +358,4 @@ def validate(
         ok = validate_paths(paths or [], console, course=chosen if not paths else None)
     except TutorError as e:
         fail(e.message)
-    raise typer.Exit(0 if ok else 1)
+    raise SystemExit(0 if ok else 1)

@@ -3,10 +3,13 @@
 Why: typer 0.29 coerces every option value through pydantic, and importing
 pydantic costs about as much as the rest of the tutor's start-up; building the
 whole app (every command module, every signature made into click parameters)
-costs more again. For the commands a person types all day (`learn`, `demo`,
-`export`, `check`) with ordinary arguments, both are avoidable: the command
-function already declares everything needed (its typer.Option and
-typer.Argument defaults and its annotations).
+costs more again, and importing typer and click at all is another 30 ms.
+For the commands a person types all day (`exercises`, `learn`, `demo`,
+`export`, `check`) with ordinary arguments, all of it is avoidable: the
+command function already declares everything needed (its
+tutor.commands.spec Option and Argument defaults, which are what typer is
+given when the app is built, and its annotations), and this module imports
+neither typer nor click.
 
 What counts as plain is narrow on purpose, and anything else returns None so
 that the app parses it and owns every message: a parameter with anything
@@ -20,14 +23,15 @@ what runs here equals what the app runs.
 
 from __future__ import annotations
 
-import inspect
 import types
 import typing
 from pathlib import Path
 
-# OptionInfo/ArgumentInfo attributes that do not change how a value is read.
-_COSMETIC = {"default", "param_decls", "help", "metavar", "rich_help_panel", "show_default", "hidden",
-             "show_choices", "show_envvar", "autocompletion", "shell_complete", "case_sensitive"}
+from tutor.commands import spec
+
+# typer.Option/typer.Argument keywords that do not change how a value is read.
+_COSMETIC = {"help", "metavar", "rich_help_panel", "show_default", "hidden", "show_choices", "show_envvar",
+             "autocompletion", "shell_complete", "case_sensitive"}
 _CONVERT = {str: str, Path: Path, int: int, float: float}
 
 
@@ -36,19 +40,18 @@ class _Param:
 
     __slots__ = ("name", "option", "decls", "kind", "default", "plain", "absent_safe")
 
-    def __init__(self, name, info, annotation, blank):
-        from typer.models import OptionInfo
-
+    def __init__(self, name, info: spec.Param, annotation):
         self.name = name
-        self.option = isinstance(info, OptionInfo)
-        self.decls = tuple(info.param_decls or ()) if self.option else ()
+        self.option = isinstance(info, spec.Option)
+        self.decls = info.param_decls
         self.default = info.default
         # Everything that changes reading or checking a value must be at its default
-        # for a given value to be read here; a range check alone does not matter
-        # when the option is absent (its default is used as it is), but a callback,
-        # an envvar or a default factory would still act, so those send the whole
-        # command line to the app.
-        differs = {k for k in vars(blank) if k not in _COSMETIC and getattr(info, k) != getattr(blank, k)}
+        # (a keyword not given; giving typer's own default counts as a change, which
+        # only leaves more to the app) for a given value to be read here; a range
+        # check alone does not matter when the option is absent (its default is used
+        # as it is), but a callback, an envvar or a default factory would still act,
+        # so those send the whole command line to the app.
+        differs = set(info.kwargs) - _COSMETIC
         self.plain = not differs
         self.absent_safe = differs <= {"min", "max", "clamp"}
         self.kind = _kind(annotation)
@@ -70,16 +73,13 @@ def _kind(annotation):
 
 
 def _params(func) -> list[_Param] | None:
-    from typer.models import ArgumentInfo, OptionInfo
-
     hints = typing.get_type_hints(func)
-    blank = {OptionInfo: OptionInfo(), ArgumentInfo: ArgumentInfo()}
     out = []
-    for name, p in inspect.signature(func).parameters.items():
+    for name, p in spec.declared(func).parameters.items():
         info = p.default
-        if type(info) not in blank:
-            return None  # a typer.Context or a bare default: the app's business
-        out.append(_Param(name, info, hints.get(name), blank[type(info)]))
+        if not isinstance(info, spec.Param):
+            return None  # a typer.Context, typer's own objects or a bare default: the app's business
+        out.append(_Param(name, info, hints.get(name)))
     return out
 
 

@@ -9,17 +9,20 @@ something that already works. Nothing is ever overwritten.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-import typer
+from tutor.commands._common import course_option, echo, fail, resolve_course
+from tutor.commands.spec import Argument, Option
 
-from tutor.commands._common import course_option, fail, resolve_course
-
-new_app = typer.Typer(help="Start a course or a lesson from a skeleton that validates and runs.",
-                      no_args_is_help=True, add_completion=False)
+if TYPE_CHECKING:
+    import typer
 
 
 def register(app: typer.Typer) -> None:
+    import typer
+
+    new_app = typer.Typer(help="Start a course or a lesson from a skeleton that validates and runs.",
+                          no_args_is_help=True, add_completion=False)
     app.add_typer(new_app, name="new", rich_help_panel="Authors")
     new_app.command("course")(new_course)
     new_app.command("lesson")(new_lesson)
@@ -125,8 +128,8 @@ def _write_new(path: Path, text: str) -> None:
 
 
 def new_course(
-    folder: Path = typer.Argument(..., help="The folder to create (it must not exist, or be empty).", metavar="DIR"),
-    title: Optional[str] = typer.Option(None, "--title", help="The course's title (default: from the folder name)."),
+    folder: Path = Argument(..., help="The folder to create (it must not exist, or be empty).", metavar="DIR"),
+    title: Optional[str] = Option(None, "--title", help="The course's title (default: from the folder name)."),
 ) -> None:
     """Write a course skeleton: course.yaml, one lesson, data/points.csv, an exercises/ folder."""
     course_id = _slug(folder.resolve().name)
@@ -142,13 +145,13 @@ def new_course(
     (folder / "data" / "points.csv").write_text(POINTS_CSV, encoding="utf-8")
     (folder / "lessons" / "first-steps.yaml").write_text(LESSON_YAML.format(id="first-steps", title="First steps"),
                                                          encoding="utf-8")
-    typer.echo(f"wrote the course {course_id!r} in {folder}")
-    typer.echo(f"next: tutor validate --course {folder}   then   tutor learn --course {folder}")
+    echo(f"wrote the course {course_id!r} in {folder}")
+    echo(f"next: tutor validate --course {folder}   then   tutor learn --course {folder}")
 
 
 def new_lesson(
-    lesson_id: str = typer.Argument(..., help="The new lesson's id (lowercase letters, numbers, dashes).", metavar="ID"),
-    title: Optional[str] = typer.Option(None, "--title", help="The lesson's title."),
+    lesson_id: str = Argument(..., help="The new lesson's id (lowercase letters, numbers, dashes).", metavar="ID"),
+    title: Optional[str] = Option(None, "--title", help="The lesson's title."),
     course: Optional[str] = course_option(),
 ) -> None:
     """Write a lesson skeleton into the course's lessons/ folder and add it to course.yaml's order."""
@@ -165,7 +168,7 @@ def new_lesson(
         chosen.data_dir.mkdir(parents=True, exist_ok=True)
         (chosen.data_dir / "points.csv").write_text(POINTS_CSV, encoding="utf-8")
     _append_to_order(Path(chosen.file), lesson_id)
-    typer.echo(f"wrote {path} and added {lesson_id!r} to {chosen.file}")
+    echo(f"wrote {path} and added {lesson_id!r} to {chosen.file}")
 
 
 def _append_to_order(manifest: Path, lesson_id: str) -> None:

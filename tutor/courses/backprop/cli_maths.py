@@ -12,9 +12,8 @@ import sys
 import time
 from typing import Optional
 
-import typer
-
 from tutor.commands._common import fail, stderr_console, stdout_console
+from tutor.commands.spec import Option
 from tutor.errors import TutorError
 
 OPTIMIZERS = ("cg", "lbfgs", "gd")
@@ -98,24 +97,24 @@ def _cost_curve(costs):
 
 
 def train(
-    dataset: str = typer.Option("digits", "--dataset", "-d", help="digits, moons, or a .mat/.npz/.csv file."),
-    hidden: list[int] = typer.Option([25], "--hidden", help="Hidden layer size; repeat for more layers."),
-    activation: str = typer.Option("sigmoid", "--activation", help="Hidden activation: sigmoid or tanh."),
-    lam: Optional[float] = typer.Option(
+    dataset: str = Option("digits", "--dataset", "-d", help="digits, moons, or a .mat/.npz/.csv file."),
+    hidden: list[int] = Option([25], "--hidden", help="Hidden layer size; repeat for more layers."),
+    activation: str = Option("sigmoid", "--activation", help="Hidden activation: sigmoid or tanh."),
+    lam: Optional[float] = Option(
         None, "--lambda", help="Regularization strength lambda (>= 0). Default 1; 0 with --init normal, "
         "since the from-scratch write-up that style comes from has no regularization."),
-    optimizer: str = typer.Option("lbfgs", "--optimizer",
-                                  help="lbfgs (the default: fewest cost evaluations), cg, or gd (plain gradient descent)."),
-    dtype: str = typer.Option("float64", "--dtype",
-                              help="float64, or float32: half the memory traffic for large data, same accuracy band."),
-    iterations: int = typer.Option(50, "--iterations", "-n", help="Number of updates (at most, for cg/lbfgs)."),
-    learning_rate: float = typer.Option(1.0, "--learning-rate", help="Step size for gd."),
-    init: str = typer.Option("uniform", "--init", help="uniform in [-eps, eps], or normal * scale with zero biases."),
-    epsilon: str = typer.Option("0.12", "--epsilon", help="eps for --init uniform: a number or 'sqrt6'."),
-    init_scale: float = typer.Option(0.01, "--init-scale", help="Scale for --init normal."),
-    seed: int = typer.Option(0, "--seed", help="Random seed of the starting weights."),
-    save: Optional[str] = typer.Option(None, "--save", help="Write the trained Thetas to this .npz file."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout and nothing else."),
+    optimizer: str = Option("lbfgs", "--optimizer",
+                            help="lbfgs (the default: fewest cost evaluations), cg, or gd (plain gradient descent)."),
+    dtype: str = Option("float64", "--dtype",
+                        help="float64, or float32: half the memory traffic for large data, same accuracy band."),
+    iterations: int = Option(50, "--iterations", "-n", help="Number of updates (at most, for cg/lbfgs)."),
+    learning_rate: float = Option(1.0, "--learning-rate", help="Step size for gd."),
+    init: str = Option("uniform", "--init", help="uniform in [-eps, eps], or normal * scale with zero biases."),
+    epsilon: str = Option("0.12", "--epsilon", help="eps for --init uniform: a number or 'sqrt6'."),
+    init_scale: float = Option(0.01, "--init-scale", help="Scale for --init normal."),
+    seed: int = Option(0, "--seed", help="Random seed of the starting weights."),
+    save: Optional[str] = Option(None, "--save", help="Write the trained Thetas to this .npz file."),
+    as_json: bool = Option(False, "--json", help="Print one JSON object on stdout and nothing else."),
 ) -> None:
     """Train a network and report the cost, training accuracy and confusion matrix."""
     activation = _choice(activation, ACTIVATIONS, "activation")
@@ -280,11 +279,11 @@ def _print_training(ds, sizes, activation, lam, optimizer, result, acc, C, saved
 
 
 def cost(
-    data: str = typer.Option(..., "--data", help="The data: digits, moons, or a .mat/.npz/.csv file."),
-    weights: str = typer.Option(..., "--weights", help="A .mat or .npz file with Theta1, Theta2, ..."),
-    lam: float = typer.Option(0.0, "--lambda", help="Regularization strength lambda (>= 0)."),
-    activation: str = typer.Option("sigmoid", "--activation", help="Hidden activation: sigmoid or tanh."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+    data: str = Option(..., "--data", help="The data: digits, moons, or a .mat/.npz/.csv file."),
+    weights: str = Option(..., "--weights", help="A .mat or .npz file with Theta1, Theta2, ..."),
+    lam: float = Option(0.0, "--lambda", help="Regularization strength lambda (>= 0)."),
+    activation: str = Option("sigmoid", "--activation", help="Hidden activation: sigmoid or tanh."),
+    as_json: bool = Option(False, "--json", help="Print one JSON object on stdout."),
 ) -> None:
     """Compute the cost J of given weights on given data."""
     activation = _choice(activation, ACTIVATIONS, "activation")
@@ -329,9 +328,9 @@ def _cost(data, weights, lam, activation, as_json):
 
 
 def gradcheck(
-    lam: float = typer.Option(0.0, "--lambda", help="Regularization strength lambda (>= 0)."),
-    activation: str = typer.Option("sigmoid", "--activation", help="Hidden activation: sigmoid or tanh."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+    lam: float = Option(0.0, "--lambda", help="Regularization strength lambda (>= 0)."),
+    activation: str = Option("sigmoid", "--activation", help="Hidden activation: sigmoid or tanh."),
+    as_json: bool = Option(False, "--json", help="Print one JSON object on stdout."),
 ) -> None:
     """Check backpropagation against central differences on the small debug network.
 
@@ -359,7 +358,7 @@ def gradcheck(
     else:
         _print_gradcheck(check, lam, PASS_BELOW, WARN_BELOW)
     if check.verdict == "fail":
-        raise typer.Exit(1)
+        raise SystemExit(1)
 
 
 def _gradient_rows(check):

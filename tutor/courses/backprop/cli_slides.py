@@ -11,9 +11,8 @@ import json
 from pathlib import Path
 from typing import Optional
 
-import typer
-
-from tutor.commands._common import fail, stderr_console, stdout_console
+from tutor.commands._common import echo, fail, stderr_console, stdout_console
+from tutor.commands.spec import Argument, Option
 from tutor.errors import TutorError
 
 FIGURES = ("digits", "hidden", "cost", "boundary", "confusion")
@@ -23,17 +22,17 @@ FIGURES = ("digits", "hidden", "cost", "boundary", "confusion")
 
 
 def play(
-    dataset: str = typer.Option("digits", "--dataset", "-d", help="digits, moons, or a .mat/.npz/.csv file."),
-    cases: str = typer.Option(
+    dataset: str = Option("digits", "--dataset", "-d", help="digits, moons, or a .mat/.npz/.csv file."),
+    cases: str = Option(
         "10:0.5,10:100,10:1000,30:1,200:0", "--cases", "-c",
         help="Comma-separated maxiter:lambda pairs, one table row each.",
     ),
-    hidden: int = typer.Option(25, "--hidden", help="Hidden units (one hidden layer).", min=1),
-    seed: int = typer.Option(0, "--seed", help="Seed of the train/test split and the starting weights."),
-    test_fraction: float = typer.Option(
+    hidden: int = Option(25, "--hidden", help="Hidden units (one hidden layer).", min=1),
+    seed: int = Option(0, "--seed", help="Seed of the train/test split and the starting weights."),
+    test_fraction: float = Option(
         0.2, "--test-fraction", help="Share of the examples held out for the test accuracy (0 < F < 1).",
     ),
-    as_json: bool = typer.Option(
+    as_json: bool = Option(
         False, "--json", help='Print {"cases": [...]} on stdout (progress goes to stderr).',
     ),
 ) -> None:
@@ -53,7 +52,7 @@ def play(
     except TutorError as err:
         fail(err.message)
     if as_json:
-        typer.echo(json.dumps(table.as_json(), indent=2))
+        echo(json.dumps(table.as_json(), indent=2))
         return
     _print_play_table(table)
 
@@ -123,23 +122,23 @@ def _print_play_table(table) -> None:
 
 
 def figure(
-    name: str = typer.Argument(..., help="digits, hidden, cost, boundary or confusion.", metavar="FIGURE"),
-    output: Optional[Path] = typer.Option(
+    name: str = Argument(..., help="digits, hidden, cost, boundary or confusion.", metavar="FIGURE"),
+    output: Optional[Path] = Option(
         None, "--output", "-o", help="Save the figure to FILE.png or FILE.svg (needs matplotlib: tutor\\[plots]).",
     ),
-    dataset: Optional[str] = typer.Option(
+    dataset: Optional[str] = Option(
         None, "--dataset", "-d",
         help="digits, moons, or a .mat/.npz/.csv file (default: moons for boundary, digits otherwise).",
     ),
-    hidden: Optional[int] = typer.Option(
+    hidden: Optional[int] = Option(
         None, "--hidden", min=1, help="Hidden units of the quickly trained network (default 25; 5 for 2 features).",
     ),
-    iterations: int = typer.Option(50, "--iterations", min=1, help="CG iterations of the quick training run."),
-    lam: Optional[float] = typer.Option(
+    iterations: int = Option(50, "--iterations", min=1, help="CG iterations of the quick training run."),
+    lam: Optional[float] = Option(
         None, "--lambda", min=0.0, help="Regularization of the quick training run (default 1; 0 for 2 features).",
     ),
-    seed: int = typer.Option(0, "--seed", help="Seed of the starting weights (and of the sample shown)."),
-    count: int = typer.Option(25, "--count", min=1, max=100, help="How many digits the digits figure shows."),
+    seed: int = Option(0, "--seed", help="Seed of the starting weights (and of the sample shown)."),
+    count: int = Option(25, "--count", min=1, max=100, help="How many digits the digits figure shows."),
 ) -> None:
     """Draw a figure for slides: sample digits, hidden units, cost curve, decision boundary, confusion matrix.
 
@@ -160,7 +159,7 @@ def figure(
         )
         if output is not None:
             figures.save(name, data, output)
-            typer.echo(f"saved {name} figure to {output}")
+            echo(f"saved {name} figure to {output}")
         else:
             stdout_console().print(figures.terminal_view(name, data))
     except TutorError as err:

@@ -1,7 +1,8 @@
 """This course's extra commands: `tutor train`, `cost`, `gradcheck` (the maths) and `play`, `figure` (slides).
 
-Registered through tutor.plugin; the command modules import only typer at
-their top, so adding them keeps `tutor --help` fast.
+Registered through tutor.plugin; the command modules import nothing heavy
+at their top (their options are tutor.commands.spec objects, not typer's),
+so adding them keeps `tutor --help` fast.
 """
 
 from __future__ import annotations
