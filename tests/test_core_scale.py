@@ -360,12 +360,19 @@ def test_timings_run_on_one_blas_thread_and_add_nothing_under_the_command_line(m
         return max(i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas")
 
     cores = os.cpu_count() or 1
-    monkeypatch.setattr(blas, "_user_chose", True)  # the user's own count (or a notebook's)
+    monkeypatch.setattr(blas, "_one_at_start", False)  # the user's own count, or a notebook's
     with threadpoolctl.threadpool_limits(cores, user_api="blas"):
         with blas.one_thread():
             assert blas_count() == 1
         assert blas_count() == cores
     # Under the CLI numpy was loaded with one thread already: nothing to limit,
     # and no threadpoolctl to import and scan the libraries for (about 5 ms).
-    monkeypatch.setattr(blas, "_user_chose", False)
+    for var in blas.THREAD_VARS:
+        monkeypatch.setenv(var, "1")
+    monkeypatch.setattr(blas, "_one_at_start", False)
+    monkeypatch.setattr(blas, "_user_chose", blas._user_chose)  # restored afterwards too
+    blas.default_to_one_thread()
     assert isinstance(blas.one_thread(), contextlib.nullcontext)
+    monkeypatch.setenv("OMP_NUM_THREADS", "2")  # a count of the user's that is not one
+    blas.default_to_one_thread()
+    assert not isinstance(blas.one_thread(), contextlib.nullcontext)

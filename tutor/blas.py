@@ -50,11 +50,17 @@ def user_chose_threads(environ=None) -> bool:
 
 def default_to_one_thread() -> None:
     """One BLAS thread unless the user chose a count. Call before numpy loads."""
-    global _user_chose
+    global _user_chose, _one_at_start
     _user_chose = user_chose_threads(os.environ)
     if not _user_chose:
         for var in THREAD_VARS:
             os.environ[var] = "1"
+    _one_at_start = all(os.environ.get(var) == "1" for var in THREAD_VARS)
+
+
+# True once `default_to_one_thread` saw every BLAS thread variable at 1 (its
+# own default, or the user's): numpy's BLAS then starts on one thread.
+_one_at_start = False
 
 
 def _running_now(path: str = "/proc/loadavg") -> int | None:
@@ -179,13 +185,14 @@ def _limited(count: int | None):
 def one_thread():
     """A context running BLAS on one thread, for timings a learner reads.
 
-    Under the command line that is already the case (`default_to_one_thread`
-    set it before numpy loaded), so nothing is done: threadpoolctl's import
+    Under the command line that is usually the case already (the variables
+    `default_to_one_thread` saw before numpy loaded all said 1), and then
+    nothing is done: threadpoolctl's import
     and its first scan of the loaded libraries cost about 5 ms, more than the
     products some lessons time. Elsewhere (a notebook, the user's own thread
     count) threadpoolctl limits the block, where it is installed.
     """
-    if _user_chose is False:
+    if _one_at_start:
         return contextlib.nullcontext()
     return _limited(1)
 
