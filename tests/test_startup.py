@@ -410,18 +410,21 @@ def test_a_handout_imports_no_scipy_and_no_exercise_catalog(tmp_path):
     # import: more than most lessons' maths. The exercise step reads the cached
     # exercise headers instead of loading and checking every exercise, a page
     # shows the training lesson's kept runs, and the lesson's parsed tree is kept. (A fresh home first trains the
-    # setup's weights and fills the caches: that run may import anything.)
+    # setup's weights and fills the caches: that run may import anything.) The prose is drawn by
+    # tutor.render.prose, not rich's Markdown (markdown-it and pygments, about 30 ms); the timings
+    # run on the command line's one BLAS thread without threadpoolctl.
     home = tmp_path / "home"
     out = tmp_path / "handout.txt"
-    watch = ("scipy", "numpy.ma", "tutor.exercises.catalog", "yaml")  # yaml: the lesson's parsed tree is kept
-    for lesson in ("forward-pass", "backprop", "training"):
+    watch = ("scipy", "numpy.ma", "tutor.exercises.catalog", "yaml",  # yaml: the lesson's parsed tree is kept
+             "rich.markdown", "markdown_it", "pygments", "threadpoolctl")
+    for lesson in ("forward-pass", "backprop", "gradient-checking", "training"):
         first = _loaded(["export", lesson, "-f", "txt", "-o", str(out)], home, watch)
         page = out.read_text()
         if lesson == "training":
             assert "scipy" in first  # it trained: the run is kept from here on
         loaded = _loaded(["export", lesson, "-f", "txt", "-o", str(out)], home, watch)
         assert "numpy" in loaded and not loaded & set(watch), (lesson, loaded)
-        if lesson != "backprop":  # its timing step measures afresh each time
+        if lesson not in ("backprop", "gradient-checking"):  # their timing steps measure afresh each time
             assert out.read_text() == page
 
 

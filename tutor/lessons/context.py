@@ -12,7 +12,6 @@ import contextlib
 from typing import Any
 
 from rich.console import Console, ConsoleOptions, RenderResult
-from rich.markdown import Markdown
 
 from tutor.lessons.environment import Environment
 from tutor.lessons.placeholders import fill
@@ -28,13 +27,14 @@ class LessonText:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from rich.segment import Segment
 
+        from tutor.render.prose import prose
         from tutor.render.symbols import plain, wants_ascii
 
         if not wants_ascii(console, options):
-            yield Markdown(self.text)
+            yield prose(self.text)
             return
         # Markdown draws its own bullets and rules; spell those in ASCII too.
-        md = Markdown(plain(self.text))
+        md = prose(plain(self.text))
         for seg in console.render(md, options):
             text = seg.text if seg.text.isascii() else plain(seg.text.translate(_ASCII_DRAWING))
             yield Segment(text, seg.style, seg.control)
