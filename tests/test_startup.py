@@ -563,6 +563,31 @@ def test_exercise_headers_match_the_catalog_and_follow_a_changed_file(tmp_path):
     assert "predict" not in {h.id for h in headers.exercise_headers(folder)}
 
 
+def test_a_lessons_exercise_card_is_read_from_its_own_file_without_the_catalog(tmp_path):
+    from tutor.exercises.catalog import exercise_files, load_catalog
+
+    for ex in load_catalog().values():
+        assert headers.exercise_card(ex.id) == (ex.title, ex.signature)
+    assert headers.exercise_card("no-such-exercise") is None
+    assert headers.exercise_card("../lessons/cost") is None
+    folder = tmp_path / "exercises"
+    folder.mkdir()
+    for p in exercise_files():
+        shutil.copy(p, folder / p.name)
+    target = folder / "predict.yaml"
+    title = headers.exercise_card("predict", folder)[0]
+    target.write_text(target.read_text().replace(f"title: {title}", "title: Guessing the digit", 1))
+    assert headers.exercise_card("predict", folder)[0] == "Guessing the digit"  # the cache follows the file
+    (folder / "cost-of-nothing.yaml").write_text((folder / "predict.yaml").read_text())  # id and name differ
+    assert headers.exercise_card("cost-of-nothing", folder) is None
+    # The catalog's fixture and reference modules stay out of a lesson's first run.
+    probe = ("import sys; from tutor.lessons.headers import exercise_card; "
+             "print(exercise_card('predict'), 'tutor.exercises.catalog' in sys.modules)")
+    env = dict(os.environ, TUTOR_HOME=str(tmp_path / "home"), PYTHONPATH=str(REPO))
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60).stdout
+    assert out.strip().endswith("False") and "predict" not in out.split(")")[-1], out
+
+
 # -- leaving -----------------------------------------------------------------------------------
 
 

@@ -191,6 +191,36 @@ class ExerciseHeader:
     signature: str
 
 
+def exercise_card(exercise_id: str, folder: Path | None = None) -> tuple[str, str] | None:
+    """(title, signature) of one exercise, what a lesson's exercise step shows; None if unknown.
+
+    Read from that exercise's own file (`<id>.yaml`: the catalog requires the
+    id to be the file name) and cached like a lesson header while the file is
+    unchanged. Not from the whole catalog: loading and checking it brings the
+    course's fixture and reference modules, about 40 ms on a lesson's first
+    run. The list (`exercise_headers`) still loads and checks every file, so
+    `tutor exercises` and `tutor check` report a broken one as before.
+    """
+    from tutor.paths import exercises_dir
+
+    folder = Path(folder) if folder is not None else exercises_dir()
+    path = folder / f"{exercise_id}.yaml"
+    if exercise_id.startswith(("_", ".")) or "/" in exercise_id or not path.is_file():
+        return None
+
+    def build(p: Path):
+        from tutor.exercises.loader import load_yaml
+
+        data, _ = load_yaml(p)
+        title, signature = data.get("title"), data.get("signature")
+        if data.get("id") != exercise_id or not isinstance(title, str) or not isinstance(signature, str):
+            return None
+        return [title, signature]
+
+    card = cache().get(path, "card", build)
+    return (card[0], card[1]) if isinstance(card, list) and len(card) == 2 else None
+
+
 def exercise_headers(folder: Path | None = None, order: list[str] | None = None) -> list[ExerciseHeader]:
     """The exercises of `folder` (default: the bundled ones) in catalog order, for a list.
 
