@@ -428,6 +428,19 @@ def test_a_handout_imports_no_scipy_and_no_exercise_catalog(tmp_path):
             assert out.read_text() == page
 
 
+def test_a_first_handout_in_a_fresh_install_trains_nothing(tmp_path, monkeypatch):
+    # The course ships its training results (data/kept): a fresh home's first
+    # export of a lesson that trains reads them, so no scipy.optimize (0.25 s)
+    # and no training run stand between an instructor and the page.
+    monkeypatch.setenv("TUTOR_SHIPPED_RESULTS", "1")
+    out = tmp_path / "handout.txt"
+    for lesson in ("accuracy", "training"):
+        home = tmp_path / f"fresh-{lesson}"
+        loaded = _loaded(["export", lesson, "-f", "txt", "-o", str(out)], home, ("scipy",))
+        assert "numpy" in loaded and "scipy" not in loaded, (lesson, loaded)
+        assert not list((home / "cache").glob("trained-*")) and not list((home / "cache").glob("op-*"))
+
+
 # -- the header cache ----------------------------------------------------------------------
 
 

@@ -13,6 +13,14 @@ again. The key hashes the operation's name and version and every input
 
 Stored with numpy's own format, pickle off: arrays, numbers, strings and
 lists of arrays only. A file that cannot be read is ignored (and rewritten).
+
+The course ships the results its lessons need with their default settings in
+`data/kept` (`scripts/bake_kept.py` writes them; a test recomputes every one
+and fails when one is stale or missing). A result missing from the home is
+looked up there, by the same file name: the name is the key, so it is found
+only for exactly the inputs it was computed from, and a fresh install's first
+handout or demo does not wait for training. TUTOR_SHIPPED_RESULTS=0 turns
+that off (the tests do, to compute everything they check).
 """
 
 from __future__ import annotations
@@ -21,8 +29,28 @@ import functools
 import hashlib
 import json
 import os
+from pathlib import Path
 
 import numpy as np
+
+
+def shipped_dir() -> Path | None:
+    """The folder of results the course ships (`data/kept`), or None when TUTOR_SHIPPED_RESULTS=0."""
+    if os.environ.get("TUTOR_SHIPPED_RESULTS", "1").strip() == "0":
+        return None
+    from tutor.paths import data_dir
+
+    return data_dir() / "kept"
+
+
+def find(path: Path) -> Path | None:
+    """`path` (in the home's cache) if it is there, else the shipped file of the same name, else None."""
+    if path.is_file():
+        return path
+    shipped = shipped_dir()
+    if shipped is not None and (shipped / path.name).is_file():
+        return shipped / path.name
+    return None
 
 
 def _digest(name: str, version: int, args: tuple, kwargs: dict) -> str:
@@ -116,7 +144,8 @@ class Entry:
         self.path = tutor_home() / "cache" / f"op-{name}-{_digest(name, version, tuple(args), dict(kwargs or {}))}.npz"
 
     def read(self) -> dict | None:
-        return _load(self.path) if self.path.is_file() else None
+        found = find(self.path)
+        return _load(found) if found is not None else None
 
     def write(self, result: dict) -> None:
         try:
@@ -145,3 +174,45 @@ def kept(name: str, version: int = 1):
         return cached
 
     return wrap
+
+
+def bake(target: Path) -> list[str]:
+    """Compute every kept result the bundled course's lessons need with their
+    default settings, in a fresh home, and write them to `target`. The names
+    of the files written, sorted.
+
+    Each lesson is rendered as a handout renders it (nobody watching, so the
+    train steps keep their runs too). Shipped results are not read meanwhile.
+    """
+    import io
+    import shutil
+    import tempfile
+
+    from rich.console import Console
+
+    from tutor.course import bundled_course
+    from tutor.courses.backprop import setups
+    from tutor.lessons.runner import render_lesson
+
+    setups._MEMORY.clear()  # the setup's weights must be trained (and so written) in the fresh home
+    saved = {k: os.environ.get(k) for k in ("TUTOR_HOME", "TUTOR_SHIPPED_RESULTS")}
+    with tempfile.TemporaryDirectory() as home:
+        os.environ["TUTOR_HOME"], os.environ["TUTOR_SHIPPED_RESULTS"] = home, "0"
+        try:
+            course = bundled_course()
+            for lesson_id in course.lesson_ids():
+                render_lesson(lesson_id, Console(file=io.StringIO(), width=100, color_system=None))
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+        target.mkdir(parents=True, exist_ok=True)
+        for old in target.glob("*.npz"):
+            old.unlink()
+        names = sorted(p.name for p in (Path(home) / "cache").glob("*.npz")
+                       if p.name.startswith(("op-", "trained-")) and ".tmp." not in p.name)
+        for name in names:
+            shutil.copy(Path(home) / "cache" / name, target / name)
+    return names
