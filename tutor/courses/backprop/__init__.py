@@ -1,7 +1,7 @@
 """The bundled course's plugin: how a neural network learns.
 
 Named by lessons/course.yaml (`plugin: tutor.courses.backprop`). Importing
-it registers the course's commands (cheap: typer only); its lesson
+it registers the course's commands (cheap: their modules import no typer); its lesson
 vocabulary (the network setup, its operations, views and the train step)
 is imported when one of its lessons loads.
 """
