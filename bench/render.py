@@ -7,8 +7,10 @@ export  `tutor export LESSON -f txt|html -o FILE` for every lesson of the
         course: each a fresh process (warm home), lessons in rotated order each
         round, `tutor --help` in the same rounds as the yardstick of a bare
         start; the same exports timed inside a process that has everything
-        imported (the command's own work); and a first run in a fresh home
-        (only the setups' weights kept). Median and [min-max] per lesson.
+        imported (the command's own work); and first runs, in a fresh install
+        (an empty home: the course's shipped results are read) and computing
+        (TUTOR_SHIPPED_RESULTS=0, only the setups' weights kept). Median and
+        [min-max] per lesson.
 steps   Every lesson run headless in this process (tutor.lessons.runner.
         render_lesson into a plain recording console), timing each step: what
         it computes (Session.ensure) plus printing its views. This is what a
@@ -124,22 +126,27 @@ def section_export(lessons, rounds, tmp, out, clock=time.perf_counter, formats=(
     for r in range(rounds):
         for k in names[r % len(names):] + names[:r % len(names)]:
             inner_times[k].append(float(inner[k]().strip()))
-    # A first run: a fresh home with the setup's trained weights copied in (not timed),
-    # so every step that keeps its result computes it.
+    # First runs, two ways, interleaved: a fresh install (an empty home; the course's
+    # shipped results are read), and computing (the shipped results turned off and
+    # the setup's trained weights copied in, not timed), so every step that keeps
+    # a result computes it.
     weights = Path(env["TUTOR_HOME"]) / "cache"
     first = {lesson: [] for lesson in lessons}
+    computing = {lesson: [] for lesson in lessons}
     for r in range(first_rounds):
         for lesson in lessons[r % len(lessons):] + lessons[:r % len(lessons)]:
-            home = tmp / f"first-{r}-{lesson}"
-            (home / "cache").mkdir(parents=True)
-            for w in weights.glob("trained-*.npz"):
-                shutil.copy(w, home / "cache" / w.name)
-            fresh = dict(env, TUTOR_HOME=str(home))
-            f = run([py, "-m", "tutor", "export", lesson, "-f", "txt", "-o", str(home / "out.txt")], env=fresh)
-            t0 = clock()
-            f()
-            first[lesson].append(clock() - t0)
-            shutil.rmtree(home, ignore_errors=True)
+            for shipped, into in (("1", first), ("0", computing)):
+                home = tmp / f"first-{r}-{lesson}-{shipped}"
+                (home / "cache").mkdir(parents=True)
+                if shipped == "0":
+                    for w in weights.glob("trained-*.npz"):
+                        shutil.copy(w, home / "cache" / w.name)
+                fresh = dict(env, TUTOR_HOME=str(home), TUTOR_SHIPPED_RESULTS=shipped)
+                f = run([py, "-m", "tutor", "export", lesson, "-f", "txt", "-o", str(home / "out.txt")], env=fresh)
+                t0 = clock()
+                f()
+                into[lesson].append(clock() - t0)
+                shutil.rmtree(home, ignore_errors=True)
 
     def ms(v):
         return spread(v, unit=1e-3, fmt="{:.0f}") + " ms"
@@ -147,7 +154,7 @@ def section_export(lessons, rounds, tmp, out, clock=time.perf_counter, formats=(
     def flag(v):
         return "**yes**" if median(v) > GOAL else "no"
 
-    rows = [[bare, ms(times[bare])] + [""] * (2 * len(formats))]
+    rows = [[bare, ms(times[bare])] + [""] * (2 * len(formats) + 1)]
     for lesson in lessons:
         row = [lesson]
         for fmt in formats:
@@ -155,10 +162,12 @@ def section_export(lessons, rounds, tmp, out, clock=time.perf_counter, formats=(
         for fmt in formats:
             row.append(f"{ms(inner_times[(lesson, fmt)])} ({flag(inner_times[(lesson, fmt)])})")
         row.append(f"{ms(first[lesson])} ({flag(first[lesson])})")
+        row.append(f"{ms(computing[lesson])} ({flag(computing[lesson])})")
         rows.append(row)
     heads = (["lesson"] + [f"whole process, -f {fmt}, warm (over {GOAL} s?)" for fmt in formats]
              + [f"the command's own work, -f {fmt} (over?)" for fmt in formats]
-             + ["whole process, -f txt, first run (over?)"])
+             + ["whole process, -f txt, first run in a fresh install (over?)",
+                "whole process, -f txt, first run computing (over?)"])
     out.append(f"#### `tutor export LESSON`, {rounds} rounds interleaved (first runs: {first_rounds})\n")
     out.append(markdown_table(heads, rows))
     out.append(
@@ -167,8 +176,12 @@ def section_export(lessons, rounds, tmp, out, clock=time.perf_counter, formats=(
         "- the command's own work: one `tutor.export.export()` call timed in a process that has already "
         "exported another lesson (Python, numpy, rich, the engine and the course imported): loading the "
         "lesson, running and printing its steps, writing the file.\n"
-        "- first run: a fresh home holding only the setups' trained weights, so each step that keeps a "
-        "result (the training runs) computes it, importing scipy.optimize where it trains.\n"
+        "- first run in a fresh install: an empty home, as after `pip install`; the results the course "
+        "ships (data/kept) stand in for its training runs.\n"
+        "- first run computing: TUTOR_SHIPPED_RESULTS=0 and a home holding only the setups' trained "
+        "weights, so each step that keeps a result (the training runs) computes it, importing "
+        "scipy.optimize where it trains: what a first export with other settings (`--set`, `--data`) "
+        "pays once.\n"
         f"- load average after: {loadavg()}.\n")
 
 
@@ -225,6 +238,7 @@ def step_times(lesson_id: str):
 
 def section_steps(lessons, rounds, out):
     os.environ["TUTOR_HOME"] = tempfile.mkdtemp(prefix="tutor-bench-home-")  # fresh: the first run is cold
+    os.environ["TUTOR_SHIPPED_RESULTS"] = "0"  # ... and computes what the course would otherwise ship
     cold = {}
     for lesson in lessons:  # warm-up: imports, the trained-weights cache, the kept training results
         cold[lesson] = step_times(lesson)[1]
@@ -307,6 +321,7 @@ def section_lookahead(lessons, rounds, readings, out):
 
     warm = Path(tempfile.mkdtemp(prefix="tutor-bench-weights-"))
     os.environ["TUTOR_HOME"] = str(warm)
+    os.environ["TUTOR_SHIPPED_RESULTS"] = "0"  # what look-ahead hides is the computing
     for lesson in lessons:  # trains and keeps each setup's weights once
         build_environment(find_lesson(lesson), None)
     weights = warm / "cache"
