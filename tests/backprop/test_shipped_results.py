@@ -23,6 +23,26 @@ SHIPPED = Path(__file__).resolve().parents[2] / "data" / "kept"
 STALE = "data/kept is stale: run `python scripts/bake_kept.py` and commit the files"
 
 
+# The moons are made with numpy's sin and cos, whose last bit depends on the
+# CPU's vector unit (on AVX-512 numpy uses other code). Where the points differ
+# from the baking machine's, the moons' result is named by other inputs: it is
+# then computed, not read, and cannot be compared here.
+MOONS_SHA256 = "39198958fb50f6e0"  # of make_moons(200, noise=0.2, seed=0).X's bytes where data/kept was baked
+MOONS_OPS = ("op-gd_from_scratch-",)
+
+
+def _moons_as_baked() -> bool:
+    import hashlib
+
+    from tutor.courses.backprop.datasets import make_moons
+
+    return hashlib.sha256(make_moons(n_samples=200, noise=0.2, seed=0).X.tobytes()).hexdigest()[:16] == MOONS_SHA256
+
+
+def _comparable(names) -> list[str]:
+    return sorted(n for n in names if _moons_as_baked() or not n.startswith(MOONS_OPS))
+
+
 @pytest.fixture(scope="module")
 def baked(tmp_path_factory):
     target = tmp_path_factory.mktemp("kept")
@@ -32,12 +52,14 @@ def baked(tmp_path_factory):
 def test_every_kept_result_of_a_default_run_is_shipped_and_nothing_else(baked):
     _, names = baked
     assert names, "a default run of the course keeps its training results"
-    assert names == sorted(p.name for p in SHIPPED.glob("*.npz")), STALE
+    shipped = [p.name for p in SHIPPED.glob("*.npz")]
+    assert _comparable(names) == _comparable(shipped), STALE
+    assert sorted(n.split("-")[1] for n in names) == sorted(n.split("-")[1] for n in shipped), STALE
 
 
 def test_each_shipped_result_holds_the_numbers_computed_now(baked):
     target, names = baked
-    for name in names:
+    for name in _comparable(names):
         with np.load(SHIPPED / name, allow_pickle=False) as shipped, np.load(target / name, allow_pickle=False) as now:
             assert sorted(shipped.files) == sorted(now.files), (name, STALE)
             for key in now.files:
@@ -67,7 +89,8 @@ def test_a_fresh_home_reads_them_instead_of_training(monkeypatch, tutor_home):
     monkeypatch.setattr(importlib.import_module("tutor.core.train"), "train_network", no_training)
     monkeypatch.setattr(tutor.core, "train_network", no_training)
     monkeypatch.setattr(ops_curriculum, "train_network", no_training)
-    for lesson in ("accuracy", "training", "moons-from-scratch", "sigmoid-gradient"):
+    lessons = ["accuracy", "training", "sigmoid-gradient"] + (["moons-from-scratch"] if _moons_as_baked() else [])
+    for lesson in lessons:
         console = Console(file=io.StringIO(), width=100, color_system=None)
         session = render_lesson(lesson, console)
         assert not session.problems, (lesson, session.problems)
