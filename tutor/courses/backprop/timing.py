@@ -9,30 +9,47 @@ is the learner's own. Two rules keep such figures fair:
   the opposite of the truth);
 - one BLAS thread: on a busy 2-core machine, BLAS threads waiting for each
   other make a small product many times slower, which says nothing about the
-  method being timed.
+  method being timed;
+- no garbage collection while timing (as `timeit` does): a lesson that has
+  drawn many pages holds many objects, and a full collection landing inside
+  the per-example loop made it look half as slow again.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import time
 from collections.abc import Callable
 
 from tutor.blas import one_thread
 
 
+@contextlib.contextmanager
+def _no_collection():
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def fastest(fn: Callable[[], object], runs: int) -> float:
     """The shortest wall time, in seconds, of `runs` calls of fn() (at least one)."""
     best = float("inf")
-    for _ in range(max(1, int(runs))):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
+    with _no_collection():
+        for _ in range(max(1, int(runs))):
+            t0 = time.perf_counter()
+            fn()
+            best = min(best, time.perf_counter() - t0)
     return best
 
 
 def timed(fn: Callable[[], object]) -> tuple[object, float]:
     """fn()'s result and the wall time it took, on one BLAS thread."""
-    with one_thread():
+    with one_thread(), _no_collection():
         t0 = time.perf_counter()
         out = fn()
         return out, time.perf_counter() - t0
