@@ -184,11 +184,30 @@ def test_time_gradient_check_gives_the_full_check_in_backprop_passes(digits):
     assert out["numeric_over_backprop"] == pytest.approx(3770 * out["seconds_per_cost"] / out["seconds_backprop"])
 
 
+def test_the_loop_runs_over_the_rows_asked_for_and_equals_the_matrices_there(digits):
+    thetas = core.reshape_params(core.initialize_params(SIZES, seed=0), SIZES)
+    loop = oc.loop_backprop(thetas, digits.X, digits.y, 1.0, rows=40)
+    assert loop["loop_m"] == 40 and loop["X_loop"].shape == (40, 64) and np.array_equal(loop["y_loop"], digits.y[:40])
+    ref = core.backprop(thetas, digits.X[:40], digits.y[:40], 1.0)  # the matrices on the same 40 examples
+    for D_loop, D in zip(loop["grads_loop"], ref.grads):
+        np.testing.assert_allclose(D_loop, D, atol=1e-14)
+    np.testing.assert_allclose(loop["Delta2"] / 40 + 1.0 / 40 * np.c_[np.zeros(10), thetas[1][:, 1:]], ref.grads[1],
+                               atol=1e-14)  # Delta is the sum over the 40, before dividing
+    gap = oc.matrices_against_loop(thetas, loop["X_loop"], loop["y_loop"], loop["grads_loop"], 1.0)
+    assert gap["gradient_gap"] < 1e-14 and gap["J_rows"] == pytest.approx(loop["J_loop"], abs=1e-12)
+    assert oc.loop_backprop(thetas, digits.X, digits.y, 1.0)["loop_m"] == 1797  # all of them by default
+    assert oc.loop_backprop(thetas, digits.X, digits.y, 1.0, rows=10**6)["loop_m"] == 1797
+
+
 def test_time_backprop_takes_the_loop_steps_own_time_instead_of_looping_again(digits, monkeypatch):
     thetas = core.reshape_params(core.initialize_params(SIZES, seed=0), SIZES)
     X, y = digits.X[:50], digits.y[:50]
     loop = oc.loop_backprop(thetas, X, y, 1.0)
     assert loop["loop_seconds"] > 0
+    out = oc.time_backprop(thetas, digits.X[:200], digits.y[:200], 1.0, loop_seconds=0.01, loop_m=50, runs=2)
+    # the loop is one example after another: its time scales with the rows
+    assert out["seconds_loop_all"] == pytest.approx(0.04)
+    assert out["speedup_all"] == pytest.approx(0.04 / out["seconds_vectorized_all"])
 
     def no_loop(*a, **k):
         raise AssertionError("the loop ran again")
@@ -376,9 +395,14 @@ def test_backprop_lesson_loop_equals_vectorized(run):
     text, session = run("backprop")
     _assert_clean(text, session)
     v = session.ctx.values
-    ref = core.backprop(v["thetas"], v["X"], v["y"], 1.0)
+    t = v["loop_m"]  # the loop runs over the first t examples; the matrices there must agree
+    assert 0 < t < v["m"] and f"over the first {t} of the {v['m']} examples" in " ".join(text.split())
+    ref = core.backprop(v["thetas"], v["X"][:t], v["y"][:t], 1.0)
     np.testing.assert_allclose(v["D1_loop"], ref.grads[0], atol=1e-12)
     np.testing.assert_allclose(v["D_reg"], ref.grads[1], atol=1e-12)
+    assert v["gradient_gap"] < 1e-12 and v["J_rows"] == pytest.approx(ref.J, abs=1e-12)
+    full = core.backprop(v["thetas"], v["X"], v["y"], 1.0)  # the vectorized steps: all m examples
+    np.testing.assert_allclose(v["D2"], full.grads[1], atol=1e-12)
     assert "delta3ᵀ (10 x 1797) · a2 (1797 x 26) → D2 (10 x 26)" in text
     assert "delta2ᵀ (25 x 1797) · a1 (1797 x 65) → D1 (25 x 65)" in text
 
@@ -589,6 +613,7 @@ def test_backprop_lesson_shows_the_matrices_faster(run):
     _, session = run("backprop")
     v = session.ctx.values
     assert v["speedup"] > 3, (v["seconds_loop"], v["seconds_vectorized"])
+    assert v["loop_m"] < v["m"] and v["speedup_all"] > 3, v["seconds_loop_all"]
 
 
 def test_spot_check_costs_less_than_the_full_check_it_is_compared_with(run):

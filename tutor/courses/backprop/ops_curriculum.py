@@ -335,28 +335,45 @@ def regularize_gradient(Delta: np.ndarray, Theta: np.ndarray, lam: float, m: int
     return {"D_unreg": D_unreg, "D_reg": D_unreg + reg, "reg_part": reg}
 
 
-@operation("time_backprop", outputs=("seconds_loop", "seconds_vectorized", "speedup"))
+@operation("time_backprop", outputs=("seconds_loop", "seconds_vectorized", "speedup", "seconds_loop_all",
+                                    "seconds_vectorized_all", "speedup_all"))
 def time_backprop(
     thetas, X: np.ndarray, y: np.ndarray, lam: float = 0.0, activation: str = "sigmoid",
-    loop_seconds: float | None = None, runs: int = 7,
+    loop_seconds: float | None = None, loop_m: int | None = None, runs: int = 7,
 ) -> dict:
-    """Wall-clock time of the per-example loop and of the vectorized pass on X (m, n).
+    """Wall-clock time of the per-example loop and of the vectorized pass, on the loop's rows and on all of X (m, n).
 
-    loop_seconds: how long the `loop_backprop` step's own loop took (its
-    output of that name). Given, the loop is not run again: on the digits it
-    is about 18 us an example, so every extra loop over all m examples was
-    the largest part of the lesson's wait. Without it the loop runs twice
-    here. The vectorized pass is the fastest of `runs` (see timing.py).
+    loop_m: how many of X's first rows the loop ran over (all m by default);
+    loop_seconds: how long it took (the `loop_backprop` step's outputs of
+    those names). Given, the loop is not run again: at about 18 us an
+    example on the digits, a second loop was the largest part of the
+    lesson's wait. Without it the loop runs twice here.
+
+    seconds_loop, seconds_vectorized, speedup: on the loop's rows, both
+    measured. seconds_vectorized_all: measured on all m rows;
+    seconds_loop_all: the loop's time scaled to m rows (it is linear in the
+    rows: one example after another), and speedup_all their ratio. Each
+    vectorized time is the fastest of `runs` (timing.py).
     """
     from tutor.core import backprop, backprop_loop
     from tutor.courses.backprop.timing import fastest, one_thread
 
+    m = int(np.shape(X)[0])
+    rows = m if loop_m is None else max(1, min(int(loop_m), m))
+    X_rows, y_rows = X[:rows], y[:rows]
     with one_thread():
         if loop_seconds is None:
-            loop_seconds = fastest(lambda: backprop_loop(thetas, X, y, lam, activation), 2)
-        vec = fastest(lambda: backprop(thetas, X, y, lam, activation), runs)
+            loop_seconds = fastest(lambda: backprop_loop(thetas, X_rows, y_rows, lam, activation), 2)
+        vec = fastest(lambda: backprop(thetas, X_rows, y_rows, lam, activation), runs)
+        vec_all = vec if rows == m else fastest(lambda: backprop(thetas, X, y, lam, activation), runs)
     loop = float(loop_seconds)
-    return {"seconds_loop": loop, "seconds_vectorized": vec, "speedup": loop / vec if vec > 0 else float("inf")}
+    loop_all = loop * m / rows
+
+    def ratio(a, b):
+        return a / b if b > 0 else float("inf")
+
+    return {"seconds_loop": loop, "seconds_vectorized": vec, "speedup": ratio(loop, vec),
+            "seconds_loop_all": loop_all, "seconds_vectorized_all": vec_all, "speedup_all": ratio(loop_all, vec_all)}
 
 
 # ------------------------------------------------------ 6. gradient checking
@@ -786,19 +803,32 @@ def network_cost(thetas, X: np.ndarray, y: np.ndarray, lam: float = 0.0, activat
     return nn_cost(thetas, X, y, float(lam), activation)
 
 
-@operation("loop_backprop", outputs=("J_loop", "Delta1", "Delta2", "D1_loop", "D2_loop", "grads_loop", "loop_seconds"))
-def loop_backprop(thetas, X: np.ndarray, y: np.ndarray, lam: float = 0.0, activation: str = "sigmoid") -> dict:
-    """Backpropagation one example at a time (t = 1..m), accumulating Delta.
+@operation("loop_backprop", outputs=("J_loop", "Delta1", "Delta2", "D1_loop", "D2_loop", "grads_loop", "loop_seconds",
+                                     "loop_m", "X_loop", "y_loop"))
+def loop_backprop(
+    thetas, X: np.ndarray, y: np.ndarray, lam: float = 0.0, activation: str = "sigmoid", rows: int | None = None,
+) -> dict:
+    """Backpropagation one example at a time (t = 1..loop_m), accumulating Delta.
 
-    Delta1, Delta2: the sums of delta^T a before dividing by m, shaped like
-    Theta1, Theta2. D1_loop, D2_loop: the gradients, Delta / m plus the
-    regularization. grads_loop: [D1_loop, D2_loop]. loop_seconds: how long
-    the loop took, which `time_backprop` can take instead of running it again.
+    rows: run over X's first `rows` examples only (default: all m). The loop
+    is the version to read, not to run: on the digits it takes about 18 us
+    an example, and a few hundred examples show it and check it as well as
+    all of them. loop_m: the number it ran over; X_loop (loop_m, n), y_loop:
+    those examples, for the matrix version to be compared on.
+
+    Delta1, Delta2: the sums of delta^T a before dividing by loop_m, shaped
+    like Theta1, Theta2. D1_loop, D2_loop: the gradients, Delta / loop_m
+    plus the regularization. grads_loop: [D1_loop, D2_loop]. loop_seconds:
+    how long the loop took, which `time_backprop` can take instead of
+    running it again.
     """
     from tutor.core import backprop_loop
     from tutor.courses.backprop.timing import timed
 
-    res, seconds = timed(lambda: backprop_loop(thetas, X, y, float(lam), activation))
+    m = int(np.shape(X)[0])
+    n = m if rows is None else max(1, min(int(rows), m))
+    X_loop, y_loop = X[:n], y[:n]
+    res, seconds = timed(lambda: backprop_loop(thetas, X_loop, y_loop, float(lam), activation))
     return {
         "J_loop": res.J,
         "Delta1": res.Deltas[0],
@@ -807,7 +837,25 @@ def loop_backprop(thetas, X: np.ndarray, y: np.ndarray, lam: float = 0.0, activa
         "D2_loop": res.grads[1],
         "grads_loop": res.grads,
         "loop_seconds": seconds,
+        "loop_m": n,
+        "X_loop": X_loop,
+        "y_loop": y_loop,
     }
+
+
+@operation("matrices_against_loop", outputs=("grads_rows", "J_rows", "gradient_gap"))
+def matrices_against_loop(thetas, X: np.ndarray, y: np.ndarray, grads_loop, lam: float = 0.0,
+                          activation: str = "sigmoid") -> dict:
+    """The vectorized pass on the loop's own examples X (t, n), y (t,), against the loop's gradient.
+
+    grads_rows: [D1, D2] from the matrix version; J_rows: its cost;
+    gradient_gap: the largest absolute difference from grads_loop over
+    every entry of D1 and D2 (rounding only, about 1e-16, when both are right).
+    """
+    from tutor.core import backprop
+
+    res = backprop(thetas, X, y, float(lam), activation)
+    return {"grads_rows": res.grads, "J_rows": res.J, "gradient_gap": max_abs_difference(res.grads, grads_loop)}
 
 
 @operation("vectorized_backprop", outputs=("J_vec", "a1", "a2", "delta3", "delta2", "D1", "D2", "grads_vec", "grad"))
