@@ -138,8 +138,8 @@ def section_export(lessons, rounds, tmp, out, clock=time.perf_counter, formats=(
             for shipped, into in (("1", first), ("0", computing)):
                 home = tmp / f"first-{r}-{lesson}-{shipped}"
                 (home / "cache").mkdir(parents=True)
-                if shipped == "0":
-                    for w in weights.glob("trained-*.npz"):
+                if shipped == "0":  # the setups' weights: kept in the warm home, or read from data/kept
+                    for w in [*weights.glob("trained-*.npz"), *(REPO / "data" / "kept").glob("trained-*.npz")]:
                         shutil.copy(w, home / "cache" / w.name)
                 fresh = dict(env, TUTOR_HOME=str(home), TUTOR_SHIPPED_RESULTS=shipped)
                 f = run([py, "-m", "tutor", "export", lesson, "-f", "txt", "-o", str(home / "out.txt")], env=fresh)
