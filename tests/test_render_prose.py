@@ -76,6 +76,7 @@ LEFT_TO_RICH = [
     "***both***",
     "- a\n\n- b",
     "- a\n  - nested",
+    "- - a list in the item",
     "- a\nlazy continuation",
     "Text\n- a list right under a paragraph",
     "+ plus bullets",

@@ -182,8 +182,9 @@ def parse(text: str) -> list[tuple] | None:
         if para is not None and lead >= 4:
             para.append(s)  # indented lines continue a paragraph
             continue
-        if lead >= 4 or s[0] in "#><" or _DEFINITION.match(s) or s[:2] in ("* ", "+ ") or s in ("*", "+") or _UNDERLINE.fullmatch(s):
-            return None  # indented code, headings, quotes, html, other bullets, underlines
+        if (lead >= 4 or s[0] in "#><" or _DEFINITION.match(s) or s[:2] in ("* ", "+ ") or s in ("*", "+")
+                or _UNDERLINE.fullmatch(s)):
+            return None  # indented code, headings, quotes, html, link definitions, other bullets, underlines
         if line == "```":
             if not close():
                 return None
@@ -205,11 +206,15 @@ def parse(text: str) -> list[tuple] | None:
             if items is None:
                 kind, items = new_kind, []
                 start = 1 if bullet else int(numbered.group(1))
-            marker_end = s.index(bullet.group(1) if bullet else numbered.group(2))
+            found = bullet or numbered
+            content = found.group(found.lastindex)
+            marker_end = found.start(found.lastindex)
             if marker_end - (1 if bullet else len(numbered.group(1)) + 1) > 4:
                 return None  # five spaces or more after the marker: indented code in the item
+            if _BULLET.fullmatch(content) or _NUMBERED.fullmatch(content) or content[:2] in ("* ", "+ "):
+                return None  # "- - x": a list inside the item
             indent = marker_end
-            items.append([(bullet or numbered).groups()[-1]])
+            items.append([content])
             continue
         if items is not None:
             return None  # a line continuing an item without its indent
