@@ -456,15 +456,10 @@ def time_gradient_check(
     numeric_over_backprop: the full check's time in backprop passes. Each
     timing is the fastest of `samples` runs (timing.py).
     """
-    from tutor.courses.backprop.timing import fastest, one_thread
+    from tutor.courses.backprop.timing import cost_and_backprop_seconds
 
-    sizes = _sizes(layer_sizes)
-    params = np.asarray(params, dtype=float)
-    X = np.ascontiguousarray(X, dtype=float)
-    with one_thread():
-        per_cost = fastest(lambda: nn_cost(reshape_params(params, sizes), X, y, lam, activation), samples)
-        per_backprop = fastest(lambda: nn_cost_function(params, sizes, X, y, lam, activation), samples)
-    evals = 2 * params.size
+    per_cost, per_backprop = cost_and_backprop_seconds(params, _sizes(layer_sizes), X, y, lam, activation, samples)
+    evals = 2 * np.size(params)
     return {
         "seconds_per_cost": per_cost,
         "seconds_backprop": per_backprop,

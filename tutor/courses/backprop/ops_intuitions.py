@@ -21,8 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tutor.core import cross_entropy, feedforward, nn_cost, nn_cost_function, one_hot, reshape_params, sigmoid, \
-    sigmoid_gradient
+from tutor.core import cross_entropy, feedforward, one_hot, sigmoid, sigmoid_gradient
 from tutor.lessons.expression import expression_function
 from tutor.lessons.registry import operation
 
@@ -181,14 +180,9 @@ def backprop_timing(params: np.ndarray, layer_sizes, X: np.ndarray, y: np.ndarra
     (timing.py). numeric_over_backprop = 2P x (one cost) / (one backprop);
     backprop_over_cost: one backprop costs that many cost evaluations.
     """
-    from tutor.courses.backprop.timing import fastest, one_thread
+    from tutor.courses.backprop.timing import cost_and_backprop_seconds
 
-    sizes = tuple(int(s) for s in layer_sizes)
-    params = np.asarray(params, dtype=float)
-    X = np.ascontiguousarray(X, dtype=float)
-    with one_thread():
-        one_cost = fastest(lambda: nn_cost(reshape_params(params, sizes), X, y, float(lam)), samples)
-        one_bp = fastest(lambda: nn_cost_function(params, sizes, X, y, float(lam)), samples)
-    two_p = 2 * params.size
+    one_cost, one_bp = cost_and_backprop_seconds(params, layer_sizes, X, y, lam, runs=samples)
+    two_p = 2 * np.size(params)
     return {"seconds_one_cost": one_cost, "seconds_one_backprop": one_bp, "two_p": two_p,
             "numeric_over_backprop": two_p * one_cost / one_bp, "backprop_over_cost": one_bp / one_cost}
