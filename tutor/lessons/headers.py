@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-FORMAT = 3  # bump when what an entry holds changes (2: lesson headers count questions, name exercises;
-# 3: exercise headers carry the signature, for a lesson's exercise step)
+FORMAT = 4  # bump when what an entry holds changes (2: lesson headers count questions, name exercises;
+# 3: exercise headers carry the signature; 4: they no longer do, a lesson's step reads `exercise_card`)
 CACHE_NAME = "headers.json"
 
 
@@ -183,12 +183,11 @@ def manifest_fields(path: Path, read: Callable[[Path], dict]) -> dict:
 
 @dataclass(frozen=True)
 class ExerciseHeader:
-    """What `tutor exercises` lists of one exercise, and what a lesson's exercise step shows of it."""
+    """What `tutor exercises` lists of one exercise."""
 
     id: str
     title: str
     max_score: float
-    signature: str
 
 
 def exercise_card(exercise_id: str, folder: Path | None = None) -> tuple[str, str] | None:
@@ -243,8 +242,8 @@ def exercise_headers(folder: Path | None = None, order: list[str] | None = None)
             continue
         stamp.append([p.name, st.st_mtime_ns, st.st_size])
     c = cache()
-    # One entry per order asked for: `tutor exercises` asks in the course's order,
-    # a lesson's exercise step in none, and one shared entry would be rebuilt at each turn.
+    # One entry per order asked for (`tutor exercises` asks in the course's
+    # order): callers asking in different orders must not rebuild each other's.
     name = f"exercises:{folder.absolute()}:{json.dumps(list(order or []))}"
     entry = c.entries.get(name)
     if entry is not None and entry.get("key") == stamp and isinstance(entry.get("list"), list):
@@ -258,7 +257,7 @@ def exercise_headers(folder: Path | None = None, order: list[str] | None = None)
     # the files differ from what was recorded, so that memory may be stale too.
     getattr(getattr(catalog, "_load_catalog", None), "cache_clear", lambda: None)()
     load_catalog = catalog.load_catalog
-    listed = [{"id": ex.id, "title": ex.title, "max_score": ex.max_score, "signature": ex.signature}
+    listed = [{"id": ex.id, "title": ex.title, "max_score": ex.max_score}
               for ex in load_catalog(folder, order).values()]
     c.entries[name] = {"key": stamp, "list": listed}
     c.dirty = True
