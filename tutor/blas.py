@@ -187,10 +187,10 @@ def one_thread():
 
     Under the command line that is usually the case already (the variables
     `default_to_one_thread` saw before numpy loaded all said 1), and then
-    nothing is done: threadpoolctl's import
-    and its first scan of the loaded libraries cost about 5 ms, more than the
-    products some lessons time. Elsewhere (a notebook, the user's own thread
-    count) threadpoolctl limits the block, where it is installed.
+    nothing is done: threadpoolctl's import and its first scan of the loaded
+    libraries cost about 5 ms, more than the products some lessons time.
+    Elsewhere (a notebook, the user's own thread count) threadpoolctl limits
+    the block, where it is installed.
     """
     if _one_at_start:
         return contextlib.nullcontext()

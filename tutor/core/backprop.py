@@ -93,8 +93,8 @@ def _softplus_sum(zL, h):
     is sum(max(z, 0)) - sum(log q) with q = max(h, 1 - h) = 0.5 + |h - 0.5|,
     always in [0.5, 1]: nothing cancels or overflows. Since q >= 0.5, a row's
     product stays above 0.5^K (a normal number for K <= 1000), so one log per
-    row replaces one per entry. The same quantity as `cross_entropy_from_z`'s
-    logaddexp, at about half the cost.
+    row replaces one per entry. The same quantity as `softplus_sum`
+    (tutor.core.cost), which has no h to reuse.
     """
     q = h - 0.5
     np.abs(q, out=q)
