@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from tutor.core import initialize_params, train_network
-from tutor.courses.backprop import ops_curriculum as oc
+from tutor.courses.backprop import ops_accuracy
 from tutor.courses.backprop.datasets import load_digits
 from tutor.courses.backprop.resultcache import kept
 
@@ -26,7 +26,7 @@ def test_checkpoints_of_one_cg_run_equal_separate_runs_to_the_last_bit(small, la
     X, y = small
     p0 = initialize_params(SIZES, "uniform", epsilon=0.12, seed=3)
     counts = (3, 7, 15, 30)
-    snaps = oc.cg_checkpoints(SIZES, X, y, p0, lam, "sigmoid", counts)
+    snaps = ops_accuracy.cg_checkpoints(SIZES, X, y, p0, lam, "sigmoid", counts)
     for k in counts:
         alone = train_network(SIZES, X, y, p0, lam, "sigmoid", "cg", k).params
         assert np.array_equal(snaps[k], alone), k
@@ -36,7 +36,7 @@ def test_checkpoints_of_one_cg_run_equal_separate_runs_to_the_last_bit(small, la
 def test_a_run_that_converges_early_gives_its_end_to_every_later_count(small):
     X, y = small
     p0 = initialize_params((64, 2, 10), "uniform", epsilon=0.12, seed=0)
-    snaps = oc.cg_checkpoints((64, 2, 10), X[:20], y[:20], p0, 1e3, "sigmoid", (2, 5000))
+    snaps = ops_accuracy.cg_checkpoints((64, 2, 10), X[:20], y[:20], p0, 1e3, "sigmoid", (2, 5000))
     alone = train_network((64, 2, 10), X[:20], y[:20], p0, 1e3, "sigmoid", "cg", 5000).params
     assert np.array_equal(snaps[5000], alone)
 
@@ -92,9 +92,9 @@ def test_a_damaged_kept_file_is_ignored_and_rewritten(tutor_home):
 
 def test_the_lessons_steps_give_the_same_figures_from_the_disk(small, tutor_home):
     X, y = small
-    first = oc.overfitting(SIZES, X, y, lam=0.0, train_size=120, seed=0)
+    first = ops_accuracy.overfitting(SIZES, X, y, lam=0.0, train_size=120, seed=0)
     assert len(list((tutor_home / "cache").glob("op-overfitting-*.npz"))) == 1
-    again = oc.overfitting(SIZES, X, y, lam=0.0, train_size=120, seed=0)
+    again = ops_accuracy.overfitting(SIZES, X, y, lam=0.0, train_size=120, seed=0)
     assert _same(first, again)
 
 

@@ -14,7 +14,16 @@ import pytest
 
 from tutor import core
 from tutor.courses.backprop.datasets import load_digits, make_moons
-from tutor.courses.backprop import ops_curriculum as oc
+from tutor.courses.backprop import (
+    ops_accuracy,
+    ops_backprop,
+    ops_cost,
+    ops_gradient_checking,
+    ops_moons,
+    ops_network_lesson,
+    ops_sigmoid_gradient,
+    ops_training,
+)
 
 SIZES = (64, 25, 10)
 
@@ -50,29 +59,29 @@ def moons():
 
 def test_parameter_count_matches_the_formula_and_the_vector():
     params = core.initialize_params(SIZES, seed=0)
-    out = oc.parameter_count(SIZES, params)
+    out = ops_network_lesson.parameter_count(SIZES, params)
     assert out["n_parameters"] == 25 * 65 + 10 * 26 == 1885
     assert out["params_size"] == 1885
     assert out["parameter_table"][-1, -1] == "1885"
-    assert oc.parameter_count((400, 25, 10), np.zeros(10285))["n_parameters"] == 10285
+    assert ops_network_lesson.parameter_count((400, 25, 10), np.zeros(10285))["n_parameters"] == 10285
 
 
 def test_round_trip_is_exact_and_catches_a_mismatch():
     params = core.initialize_params(SIZES, seed=1)
     thetas = [t.copy() for t in core.reshape_params(params, SIZES)]
-    assert oc.roll_round_trip(params, SIZES, thetas)["round_trip_error"] == 0.0
+    assert ops_network_lesson.roll_round_trip(params, SIZES, thetas)["round_trip_error"] == 0.0
     thetas[1][0, 0] += 0.5
-    assert oc.roll_round_trip(params, SIZES, thetas)["round_trip_error"] == pytest.approx(0.5)
+    assert ops_network_lesson.roll_round_trip(params, SIZES, thetas)["round_trip_error"] == pytest.approx(0.5)
 
 
 def test_label_counts(digits):
-    counts = oc.label_counts(digits.y, digits.K)
+    counts = ops_network_lesson.label_counts(digits.y, digits.K)
     assert counts.sum() == digits.m == 1797
     assert counts[0] == np.sum(digits.y == 0)
 
 
 def test_chance_cost_is_K_log_2():
-    out = oc.chance_cost(50, 10)
+    out = ops_cost.chance_cost(50, 10)
     assert out["J_chance"] == pytest.approx(10 * math.log(2), abs=1e-12)
     assert out["K_log2"] == pytest.approx(6.931471805599453)
     assert out["h_chance"].shape == (50, 10)
@@ -82,10 +91,10 @@ def test_cost_terms_and_regularization_agree_with_nn_cost(digits):
     thetas = core.reshape_params(core.initialize_params(SIZES, seed=3), SIZES)
     h = core.feedforward(thetas, digits.X).h
     Y = core.one_hot(digits.y, 10)
-    terms = oc.cost_terms(h, Y)
+    terms = ops_cost.cost_terms(h, Y)
     assert terms["cost_terms"].shape == (1797, 10)
     assert terms["J_unreg"] == pytest.approx(core.nn_cost(thetas, digits.X, digits.y, 0.0), abs=1e-10)
-    reg = oc.regularization_parts(thetas, 1.5, 1797, terms["J_unreg"])
+    reg = ops_cost.regularization_parts(thetas, 1.5, 1797, terms["J_unreg"])
     by_hand = 1.5 / (2 * 1797) * sum(float((T[:, 1:] ** 2).sum()) for T in thetas)
     assert reg["reg_term"] == pytest.approx(by_hand, rel=1e-12)
     assert reg["reg_with_bias"] > reg["reg_term"]
@@ -98,33 +107,33 @@ def test_cost_at_lambdas_reg_term_of_course_weights(ex4_weights_path):
     thetas = load_weights(ex4_weights_path)
     X = np.zeros((5000, 400))
     y = np.arange(5000) % 10
-    out = oc.cost_at_lambdas(thetas, X, y)
+    out = ops_cost.cost_at_lambdas(thetas, X, y)
     # DESIGN.md: 0.0961407 per unit of lambda for m = 5000, whatever X is
     assert out["reg_per_lambda"] == pytest.approx(0.0961407, abs=5e-8)
     assert out["J_lambda3"] - out["J_lambda0"] == pytest.approx(0.288422, abs=1e-6)
 
 
 def test_sigmoid_gradient_values_match_the_published_figures():
-    out = oc.sigmoid_gradient_values([-1, -0.5, 0, 0.5, 1])
+    out = ops_sigmoid_gradient.sigmoid_gradient_values([-1, -0.5, 0, 0.5, 1])
     np.testing.assert_allclose(out["g_prime_values"], [0.196612, 0.235004, 0.25, 0.235004, 0.196612], atol=5e-7)
     assert list(out["g_prime_table"][2]) == ["0", "0.500000", "0.250000"]
 
 
 def test_saturation_counts_flat_units():
-    out = oc.saturation(np.array([0.0, 10.0, -10.0, 1.0]))
+    out = ops_sigmoid_gradient.saturation(np.array([0.0, 10.0, -10.0, 1.0]))
     assert out["saturated_percent"] == 50.0
     assert out["g_prime_z"][0] == 0.25
 
 
 def test_epsilon_rule():
-    out = oc.init_epsilons((400, 25, 10))
+    out = ops_sigmoid_gradient.init_epsilons((400, 25, 10))
     np.testing.assert_allclose(out["epsilons"], [math.sqrt(6) / math.sqrt(425), math.sqrt(6) / math.sqrt(35)])
     assert np.abs(out["Theta1_init"]).max() <= 0.12
     assert out["Theta1_init"].shape == (25, 401)
 
 
 def test_symmetry_zero_start_keeps_hidden_units_identical(digits):
-    out = oc.symmetry_demo(SIZES, digits.X[:300], digits.y[:300], iterations=15)
+    out = ops_sigmoid_gradient.symmetry_demo(SIZES, digits.X[:300], digits.y[:300], iterations=15)
     assert out["distinct_from_zeros"] == 1
     assert out["spread_from_zeros"] < 1e-12
     # the units did learn something (they are not still all zero) ...
@@ -136,7 +145,7 @@ def test_symmetry_zero_start_keeps_hidden_units_identical(digits):
 def test_one_example_matches_the_loop_and_drops_the_bias_delta(digits):
     thetas = core.reshape_params(core.initialize_params(SIZES, seed=4), SIZES)
     Y = core.one_hot(digits.y, 10)
-    ex = oc.one_example(thetas, digits.X, Y, index=7)
+    ex = ops_backprop.one_example(thetas, digits.X, Y, index=7)
     fwd = core.feedforward(thetas, digits.X[7:8])
     np.testing.assert_allclose(ex["ex_h"], fwd.h[0], atol=1e-14)
     np.testing.assert_allclose(ex["ex_delta3"], fwd.h[0] - Y[7], atol=1e-14)
@@ -149,7 +158,7 @@ def test_one_example_matches_the_loop_and_drops_the_bias_delta(digits):
 def test_regularize_gradient_skips_the_bias_column():
     Delta = np.arange(6.0).reshape(2, 3)
     Theta = np.ones((2, 3))
-    out = oc.regularize_gradient(Delta, Theta, lam=2.0, m=4)
+    out = ops_backprop.regularize_gradient(Delta, Theta, lam=2.0, m=4)
     np.testing.assert_allclose(out["D_unreg"], Delta / 4)
     np.testing.assert_allclose(out["D_reg"][:, 0], Delta[:, 0] / 4)
     np.testing.assert_allclose(out["D_reg"][:, 1:], Delta[:, 1:] / 4 + 0.5)
@@ -158,20 +167,20 @@ def test_regularize_gradient_skips_the_bias_column():
 def test_max_abs_difference_on_lists():
     a = [np.zeros((2, 2)), np.ones(3)]
     b = [np.zeros((2, 2)), np.array([1.0, 1.25, 1.0])]
-    assert oc.max_abs_difference(a, b) == 0.25
+    assert ops_backprop.max_abs_difference(a, b) == 0.25
 
 
 def test_debug_gradient_check_and_the_broken_one():
-    ok = oc.debug_gradient_check(3.0)
+    ok = ops_gradient_checking.debug_gradient_check(3.0)
     assert ok["rel_diff"] < 1e-9 and ok["check_verdict"] == "pass"
     assert ok["grad_columns"].shape == (38, 2)
-    bad = oc.broken_gradient_check(3.0)
+    bad = ops_gradient_checking.broken_gradient_check(3.0)
     assert bad["broken_rel_diff"] > 1e-2 and bad["broken_verdict"] == "fail"
 
 
 def test_time_gradient_check_counts_two_evaluations_per_parameter(digits):
     params = core.initialize_params(SIZES, seed=0)
-    out = oc.time_gradient_check(params, SIZES, digits.X, digits.y, 1.0, samples=2)
+    out = ops_gradient_checking.time_gradient_check(params, SIZES, digits.X, digits.y, 1.0, samples=2)
     assert out["full_check_evaluations"] == 2 * 1885
     assert out["full_check_seconds"] == pytest.approx(3770 * out["seconds_per_cost"])
     assert out["seconds_per_cost"] > 0
@@ -179,32 +188,32 @@ def test_time_gradient_check_counts_two_evaluations_per_parameter(digits):
 
 def test_time_gradient_check_gives_the_full_check_in_backprop_passes(digits):
     params = core.initialize_params(SIZES, seed=0)
-    out = oc.time_gradient_check(params, SIZES, digits.X, digits.y, 1.0, samples=3)
+    out = ops_gradient_checking.time_gradient_check(params, SIZES, digits.X, digits.y, 1.0, samples=3)
     assert out["two_p"] == 3770
     assert out["numeric_over_backprop"] == pytest.approx(3770 * out["seconds_per_cost"] / out["seconds_backprop"])
 
 
 def test_the_loop_runs_over_the_rows_asked_for_and_equals_the_matrices_there(digits):
     thetas = core.reshape_params(core.initialize_params(SIZES, seed=0), SIZES)
-    loop = oc.loop_backprop(thetas, digits.X, digits.y, 1.0, rows=40)
+    loop = ops_backprop.loop_backprop(thetas, digits.X, digits.y, 1.0, rows=40)
     assert loop["loop_m"] == 40 and loop["X_loop"].shape == (40, 64) and np.array_equal(loop["y_loop"], digits.y[:40])
     ref = core.backprop(thetas, digits.X[:40], digits.y[:40], 1.0)  # the matrices on the same 40 examples
     for D_loop, D in zip(loop["grads_loop"], ref.grads):
         np.testing.assert_allclose(D_loop, D, atol=1e-14)
     np.testing.assert_allclose(loop["Delta2"] / 40 + 1.0 / 40 * np.c_[np.zeros(10), thetas[1][:, 1:]], ref.grads[1],
                                atol=1e-14)  # Delta is the sum over the 40, before dividing
-    gap = oc.matrices_against_loop(thetas, loop["X_loop"], loop["y_loop"], loop["grads_loop"], 1.0)
+    gap = ops_backprop.matrices_against_loop(thetas, loop["X_loop"], loop["y_loop"], loop["grads_loop"], 1.0)
     assert gap["gradient_gap"] < 1e-14 and gap["J_rows"] == pytest.approx(loop["J_loop"], abs=1e-12)
-    assert oc.loop_backprop(thetas, digits.X, digits.y, 1.0)["loop_m"] == 1797  # all of them by default
-    assert oc.loop_backprop(thetas, digits.X, digits.y, 1.0, rows=10**6)["loop_m"] == 1797
+    assert ops_backprop.loop_backprop(thetas, digits.X, digits.y, 1.0)["loop_m"] == 1797  # all of them by default
+    assert ops_backprop.loop_backprop(thetas, digits.X, digits.y, 1.0, rows=10**6)["loop_m"] == 1797
 
 
 def test_time_backprop_takes_the_loop_steps_own_time_instead_of_looping_again(digits, monkeypatch):
     thetas = core.reshape_params(core.initialize_params(SIZES, seed=0), SIZES)
     X, y = digits.X[:50], digits.y[:50]
-    loop = oc.loop_backprop(thetas, X, y, 1.0)
+    loop = ops_backprop.loop_backprop(thetas, X, y, 1.0)
     assert loop["loop_seconds"] > 0
-    out = oc.time_backprop(thetas, digits.X[:200], digits.y[:200], 1.0, loop_seconds=0.01, loop_m=50, runs=2)
+    out = ops_backprop.time_backprop(thetas, digits.X[:200], digits.y[:200], 1.0, loop_seconds=0.01, loop_m=50, runs=2)
     # the loop is one example after another: its time scales with the rows
     assert out["seconds_loop_all"] == pytest.approx(0.04)
     assert out["speedup_all"] == pytest.approx(0.04 / out["seconds_vectorized_all"])
@@ -213,16 +222,16 @@ def test_time_backprop_takes_the_loop_steps_own_time_instead_of_looping_again(di
         raise AssertionError("the loop ran again")
 
     monkeypatch.setattr(core, "backprop_loop", no_loop)
-    out = oc.time_backprop(thetas, X, y, 1.0, loop_seconds=loop["loop_seconds"], runs=2)
+    out = ops_backprop.time_backprop(thetas, X, y, 1.0, loop_seconds=loop["loop_seconds"], runs=2)
     assert out["seconds_loop"] == loop["loop_seconds"]
     assert out["speedup"] == pytest.approx(loop["loop_seconds"] / out["seconds_vectorized"])
     with pytest.raises(AssertionError, match="ran again"):
-        oc.time_backprop(thetas, X, y, 1.0, runs=1)  # without it, the loop is timed here
+        ops_backprop.time_backprop(thetas, X, y, 1.0, runs=1)  # without it, the loop is timed here
 
 
 def test_network_spot_check_passes_on_the_real_network(digits):
     params = core.initialize_params(SIZES, seed=0)
-    out = oc.network_spot_check(params, SIZES, digits.X, digits.y, 1.0, k=10, seed=1)
+    out = ops_gradient_checking.network_spot_check(params, SIZES, digits.X, digits.y, 1.0, k=10, seed=1)
     assert out["spot_columns"].shape == (10, 2)
     assert out["spot_rel_diff"] < 1e-7
     _, grad = core.nn_cost_function(params, SIZES, digits.X, digits.y, 1.0)
@@ -232,12 +241,12 @@ def test_network_spot_check_passes_on_the_real_network(digits):
 def test_cost_change():
     # (bound checks such as "accuracy at least 95" are the check step's own
     # `at_least`, tested in test_lessons_steps.py)
-    out = oc.cost_change(np.array([3.0, 2.0, 0.5]))
+    out = ops_training.cost_change(np.array([3.0, 2.0, 0.5]))
     assert (out["cost_start"], out["cost_end"], out["cost_fell_by"]) == (3.0, 0.5, 2.5)
 
 
 def test_overfitting_training_cost_falls_while_heldout_turns_up(digits):
-    out = oc.overfitting(SIZES, digits.X, digits.y, lam=0.0, train_size=300, seed=0)
+    out = ops_accuracy.overfitting(SIZES, digits.X, digits.y, lam=0.0, train_size=300, seed=0)
     assert out["n_train"] == 300 and out["n_heldout"] == 1497
     assert out["train_costs"][-1] < 0.01
     assert out["heldout_costs"][-1] > out["heldout_costs"].min() + 0.05
@@ -270,7 +279,7 @@ def _scratch_by_hand(X, y, hidden, lr, iterations, seed=2):
 
 
 def test_gd_from_scratch_reproduces_the_original_run(moons):
-    out = oc.gd_from_scratch(moons.X, moons.y, hidden=1, learning_rate=0.01, iterations=3000)
+    out = ops_moons.gd_from_scratch(moons.X, moons.y, hidden=1, learning_rate=0.01, iterations=3000)
     costs, W1, W2 = _scratch_by_hand(moons.X, moons.y, 1, 0.01, 3000)
     np.testing.assert_allclose(out["cost_every"][:, 1], costs, rtol=1e-10)
     np.testing.assert_allclose(out["gd_W1"], W1, rtol=1e-9)
@@ -281,16 +290,16 @@ def test_gd_from_scratch_reproduces_the_original_run(moons):
 def test_wb_steps_equal_backprop_on_thetas(moons):
     thetas = core.normal_initialize_weights((2, 4, 1), 0.01, 2)
     thetas[0][:, 0] = [0.1, -0.2, 0.3, 0.0]  # non-zero biases exercise db
-    wb = oc.to_wb(thetas)
-    fw = oc.wb_forward(wb["W1"], wb["b1"], wb["W2"], wb["b2"], moons.X)
+    wb = ops_moons.to_wb(thetas)
+    fw = ops_moons.wb_forward(wb["W1"], wb["b1"], wb["W2"], wb["b2"], moons.X)
     assert fw["A1"].shape == (200, 4) and fw["A2"].shape == (200, 1)
-    J = oc.wb_cost(fw["A2"], moons.y)
+    J = ops_moons.wb_cost(fw["A2"], moons.y)
     assert J == pytest.approx(core.nn_cost(thetas, moons.X, moons.y, 0.0, "tanh"), abs=1e-12)
-    bw = oc.wb_backward(moons.X, moons.y, wb["W2"], fw["A1"], fw["A2"])
+    bw = ops_moons.wb_backward(moons.X, moons.y, wb["W2"], fw["A1"], fw["A2"])
     grads = core.backprop(thetas, moons.X, moons.y, 0.0, "tanh").grads
-    as_theta = oc.wb_as_theta_grads(bw["dW1"], bw["db1"], bw["dW2"], bw["db2"])
-    assert oc.max_abs_difference(as_theta, grads) < 1e-14
-    up = oc.wb_update(wb["W1"], wb["b1"], wb["W2"], wb["b2"], bw["dW1"], bw["db1"], bw["dW2"], bw["db2"], 0.5)
+    as_theta = ops_moons.wb_as_theta_grads(bw["dW1"], bw["db1"], bw["dW2"], bw["db2"])
+    assert ops_backprop.max_abs_difference(as_theta, grads) < 1e-14
+    up = ops_moons.wb_update(wb["W1"], wb["b1"], wb["W2"], wb["b2"], bw["dW1"], bw["db1"], bw["dW2"], bw["db2"], 0.5)
     np.testing.assert_allclose(up["W1_next"], wb["W1"] - 0.5 * bw["dW1"])
 
 
@@ -621,3 +630,31 @@ def test_spot_check_costs_less_than_the_full_check_it_is_compared_with(run):
     v = session.ctx.values
     # 40 nudged costs (+ one backprop) against 3770: the spot check must be the cheap one
     assert v["spot_seconds"] < v["full_check_seconds"]
+
+
+# The operations the lessons name, as they were named before ops_curriculum.py
+# was split into one module per lesson: a lesson written against them must
+# still load.
+LESSON_OPERATIONS = {
+    "ops_network_lesson": {"label_counts", "parameter_count", "roll_round_trip", "pick_example", "theta_shape_texts"},
+    "ops_forward_pass": {"feedforward_h"},
+    "ops_cost": {"cost_terms", "regularization_parts", "chance_cost", "cost_at_lambdas", "network_cost"},
+    "ops_sigmoid_gradient": {"sigmoid_gradient_values", "saturation", "init_epsilons", "symmetry_demo"},
+    "ops_backprop": {"one_example", "outer_product", "max_abs_difference", "regularize_gradient", "time_backprop",
+                     "loop_backprop", "matrices_against_loop", "vectorized_backprop"},
+    "ops_gradient_checking": {"debug_network", "debug_gradient_check", "broken_gradient_check",
+                              "time_gradient_check", "network_spot_check"},
+    "ops_training": {"percent_correct", "cost_change", "random_start", "reshape_trained"},
+    "ops_accuracy": {"play_table", "overfitting", "confusion"},
+    "ops_moons": {"to_wb", "wb_forward", "wb_cost", "wb_backward", "wb_as_theta_grads", "wb_update",
+                  "gd_from_scratch"},
+}
+
+
+def test_each_lessons_operations_keep_their_names_in_that_lessons_module():
+    from tutor.lessons.registry import OPERATIONS
+
+    for module, names in LESSON_OPERATIONS.items():
+        for name in names:
+            assert OPERATIONS[name].func.__module__ == f"tutor.courses.backprop.{module}", name
+    assert sum(len(n) for n in LESSON_OPERATIONS.values()) == 42

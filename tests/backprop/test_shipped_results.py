@@ -77,7 +77,7 @@ def test_a_fresh_home_reads_them_instead_of_training(monkeypatch, tutor_home):
     import importlib
 
     import tutor.core
-    from tutor.courses.backprop import ops_curriculum, setups
+    from tutor.courses.backprop import ops_accuracy, ops_sigmoid_gradient, setups
     from tutor.lessons.runner import render_lesson
 
     monkeypatch.setenv("TUTOR_SHIPPED_RESULTS", "1")
@@ -88,7 +88,8 @@ def test_a_fresh_home_reads_them_instead_of_training(monkeypatch, tutor_home):
 
     monkeypatch.setattr(importlib.import_module("tutor.core.train"), "train_network", no_training)
     monkeypatch.setattr(tutor.core, "train_network", no_training)
-    monkeypatch.setattr(ops_curriculum, "train_network", no_training)
+    monkeypatch.setattr(ops_accuracy, "train_network", no_training)
+    monkeypatch.setattr(ops_sigmoid_gradient, "train_network", no_training)
     lessons = ["accuracy", "training", "sigmoid-gradient"] + (["moons-from-scratch"] if _moons_as_baked() else [])
     for lesson in lessons:
         console = Console(file=io.StringIO(), width=100, color_system=None)

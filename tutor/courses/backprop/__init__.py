@@ -12,4 +12,19 @@ from tutor.plugin import vocabulary
 
 @vocabulary
 def _lessons() -> None:
-    from tutor.courses.backprop import ops_curriculum, ops_intuitions, ops_network, setups, step_train, views  # noqa: F401
+    from tutor.courses.backprop import (  # noqa: F401  (each registers its lesson's operations)
+        ops_accuracy,
+        ops_backprop,
+        ops_cost,
+        ops_forward_pass,
+        ops_gradient_checking,
+        ops_intuitions,
+        ops_moons,
+        ops_network,
+        ops_network_lesson,
+        ops_sigmoid_gradient,
+        ops_training,
+        setups,
+        step_train,
+        views,
+    )
