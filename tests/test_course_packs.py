@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 from tutor.cli import app
 from tutor.course import activate, bundled_course, load_course, resolve_course
-from tutor.errors import TutorError
-from tutor.lessons.errors import LessonError
+from tutor.base.errors import TutorError
+from tutor.base.errors import LessonError
 from tutor.lessons.loader import load_lesson
 from tutor.progress import ProgressStore
 

@@ -271,7 +271,7 @@ def test_huge_allocation_is_reported_as_memory(tmp_path):
 def test_missing_function_and_missing_file(tmp_path):
     result = run(tmp_path, "sigmoid-gradient", "def sigmoid_grad(z):\n    return z\n")
     assert "no function named sigmoid_gradient" in result.problem and "sigmoid_grad" in result.problem
-    from tutor.errors import TutorError
+    from tutor.base.errors import TutorError
 
     with pytest.raises(TutorError, match="tutor exercise start sigmoid-gradient"):
         check_file(get_exercise("sigmoid-gradient"), tmp_path / "nope.py")

@@ -104,7 +104,7 @@ def test_solution_only_after_passing_or_for_instructors(cli, tmp_path, monkeypat
     import hashlib
     import shutil
 
-    from tutor.paths import exercises_dir
+    from tutor.base.paths import exercises_dir
 
     r = cli("solution", "sigmoid-gradient")
     assert r.exit_code == 1 and "opens once your code passes" in r.output

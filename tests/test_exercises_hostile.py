@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tutor.errors import TutorError
+from tutor.base.errors import TutorError
 from tutor.exercises import isolation as iso
 from tutor.exercises.catalog import get_exercise
 from tutor.exercises.check import check_file

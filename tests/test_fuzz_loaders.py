@@ -30,7 +30,7 @@ import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from tutor.errors import TutorError
+from tutor.base.errors import TutorError
 
 REPO = Path(__file__).resolve().parent.parent
 LESSON_FILES = sorted(p for p in (REPO / "lessons").glob("*.yaml") if p.name != "course.yaml")

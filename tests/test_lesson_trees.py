@@ -1,4 +1,4 @@
-"""Parsed lesson files kept between runs (tutor.lessons.trees): the same tree as a
+"""Parsed lesson files kept between runs (tutor.base.trees): the same tree as a
 fresh parse, read again when the file changes, never kept for a refused file."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ import os
 import pytest
 
 from tutor.lessons import trees
-from tutor.lessons.errors import LessonError
+from tutor.base.errors import LessonError
 from tutor.lessons.loader import read_node
-from tutor.paths import lessons_dir
-from tutor.yamlsafe import parse, read_text
+from tutor.base.paths import lessons_dir
+from tutor.base.yamlsafe import parse, read_text
 
 LESSON = """\
 id: tiny

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from tutor.errors import TutorError
-from tutor.lessons.errors import LessonError
+from tutor.base.errors import TutorError
+from tutor.base.errors import LessonError
 from tutor.lessons.loader import find_lesson, load_lesson, load_manifest
 from tutor.lessons.params import ParamSpec, parse_set_options
-from tutor.yamlsafe import MAX_BYTES
+from tutor.base.yamlsafe import MAX_BYTES
 
 GOOD = """\
 id: {id}

@@ -196,7 +196,7 @@ def test_check_with_bounds_passes_and_fails_by_the_bound(tmp_path, width):
 
 
 def test_check_needs_exactly_one_kind_of_target(tmp_path):
-    from tutor.lessons.errors import LessonError
+    from tutor.base.errors import LessonError
 
     with pytest.raises(LessonError, match="exactly one of"):
         lesson_file(tmp_path, """\
@@ -566,7 +566,7 @@ def test_validate_reports_mistakes_that_cannot_be_told_apart(tmp_path):
     ("a1 @", "not a Python expression"),
 ])
 def test_a_bad_expected_expression_is_a_load_error_with_file_line_and_key(tmp_path, expected, words):
-    from tutor.lessons.errors import LessonError
+    from tutor.base.errors import LessonError
 
     with pytest.raises(LessonError) as info:
         lesson_file(tmp_path, TYPED.replace("expected: a1 @ Theta1.T", f"expected: '{expected}'"), dataset="grader")

@@ -147,7 +147,7 @@ def test_progress_saved_after_every_step_and_resumed(lesson, tutor_home):
 
 def test_restart_and_from(lesson):
     from tutor.commands.learn import _start_index
-    from tutor.errors import TutorError
+    from tutor.base.errors import TutorError
 
     steps = lesson.steps
     record = {"step": 2, "step_id": "quiz"}

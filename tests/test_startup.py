@@ -23,7 +23,9 @@ from typer.testing import CliRunner
 
 from tutor.commands import _common
 from tutor.course import bundled_course, load_course
-from tutor.lessons import headers
+from tutor.base import cache as headers
+from tutor.exercises import headers as exercise_headers_mod
+from tutor.lessons import headers as lesson_headers_mod
 from tutor.lessons.loader import load_lesson
 
 REPO = Path(__file__).resolve().parent.parent
@@ -450,7 +452,7 @@ def test_headers_match_a_full_load_of_every_bundled_lesson():
         path = course.lesson_path(lesson_id)
         full = load_lesson(path, course)
         for _ in range(2):  # the second answer comes from the cache
-            h = headers.lesson_header(path)
+            h = lesson_headers_mod.lesson_header(path)
             assert (h.id, h.title, h.summary, h.steps, h.problem) == (full.id, full.title, full.summary,
                                                                       len(full.steps), None)
     cached = json.loads((headers.cache_dir() / headers.CACHE_NAME).read_text())
@@ -508,14 +510,14 @@ def test_a_damaged_cache_is_ignored_and_rewritten(damage, monkeypatch):
     code, out, err = _main(["lessons"])
     assert code == 0 and "Traceback" not in err and "The forward pass" in out
     doc = json.loads(file.read_text())
-    assert doc["stamp"] == headers._stamp() and len(doc["files"]) >= 9
+    assert doc["stamp"] == headers.stamp() and len(doc["files"]) >= 9
 
 
 def test_a_stale_entry_with_a_forged_title_is_not_trusted(monkeypatch):
     """An entry whose recorded size or time differs from the file's is read again."""
     course = bundled_course()
     path = course.lesson_path("cost")
-    headers.lesson_header(path)
+    lesson_headers_mod.lesson_header(path)
     file = headers.cache_dir() / headers.CACHE_NAME
     doc = json.loads(file.read_text())
     entry = doc["files"][str(path.absolute())]
@@ -523,7 +525,7 @@ def test_a_stale_entry_with_a_forged_title_is_not_trusted(monkeypatch):
     entry["key"][1] += 1  # another size
     file.write_text(json.dumps(doc))
     monkeypatch.setattr(headers, "_CACHES", {})
-    assert headers.lesson_header(path).title == "The cost, one number for how wrong"
+    assert lesson_headers_mod.lesson_header(path).title == "The cost, one number for how wrong"
 
 
 def test_the_course_manifest_comes_from_the_cache_until_it_changes(tmp_path, monkeypatch):
@@ -549,52 +551,52 @@ def test_an_unwritable_cache_folder_costs_only_the_rereading(tmp_path, monkeypat
     monkeypatch.setattr(headers, "cache_dir", lambda: blocker / "cache")
     monkeypatch.setattr(headers, "_CACHES", {})
     path = bundled_course().lesson_path("network")
-    assert headers.lesson_header(path).title == "The data and the network"
-    assert headers.lesson_header(path).title == "The data and the network"
+    assert lesson_headers_mod.lesson_header(path).title == "The data and the network"
+    assert lesson_headers_mod.lesson_header(path).title == "The data and the network"
 
 
 def test_exercise_headers_match_the_catalog_and_follow_a_changed_file(tmp_path):
     from tutor.exercises.catalog import exercise_files, load_catalog
 
     full = load_catalog()
-    listed = headers.exercise_headers()
+    listed = exercise_headers_mod.exercise_headers()
     assert [(h.id, h.title, h.max_score) for h in listed] == [
         (e.id, e.title, e.max_score) for e in full.values()]  # a lesson's step reads title and signature: exercise_card
-    assert headers.exercise_headers() == listed  # from the cache
+    assert exercise_headers_mod.exercise_headers() == listed  # from the cache
     folder = tmp_path / "exercises"
     folder.mkdir()
     for p in exercise_files():
         shutil.copy(p, folder / p.name)
-    first = headers.exercise_headers(folder)
+    first = exercise_headers_mod.exercise_headers(folder)
     target = folder / "predict.yaml"
     text = target.read_text()
     old_title = next(h.title for h in first if h.id == "predict")
     target.write_text(text.replace(f"title: {old_title}", "title: Guessing the digit", 1))
-    changed = {h.id: h.title for h in headers.exercise_headers(folder)}
+    changed = {h.id: h.title for h in exercise_headers_mod.exercise_headers(folder)}
     assert changed["predict"] == "Guessing the digit"
     (folder / "predict.yaml").unlink()
-    assert "predict" not in {h.id for h in headers.exercise_headers(folder)}
+    assert "predict" not in {h.id for h in exercise_headers_mod.exercise_headers(folder)}
 
 
 def test_a_lessons_exercise_card_is_read_from_its_own_file_without_the_catalog(tmp_path):
     from tutor.exercises.catalog import exercise_files, load_catalog
 
     for ex in load_catalog().values():
-        assert headers.exercise_card(ex.id) == (ex.title, ex.signature)
-    assert headers.exercise_card("no-such-exercise") is None
-    assert headers.exercise_card("../lessons/cost") is None
+        assert exercise_headers_mod.exercise_card(ex.id) == (ex.title, ex.signature)
+    assert exercise_headers_mod.exercise_card("no-such-exercise") is None
+    assert exercise_headers_mod.exercise_card("../lessons/cost") is None
     folder = tmp_path / "exercises"
     folder.mkdir()
     for p in exercise_files():
         shutil.copy(p, folder / p.name)
     target = folder / "predict.yaml"
-    title = headers.exercise_card("predict", folder)[0]
+    title = exercise_headers_mod.exercise_card("predict", folder)[0]
     target.write_text(target.read_text().replace(f"title: {title}", "title: Guessing the digit", 1))
-    assert headers.exercise_card("predict", folder)[0] == "Guessing the digit"  # the cache follows the file
+    assert exercise_headers_mod.exercise_card("predict", folder)[0] == "Guessing the digit"  # the cache follows the file
     (folder / "cost-of-nothing.yaml").write_text((folder / "predict.yaml").read_text())  # id and name differ
-    assert headers.exercise_card("cost-of-nothing", folder) is None
+    assert exercise_headers_mod.exercise_card("cost-of-nothing", folder) is None
     # The catalog's fixture and reference modules stay out of a lesson's first run.
-    probe = ("import sys; from tutor.lessons.headers import exercise_card; "
+    probe = ("import sys; from tutor.exercises.headers import exercise_card; "
              "print(exercise_card('predict'), 'tutor.exercises.catalog' in sys.modules)")
     env = dict(os.environ, TUTOR_HOME=str(tmp_path / "home"), PYTHONPATH=str(REPO))
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60).stdout
@@ -670,7 +672,7 @@ def test_the_exercise_list_and_a_lessons_exercise_step_do_not_rebuild_each_other
     monkeypatch.setattr(catalog, "load_catalog", counting)
     order = list(bundled_course().exercises)
     for _ in range(3):
-        ordered = headers.exercise_headers(None, order)
-        plain = headers.exercise_headers(None)
+        ordered = exercise_headers_mod.exercise_headers(None, order)
+        plain = exercise_headers_mod.exercise_headers(None)
     assert len(loads) <= 2
     assert {h.id for h in ordered} == {h.id for h in plain}

@@ -1,6 +1,8 @@
 """tutor: a terminal tutor that shows how a neural network learns."""
 
-__version__ = "0.1.0"
+from tutor.base.version import __version__
+
+__all__ = ["__version__", "load_ipython_extension"]
 
 
 def load_ipython_extension(ipython) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from tutor.errors import TutorError
+from tutor.base.errors import TutorError
 
 # typer (and, once a command with options runs, pydantic through typer) is
 # imported when the app is built, on first use of `tutor.cli.app`: `tutor`

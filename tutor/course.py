@@ -22,7 +22,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from tutor.errors import TutorError
+from tutor.base.errors import TutorError
 
 MANIFEST = "course.yaml"
 MANIFEST_KEYS = ("id", "title", "summary", "version", "lessons", "exercises", "plugin", "setup")
@@ -97,7 +97,7 @@ def load_course(path: str | Path, *, bundled: bool = False, origin: str = "folde
     The manifest's fields come from the header cache while the file is
     unchanged (tutor.lessons.headers), so finding a course costs no YAML.
     """
-    from tutor.lessons.headers import manifest_fields
+    from tutor.base.cache import manifest_fields
 
     p = Path(path)
     manifest = p if p.is_file() else _manifest_in(p)
@@ -118,7 +118,7 @@ def load_course(path: str | Path, *, bundled: bool = False, origin: str = "folde
 def _plugin_missing(manifest: Path, file: Path):
     """Raise the LessonError that points at the manifest's `plugin:` line."""
     from tutor.lessons.loader import read_node
-    from tutor.lessons.schema import Reader
+    from tutor.base.schema import Reader
 
     r = Reader(read_node(manifest), "", str(manifest), MANIFEST_KEYS, what="the course manifest")
     raise r.error("plugin", f"the plugin file {file} does not exist")
@@ -127,7 +127,7 @@ def _plugin_missing(manifest: Path, file: Path):
 def _read_manifest(manifest: Path) -> dict:
     """The checked fields of one course.yaml (LessonError at the first problem)."""
     from tutor.lessons.loader import LESSON_ID_RE, read_node
-    from tutor.lessons.schema import Reader, Where
+    from tutor.base.schema import Reader, Where
 
     node = read_node(manifest)
     r = Reader(node, "", str(manifest), MANIFEST_KEYS, what="the course manifest")
@@ -166,7 +166,7 @@ _BUNDLED: list[Course] = []
 def bundled_course() -> Course:
     """The course that ships with tutor (its manifest is lessons/course.yaml)."""
     if not _BUNDLED:
-        from tutor.paths import lessons_dir
+        from tutor.base.paths import lessons_dir
 
         _BUNDLED.append(load_course(lessons_dir() / MANIFEST, bundled=True, origin="bundled"))
     return _BUNDLED[0]
@@ -218,7 +218,7 @@ def resolve_course(ref: str | Path | None = None) -> Course:
     installed = installed_courses()
     if text in installed:
         return load_course(installed[text], origin="entry point")
-    from tutor.lessons.errors import did_you_mean
+    from tutor.base.errors import did_you_mean
 
     known = [bundled.id, *installed]
     hint = did_you_mean(text, known) or "."
@@ -235,7 +235,7 @@ def _same_as_bundled(course: Course) -> Course:
 
 def available_courses() -> list[Course]:
     """The bundled course, $TUTOR_COURSE's, and the installed ones (unreadable ones left out)."""
-    from tutor.lessons.errors import LessonError
+    from tutor.base.errors import LessonError
 
     out = [bundled_course()]
     refs: list[tuple[str | Path, str]] = []

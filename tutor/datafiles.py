@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tutor.errors import DataError
+from tutor.base.errors import DataError
 
 FILE_TYPES = (".npz", ".mat", ".csv")
 

@@ -23,7 +23,7 @@ from typing import Callable
 from rich.console import Console
 from rich.terminal_theme import TerminalTheme
 
-from tutor.errors import TutorError
+from tutor.base.errors import TutorError
 
 WIDTH = 100  # columns: fits an A4 page at 8 pt and a laptop browser
 

@@ -7,7 +7,7 @@ import pytest
 from rich.console import Console
 from test_render_support import assert_fits, show
 
-from tutor.errors import DataError
+from tutor.base.errors import DataError
 from tutor.courses.backprop.render_digits import DigitGrid, HiddenUnits
 
 

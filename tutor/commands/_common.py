@@ -112,7 +112,7 @@ def resolve_course(ref: str | None = None, *, activate: bool = False):
     """
     from tutor.course import activate as load_vocabulary
     from tutor.course import resolve_course as find
-    from tutor.errors import TutorError
+    from tutor.base.errors import TutorError
 
     try:
         course = find(ref)

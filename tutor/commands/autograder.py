@@ -23,7 +23,7 @@ def build(
     memory_mb: int = Option(512, "--memory-mb", min=128, max=700, help="Memory each check may use, MB (Gradescope allows 768 in all)."),
 ) -> None:
     """Write a Gradescope autograder zip (setup.sh and run_autograder at its root) that installs this exact tutor."""
-    from tutor.errors import TutorError
+    from tutor.base.errors import TutorError
     from tutor.exercises.catalog import load_catalog
     from tutor.grading.autograder import build as build_zip
     from tutor.grading.discover import check_ids
@@ -55,7 +55,7 @@ def test(
     from rich.table import Table
     from rich.text import Text
 
-    from tutor.errors import TutorError
+    from tutor.base.errors import TutorError
     from tutor.grading.autograder import GRADESCOPE_MEMORY_MB, test_zip
 
     if not archive.is_file():

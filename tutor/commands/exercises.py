@@ -103,8 +103,8 @@ def list_exercises(course: str | None = course_option()) -> None:
     _use(course)
     from rich.table import Table
 
-    from tutor.errors import TutorError
-    from tutor.lessons.headers import exercise_headers  # cached: no numpy while no exercise changed
+    from tutor.base.errors import TutorError
+    from tutor.exercises.headers import exercise_headers  # cached: no numpy while no exercise changed
     from tutor.progress import exercise_status
 
     try:
@@ -137,7 +137,7 @@ def start(
 ) -> None:
     """Write the exercise's stub to DIR/<id>.py for you to fill in."""
     _use(course)
-    from tutor.errors import TutorError
+    from tutor.base.errors import TutorError
     from tutor.exercises.stubs import stub_source
 
     try:
@@ -191,7 +191,7 @@ def _record(store, result) -> None:
 
 
 def _targets(exercise_id, file, folder) -> list:
-    from tutor.errors import TutorError
+    from tutor.base.errors import TutorError
     from tutor.exercises.safetext import safe_text
 
     if exercise_id:
@@ -225,7 +225,7 @@ def check(
 ) -> None:
     """Run your exercise code against its tests and explain the results."""
     _use(course)
-    from tutor.errors import TutorError
+    from tutor.base.errors import TutorError
     from tutor.exercises.check import check_file
     from tutor.exercises.isolation import mode_from_env
     from tutor.exercises.report import render_text, to_json
@@ -289,7 +289,7 @@ def _gradescope(results, single: bool) -> dict:
 def _watch(target, store, timeout, memory_mb, mode) -> None:
     import signal
 
-    from tutor.errors import TutorError
+    from tutor.base.errors import TutorError
     from tutor.exercises.check import check_file
     from tutor.exercises.report import render_text
     from tutor.exercises.sourcefile import read_source
@@ -333,7 +333,7 @@ def hint(
 ) -> None:
     """Show the next hint (each call reveals one more)."""
     _use(course)
-    from tutor.errors import TutorError
+    from tutor.base.errors import TutorError
 
     try:
         ex = _exercise(exercise_id)
@@ -364,7 +364,7 @@ def solution(
 
     from rich.syntax import Syntax
 
-    from tutor.errors import TutorError
+    from tutor.base.errors import TutorError
     from tutor.exercises.catalog import status
     from tutor.exercises.instructor import verify_key
 

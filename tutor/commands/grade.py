@@ -28,7 +28,7 @@ def _cores() -> int:
 
 
 def _collect(paths: list[Path], catalog: dict, wanted: list[str], scratch: Path, out: Path) -> list:
-    from tutor.errors import TutorError
+    from tutor.base.errors import TutorError
     from tutor.grading.discover import discover
     from tutor.grading.safezip import extract
 
@@ -83,7 +83,7 @@ def grade(
     import threading
     import time
 
-    from tutor.errors import TutorError
+    from tutor.base.errors import TutorError
     from tutor.exercises.catalog import load_catalog
     from tutor.grading.discover import check_ids
     from tutor.grading.run import grade_all

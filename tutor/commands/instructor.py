@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Optional
 
 from tutor.commands._common import course_option, echo, fail, resolve_course
 from tutor.commands.spec import Argument, Option
-from tutor.errors import TutorError
+from tutor.base.errors import TutorError
 
 if TYPE_CHECKING:
     import typer

@@ -17,7 +17,7 @@ from tutor.commands.overview import lesson_rows as _lesson_rows
 from tutor.commands.overview import next_lesson as _next_lesson
 from tutor.commands.overview import show_lessons, welcome  # noqa: F401  (welcome: `tutor` alone)
 from tutor.commands.spec import Argument, Option
-from tutor.errors import TutorError
+from tutor.base.errors import TutorError
 
 if TYPE_CHECKING:
     import typer
@@ -83,7 +83,7 @@ def _start_index(lesson, steps, record: dict, from_step: Optional[str], restart:
                 return i
         if from_step.isdigit() and 1 <= int(from_step) <= len(steps):
             return int(from_step) - 1
-        from tutor.lessons.errors import did_you_mean
+        from tutor.base.errors import did_you_mean
 
         hint = did_you_mean(from_step, [s.id for s in steps]) or "."
         raise TutorError(
@@ -327,7 +327,7 @@ def progress_reset(
         if lesson_id in ids:
             echo(f"No progress saved for {lesson_id}; nothing to forget.")
             return
-        from tutor.lessons.errors import did_you_mean
+        from tutor.base.errors import did_you_mean
 
         hint = did_you_mean(lesson_id, ids + list(exercises_done)) or "."
         fail(f"there is no lesson {lesson_id!r}{hint} `tutor lessons` lists them.")

@@ -44,7 +44,7 @@ def make_app() -> typer.Typer:
 
 def _print_version(value: bool) -> None:
     if value:
-        from tutor import __version__
+        from tutor.base.version import __version__
 
         typer.echo(f"tutor {__version__}")
         raise typer.Exit(0)

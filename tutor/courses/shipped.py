@@ -1,9 +1,9 @@
 """Courses that ship with tutor besides the bundled one, offered through the
 `tutor.courses` entry point group (see pyproject.toml), as any installed course is.
 
-Each name is the course folder, found by tutor.paths in a checkout or a wheel.
+Each name is the course folder, found by tutor.base.paths in a checkout or a wheel.
 """
 
-from tutor.paths import shipped_course
+from tutor.base.paths import shipped_course
 
 LOGISTIC_REGRESSION = str(shipped_course("logistic-regression"))

@@ -52,7 +52,7 @@ import numpy as np
 from tutor.exercises import registry
 from tutor.exercises.loader import ExerciseFormatError, fail, load_yaml
 from tutor.exercises.plugins import ensure_loaded
-from tutor.paths import exercises_dir
+from tutor.base.paths import exercises_dir
 
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 KEYS = {

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from tutor.core import verdict as gradient_verdict
-from tutor.errors import TutorError
+from tutor.base.errors import TutorError
 from tutor.exercises import registry
 from tutor.exercises import report as _report  # noqa: F401 - loaded before any child runs, like everything the parent uses
 from tutor.exercises.compare import Comparison, _type_words, compare

@@ -14,7 +14,7 @@ import hashlib
 import hmac
 from pathlib import Path
 
-from tutor.errors import TutorError
+from tutor.base.errors import TutorError
 
 HASH_FILE = "instructor.sha256"
 MAX_KEY_BYTES = 4096

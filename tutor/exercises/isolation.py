@@ -25,7 +25,7 @@ import sysconfig
 from functools import lru_cache
 from pathlib import Path
 
-from tutor.errors import TutorError
+from tutor.base.errors import TutorError
 
 MODES = ("auto", "strict", "off")
 SANDBOX = "/sandbox"  # where the private folder appears inside bubblewrap
@@ -74,9 +74,9 @@ def child_path(roots: dict) -> list[str]:
 
 def _hidden() -> list[str]:
     """Folders that must not be visible even if they sit under a bound folder."""
-    import tutor
+    from tutor.base.paths import package_dir
 
-    out = [str(Path(tutor.__file__).resolve().parent), str(Path(tutor.__file__).resolve().parent.parent)]
+    out = [str(package_dir()), str(package_dir().parent)]
     for var in ("HOME", "TUTOR_HOME"):
         if os.environ.get(var):
             out.append(os.path.realpath(os.environ[var]))

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tutor.errors import TutorError
-from tutor.yamlsafe import Node, YamlProblem, parse, read_text
+from tutor.base.errors import TutorError
+from tutor.base.yamlsafe import Node, YamlProblem, parse, read_text
 
 
 class ExerciseFormatError(TutorError):
@@ -48,7 +48,7 @@ def _plain(node: Node, key: str, lines: dict[str, int]):
 def load_yaml(path: Path | str) -> tuple[dict, dict[str, int]]:
     """Read one exercise file: (data, {dotted key: line}).
 
-    The same strict reading as lessons (tutor.yamlsafe): no anchors,
+    The same strict reading as lessons (tutor.base.yamlsafe): no anchors,
     aliases, tags or merge keys, bounded size and depth, every refusal with
     its line.
     """

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tutor.errors import TutorError
+from tutor.base.errors import TutorError
 
 
 class RegistryError(TutorError):

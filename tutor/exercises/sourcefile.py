@@ -14,7 +14,7 @@ import os
 import stat
 from pathlib import Path
 
-from tutor.errors import TutorError
+from tutor.base.errors import TutorError
 from tutor.exercises.safetext import safe_text
 
 MAX_BYTES = 1024 * 1024

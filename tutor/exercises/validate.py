@@ -13,7 +13,7 @@ import copy
 import tempfile
 from pathlib import Path
 
-from tutor.errors import TutorError
+from tutor.base.errors import TutorError
 
 
 def _paths(paths) -> list[Path]:

@@ -33,7 +33,7 @@ def grade_one(exercise, path: Path | str, *, display: str | None = None, timeout
 
     isolation: strict (the default: refuse to run unisolated), auto or off.
     """
-    from tutor.errors import TutorError
+    from tutor.base.errors import TutorError
     from tutor.exercises.check import check_file
     from tutor.exercises.isolation import mode_from_env
     from tutor.exercises.report import render_text

@@ -20,7 +20,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tutor.errors import TutorError
+from tutor.base.errors import TutorError
 
 MAX_SOURCE = 1024 * 1024  # a submission larger than this is not a hand-written exercise
 MAX_FILES_PER_STUDENT = 200

@@ -168,9 +168,10 @@ def main() -> int:
         doc = {"score": 0.0, "output": f"The autograder failed ({type(err).__name__}: {err}); "
                                       "please tell your instructor.", "tests": []}
     out.write_text(json.dumps(doc, indent=1))
-    import tutor
+    from tutor.base.paths import package_dir
+    from tutor.base.version import __version__
 
-    print(f"tutor {tutor.__version__} from {Path(tutor.__file__).parent}: wrote {out} ({doc['score']:g} points)")
+    print(f"tutor {__version__} from {package_dir()}: wrote {out} ({doc['score']:g} points)")
     return 0
 
 

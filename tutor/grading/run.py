@@ -60,13 +60,13 @@ def excerpt(source: bytes, function: str | None) -> str:
 
 
 def _salt(exercise, timeout: float, memory_mb: int) -> str:
-    import tutor
+    from tutor.base.version import __version__
 
     try:
         definition = hashlib.sha256(Path(exercise.path).read_bytes()).hexdigest()
     except OSError:
         definition = exercise.id
-    return f"{tutor.__version__}|{timeout:g}|{memory_mb}|{definition}"
+    return f"{__version__}|{timeout:g}|{memory_mb}|{definition}"
 
 
 def _stage(sub: Submission, root: Path) -> Path:

@@ -12,7 +12,7 @@ import stat
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from tutor.errors import TutorError
+from tutor.base.errors import TutorError
 
 MAX_ENTRIES = 5000
 MAX_FILE = 8 * 1024 * 1024

@@ -36,11 +36,11 @@ def write_gradebook(records: list[dict], path: Path) -> None:
 
 def write_json(records: list[dict], catalog: dict, path: Path) -> None:
     """Everything per submission and test; hidden tests carry name and result only."""
-    import tutor
+    from tutor.base.version import __version__
 
     used = sorted({r["exercise"] for r in records if r.get("exercise") in catalog})
     doc = {
-        "tutor_version": tutor.__version__,
+        "tutor_version": __version__,
         "exercises": {i: {"title": catalog[i].title, "max_score": catalog[i].max_score,
                           "tests": [{"name": t.name, "points": t.points, "hidden": t.hidden} for t in catalog[i].tests]}
                       for i in used},

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tutor.errors import TutorError
+from tutor.base.errors import TutorError
 from tutor.lessons.model import Lesson
 
 

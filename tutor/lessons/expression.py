@@ -371,7 +371,7 @@ class _Evaluator:
             return FUNCTIONS[name]
         if name in ("True", "False", "None"):
             return {"True": True, "False": False, "None": None}[name]
-        from tutor.lessons.errors import did_you_mean
+        from tutor.base.errors import did_you_mean
 
         hint = did_you_mean(name, list(self.names) + list(FUNCTIONS))
         raise ExpressionError(f"`{name}` is not a name this step knows{hint or '.'} "
@@ -516,7 +516,7 @@ class _Evaluator:
                 self.refuse(fnode, "names starting with _ are never reachable")
             if fnode.id in self.names:
                 self.refuse(fnode, f"{fnode.id} is a value, not a function")
-            from tutor.lessons.errors import did_you_mean
+            from tutor.base.errors import did_you_mean
 
             known = list(FUNCTIONS)
             hint = did_you_mean(fnode.id, known)

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from tutor.errors import TutorError
-from tutor.lessons.errors import LessonError, did_you_mean
+from tutor.base.errors import TutorError
+from tutor.base.errors import LessonError, did_you_mean
 from tutor.lessons.model import Lesson, Setup, When
 from tutor.lessons.params import TYPES, ParamSpec
-from tutor.lessons.schema import NAME_RE, Reader, Scope, Where
+from tutor.base.schema import NAME_RE, Reader, Scope, Where
 from tutor.lessons.steps.base import COMMON_KEYS, STEP_KINDS, Common
-from tutor.yamlsafe import Node, YamlProblem
+from tutor.base.trees import read_node
+from tutor.base.yamlsafe import Node, YamlProblem
 
 TOP_KEYS = ("id", "title", "summary", "setup", "steps")
 PARAM_KEYS = ("type", "default", "min", "max", "choices", "help")
@@ -30,19 +31,6 @@ LESSON_ID_RE = STEP_ID_RE
 MAX_STEPS = 40
 MANIFEST = "course.yaml"
 DEFAULT_SETUP = "arrays"
-
-
-def read_node(path: Path) -> Node:
-    """A YAML file as a node tree; a syntax problem is a LessonError at its line.
-
-    Kept between runs while the file is unchanged (tutor.lessons.trees).
-    """
-    from tutor.lessons.trees import read_tree
-
-    try:
-        return read_tree(path)
-    except YamlProblem as err:
-        raise LessonError(err.what, file=str(path), line=err.line, column=err.column) from None
 
 
 _read = read_node

@@ -228,7 +228,7 @@ def run_vocabulary() -> None:
 def load_engine() -> None:
     """Import the engine's own vocabulary (once): generic ops, views, setups, step kinds."""
     from tutor.lessons import ops_arrays, setups, views_generic  # noqa: F401  (they register on import)
-    from tutor.lessons.steps import basic, exercise, expression, figure, quiz, repeat  # noqa: F401
+    from tutor.lessons.steps import basic, exercise, expression, figure, predict, quiz, repeat  # noqa: F401
 
 
 def load_operations() -> dict[str, Operation]:

@@ -120,7 +120,9 @@ class Session:
         before = len(self.ctx.problems)
         try:
             out = list(step.run(self.ctx))
-            if step.interactive and self.mode != "learn" and self.answers and not self.poses_then_reveals:
+            # A prediction (judged False) is followed by what really happens even in a handout without answers.
+            shows = self.answers or not getattr(step, "judged", True)
+            if step.interactive and self.mode != "learn" and shows and not self.poses_then_reveals:
                 out.extend(reveal(step, self.ctx, prefix="Answer"))
                 self.revealed.add(j)
         except StepFailed as err:
@@ -330,7 +332,9 @@ def _play(session: Session, start: int = 0) -> str:
         if step.interactive and step.id in session.previous and step.id not in session.quizzes:
             session.quizzes[step.id] = session.previous[step.id]
             how = "right" if session.previous[step.id].get("right") else "the answer was shown"
-            session.add(i, [Text(f"You answered this question in an earlier session ({how}).", style="dim")]
+            said = (f"You answered this question in an earlier session ({how})." if getattr(step, "judged", True)
+                    else "You made this prediction in an earlier session.")
+            session.add(i, [Text(said, style="dim")]
                         + reveal(step, session.ctx))
         session.current = i  # set before drawing: a Ctrl-C mid-draw saves this step
         ui.show_step(session, i, out)
@@ -440,7 +444,7 @@ def ask_quiz(session: Session, i: int, *, can_go_back: bool = True) -> str:
     tip = "h hint" + (", s skip" if step.skippable else "") + (", b back" if can_go_back else "") + ", q quit"
     said_empty = False
     while True:
-        raw = ui.ask(f"Your answer ({tip})")
+        raw = ui.ask(f"{getattr(step, 'ask_label', 'Your answer')} ({tip})")
         if raw is None:
             return "quit"
         word = raw.strip().lower()
@@ -477,6 +481,9 @@ def ask_quiz(session: Session, i: int, *, can_go_back: bool = True) -> str:
 
             record["right"] = True
             out = shown + [_mark(True, f"{raw.strip()}: right.")]
+            if not getattr(step, "judged", True):  # a prediction: kept, set beside the actual value, not marked
+                record["predicted"] = raw.strip()
+                out = shown
             if step.explain:
                 out.append(LessonText(ctx.fill(step.explain)))
             break

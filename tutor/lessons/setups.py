@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tutor.errors import TutorError
+from tutor.base.errors import TutorError
 from tutor.lessons.registry import setup
-from tutor.lessons.schema import NAME_RE, Reader, Where
+from tutor.base.schema import NAME_RE, Reader, Where
 
 
 @dataclass
@@ -153,7 +153,7 @@ def _parse_array(name: str, r: Reader) -> ArraySpec:
 
 def _numbers(node, where: Where, nested: bool) -> Any:
     """A number, or a (nested) list of numbers, from the YAML."""
-    from tutor.lessons.schema import as_number
+    from tutor.base.schema import as_number
 
     if isinstance(node.value, list):
         if not nested:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tutor.lessons.placeholders import malformed_in, names_in
-from tutor.lessons.schema import Reader, Scope, Where
+from tutor.base.schema import Reader, Scope, Where
 
 
 def require_text_names(text: str | None, where: Where, scope: Scope, condition: str | None) -> None:

@@ -16,8 +16,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tutor.lessons.errors import LessonError
-from tutor.errors import TutorError
+from tutor.base.errors import LessonError
+from tutor.base.errors import TutorError
 from tutor.lessons.loader import MANIFEST, load_lesson, load_manifest
 
 
@@ -54,7 +54,7 @@ def validate_lesson(path: Path, course=None) -> tuple[list[str], int]:
     from rich.console import Console as _Console
     import io
 
-    from tutor.errors import TutorError
+    from tutor.base.errors import TutorError
     from tutor.lessons.runner import render_lesson
 
     try:
@@ -75,7 +75,7 @@ def validate_lesson(path: Path, course=None) -> tuple[list[str], int]:
 def validate_manifest(path: Path) -> list[str]:
     """Problems in a course.yaml: its keys, its plugin, and lessons or exercises it lists without a file."""
     from tutor.course import activate
-    from tutor.errors import TutorError
+    from tutor.base.errors import TutorError
 
     try:
         course = load_manifest(path)

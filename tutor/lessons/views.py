@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tutor.lessons.errors import did_you_mean
-from tutor.lessons.schema import Reader, Scope, Where, parse_ref
-from tutor.yamlsafe import Node
+from tutor.base.errors import did_you_mean
+from tutor.base.schema import Reader, Scope, Where, parse_ref
+from tutor.base.yamlsafe import Node
 
 COMMON_VIEW_KEYS = ("value", "view", "label")
 

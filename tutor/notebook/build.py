@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from tutor.errors import TutorError
+from tutor.base.errors import TutorError
 
 INSTALL = "pip install -e '.[notebook]'"
 

@@ -51,7 +51,7 @@ def check(exercise_id: str, code: Any, *, timeout: float = 10.0, memory_mb: int 
     checker's CheckResult); the report itself is displayed. With record
     (the default), the check counts in your progress as `tutor check` would.
     """
-    from tutor.errors import TutorError
+    from tutor.base.errors import TutorError
     from tutor.notebook.display import one_line_errors
 
     one_line_errors()
@@ -92,7 +92,7 @@ def check(exercise_id: str, code: Any, *, timeout: float = 10.0, memory_mb: int 
 
 def hint(exercise_id: str) -> None:
     """The exercise's next hint, counted with the terminal's `tutor hint`."""
-    from tutor.errors import TutorError
+    from tutor.base.errors import TutorError
 
     try:
         exercise = adapters.get_exercise(exercise_id)

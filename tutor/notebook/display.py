@@ -103,7 +103,7 @@ def one_line_errors() -> None:
 
     from IPython import get_ipython
 
-    from tutor.errors import TutorError
+    from tutor.base.errors import TutorError
 
     shell = get_ipython()
     if getattr(shell, "_tutor_one_line_errors", False):

@@ -138,7 +138,7 @@ _CURRENT: dict[str, Stepper] = {}
 
 def tutor_magic(line: str) -> None:
     """%tutor learn ID | next | back | hint | answer TEXT (see USAGE)."""
-    from tutor.errors import TutorError
+    from tutor.base.errors import TutorError
 
     try:
         words = shlex.split(line)

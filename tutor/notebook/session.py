@@ -25,7 +25,7 @@ from tutor.notebook import adapters
 from tutor.notebook.display import Rich, show
 
 
-from tutor.errors import TutorError  # noqa: E402  (cheap: no heavy imports)
+from tutor.base.errors import TutorError  # noqa: E402  (cheap: no heavy imports)
 
 
 class NotebookError(TutorError):
@@ -419,7 +419,7 @@ def opened(lesson_id: str) -> NotebookLesson:
 
 def quiz(lesson_id: str, step_id: str, answer: Any = ...) -> Quiet:
     """`quiz("a-lesson", "a-question", answer="10x26")`: check an answer to a lesson's question."""
-    from tutor.errors import TutorError
+    from tutor.base.errors import TutorError
 
     try:
         nl = opened(lesson_id)

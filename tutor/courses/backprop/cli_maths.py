@@ -14,7 +14,7 @@ from typing import Optional
 
 from tutor.commands._common import fail, stderr_console, stdout_console
 from tutor.commands.spec import Option
-from tutor.errors import TutorError
+from tutor.base.errors import TutorError
 
 OPTIMIZERS = ("cg", "lbfgs", "gd")
 DTYPES = ("float64", "float32")

@@ -13,7 +13,7 @@ from typing import Optional
 
 from tutor.commands._common import echo, fail, stderr_console, stdout_console
 from tutor.commands.spec import Argument, Option
-from tutor.errors import TutorError
+from tutor.base.errors import TutorError
 
 FIGURES = ("digits", "hidden", "cost", "boundary", "confusion")
 

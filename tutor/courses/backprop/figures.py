@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tutor.errors import TutorError
+from tutor.base.errors import TutorError
 
 MISSING_MATPLOTLIB = "saving figures needs matplotlib: pip install 'tutor[plots]'"
 SUFFIXES = (".png", ".svg")

@@ -38,7 +38,7 @@ def shipped_dir() -> Path | None:
     """The folder of results the course ships (`data/kept`), or None when TUTOR_SHIPPED_RESULTS=0."""
     if os.environ.get("TUTOR_SHIPPED_RESULTS", "1").strip() == "0":
         return None
-    from tutor.paths import data_dir
+    from tutor.base.paths import data_dir
 
     return data_dir() / "kept"
 

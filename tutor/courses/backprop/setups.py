@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from tutor.errors import TutorError
+from tutor.base.errors import TutorError
 
 from tutor.plugin import Built, SetupKind, setup
 

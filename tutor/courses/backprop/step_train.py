@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from tutor.lessons.schema import Node, Reader, Scope, as_number
+from tutor.base.schema import Node, Reader, Scope, as_number
 from tutor.plugin import Common, Step, StepFailed, step_kind
 from tutor.lessons.texts import parse_text
 

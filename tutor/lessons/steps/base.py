@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from tutor.lessons.model import When
-from tutor.lessons.schema import Reader, Scope, Where
+from tutor.base.schema import Reader, Scope, Where
 
 COMMON_KEYS = ("id", "kind", "title", "notes", "when")
 

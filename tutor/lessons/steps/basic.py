@@ -7,12 +7,12 @@ from typing import Any
 
 import numpy as np
 
-from tutor.lessons.errors import did_you_mean
+from tutor.base.errors import did_you_mean
 from tutor.lessons.texts import parse_text, require_text_names  # noqa: F401  (re-exported)
-from tutor.lessons.schema import Reader, Scope, Where, as_number, parse_ref
+from tutor.base.schema import Reader, Scope, Where, as_number, parse_ref
 from tutor.lessons.steps.base import Common, Step, StepFailed, read_value, step_kind
 from tutor.lessons.views import ViewSpec, parse_views
-from tutor.yamlsafe import Node
+from tutor.base.yamlsafe import Node
 
 # Op parameters that cannot be spelt as the bound name they usually take.
 PARAM_ALIASES = {"lam": "lambda"}

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tutor.lessons.schema import Reader, Scope
+from tutor.base.schema import Reader, Scope
 from tutor.lessons.steps.base import Common, Step, step_kind
 from tutor.lessons.steps.basic import parse_text
 
@@ -20,12 +20,12 @@ def _exercise_info(exercise_id: str, course=None) -> tuple[str | None, str | Non
     """(title, signature, status) from the course's exercises catalog, or Nones when unavailable.
 
     Title and signature are read from the exercise's own file
-    (tutor.lessons.headers.exercise_card), cached while it is unchanged: the
+    (tutor.exercises.headers.exercise_card), cached while it is unchanged: the
     step does not load and check the whole catalog (that was a sixth of an
     export, and on a first run its modules cost about 40 ms more).
     """
     try:
-        from tutor.lessons.headers import exercise_card
+        from tutor.exercises.headers import exercise_card
 
         folder = course.exercises_dir if course is not None and not course.bundled else None
         card = exercise_card(exercise_id, folder)
@@ -173,7 +173,7 @@ def act_on(exercise_id: str, cmd: str) -> list[Any]:
     if cmd == "check":
         if not target.exists():
             return [Text(f"There is no {target} yet: press w to write it first.", style="yellow")]
-        from tutor.errors import TutorError
+        from tutor.base.errors import TutorError
         from tutor.exercises.check import check_file
         from tutor.exercises.report import render_text
 

@@ -35,7 +35,7 @@ from tutor.lessons.expression import (
     ExpressionError, Mistake, ShapeError, check_syntax, diagnose, evaluate, names_used, same, shape_text,
     swapped_axis_variants,
 )
-from tutor.lessons.schema import Reader, Scope, Where
+from tutor.base.schema import Reader, Scope, Where
 from tutor.lessons.steps.base import Common, Step, StepFailed, step_kind
 from tutor.lessons.steps.basic import parse_text, require_text_names
 from tutor.lessons.steps.quiz import Verdict

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tutor.lessons.schema import Reader, Scope
+from tutor.base.schema import Reader, Scope
 from tutor.lessons.steps.base import Common, Step, StepFailed, step_kind
 from tutor.lessons.texts import parse_text
 from tutor.lessons.views import ViewSpec, parse_view
-from tutor.yamlsafe import Node
+from tutor.base.yamlsafe import Node
 
 
 @step_kind("figure")

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from tutor.lessons.placeholders import names_in
-from tutor.lessons.schema import Reader, Scope, Where, as_number
+from tutor.base.schema import Reader, Scope, Where, as_number
 from tutor.lessons.steps.base import Common, Step, StepFailed, step_kind
 from tutor.lessons.steps.basic import parse_text, require_text_names
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from tutor.lessons.schema import Reader, Scope, as_number
+from tutor.base.schema import Reader, Scope, as_number
 from tutor.lessons.steps.base import Common, Step, StepFailed, read_value, step_kind
 from tutor.lessons.texts import parse_text
 
@@ -29,7 +29,7 @@ def _replayed(r: Reader, scope: Scope, cond) -> tuple[str, ...]:
         step = scope.steps.get(step_id)
         where = r.where("run")
         if step is None:
-            from tutor.lessons.errors import did_you_mean
+            from tutor.base.errors import did_you_mean
 
             if scope.lenient:
                 continue

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from tutor.lessons.errors import LessonError, did_you_mean
-from tutor.yamlsafe import Node
+from tutor.base.errors import LessonError, did_you_mean
+from tutor.base.yamlsafe import Node
 
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 REF_RE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(\.T)?$")

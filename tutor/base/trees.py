@@ -1,6 +1,6 @@
 """Lesson files as parsed node trees, kept between runs.
 
-Reading a lesson safely (tutor.yamlsafe) needs PyYAML, about 11 ms to import,
+Reading a lesson safely (tutor.base.yamlsafe) needs PyYAML, about 11 ms to import,
 and its composer, a few ms more per file: a tenth of a whole `tutor export`
 or of the first screen of a lesson. What comes out is plain data with line
 marks, so it is kept as JSON in the cache folder ($TUTOR_HOME/cache/trees,
@@ -18,13 +18,14 @@ import json
 import os
 from pathlib import Path
 
-from tutor.yamlsafe import Node, parse, read_text
+from tutor.base.errors import LessonError
+from tutor.base.yamlsafe import Node, YamlProblem, parse, read_text
 
 FORMAT = 1  # bump when the encoding below changes
 
 
 def _stamp() -> str:
-    from tutor import __version__
+    from tutor.base.version import __version__
 
     return f"{FORMAT}/{__version__}"
 
@@ -52,7 +53,7 @@ def _decode(doc: list) -> Node:
 
 
 def _kept_file(path: Path) -> Path:
-    from tutor.lessons.headers import cache_dir
+    from tutor.base.cache import cache_dir
 
     name = hashlib.sha1(str(path.absolute()).encode()).hexdigest()[:24]
     return cache_dir() / "trees" / f"{name}.json"
@@ -61,7 +62,7 @@ def _kept_file(path: Path) -> Path:
 def read_tree(path: Path) -> Node:
     """The node tree of a YAML file: from the cache while the file is unchanged.
 
-    Raises YamlProblem exactly as tutor.yamlsafe does for a file it refuses.
+    Raises YamlProblem exactly as tutor.base.yamlsafe does for a file it refuses.
     """
     path = Path(path)
     try:
@@ -87,3 +88,14 @@ def read_tree(path: Path) -> Node:
     except (OSError, ValueError):  # a read-only home; a value JSON cannot hold
         pass
     return node
+
+
+def read_node(path: Path) -> Node:
+    """A YAML file as a node tree; a syntax problem is a LessonError at its line.
+
+    Kept between runs while the file is unchanged (read_tree).
+    """
+    try:
+        return read_tree(path)
+    except YamlProblem as err:
+        raise LessonError(err.what, file=str(path), line=err.line, column=err.column) from None

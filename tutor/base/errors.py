@@ -1,8 +1,13 @@
-"""LessonError: a broken lesson, said in one line that points at the spot.
+"""The exceptions a user sees as a one-line message instead of a traceback.
 
-Every message names the file, the line and column (where known), the key path
-inside the document (`steps[3].kind`) and what was expected, so an author can
-go straight to the mistake. `did_you_mean` turns near misses into suggestions.
+Anything that goes wrong because of the user's input (a bad file, a bad
+`--set`, an unknown lesson) raises `TutorError` with one clear sentence. The
+CLI prints it to stderr and exits with its `exit_code` (2: a usage error).
+
+LessonError: a broken lesson (or manifest, or exercise file), said in one line
+that names the file, the line and column (where known), the key path inside
+the document (`steps[3].kind`) and what was expected; `did_you_mean` turns
+near misses into suggestions.
 """
 
 from __future__ import annotations
@@ -10,8 +15,24 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-from tutor.errors import TutorError
 
+class TutorError(Exception):
+    """A problem with the user's input, explained in one sentence."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, exit_code: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if exit_code is not None:
+            self.exit_code = exit_code
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class DataError(TutorError):
+    """A data or weights file that cannot be used, with what is wrong with it."""
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """"; did you mean 'x'?" for the closest choice, or "" when none is close."""

@@ -68,7 +68,7 @@ class Node:
 
 
 # PyYAML, imported by the first parse: a lesson read again is usually a kept
-# tree (tutor.lessons.trees), and importing yaml costs about 11 ms.
+# tree (tutor.base.trees), and importing yaml costs about 11 ms.
 yaml: Any = None
 _StrictLoader: Any = None
 _CLoader: Any = None

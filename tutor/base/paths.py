@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent  # the tutor package
 
 
 def bundled(name: str) -> Path:
@@ -38,3 +38,8 @@ def lessons_dir() -> Path:
 
 def exercises_dir() -> Path:
     return bundled("exercises")
+
+
+def package_dir() -> Path:
+    """The installed `tutor` package folder."""
+    return _PACKAGE

@@ -1,0 +1,3 @@
+"""The installed version, in one place every layer may read."""
+
+__version__ = "0.1.0"
