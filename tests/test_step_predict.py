@@ -154,3 +154,26 @@ def test_numbers_and_closeness_in_words():
     assert closeness(0.2, 0.25) == "0.05 too low (0.8 times the actual value)."
     assert closeness(0.24, 0.25) == "0.01 too low (within 4% of it)."
     assert closeness(-1.0, 2.0).startswith("the opposite sign: 3 below")
+
+
+def test_a_notebook_has_a_cell_for_the_prediction_then_sets_it_beside_the_value(tmp_path, monkeypatch):
+    from tutor.notebook.build import lesson_notebook
+    from tutor.notebook.display import Rich
+    from tutor.notebook.session import NotebookLesson
+
+    lesson = lesson_file(tmp_path)
+    nb, problems = lesson_notebook(lesson)
+    assert problems == []
+    sources = [c.source for c in nb.cells]
+    k = next(i for i, s in enumerate(sources) if "What is the cost J" in s)
+    assert "the real value comes only after it" in sources[k]
+    assert sources[k + 1] == "prediction = ...  # your prediction: a number\nlesson.predict('guess-j', prediction)"
+    assert f"{J_debug():.4f}" not in "".join(sources[: k + 2])  # nothing gives the value away before the guess
+
+    shown: list[str] = []
+    monkeypatch.setattr("tutor.notebook.session.show", lambda *r: shown.append(Rich(*r).text()))
+    nl = NotebookLesson(lesson, record=False)
+    nl.predict("guess-j", 3)
+    text = flat(shown[-1])
+    assert f"You predicted Actual J 3 {J_debug():.6g}" in text and "close to log 3" in text and "right" not in text
+    assert nl.done["guess-j"]["predicted"] == "3"

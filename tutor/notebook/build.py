@@ -14,6 +14,8 @@ gets the step, what it bound and the builder state, and returns cells:
               terminal's view, as HTML, of the notebook's own values
     quiz      the question in Markdown, then `answer = ...` and
               `lesson.quiz("step", answer)`
+    predict   the question, then `prediction = ...` and
+              `lesson.predict("step", prediction)`, which sets it beside the real value
     exercise  Markdown, the stub cell, then `check("id", function)`
     (other)   `generic`: a question-like step (it has `grade`) is answered
               like a quiz (`lesson.answer`); anything else is run by name.
@@ -302,6 +304,17 @@ def quiz_cells(b: Built, step, bound: list[str]) -> list[Any]:
     return [md, _code(f"answer = {answer}  # your answer: {how}", f"lesson.quiz({step.id!r}, answer)")]
 
 
+def predict_cells(b: Built, step, bound: list[str]) -> list[Any]:
+    """The question, a cell for the learner's prediction, and the call that sets it beside the real value."""
+    question = _text(b, step.question)
+    choices = "\n".join(f"{i}. {_text(b, c)}" for i, c in enumerate(step.choices, start=1)) if step.choices else None
+    how = "the number of a choice" if step.choices else "a number"
+    md = _md(_heading(step) or "### Predict first", question, choices,
+             "*Write your prediction before running the cell: the real value comes only after it.*", _notes(b, step))
+    guess = step.typed_answer(b.ctx) if b.answers else "..."
+    return [md, _code(f"prediction = {guess}  # your prediction: {how}", f"lesson.predict({step.id!r}, prediction)")]
+
+
 def exercise_cells(b: Built, step, bound: list[str]) -> list[Any]:
     from tutor.notebook import adapters
     from tutor.notebook.checks import stub_cell
@@ -343,6 +356,7 @@ CELLS: dict[str, Builder] = {
     "figure": view_cells,
     "train": run_cells,
     "quiz": quiz_cells,
+    "predict": predict_cells,
     "exercise": exercise_cells,
 }
 

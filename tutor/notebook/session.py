@@ -248,6 +248,7 @@ class NotebookLesson:
         return Quiet(right=right)
 
     answer = quiz  # any step that asks and grades (a quiz, a type-along) is answered the same way
+    predict = quiz  # a predict step: the prediction, then the real value beside it
 
     def grade(self, step_id: str, answer: Any) -> tuple[bool | None, list[Any]]:
         """(right, what to show) for one answer; right is None when the answer could not be read."""
@@ -272,6 +273,14 @@ class NotebookLesson:
         self.tries[step_id] = tries
         explain = getattr(step, "explain", None)
         out: list[Any] = []
+        if not getattr(step, "judged", True):  # a prediction: set beside the real value, never marked
+            from tutor.lessons.context import LessonText
+
+            out.extend(verdict.show)
+            if explain:
+                out.append(LessonText(self.ctx.fill(explain)))
+            self._record(step_id, right=True, tries=tries, revealed=False, predicted=raw)
+            return True, out
         if verdict.right:
             from tutor.lessons.context import LessonText
 
