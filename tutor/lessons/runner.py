@@ -287,6 +287,7 @@ HELP = [
     ("b", "back one step (shows it exactly as it was)"),
     ("h", "a hint (on a question)"),
     ("r", "show this step again"),
+    ("+ / -", "on a step with values to turn: change the selected one (Tab picks another, s types one)"),
     ("?", "this help"),
     ("q", "quit (your place is saved)"),
 ]
@@ -359,13 +360,22 @@ def _play(session: Session, start: int = 0) -> str:
                 demo_reveal(session, i)
                 continue
             if cmd not in ("next", "back", "again", "hint", "help", "quit"):
-                act = getattr(step, "act", None) if session.mode == "learn" else None
+                # an explore step (redraws) can be turned in a demo too: an instructor's live change
+                redraws = getattr(step, "redraws", False)
+                act = getattr(step, "act", None) if session.mode == "learn" or redraws else None
                 if act is None:
                     ui.message("That key does nothing here; ? shows the keys.")
                     continue
-                more = act(cmd, session.ctx)
-                session.add(i, more)
-                ui.show_more(more)
+                try:
+                    more = act(cmd, session.ctx)
+                except StepFailed as err:
+                    more = [failure(str(err))]
+                if redraws:  # the step recomputed: it is drawn anew, in place of what it showed
+                    session.outputs[i] = more
+                    ui.show_step(session, i, more)
+                else:
+                    session.add(i, more)
+                    ui.show_more(more)
                 continue
             if cmd == "next":
                 if i == session.N - 1:

@@ -38,9 +38,12 @@ KEYS = {
     "q": "quit", "Q": "quit", "\x04": "quit",
     "\x1b[C": "next", "\x1b[D": "back",  # arrow keys
     "w": "write", "c": "check",  # on an exercise step: write the file to fill in, check it
+    # on an explore step: turn the selected value, pick another, type one
+    "+": "more", "=": "more", "\x1b[A": "more", "-": "less", "_": "less", "\x1b[B": "less",
+    "\t": "switch", "s": "set",
 }
 WORDS = {"": "next", "next": "next", "back": "back", "hint": "hint", "again": "again", "help": "help", "quit": "quit",
-         "write": "write", "check": "check"}
+         "write": "write", "check": "check", "more": "more", "less": "less", "switch": "switch", "set": "set"}
 
 
 def _key_help(session) -> str:
