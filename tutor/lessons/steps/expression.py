@@ -238,9 +238,16 @@ class ExpressionStep(Step):
         return [self.result_view(ctx, value, self.expected)]
 
     def grade(self, raw: str, ctx) -> Verdict:
-        """Evaluate `raw` and compare. Refused or unreadable: right=None (no try spent)."""
+        """Evaluate `raw` and compare. Refused or unreadable: right=None (no try spent).
+
+        The answer and the mistakes are computed before the learner's text
+        is evaluated, so whatever that text does, they come from the
+        lesson's values as they were.
+        """
         text = raw.strip()
         values = self.values(ctx)
+        expected = self.expected_value(ctx)
+        mistakes = self.mistake_values(ctx)
         try:
             value = evaluate(text, values)
         except ShapeError as err:
@@ -248,13 +255,12 @@ class ExpressionStep(Step):
             detail = f"Shapes that do not fit: {err.message}."
             if known is not None:
                 return Verdict(False, f"{_fill(ctx, known.message)} ({detail})")
-            axis = self._axis_hint(text, values, self.expected_value(ctx))
+            axis = self._axis_hint(text, values, expected)
             return Verdict(False, f"{detail} {axis}" if axis else detail)
         except ExpressionError as err:
             return Verdict(None, err.message[:1].upper() + err.message[1:] + ("" if err.message.endswith(".") else "."))
-        expected = self.expected_value(ctx)
         shown = [self.result_view(ctx, value, text)]
-        said = diagnose(value, expected, mistakes=self.mistake_values(ctx), sizes=self._sizes(ctx), tol=self.tol)
+        said = diagnose(value, expected, mistakes=mistakes, sizes=self._sizes(ctx), tol=self.tol)
         if said is None:
             return Verdict(True, "Right.", tuple(shown))
         if not any(said == m.message for m, _ in self.mistakes):
