@@ -21,7 +21,7 @@ def test_ascii_table_is_ascii_and_unicode_table_differs():
 
 
 def test_plain_spells_out_greek_and_marks():
-    assert plain("λ/(2m) · Θ1ᵀ → δ3 ✓") == "lambda/(2m) * Theta1^T -> delta3 PASS"
+    assert plain("λ/(2m) × Θ1ᵀ · δ3 ✓") == "lambda/(2m) x Theta1^T @ delta3 PASS"
     assert plain("λ", ascii=False) == "λ"
     assert plain("日本").isascii()
 
@@ -57,3 +57,14 @@ def test_every_view_is_pure_ascii_on_an_ascii_stream(width):
 def test_every_view_fits_in_colour(width):
     for view in _all_views():
         assert_fits(show(view, width, color=True), width)
+
+
+def test_the_matrix_product_reads_as_numpys_at_sign_on_an_ascii_stream():
+    """The course teaches `*` as elementwise and `@` as the matrix product; a
+    screen reader on --plain must hear `D2 = delta3^T @ a2 / m`, not `*`."""
+    assert ASCII.dot == "@" and UNICODE.dot == "·"
+    assert plain("D2 = delta3ᵀ · a2 / m") == "D2 = delta3^T @ a2 / m"
+    assert plain("delta2 = (delta3 · Theta2)[:, 1:] .* g'(z2)") == "delta2 = (delta3 @ Theta2)[:, 1:] .* g'(z2)"
+    eq = render.ShapeEquation([("delta3", (5, 10), True), ("a2", (5, 26), False)], ("D2", (10, 26)))
+    text = show(eq, 80, ascii=True)
+    assert "delta3^T (10 x 5) @ a2 (5 x 26) -> D2 (10 x 26)" in text, text

@@ -43,10 +43,10 @@ def auto(value, ctx, spec):
     return {"scalar": scalar, "vector": vector, "matrix": matrix}[kind](value, ctx, spec)
 
 
-@view("scalar", options={"precision": ("int", 4)})
+@view("scalar", options={"precision": ("int", 6)})
 def scalar(value, ctx, spec):
-    """One number with its name (at least 6 significant figures)."""
-    return ScalarView(value, spec.title(ctx), precision=max(int(spec.option("precision", 4)), 6))
+    """One number with its name: 6 decimals, or `precision` of them (0 for a ratio like "84 times")."""
+    return ScalarView(value, spec.title(ctx), precision=int(spec.option("precision", 6)))
 
 
 @view("vector", options=_ARRAY_OPTIONS)

@@ -37,9 +37,12 @@ def _greek() -> dict[str, str]:
 
 
 # Characters a view may receive from lesson text, spelt out for ASCII streams.
+# The centred dot is the matrix product, so it reads as numpy's `@`: `*` is
+# numpy's elementwise product, and a screen reader must not hear the two alike.
+# (Lessons write a scalar product as × or by juxtaposition, never with the dot.)
 _SPELLED = {
     **_greek(), "Σ": "Sum",
-    "ᵀ": "^T", "·": "*", "×": "x", "→": "->", "←": "<-", "⇒": "=>", "…": "...", "⋮": ":",
+    "ᵀ": "^T", "·": "@", "×": "x", "→": "->", "←": "<-", "⇒": "=>", "…": "...", "⋮": ":",
     "✓": "PASS", "✔": "PASS", "✗": "FAIL", "✘": "FAIL", "≤": "<=", "≥": ">=", "≠": "!=",
     "≈": "~", "−": "-", "–": "-", "—": "--", "√": "sqrt", "∑": "sum", "∂": "d", "²": "^2",
     "³": "^3", "⁻": "^-", "¹": "1", "₀": "0", "₁": "1", "₂": "2", "₃": "3", "₄": "4",
@@ -80,7 +83,7 @@ UNICODE = Symbols(
 )
 
 ASCII = Symbols(
-    ascii=True, dot="*", arrow="->", transpose="^T", times="x", ellipsis="...", vellipsis=":",
+    ascii=True, dot="@", arrow="->", transpose="^T", times="x", ellipsis="...", vellipsis=":",
     vbar="|", hbar="-", cross="+", tick="", cross_mark="", warn_mark="", marker=">",
     upper_half="#", ramp=" .:-=+*#%@", lam="lambda",
 )

@@ -169,12 +169,14 @@ def matrices_against_loop(thetas, X: np.ndarray, y: np.ndarray, grads_loop, lam:
     return {"grads_rows": res.grads, "J_rows": res.J, "gradient_gap": max_abs_difference(res.grads, grads_loop)}
 
 
-@operation("vectorized_backprop", outputs=("J_vec", "a1", "a2", "delta3", "delta2", "D1", "D2", "grads_vec", "grad"))
+@operation("vectorized_backprop",
+           outputs=("J_vec", "a1", "a2", "delta3", "delta2", "D1", "D2", "D2_bias", "grads_vec", "grad"))
 def vectorized_backprop(thetas, X: np.ndarray, y: np.ndarray, lam: float = 0.0, activation: str = "sigmoid") -> dict:
     """All m examples at once: delta3 (m, K), delta2 (m, s2) and the gradients D1, D2.
 
     grad: the gradient unrolled like params. a1 (m, n+1), a2 (m, s2+1): the
     activations with their bias columns, for the shape algebra of D = deltaᵀ a.
+    D2_bias (K,): column 0 of D2, the output biases' gradient.
     """
     from tutor.core import backprop
 
@@ -187,6 +189,7 @@ def vectorized_backprop(thetas, X: np.ndarray, y: np.ndarray, lam: float = 0.0, 
         "delta2": res.deltas[0],
         "D1": res.grads[0],
         "D2": res.grads[1],
+        "D2_bias": res.grads[1][:, 0].copy(),
         "grads_vec": res.grads,
         "grad": unroll(res.grads),
     }

@@ -12,7 +12,9 @@ import numpy as np
 
 from tutor.core import (
     accuracy,
+    feedforward,
     initialize_params,
+    nn_cost,
     predict,
     reshape_params,
 )
@@ -53,3 +55,36 @@ def reshape_trained(params: np.ndarray, layer_sizes) -> dict:
     th = reshape_params(np.asarray(params, dtype=float), as_sizes(layer_sizes))
     return {"thetas_out": th, "Theta1_out": th[0], "Theta2_out": th[1]}
 
+
+
+@operation("start_cost", outputs=("J_start", "mean_h_start", "J_chance_start", "seed_costs", "seeds_above_chance",
+                                  "seed_cost_max", "seed_cost_max_seed"))
+def start_cost(layer_sizes, thetas0, X: np.ndarray, y: np.ndarray, lam: float = 0.0, epsilon: float = 0.12,
+               seeds: int = 10, activation: str = "sigmoid") -> dict:
+    """The cost at a random start, and how it compares with other random starts.
+
+    J_start: the cost of thetas0 (lambda included). mean_h_start: the mean of
+    its outputs h (m, K), which says which way this draw leans. J_chance_start:
+    K log 2, the cost when every output is 0.5. seed_costs: (seeds,) the same
+    cost from uniform [-epsilon, epsilon] starts drawn with seeds 0, 1, ...;
+    seeds_above_chance: how many of them start above K log 2; seed_cost_max
+    and seed_cost_max_seed: the highest and its seed.
+    """
+    sizes = as_sizes(layer_sizes)
+    lam = float(lam)
+    costs = []
+    for s in range(int(seeds)):
+        p = initialize_params(sizes, "uniform", epsilon=float(epsilon), seed=s)
+        costs.append(nn_cost(reshape_params(p, sizes), X, y, lam, activation))
+    costs = np.array(costs)
+    chance = sizes[-1] * float(np.log(2.0))
+    worst = int(np.argmax(costs))
+    return {
+        "J_start": nn_cost(thetas0, X, y, lam, activation),
+        "mean_h_start": float(np.mean(feedforward(thetas0, X, activation).h)),
+        "J_chance_start": chance,
+        "seed_costs": costs,
+        "seeds_above_chance": int(np.sum(costs > chance)),
+        "seed_cost_max": float(costs[worst]),
+        "seed_cost_max_seed": worst,
+    }
