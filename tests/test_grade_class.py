@@ -101,7 +101,8 @@ def test_hostile_submissions_leave_the_class_folder_and_the_other_rows_alone(gra
 
 def test_the_endless_one_costs_its_own_time_limit_and_no_more(graded):
     _, out, truth, _, _ = graded
-    rows = _rows(out)
+    # Timings are in grades.json (the gradebook holds only what the same class always gives).
+    rows = {r["student"]: r for r in json.loads((out / "grades.json").read_text())["submissions"]}
     endless = next(s for s, k in truth.items() if k == "endless")
     assert TIMEOUT - 0.1 <= float(rows[endless]["seconds"]) < 2 * TIMEOUT
     others = [float(r["seconds"]) for s, r in rows.items() if truth[s] != "endless"]
@@ -239,20 +240,29 @@ def test_files_that_cannot_be_placed_get_a_row_with_the_reason(tmp_path):
 
 
 def test_a_file_saved_beside_the_code_is_not_tampering_but_a_rewritten_helper_is(tmp_path):
+    # The checker now runs learner code on copies of its own (isolated or not), so no learner
+    # code reaches the grader's private folder; the grader's defence is tested with a check
+    # that writes there itself, as code that escaped its copy would.
+    from tutor.exercises.catalog import load_catalog
+    from tutor.grading import checker
+    from tutor.grading.discover import discover
+    from tutor.grading.run import grade_all
+
     folder = tmp_path / "class"
-    (folder / "ann").mkdir(parents=True)
-    (folder / "ann" / "sigmoid_gradient.py").write_text(SOURCES["right"].replace(
-        "    s = sigmoid(z)", "    (Path(__file__).parent / 'notes.txt').write_text('saved')\n    s = sigmoid(z)").replace(
-        "import numpy as np", "import numpy as np\nfrom pathlib import Path"))
-    (folder / "bob").mkdir()
-    (folder / "bob" / "helpers.py").write_text(HELPER)
-    (folder / "bob" / "sigmoid_gradient.py").write_text(IN_FOLDER.replace(
-        "    s, t = both(z)", "    (Path(__file__).parent / 'helpers.py').write_text('')\n    s, t = both(z)").replace(
-        "from helpers", "from pathlib import Path\nfrom helpers"))
-    # Unisolated (isolated, neither could write beside itself at all): the grader's own
-    # defence tells a saved note from a rewritten helper.
-    r = _grade(folder, "-e", EXERCISE, "-o", tmp_path / "out", "-j", 2, "--isolation", "off")
-    assert r.exit_code == 0, r.output
-    rows = _rows(tmp_path / "out")
-    assert rows["ann"]["score"] == "6" and rows["ann"]["reason"] == ""
-    assert rows["bob"]["score"] == "0" and "writes over Python files" in rows["bob"]["reason"]
+    for student in ("ann", "bob"):
+        (folder / student).mkdir(parents=True)
+        (folder / student / "helpers.py").write_text(HELPER)
+        (folder / student / "sigmoid_gradient.py").write_text(IN_FOLDER)
+
+    def writing(exercise, path, **kw):
+        if "ann" in kw["display"]:
+            (Path(path).parent / "notes.txt").write_text("saved")  # a new file that is not Python: harmless
+        else:
+            (Path(path).parent / "helpers.py").write_text("")  # a rewritten helper: tampering
+        return checker.grade_one(exercise, path, isolation="off", **kw)
+
+    catalog = load_catalog()
+    run = grade_all(discover(folder, catalog, [EXERCISE]), catalog, out=tmp_path / "out", jobs=2, grade=writing)
+    rows = {r["student"]: r for r in run.records}
+    assert rows["ann"]["score"] == 6 and rows["ann"]["reason"] is None
+    assert rows["bob"]["score"] == 0 and "writes over Python files" in rows["bob"]["reason"]

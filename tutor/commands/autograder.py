@@ -46,7 +46,7 @@ def build(
 
 def test(
     archive: Path = Argument(..., help="The autograder zip."),
-    submission: Path = Argument(..., help="A submission: one .py file or a folder of them."),
+    submission: Path = Argument(..., help="A submission: one .py file, a folder of them, or a zip (unpacked as Gradescope does)."),
     json_out: bool = Option(False, "--json", help="Print results.json itself."),
 ) -> None:
     """Run the autograder on a submission locally, as Gradescope would, and show the results."""

@@ -198,6 +198,9 @@ def test_zip(archive: Path, submission: Path, *, keep: Path | None = None) -> di
         target = root / "submission"
         if submission.is_dir():
             shutil.copytree(submission, target)
+        elif submission.suffix.lower() == ".zip":  # Gradescope unpacks an uploaded zip into submission/
+            target.mkdir()
+            extract(submission, target)
         else:
             target.mkdir()
             shutil.copy2(submission, target / submission.name)

@@ -16,7 +16,7 @@ import hashlib
 import shutil
 import tempfile
 import threading
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -59,14 +59,19 @@ def excerpt(source: bytes, function: str | None) -> str:
     return safe(out)
 
 
-def _salt(exercise, timeout: float, memory_mb: int) -> str:
+def definition_hash(exercise) -> str:
+    """sha256 of the exercise's definition file (its id when the file cannot be read)."""
+    try:
+        return hashlib.sha256(Path(exercise.path).read_bytes()).hexdigest()
+    except OSError:
+        return exercise.id
+
+
+def salt(exercise, timeout: float, memory_mb: int) -> str:
+    """What besides the files decides a record: the tutor's version, the limits, the exercise."""
     from tutor.base.version import __version__
 
-    try:
-        definition = hashlib.sha256(Path(exercise.path).read_bytes()).hexdigest()
-    except OSError:
-        definition = exercise.id
-    return f"{__version__}|{timeout:g}|{memory_mb}|{definition}"
+    return f"{__version__}|{timeout:g}|{memory_mb}|{definition_hash(exercise)}"
 
 
 def _stage(sub: Submission, root: Path) -> Path:
@@ -89,7 +94,7 @@ def _intact(sub: Submission, folder: Path) -> bool:
         return False
 
 
-def _check(sub: Submission, exercise, root: Path, grade: Callable, timeout: float, memory_mb: int) -> tuple[dict, bool]:
+def check_copy(sub: Submission, exercise, root: Path, grade: Callable, timeout: float, memory_mb: int) -> tuple[dict, bool]:
     """(record, intact): check a private copy of the submission; intact is False when
     something changed that copy while it ran (its own code, or another submission)."""
     try:
@@ -114,14 +119,43 @@ def _finish(record: dict, sub: Submission, exercise) -> dict:
     return record
 
 
+class LocalChecks:
+    """Checks run here, `jobs` at a time, from a thread pool (each check is its own child process)."""
+
+    def __init__(self, catalog: dict, jobs: int, grade: Callable, timeout: float, memory_mb: int,
+                 stop: threading.Event):
+        self.catalog, self.grade, self.timeout, self.memory_mb, self.stop = catalog, grade, timeout, memory_mb, stop
+        self.root = Path(tempfile.mkdtemp(prefix="tutor-grade-"))
+        atexit.register(shutil.rmtree, self.root, True)  # after an interrupt, checks still running finish first
+        self.pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="grade")
+
+    def _task(self, sub: Submission):
+        if self.stop.is_set():
+            return None
+        return check_copy(sub, self.catalog[sub.exercise], self.root, self.grade, self.timeout, self.memory_mb)
+
+    def submit(self, sub: Submission) -> Future:
+        """A future of (record, intact), or of None when a stop came first."""
+        return self.pool.submit(self._task, sub)
+
+    def close(self, interrupted: bool) -> None:
+        self.pool.shutdown(wait=not interrupted, cancel_futures=True)
+        if not interrupted:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+
 def grade_all(subs: list[Submission], catalog: dict, *, out: Path, jobs: int = 1,
               timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB,
               on_result: Callable[[dict, bool], None] | None = None, stop: threading.Event | None = None,
-              grade: Callable = grade_one) -> RunResult:
+              grade: Callable = grade_one, checks=None) -> RunResult:
     """Grade every submission; records come back in the order of `subs`.
 
     on_result(record, reused) is called as each record is ready (in the
     calling thread). `grade` is the adapter (tests count its calls).
+    checks: what runs the checks (default LocalChecks; tutor.grading.cluster's
+    for a Dask cluster): `submit(sub)` -> a future of (record, intact) or None,
+    and `close(interrupted)`. A check that fails to run at all (a worker lost)
+    gives a row saying so, which is not kept for resuming: a rerun tries again.
     """
     stop = stop or threading.Event()
     state = GradeState(out)
@@ -136,7 +170,7 @@ def grade_all(subs: list[Submission], catalog: dict, *, out: Path, jobs: int = 1
             if on_result:
                 on_result(records[i], False)
             continue
-        digest = sub.content_hash(_salt(exercise, timeout, memory_mb))
+        digest = sub.content_hash(salt(exercise, timeout, memory_mb))
         cached = state.get(sub.key, digest)
         if cached is not None:
             records[i] = cached
@@ -146,26 +180,22 @@ def grade_all(subs: list[Submission], catalog: dict, *, out: Path, jobs: int = 1
             continue
         pending.append((i, sub, digest))
 
-    root = Path(tempfile.mkdtemp(prefix="tutor-grade-"))
-    atexit.register(shutil.rmtree, root, True)  # after an interrupt, checks still running finish first
-    pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="grade")
-
-    def task(sub: Submission):
-        if stop.is_set():
-            return None
-        exercise = catalog[sub.exercise]
-        record, intact = _check(sub, exercise, root, grade, timeout, memory_mb)
-        return _finish(record, sub, exercise), intact
-
-    futures = {pool.submit(task, sub): (i, sub, digest) for i, sub, digest in pending}
+    checks = checks or LocalChecks(catalog, jobs, grade, timeout, memory_mb, stop)
+    futures = {checks.submit(sub): (i, sub, digest) for i, sub, digest in pending}
     again: list[tuple[int, Submission, str]] = []
 
-    def keep(i: int, sub: Submission, digest: str, record: dict) -> None:
+    def keep(i: int, sub: Submission, digest: str, record: dict, *, store: bool = True) -> None:
         records[i] = record
         run.checked += 1
-        state.add(sub.key, digest, record)
+        if store:
+            state.add(sub.key, digest, record)
         if on_result:
             on_result(record, False)
+
+    def lost(i: int, sub: Submission, err: BaseException) -> None:
+        why = f"the check could not be run ({type(err).__name__}: {err}); run the same command again"
+        keep(i, sub, "", _finish(not_graded(catalog[sub.exercise], sub.display, why), sub, catalog[sub.exercise]),
+             store=False)
     try:
         waiting = set(futures)
         while waiting:
@@ -175,13 +205,17 @@ def grade_all(subs: list[Submission], catalog: dict, *, out: Path, jobs: int = 1
                 break
             for fut in done:
                 i, sub, digest = futures[fut]
-                outcome = fut.result()
+                try:
+                    outcome = fut.result()
+                except Exception as err:  # noqa: BLE001 - a lost worker costs one row, not the class
+                    lost(i, sub, err)
+                    continue
                 if outcome is None:
                     continue
                 if not outcome[1]:
                     again.append((i, sub, digest))  # maybe another submission wrote over it
                     continue
-                keep(i, sub, digest, outcome[0])
+                keep(i, sub, digest, _finish(outcome[0], sub, catalog[sub.exercise]))
         # Checks whose files were written over while they ran run again alone,
         # so a submission that writes around it can spoil only its own row.
         for i, sub, digest in ([] if run.interrupted else again):
@@ -189,14 +223,20 @@ def grade_all(subs: list[Submission], catalog: dict, *, out: Path, jobs: int = 1
                 run.interrupted = True
                 break
             exercise = catalog[sub.exercise]
-            record, intact = _check(sub, exercise, root, grade, timeout, memory_mb)
+            try:
+                outcome = checks.submit(sub).result()
+            except Exception as err:  # noqa: BLE001
+                lost(i, sub, err)
+                continue
+            if outcome is None:
+                run.interrupted = True
+                break
+            record, intact = outcome
             if not intact:
                 record = not_graded(exercise, sub.display, TAMPERED, seconds=record["seconds"])
             keep(i, sub, digest, _finish(record, sub, exercise))
     finally:
-        pool.shutdown(wait=not run.interrupted, cancel_futures=True)
-        if not run.interrupted:
-            shutil.rmtree(root, ignore_errors=True)
+        checks.close(run.interrupted)
         state.close(None if run.interrupted else {s.key for s in subs if not s.reason})
     run.records = [records[i] for i in sorted(records)]
     return run

@@ -2,8 +2,8 @@
 
 Every text that came from a submission is already escaped in the records
 (control characters); here CSV cells that a spreadsheet would run as a
-formula are defused, and Markdown fences are made longer than any run of
-backticks inside them.
+formula are defused, names in Markdown headings are escaped, and Markdown
+fences are made longer than any run of backticks inside them.
 """
 
 from __future__ import annotations
@@ -11,15 +11,27 @@ from __future__ import annotations
 import csv
 import json
 import re
+import unicodedata
 from pathlib import Path
 
-GRADEBOOK_COLUMNS = ["student", "exercise", "score", "max_score", "passed", "mistakes", "seconds", "file", "reason"]
+# No timings here: the same class graded twice, on one machine or many, gives the same bytes
+# (seconds are in grades.json).
+GRADEBOOK_COLUMNS = ["student", "exercise", "score", "max_score", "passed", "mistakes", "file", "reason"]
+
+_FORMULA_START = ("=", "+", "-", "@")
 
 
-def _cell(text) -> str:
-    """A text cell a spreadsheet shows as text, never runs as a formula."""
+def formula_safe(text) -> str:
+    """A text cell a spreadsheet shows as text, never runs as a formula.
+
+    Spreadsheets skip leading blanks and read fullwidth signs (＝, ＋) as the
+    plain ones, so the first character that is not blank is compared after
+    NFKC folding; a cell starting with a tab or carriage return is a formula
+    trigger of its own. Such a cell gets a leading apostrophe.
+    """
     text = "" if text is None else str(text)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    first = unicodedata.normalize("NFKC", text.lstrip()[:1])[:1]
+    return "'" + text if text[:1] in ("\t", "\r") or first in _FORMULA_START else text
 
 
 def write_gradebook(records: list[dict], path: Path) -> None:
@@ -28,9 +40,9 @@ def write_gradebook(records: list[dict], path: Path) -> None:
         out.writerow(GRADEBOOK_COLUMNS)
         for r in records:
             out.writerow([
-                _cell(r["student"]), _cell(r.get("exercise") or ""), f"{r['score']:g}", f"{r['max_score']:g}",
-                "yes" if r["passed"] else "no", ";".join(d["id"] for d in r["mistakes"]),
-                f"{r['seconds']:.2f}", _cell(r["file"]), _cell(r["reason"] or ""),
+                formula_safe(r["student"]), formula_safe(r.get("exercise") or ""), f"{r['score']:g}",
+                f"{r['max_score']:g}", "yes" if r["passed"] else "no", ";".join(d["id"] for d in r["mistakes"]),
+                formula_safe(r["file"]), formula_safe(r["reason"] or ""),
             ])
 
 
@@ -73,9 +85,19 @@ def _fence(text: str) -> str:
     return "`" * max(3, longest + 1)
 
 
+# What can start emphasis, code, links, HTML, entities or a table cell inside one line of Markdown
+# (a heading's text never starts a line, so list and setext markers need no escape).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|<>~&])")
+
+
+def markdown_text(text: str) -> str:
+    """Learner text (a student id, a file name) as Markdown that shows it literally, on one line."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text).replace("\n", " "))
+
+
 def feedback_markdown(student: str, records: list[dict]) -> str:
     """One student's feedback: a table of results, then each check's words as `tutor check` prints them."""
-    lines = [f"# Feedback for {student}", "", "| exercise | file | score | result |", "|---|---|---|---|"]
+    lines = [f"# Feedback for {markdown_text(student)}", "", "| exercise | file | score | result |", "|---|---|---|---|"]
     for r in records:
         result = "passed" if r["passed"] else ("not graded" if not r["graded"] else "not yet")
         file = r["file"].replace("|", "\\|").replace("`", "'")
@@ -83,7 +105,8 @@ def feedback_markdown(student: str, records: list[dict]) -> str:
     for r in records:
         title = f" - {r['title']}" if r.get("title") else ""
         fence = _fence(r["feedback"])
-        lines += ["", f"## {r.get('exercise') or r['file']}{title}", "", fence + "text", r["feedback"].rstrip("\n"), fence]
+        heading = markdown_text(f"{r.get('exercise') or r['file']}{title}")
+        lines += ["", f"## {heading}", "", fence + "text", r["feedback"].rstrip("\n"), fence]
     return "\n".join(lines) + "\n"
 
 
