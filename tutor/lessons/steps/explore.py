@@ -37,7 +37,7 @@ there are none).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tutor.base.errors import did_you_mean
@@ -132,18 +132,18 @@ class ExploreStep(Step):
     text: str | None = None
     show: tuple[ViewSpec, ...] = ()
     settings: tuple[tuple[tuple[str, float], ...], ...] = ()
+    operation: Any = field(default=None, compare=False, repr=False)  # the registered Operation `op` names
     KEYS = ("op", "inputs", "controls", "text", "show", "settings", "bind")
     redraws = True  # a front end draws act()'s renderables in place of the step's
 
     @classmethod
     def parse(cls, r: Reader, common: Common, scope: Scope) -> ExploreStep:
-        from tutor.lessons.registry import OPERATIONS
-
+        operations = scope.vocab.operations
         cond = common.condition
         name = r.str("op", required=True)
-        if name not in OPERATIONS:
-            raise r.error("op", f"unknown operation {name!r}{did_you_mean(name, OPERATIONS)} (`tutor ops` lists them)")
-        op = OPERATIONS[name]
+        if name not in operations:
+            raise r.error("op", f"unknown operation {name!r}{did_you_mean(name, operations)} (`tutor ops` lists them)")
+        op = operations[name]
         accepted = op.inputs + op.optional
         node = r.node_of("controls", required=True)
         if not isinstance(node.value, list) or not node.value:
@@ -183,7 +183,7 @@ class ExploreStep(Step):
                                           f"{same!r} exists to use for it")
         # The op's results and the controls are visible to this step's text and views only.
         local = Scope(scope.visible(cond))
-        local.lenient = scope.lenient
+        local.lenient, local.vocab = scope.lenient, scope.vocab
         outputs = tuple(op.outputs)
         bind_one = None
         if not outputs:
@@ -212,7 +212,7 @@ class ExploreStep(Step):
                     one.append((c.name, c.clamp(v)))
                 settings.append(tuple(one))
         return cls(common, name, tuple(given.items()), tuple(controls), outputs if bind_one is None else (bind_one,),
-                   text, show, tuple(settings))
+                   text, show, tuple(settings), op)
 
     # -- the values a front end turns ---------------------------------------------------
     def defaults(self) -> dict[str, float]:
@@ -234,9 +234,7 @@ class ExploreStep(Step):
     # -- drawing --------------------------------------------------------------------------
     def compute(self, ctx, values: dict[str, float]) -> dict[str, Any]:
         """The operation's results for these control values: {output name: value}."""
-        from tutor.lessons.registry import OPERATIONS
-
-        op = OPERATIONS[self.op]
+        op = self.operation
         kwargs = {arg: (ctx.get(inp.ref) if inp.ref is not None else inp.literal) for arg, inp in self.inputs}
         kwargs.update(values)
         try:
