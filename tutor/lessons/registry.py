@@ -109,7 +109,7 @@ def operation(name: str, outputs: tuple[str, ...] = (), literals: tuple[str, ...
 # -- views ----------------------------------------------------------------------------
 
 # The kinds of option a view may take, and how the loader reads each.
-OPTION_KINDS = ("name", "int", "int_list", "bool", "number", "str", "str_list")
+OPTION_KINDS = ("name", "int", "int_list", "bool", "number", "str", "str_list", "graph")  # graph: node lines
 
 
 @dataclass(frozen=True)

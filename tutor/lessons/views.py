@@ -86,6 +86,10 @@ def _read_option(r: Reader, key: str, kind: str, scope: Scope, condition: str | 
         return r.number(key)
     if kind == "str_list":
         return r.str_list(key) or ()
+    if kind == "graph":  # `z = p1 + p2` lines, parsed and their leaves checked now (tutor.lessons.graphspec)
+        from tutor.lessons.graphspec import read_nodes
+
+        return read_nodes(r, key, scope, condition)
     return r.str(key)
 
 

@@ -133,3 +133,26 @@ def regions(value, ctx, spec):
         raise ValueError(f"the points must have two columns to be drawn in the plane, not shape {X.shape}")
     y = np.asarray(ctx.get(spec.option("y"))).ravel().astype(int)
     return DecisionBoundary(xs, ys, classes, X, y, title=ctx.fill(spec.label) if spec.label else None)
+
+
+@view("graph", options={"nodes": ("graph", ()), "grads": ("str", None), "backward": ("bool", False),
+                        "wrt": ("str", None), "hide": ("str_list", ())})
+def graph(value, ctx, spec):
+    """A small computational graph drawn from its output down: each node's value and, once known, its gradient.
+
+    value: the output node (bound). nodes: lines such as `z = p1 + p2` (see
+    tutor.lessons.graphspec); grads: a prefix, node n showing the bound
+    gradient `<prefix>n`; backward: true computes every gradient instead;
+    hide: leaves not drawn (a wide graph kept on one screen).
+    """
+    from tutor.lessons.graphspec import evaluate
+    from tutor.render.graph import ComputationGraph, GraphNode
+
+    lines = spec.option("nodes", ())
+    if not lines:
+        raise ValueError("a graph view needs `nodes:`, one line per node such as `z = w * x`")
+    rows = evaluate(lines, ctx.values, spec.value, grads_prefix=spec.option("grads"),
+                    backward=bool(spec.option("backward", False)))
+    nodes = [GraphNode(name, op, inputs, v, g) for name, op, inputs, v, g in rows]
+    return ComputationGraph(nodes, spec.value, wrt=spec.option("wrt") or spec.value,
+                            title=ctx.fill(spec.label) if spec.label else None, hide=spec.option("hide", ()))

@@ -18,6 +18,7 @@ def _lessons() -> None:
         ops_cost,
         ops_forward_pass,
         ops_gradient_checking,
+        ops_graph,
         ops_intuitions,
         ops_moons,
         ops_network,

@@ -12,5 +12,6 @@ from tutor.courses.backprop.exercises import (  # noqa: F401 - imported to regis
     init_check,
     layouts,
     references,
+    value_graph,
     variants,
 )
