@@ -612,9 +612,11 @@ def test_choice_quizzes_have_distinct_sentences(repo, lesson_id):
             assert all(c[:1].isupper() or c[:1].isdigit() for c in s.choices), s.choices
 
 
-def test_confusion_quiz_has_four_choices(repo):
+def test_confusion_quiz_asks_a_new_reading_of_the_matrix(repo):
+    """Not "where are the right ones" (the screen before says: on the diagonal), but what a column adds up."""
     quiz = next(s for s in _load(repo, "accuracy").steps if s.id == "confusion-quiz")
-    assert len(quiz.choices) == 4 and quiz.choices[3] == "Nowhere, only mistakes are counted"
+    assert len(quiz.choices) == 4 and "column" in quiz.question
+    assert "answered 3" in quiz.choices[quiz.answer]
 
 
 def test_backprop_lesson_shows_the_matrices_faster(run):

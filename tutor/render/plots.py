@@ -144,10 +144,13 @@ class DecisionBoundary:
     predicted class at each grid point, row 0 the lowest y (as returned by
     tutor.core.decision_grid); X: (m, 2) data; y: (m,) 0-based labels.
     class_names: optional K names; height: plot rows (default: keep the
-    data's proportions)."""
+    data's proportions). predicted: optional (m,) the model's own class for
+    each point; given, the count of wrong points is the model's, and the
+    picture's own count (a point and its character cell can disagree near
+    the boundary) is named only where it differs."""
 
     def __init__(self, xs, ys, classes, X, y, *, class_names=None, title: str | None = None,
-                 height: int | None = None):
+                 height: int | None = None, predicted=None):
         self.xs = np.asarray(xs, dtype=float).ravel()
         self.ys = np.asarray(ys, dtype=float).ravel()
         self.classes = np.asarray(classes, dtype=int)
@@ -161,6 +164,9 @@ class DecisionBoundary:
         self.class_names = [str(c) for c in (class_names if class_names is not None else range(K))]
         self.title = title
         self.height = height
+        self.predicted = None if predicted is None else np.asarray(predicted, dtype=int).ravel()
+        if self.predicted is not None and self.predicted.size != self.y.size:
+            raise ValueError(f"predicted has {self.predicted.size} classes for {self.y.size} points")
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         ascii = wants_ascii(console, options)
@@ -222,5 +228,14 @@ class DecisionBoundary:
             parts.append(f"{_POINTS[k % len(_POINTS)]} class {plain(name, ascii)} "
                          f"(region {region_word}{shade_word})")
         yield from _wrapped(parts, width)
-        wrong = int(np.sum(region[pr, pc] != self.y)) if self.y.size else 0
-        yield from _line(f"{wrong} of {self.y.size} points fall in the other class's region", styles.DIM)
+        in_other_cell = int(np.sum(region[pr, pc] != self.y)) if self.y.size else 0
+        if self.predicted is None:
+            yield from _line(f"{in_other_cell} of {self.y.size} points fall in the other class's region", styles.DIM)
+            return
+        wrong = int(np.sum(self.predicted != self.y))
+        line = f"The network misclassifies {wrong} of {self.y.size} points."
+        if in_other_cell != wrong:
+            line += (f" In this {P} x {H} character picture {in_other_cell} sit in a cell of the other"
+                     " colour: each cell shows the class at one point of it, and near the boundary that"
+                     " can differ from the class at the point itself.")
+        yield from _line(line, styles.DIM)

@@ -181,6 +181,7 @@ def terminal_view(kind: str, data: FigureData):
     from rich.text import Text
 
     from tutor import render
+    from tutor.core import predict
     from tutor.courses.backprop.render_digits import DigitGrid, HiddenUnits
 
     ds = data.dataset
@@ -192,7 +193,8 @@ def terminal_view(kind: str, data: FigureData):
         view = render.CostCurve(data.costs, title=data.title)
     elif kind == "boundary":
         view = render.DecisionBoundary(data.xs, data.ys, data.classes, ds.X, ds.y,
-                                       class_names=ds.class_names, title=data.title)
+                                       class_names=ds.class_names, title=data.title,
+                                       predicted=predict(data.thetas, ds.X))
     else:
         view = render.ConfusionTable(data.C, ds.class_names, title=data.title)
     # The subtitle says where the numbers come from, as under a slide.

@@ -13,11 +13,12 @@ import numpy as np
 from tutor.core import (
     check_nn_gradients,
     debug_problem,
+    initialize_params,
     nn_cost,
     nn_cost_function,
     relative_difference,
     reshape_params,
-    spot_check,
+    theta_shapes,
     unroll,
     verdict,
 )
@@ -118,39 +119,101 @@ def time_gradient_check(
     }
 
 
-@operation("network_spot_check", outputs=("spot_columns", "spot_indices", "spot_rel_diff", "spot_verdict", "spot_seconds"))
+def bias_positions(layer_sizes) -> np.ndarray:
+    """Where the bias weights sit in the unrolled vector: column 0 of each Theta, read row-major.
+
+    Theta_l (s_{l+1}, s_l + 1) starts where the matrices before it end; its
+    row i's bias weight is at start + i (s_l + 1). (sum of s_{l+1},) ints.
+    """
+    sizes = as_sizes(layer_sizes)
+    out, start = [], 0
+    for rows, cols in theta_shapes(sizes):
+        out.extend(start + i * cols for i in range(rows))
+        start += rows * cols
+    return np.array(out, dtype=np.intp)
+
+
+def spot_indices(layer_sizes, k: int, n_bias: int, seed: int = 0) -> np.ndarray:
+    """k distinct positions in the unrolled vector, n_bias of them bias weights, the rest other weights; sorted.
+
+    A blind pick of k among all the weights misses every bias weight most of
+    the time (they are a few percent of the weights), and a bug in the bias
+    column touches nothing else, so the bias weights get picks of their own.
+    """
+    sizes = as_sizes(layer_sizes)
+    total = int(sum(r * c for r, c in theta_shapes(sizes)))
+    bias = bias_positions(sizes)
+    others = np.setdiff1d(np.arange(total), bias)
+    g = np.random.default_rng(int(seed))
+    n_bias = max(0, min(int(n_bias), bias.size, int(k)))
+    n_other = max(0, min(int(k) - n_bias, others.size))
+    picked = np.concatenate([g.choice(bias, size=n_bias, replace=False), g.choice(others, size=n_other, replace=False)])
+    return np.sort(picked)
+
+
+def blind_miss_probability(n_total: int, n_bias: int, k: int) -> float:
+    """The chance that k distinct positions drawn at random from n_total miss all n_bias bias weights."""
+    from math import comb
+
+    return comb(n_total - n_bias, k) / comb(n_total, k) if k <= n_total - n_bias else 0.0
+
+
+@operation("network_spot_check", outputs=("spot_columns", "spot_indices", "spot_rel_diff", "spot_verdict", "spot_seconds",
+                                          "spot_bias_picked", "n_bias_weights", "blind_miss_percent",
+                                          "spot_median_gradient", "start_median_gradient", "start_spot_rel_diff"))
 def network_spot_check(
     params: np.ndarray, layer_sizes, X: np.ndarray, y: np.ndarray, lam: float = 0.0, k: int = 20, seed: int = 0,
-    activation: str = "sigmoid",
+    activation: str = "sigmoid", bias_picks: int = 5,
 ) -> dict:
-    """Central differences on k randomly chosen parameters of the full network.
+    """Central differences on k parameters of the full network, bias_picks of them bias weights.
 
     spot_columns: (k, 2) numerical | analytical; spot_indices: (k,) positions
     in the unrolled vector. 2k cost evaluations instead of 2 per parameter.
+    spot_bias_picked: how many picks are bias weights; n_bias_weights: how
+    many the network has; blind_miss_percent: the chance (%) that k picks
+    made blindly among all the weights would include none of them.
+
+    Why a trained network's check lands higher than the debug network's:
+    spot_median_gradient is the median |gradient| at params,
+    start_median_gradient the same at a fresh uniform [-0.12, 0.12] start
+    (drawn with `seed`), and start_spot_rel_diff the same spot check there,
+    on the same examples.
     """
     sizes = as_sizes(layer_sizes)
     X = np.ascontiguousarray(X, dtype=float)
+    lam = float(lam)
+    params = np.asarray(params, dtype=float)
 
-    calls = []
+    def cost(p):
+        return nn_cost(reshape_params(p, sizes), X, y, lam, activation)
 
-    def J(p):
-        # spot_check asks once for (cost, grad) at params; every later call is a
-        # nudged cost for the central differences, which needs no backprop (a
-        # full backprop there made the 40 evaluations look dearer than the
-        # full-check estimate the lesson had just shown)
-        if not calls:
-            calls.append(1)
-            return nn_cost_function(p, sizes, X, y, float(lam), activation)
-        return (nn_cost(reshape_params(p, sizes), X, y, float(lam), activation),)
+    def check(p, idx):
+        # one backprop for the analytical gradient; every nudged evaluation is a
+        # cost alone (a full backprop there made the 2k evaluations look dearer
+        # than the full-check estimate the lesson had just shown)
+        _, analytical = nn_cost_function(p, sizes, X, y, lam, activation)
+        num = compute_numerical_gradient(cost, p, indices=idx)[idx]
+        return num, np.asarray(analytical)[idx], analytical
 
     from tutor.courses.backprop.timing import timed
 
-    sc, seconds = timed(lambda: spot_check(J, np.asarray(params, dtype=float), int(k), rng=int(seed)))
+    idx = spot_indices(sizes, int(k), int(bias_picks), int(seed))
+    (num, ana, grad), seconds = timed(lambda: check(params, idx))
+    start = initialize_params(sizes, "uniform", epsilon=0.12, seed=int(seed))
+    num0, ana0, grad0 = check(start, idx)
+    n_bias = int(bias_positions(sizes).size)
+    rel = relative_difference(num, ana)
     return {
-        "spot_columns": _columns(sc.numerical, sc.analytical),
-        "spot_indices": sc.indices,
-        "spot_rel_diff": sc.relative_difference,
-        "spot_verdict": sc.verdict,
+        "spot_columns": _columns(num, ana),
+        "spot_indices": idx,
+        "spot_rel_diff": rel,
+        "spot_verdict": verdict(rel),
         "spot_seconds": seconds,
+        "spot_bias_picked": int(np.isin(idx, bias_positions(sizes)).sum()),
+        "n_bias_weights": n_bias,
+        "blind_miss_percent": 100.0 * blind_miss_probability(params.size, n_bias, int(k)),
+        "spot_median_gradient": float(np.median(np.abs(grad))),
+        "start_median_gradient": float(np.median(np.abs(grad0))),
+        "start_spot_rel_diff": relative_difference(num0, ana0),
     }
 

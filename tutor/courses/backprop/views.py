@@ -80,12 +80,17 @@ def hidden(value, ctx, spec):
 
 @view("boundary", options={"X": ("name", "X"), "y": ("name", "y")}, default_value="thetas")
 def boundary(value, ctx, spec):
-    """The plane coloured by the network's prediction (value: its list of Thetas), the points X, y on top."""
-    from tutor.core import decision_grid
+    """The plane coloured by the network's prediction (value: its list of Thetas), the points X, y on top.
+
+    The count of misclassified points under it is the network's own (its
+    prediction at each point), not read off the coarse character picture.
+    """
+    from tutor.core import decision_grid, predict
     from tutor.render import DecisionBoundary
 
     if not isinstance(value, (list, tuple)):
         raise ValueError(f"{spec.value} is not a list of weight matrices")
     X, y = ctx.get(spec.option("X")), ctx.get(spec.option("y"))
-    xs, ys, classes = decision_grid(value, X, activation=ctx.get("activation"))
-    return DecisionBoundary(xs, ys, classes, X, y)
+    activation = ctx.get("activation")
+    xs, ys, classes = decision_grid(value, X, activation=activation)
+    return DecisionBoundary(xs, ys, classes, X, y, predicted=predict(value, X, activation))
