@@ -243,6 +243,7 @@ def test_a_file_saved_beside_the_code_is_not_tampering_but_a_rewritten_helper_is
     # The checker now runs learner code on copies of its own (isolated or not), so no learner
     # code reaches the grader's private folder; the grader's defence is tested with a check
     # that writes there itself, as code that escaped its copy would.
+    from tutor.course import bundled_course
     from tutor.exercises.catalog import load_catalog
     from tutor.grading import checker
     from tutor.grading.discover import discover
@@ -261,7 +262,7 @@ def test_a_file_saved_beside_the_code_is_not_tampering_but_a_rewritten_helper_is
             (Path(path).parent / "helpers.py").write_text("")  # a rewritten helper: tampering
         return checker.grade_one(exercise, path, isolation="off", **kw)
 
-    catalog = load_catalog()
+    catalog = load_catalog(bundled_course())
     run = grade_all(discover(folder, catalog, [EXERCISE]), catalog, out=tmp_path / "out", jobs=2, grade=writing)
     rows = {r["student"]: r for r in run.records}
     assert rows["ann"]["score"] == 6 and rows["ann"]["reason"] is None

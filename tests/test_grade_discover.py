@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 
+from tutor.course import bundled_course
 from tutor.exercises.catalog import load_catalog
 from tutor.grading.discover import discover
 from tutor.grading.synthetic import HELPER, IN_FOLDER, SOURCES
@@ -14,7 +15,7 @@ COST = "def nn_cost_function(params, layer_sizes, X, y, lam):\n    return 0.0, p
 
 
 def _found(folder, wanted=()):
-    return [(s.student, s.display, s.exercise, s.reason) for s in discover(folder, load_catalog(), list(wanted))]
+    return [(s.student, s.display, s.exercise, s.reason) for s in discover(folder, load_catalog(bundled_course()), list(wanted))]
 
 
 def test_functions_name_the_exercise_and_a_file_name_settles_a_shared_function(tmp_path):

@@ -18,6 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tutor.cli import app
+from tutor.course import bundled_course
 from tutor.exercises.catalog import load_catalog
 from tutor.grading.discover import discover, student_submissions, zip_is_one_student
 from tutor.grading.synthetic import EXERCISE, HELPER, IN_FOLDER, SOURCES
@@ -30,7 +31,7 @@ TUTOR_HELPERS = ("import numpy as np\n\ndef sigmoid(z):\n    return 1 / (1 + np.
 
 
 def _subs(folder, wanted=(EXERCISE,), **kw):
-    return discover(folder, load_catalog(), list(wanted), **kw)
+    return discover(folder, load_catalog(bundled_course()), list(wanted), **kw)
 
 
 def _grade(*args):
@@ -175,7 +176,8 @@ def test_the_gradescope_grader_ignores_the_tutors_helper_file(tmp_path, monkeypa
     (root / "submission" / "sigmoid.py").write_text(WRONG)
     (root / "submission" / "tutor_helpers.py").write_text(TUTOR_HELPERS)
     monkeypatch.setenv("AUTOGRADER_ROOT", str(root))
-    doc = gradescope.grade_submission({"exercises": [EXERCISE], "timeout": 10, "memory_mb": 1024, "isolation": "off"})
+    config = {"exercises": [EXERCISE], "timeout": 10, "memory_mb": 1024, "isolation": "off"}
+    doc = gradescope.grade_submission(config, bundled_course())
     assert doc["score"] == 0 and "sigmoid-instead-of-gradient" in doc["output"]
 
 
@@ -209,7 +211,7 @@ def test_a_zip_in_the_class_folder_is_that_students_submission(tmp_path):
 
 
 def test_a_zip_given_alone_is_one_student_when_no_exercise_is_answered_twice(tmp_path):
-    catalog = load_catalog()
+    catalog = load_catalog(bundled_course())
     one = tmp_path / "one"
     one.mkdir()
     (one / "sigmoid_gradient.py").write_text(IN_FOLDER)
@@ -230,7 +232,7 @@ def test_a_zip_given_alone_is_one_student_when_no_exercise_is_answered_twice(tmp
 
 def test_without_a_scratch_folder_a_nested_zip_says_why_it_is_not_read(tmp_path):
     _zip(tmp_path / "erin.zip", {"sigmoid_gradient.py": RIGHT})
-    subs = student_submissions("erin", tmp_path / "erin.zip", load_catalog(), [EXERCISE])
+    subs = student_submissions("erin", tmp_path / "erin.zip", load_catalog(bundled_course()), [EXERCISE])
     assert len(subs) == 1 and "not unpacked" in subs[0].reason
 
 

@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tutor.cli import app
+from tutor.course import bundled_course
 from tutor.exercises.catalog import load_catalog
 from tutor.grading import checker
 from tutor.grading.discover import discover
@@ -35,7 +36,7 @@ class Counting:
 
 
 def _run(folder: Path, out: Path, **kw):
-    catalog = load_catalog()
+    catalog = load_catalog(bundled_course())
     counting = Counting()
     run = grade_all(discover(folder, catalog, [EXERCISE]), catalog, out=out, jobs=2, grade=counting, **kw)
     return run, counting.files

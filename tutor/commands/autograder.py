@@ -7,9 +7,9 @@ tutor.grading.gradescope (what runs inside Gradescope).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
-from tutor.commands._common import echo, fail, stdout_console
+from tutor.commands._common import course_option, echo, fail, resolve_course, stdout_console
 from tutor.commands.spec import Argument, Option
 
 if TYPE_CHECKING:
@@ -21,6 +21,7 @@ def build(
     output: Path = Option(Path("autograder.zip"), "--output", "-o", help="The zip to write."),
     timeout: float = Option(10.0, "--timeout", min=0.5, help="Seconds each exercise's code may run."),
     memory_mb: int = Option(512, "--memory-mb", min=128, max=700, help="Memory each check may use, MB (Gradescope allows 768 in all)."),
+    course: Optional[str] = course_option(),
 ) -> None:
     """Write a Gradescope autograder zip (setup.sh and run_autograder at its root) that installs this exact tutor."""
     from tutor.base.errors import TutorError
@@ -29,10 +30,12 @@ def build(
     from tutor.grading.discover import check_ids
 
     try:
-        ids = check_ids(list(exercise_ids), load_catalog())
+        chosen = resolve_course(course)
+        ids = check_ids(list(exercise_ids), load_catalog(chosen))
         if output.exists() and output.is_dir():
             raise TutorError(f"{output} is a folder; give the zip's file name")
-        made = build_zip(ids, output, timeout=timeout, memory_mb=memory_mb)
+        made = build_zip(ids, output, timeout=timeout, memory_mb=memory_mb,
+                         course=None if chosen.bundled else chosen.id)
     except TutorError as err:
         fail(err.message)
     except OSError as err:

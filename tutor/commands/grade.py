@@ -79,12 +79,10 @@ def _progress(console, total: int):
 
 
 def _catalog(course):
-    """The course's exercises, with its exercise plugin in use for the checks."""
-    from tutor.exercises import plugins
+    """The course's exercises (each knows its course: the checks use its plugin)."""
     from tutor.exercises.catalog import load_catalog
 
-    plugins.use_course(course)
-    return load_catalog(course.exercises_dir, list(course.exercises) or None)
+    return load_catalog(course)
 
 
 def grade(
@@ -141,7 +139,7 @@ def grade(
     except TutorError as e:
         fail(e.message)
     if notice:
-        err.print(f"note: {notice}", highlight=False, soft_wrap=True)
+        err.print(notice if notice.startswith("note:") else f"note: {notice}", highlight=False, soft_wrap=True)
     if out.exists() and not out.is_dir():
         fail(f"--out {out} is a file; give a folder")
     chosen = resolve_course(course)

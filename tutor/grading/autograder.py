@@ -70,7 +70,7 @@ fi
 "$ROOT/venv/bin/python" -m pip install -q --upgrade pip
 "$ROOT/venv/bin/python" -m pip install -q -r "$SOURCE/requirements.txt"
 "$ROOT/venv/bin/python" -m pip install -q --no-deps "$SOURCE"/tutor-*.whl
-"$ROOT/venv/bin/python" -c "import tutor; print('installed tutor', __version__)"
+"$ROOT/venv/bin/python" -c "from tutor.base.version import __version__; print('installed tutor', __version__)"
 # bubblewrap isolates each check inside the container where user namespaces are allowed;
 # without it the checker runs each check as a plain process and says so in the log.
 if command -v apt-get >/dev/null 2>&1 && ! command -v bwrap >/dev/null 2>&1; then
@@ -145,14 +145,20 @@ def pinned_requirements() -> list[str]:
 
 
 def build(ids: list[str], output: Path, *, timeout: float = DEFAULT_TIMEOUT,
-          memory_mb: int = DEFAULT_MEMORY_MB) -> dict:
-    """Write the autograder zip; returns what went in (for the command to print)."""
+          memory_mb: int = DEFAULT_MEMORY_MB, course: str | None = None) -> dict:
+    """Write the autograder zip; returns what went in (for the command to print).
+
+    course: the id of the course the exercises belong to (None: the bundled one);
+    a course other than the bundled one must be installed where Gradescope runs it.
+    """
     from tutor.base.version import __version__
 
     with tempfile.TemporaryDirectory(prefix="tutor-ag-build-") as tmp:
         wheel = build_wheel(Path(tmp))
         requirements = pinned_requirements()
         config = {"exercises": ids, "timeout": timeout, "memory_mb": memory_mb, "tutor_version": __version__}
+        if course is not None:
+            config["course"] = course
         output.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as z:
             for name, text in (("setup.sh", SETUP_SH), ("run_autograder", RUN_AUTOGRADER)):

@@ -57,27 +57,25 @@ def _course_and_catalog(ref: dict):
             course = bundled_course()
         else:
             course = resolve_course(ref["root"] if Path(ref["root"]).is_dir() else ref["id"])
-        _CATALOGS[key] = (course, load_catalog(course.exercises_dir, list(course.exercises) or None))
+        _CATALOGS[key] = (course, load_catalog(course))
     return _CATALOGS[key]
 
 
 def check_payload(task: dict) -> tuple[dict, bool]:
     """Run on a worker: stage the files in a private folder, check them, return (record, intact)."""
     from tutor.base.version import __version__
-    from tutor.exercises import plugins
     from tutor.grading.checker import grade_one
     from tutor.grading.run import check_copy, definition_hash
 
     if task["version"] != __version__:
         raise WorkerMismatch(f"this worker runs tutor {__version__}, the class is graded with {task['version']}")
     try:
-        course, catalog = _course_and_catalog(task["course"])
+        _, catalog = _course_and_catalog(task["course"])
     except TutorError as err:
         raise WorkerMismatch(f"this worker cannot find the course: {err.message}") from None
     exercise = catalog.get(task["exercise"])
     if exercise is None or definition_hash(exercise) != task["definition"]:
         raise WorkerMismatch(f"this worker's exercise {task['exercise']} differs from the one the class is graded with")
-    plugins.use_course(course)
     sub = Submission(task["student"], task["display"], task["name"], task["files"], task["exercise"])
     root = Path(tempfile.mkdtemp(prefix="tutor-task-"))
     try:

@@ -128,7 +128,8 @@ def schema_problems(doc) -> list[str]:
     return problems
 
 
-def grade_submission(config: dict) -> dict:
+def grade_submission(config: dict, course) -> dict:
+    """results.json for the files in ROOT/submission, graded against `course`'s exercises."""
     import tempfile
     from functools import partial
 
@@ -138,7 +139,7 @@ def grade_submission(config: dict) -> dict:
     from tutor.grading.run import grade_all
 
     started = time.perf_counter()
-    catalog = load_catalog()
+    catalog = load_catalog(course)
     ids = [i for i in config["exercises"] if i in catalog]
     folder = root() / "submission"
     records: dict = {}
@@ -163,7 +164,10 @@ def main() -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         config = json.loads((root() / "source" / "autograder.json").read_text())
-        doc = grade_submission(config)
+        from tutor.course import resolve_course
+
+        # The course the zip was built for (its id; None: the bundled one), resolved here, at the front door.
+        doc = grade_submission(config, resolve_course(config.get("course")))
     except Exception as err:  # whatever happens, Gradescope gets a results.json that says so
         doc = {"score": 0.0, "output": f"The autograder failed ({type(err).__name__}: {err}); "
                                       "please tell your instructor.", "tests": []}

@@ -51,6 +51,7 @@ class GradeState:
         if keep is None:
             return
         tmp = self.path.with_suffix(".tmp")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "w", encoding="utf-8") as fh:
             for key in keep:
                 if key in self.done:
