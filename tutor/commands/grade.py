@@ -98,7 +98,7 @@ def grade(
                           help="Run the checks on a Dask cluster (tcp://host:8786); needs the cluster extra here and on every worker."),
     shard: str = Option(None, "--shard", metavar="K/N", help="Grade share K of N of the class (by a hash of each student's id) and write OUT/part.json for `tutor grade merge`."),
     export: str = Option(None, "--export", metavar="canvas|moodle", help="Also write OUT/canvas.csv or OUT/moodle.csv, ready to import."),
-    roster: Path = Option(None, "--roster", help="CSV mapping the class's student ids (a `student` column) to the LMS's identity columns."),
+    roster: Path = Option(None, "--roster", help="CSV mapping the class's student ids (a `submission` column) to the LMS's identity columns."),
     assignment: list[str] = Option([], "--assignment", metavar="[EXERCISE=]TITLE", help="The export's grade column title (Canvas: 'Name (assignment id)'); default: the exercise's title."),
     course: Optional[str] = course_option(),
 ) -> None:

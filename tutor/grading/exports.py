@@ -1,9 +1,10 @@
 """Gradebooks an LMS imports as they are: Canvas and Moodle CSV, students mapped by a roster.
 
 The folder and file names in a class are not an LMS's identities, so a
-roster CSV maps them: a `student` column (the ids gradebook.csv shows) and
-the LMS's own identity columns. The easiest roster is the LMS's gradebook
-export with a `student` column added.
+roster CSV maps them: a `submission` column (each student's id as
+gradebook.csv's student column shows it: their file or folder name) and the
+LMS's own identity columns. The easiest roster is the LMS's gradebook export
+with a `submission` column added.
 
 - Canvas matches a row by ID, SIS User ID or SIS Login ID; its import wants
   the columns Student, ID, SIS User ID, SIS Login ID, Section, then one
@@ -34,7 +35,7 @@ FORMATS = ("canvas", "moodle")
 
 
 def read_roster(path: Path) -> dict[str, dict[str, str]]:
-    """student id -> {column: value} from a roster CSV with a `student` column."""
+    """student id -> {column: value} from a roster CSV with a `submission` column."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as err:
@@ -42,10 +43,10 @@ def read_roster(path: Path) -> dict[str, dict[str, str]]:
     except UnicodeDecodeError:
         raise TutorError(f"the roster {path} is not UTF-8 text; save it as CSV UTF-8") from None
     rows = list(csv.DictReader(io.StringIO(text)))
-    columns = {c.strip().lower(): c for c in (rows[0].keys() if rows else [])}
-    if "student" not in columns:
-        raise TutorError(f"the roster {path} has no `student` column (the ids gradebook.csv shows)")
-    key = columns["student"]
+    columns = {(c or "").strip().lower(): c for c in (rows[0].keys() if rows else [])}
+    if "submission" not in columns:
+        raise TutorError(f"the roster {path} has no `submission` column (each student's id as gradebook.csv shows it)")
+    key = columns["submission"]
     roster: dict[str, dict[str, str]] = {}
     for row in rows:
         sid = (row.get(key) or "").strip()
@@ -98,7 +99,7 @@ def export(records: list[dict], catalog: dict, kind: str, *, roster: dict | None
     notes: list[str] = []
     if kind == "canvas":
         if roster is None:
-            raise TutorError("Canvas matches students by ID or SIS id: give --roster CSV with a `student` column "
+            raise TutorError("Canvas matches students by ID or SIS id: give --roster CSV with a `submission` column "
                              "and Canvas's ID (or SIS User ID / SIS Login ID) columns")
         identity = CANVAS_IDENTITY
         if not any(row.get(c) for row in roster.values() for c in ("ID", "SIS User ID", "SIS Login ID")):
