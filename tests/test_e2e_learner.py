@@ -129,10 +129,10 @@ def test_a_lesson_with_a_quiz_hint_back_forward_quit_resume_and_ctrl_c(tmp_path,
     pane.wait_for(r"Not that one")
     pane.type("2")  # "exactly one"
     pane.keys("Enter")
-    pane.wait_for(r"2: right")
+    pane.wait_for(r"RIGHT 2")
 
     pane.keys("b")
-    pane.wait_for(rf"Step {quiz_step - 1} of \d+", after="2: right")
+    pane.wait_for(rf"Step {quiz_step - 1} of \d+", after="RIGHT 2")
     pane.keys("n")
     # Wait for the whole redrawn step (its key legend comes last), below the
     # step we came back from: the scrollback still holds the first drawing.

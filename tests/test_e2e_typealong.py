@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from test_e2e_learner import TMUX, Pane, _env, _tutor, panes  # noqa: F401  (panes is a fixture)
 
 pytestmark = [pytest.mark.skipif(TMUX is None, reason="tmux is not installed (the CI script installs it)"),
@@ -22,15 +21,15 @@ def test_a_wrong_expression_is_named_then_a_right_one_passes(tmp_path, panes):  
     pane = Pane(_tutor("learn", "forward-pass", "--from", "z2-typed"), _env(home), tmp_path)
     panes.append(pane)
     pane.wait_for(r"Type it: every example into every hidden unit")
-    pane.wait_for(r"Your answer \(h hint")
+    pane.wait_for(r"Your answer \(or type hint")
 
     # Three empty Enters: the prompt is redrawn in place, not repeated down the screen.
     for _ in range(3):
         pane.keys("Enter")
     pane.type("Theta1 @ a1")
     pane.keys("Enter")
-    screen = pane.wait_for(r"NOT YET[\s\S]*Your answer \(h hint")  # the feedback, then the prompt again
-    assert screen.count("Your answer (h hint") == 2, screen  # the first prompt (answered) and the next one
+    screen = pane.wait_for(r"NOT YET[\s\S]*Your answer \(or type hint")  # the feedback, then the prompt again
+    assert screen.count("Your answer (or type hint") == 2, screen  # the first prompt (answered) and the next one
     flat = " ".join(screen.split())
     assert "That is the one-example form" in flat
     assert "25 x 65" in flat and "1797 x 65" in flat  # both shapes named
@@ -38,11 +37,12 @@ def test_a_wrong_expression_is_named_then_a_right_one_passes(tmp_path, panes):  
     # A hostile one: refused by name, no try spent, no hang.
     pane.type("().__class__")
     pane.keys("Enter")
-    pane.wait_for(r"is not allowed: attributes starting with _[\s\S]*Your answer \(h hint")
+    pane.wait_for(r"is not allowed: attributes starting with _[\s\S]*Your answer \(or type hint")
 
     pane.type("a1 @ Theta1.T")
     pane.keys("Enter")
-    screen = pane.wait_for(r"RIGHT a1 @ Theta1\.T: right\.[\s\S]*q quit")
+    screen = pane.wait_for(r"RIGHT a1 @ Theta1\.T[\s\S]*q quit")
+    assert "right." not in screen.split("RIGHT a1 @ Theta1.T")[-1].split("\n")[0]  # RIGHT is said once
     assert "1797 x 25" in screen  # the result, shown with its shape
     pane.keys("q")
     pane.wait_for(r"EXITED=0")
@@ -54,7 +54,7 @@ def test_b_at_the_prompt_goes_back_a_step(tmp_path, panes):  # noqa: F811
     home = tmp_path / "home"
     pane = Pane(_tutor("learn", "forward-pass", "--from", "z2-typed"), _env(home), tmp_path)
     panes.append(pane)
-    screen = pane.wait_for(r"Your answer \(h hint.*b back")
+    screen = pane.wait_for(r"Your answer \(or type hint.*back")
     step = int(__import__("re").findall(r"Step (\d+) of", screen)[-1])
     pane.type("b")
     pane.keys("Enter")
@@ -85,3 +85,27 @@ def test_tutor_learn_alone_flows_into_the_next_lesson(tmp_path, panes, monkeypat
     pane.wait_for(r"EXITED=0")
     lessons = json.loads((home / "progress.json").read_text())["lessons"]
     assert lessons["network"]["completed"] is True and lessons["forward-pass"]["step"] == 0
+
+
+def test_enter_at_show_the_answer_tries_again_and_keeps_the_next_answer(tmp_path, panes):  # noqa: F811
+    # issue 24: `tutor learn forward-pass --from 6`, X three times, Enter, then the right answer
+    home = tmp_path / "home"
+    pane = Pane(_tutor("learn", "forward-pass", "--from", "6"), {**_env(home), "TUTOR_PLAYER": "line"}, tmp_path,
+                width=80, height=40)
+    panes.append(pane)
+    pane.wait_for(r"Your answer \(or type hint")
+    for k in range(3):
+        pane.type("X")
+        pane.keys("Enter")
+        pane.wait_for(r"NOT YET X[\s\S]*" * (k + 1))
+    pane.wait_for(r"Show the answer\? \(y: show it; Enter: try again\): $")
+    pane.keys("Enter")
+    screen = pane.wait_for(r"Show the answer\?[^\n]*\n[\s\S]*Your answer \(or type hint")  # asked again at once
+    pane.type("a1 @ Theta1.T")
+    pane.keys("Enter")
+    screen = pane.wait_for(r"RIGHT a1 @ Theta1\.T[\s\S]*q quit")
+    assert "The answer is" not in screen
+    pane.keys("q")
+    pane.wait_for(r"EXITED=0")
+    record = json.loads((home / "progress.json").read_text())["lessons"]["forward-pass"]
+    assert record["quizzes"]["z2-typed"] == {"right": True, "tries": 4, "revealed": False, "skipped": False}

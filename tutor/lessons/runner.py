@@ -9,15 +9,13 @@ anything again, and it saves progress after every step it shows.
 from __future__ import annotations
 
 from collections.abc import Callable
-
 from typing import Any
 
 from rich.console import Console, Group
 from rich.text import Text
 
-from tutor.lessons.context import rule as _rule
-
 from tutor.lessons.context import RunContext
+from tutor.lessons.context import rule as _rule
 from tutor.lessons.environment import Environment, build_environment
 from tutor.lessons.model import Lesson
 from tutor.lessons.steps.base import Step, StepFailed
@@ -183,9 +181,7 @@ def notes_panel(notes: str):
 
 
 def reveal(step, ctx, prefix: str = "The answer is") -> list[Any]:
-    from tutor.lessons.context import LessonText
-
-    from tutor.lessons.context import SafeText
+    from tutor.lessons.context import LessonText, SafeText
 
     out: list[Any] = [SafeText((f"{prefix}: ", "bold"), (step.answer_text(ctx), "bold cyan"))]
     more = getattr(step, "reveal_more", None)
@@ -316,9 +312,13 @@ def _play(session: Session, start: int = 0) -> str:
             step = session.steps[i]
             if step.interactive and session.mode == "learn" and i not in session.problems:
                 # A pipe: answers are read one per line; at the end of input the answer is shown.
-                if getattr(ui, "reads_answers", False) and ask_quiz(session, i, can_go_back=False) != "quit":
-                    continue
                 if getattr(ui, "reads_answers", False):
+                    outcome = ask_quiz(session, i, can_go_back=False)
+                    if outcome == "quit":  # the learner typed q: stop here, as on a terminal
+                        ui.finish(session)
+                        return "quit"
+                    if outcome != "ended":
+                        continue
                     ui.reads_answers = False  # input ended: show the remaining answers without asking
                 more = reveal(step, session.ctx)
                 session.add(i, more)
@@ -440,36 +440,88 @@ def demo_reveal(session: Session, i: int) -> None:
     ui.show_more(more)
 
 
-def ask_quiz(session: Session, i: int, *, can_go_back: bool = True) -> str:
-    """The question's conversation: answers, hints, retries, skip. 'done', 'back' or 'quit'.
+ANSWER_WORDS = {"hint": "hint", "skip": "skip", "back": "back", "quit": "quit"}
+ANSWER_LETTERS = {"h": "hint", "s": "skip", "b": "back", "q": "quit"}
 
-    `b` goes back (it is never an answer); an empty line asks again without a
-    message after the first; a step that `offers_answer` (an expression)
-    offers to show the answer after its tries instead of showing it at once.
+
+def answer_tip(step, can_go_back: bool = True) -> str:
+    """What the answer prompt says besides the answer: the commands, as this step reads them.
+
+    A step whose answers can be letters (an expression: `h` is a name; a
+    text answer) takes every letter as an answer, so its commands are
+    words; elsewhere (numbers, shapes, numbered choices) the single letters
+    work as well.
+    """
+    names = ["hint"] + (["skip"] if step.skippable else []) + (["back"] if can_go_back else []) + ["quit"]
+    if getattr(step, "takes_letters", False):
+        return "or type " + ", ".join(names[:-1]) + " or " + names[-1]
+    return ", ".join(f"{n[0]} {n}" for n in names)
+
+
+def answer_command(step, raw: str, ctx=None) -> str | None:
+    """'hint' / 'skip' / 'back' / 'quit' when the typed line is one of the prompt's commands, else None.
+
+    The words always are. A single letter is too, unless this step could
+    take it as an answer: `h` at a step whose names include h is the answer
+    h (step.letter_is_answer decides; a step that takes letters without
+    saying which takes them all).
+    """
+    word = raw.strip().lower()
+    if word in ANSWER_WORDS:
+        return ANSWER_WORDS[word]
+    if word not in ANSWER_LETTERS:
+        return None
+    if getattr(step, "takes_letters", False):
+        decide = getattr(step, "letter_is_answer", None)
+        if decide is None or decide(raw.strip(), ctx):
+            return None
+    return ANSWER_LETTERS[word]
+
+
+def ask_allowing_empty(ui, prompt: str) -> str | None:
+    """ui.ask where an empty Enter is a reply (''), for UIs that support it (`empty_ok`), else ui.ask."""
+    import inspect
+
+    try:
+        takes = "empty_ok" in inspect.signature(ui.ask).parameters
+    except (TypeError, ValueError):
+        takes = False
+    return ui.ask(prompt, empty_ok=True) if takes else ui.ask(prompt)
+
+
+def ask_quiz(session: Session, i: int, *, can_go_back: bool = True) -> str:
+    """The question's conversation: answers, hints, retries, skip. 'done', 'back', 'quit' or 'ended'.
+
+    'ended': the input ended (a pipe ran out of lines; on a terminal that is
+    'quit'). The commands are those `answer_tip` shows: `back` goes back (it
+    is never an answer); an empty line asks again without a message after
+    the first; a step that `offers_answer` (an expression) offers to show
+    the answer after its tries instead of showing it at once.
     """
     ui, ctx = session.ui, session.ctx
     step = session.steps[i]
     tries = 0
     record = {"right": False, "tries": 0, "revealed": False, "skipped": False}
-    tip = "h hint" + (", s skip" if step.skippable else "") + (", b back" if can_go_back else "") + ", q quit"
+    tip = answer_tip(step, can_go_back)
     said_empty = False
     while True:
         raw = ui.ask(f"{getattr(step, 'ask_label', 'Your answer')} ({tip})")
         if raw is None:
-            return "quit"
+            return "quit" if ui.interactive else "ended"
         word = raw.strip().lower()
-        if word in ("h", "hint"):
+        command = answer_command(step, raw, ctx)
+        if command == "hint":
             show_hint(session, i)
             continue
-        if word in ("q", "quit"):
+        if command == "quit":
             return "quit"
-        if word in ("b", "back"):
+        if command == "back":
             if can_go_back:
                 return "back"
             continue
-        if word in ("s", "skip"):
+        if command == "skip":
             if not step.skippable:
-                ui.message("This question cannot be skipped; h gives a hint.")
+                ui.message("This question cannot be skipped; type hint for a hint.")
                 continue
             record.update(skipped=True, revealed=True)
             out = [Text("Skipped.", style="yellow")] + reveal(step, ctx)
@@ -490,7 +542,8 @@ def ask_quiz(session: Session, i: int, *, can_go_back: bool = True) -> str:
             from tutor.lessons.context import LessonText
 
             record["right"] = True
-            out = shown + [_mark(True, f"{raw.strip()}: right.")]
+            said = "" if verdict.message.strip().lower() in ("", "right", "right.") else verdict.message
+            out = shown + [mark(True, raw.strip(), said)]
             if not getattr(step, "judged", True):  # a prediction: kept, set beside the actual value, not marked
                 record["predicted"] = raw.strip()
                 out = shown
@@ -500,13 +553,14 @@ def ask_quiz(session: Session, i: int, *, can_go_back: bool = True) -> str:
         left = step.retries - tries
         if left <= 0 and not getattr(step, "offers_answer", False):
             record["revealed"] = True
-            out = shown + [_mark(False, f"{raw.strip()}: {verdict.message}")] + reveal(step, ctx)
+            out = shown + [mark(False, raw.strip(), verdict.message)] + reveal(step, ctx)
             break
         if left > 0:
-            again = f" Try again ({left} {'tries' if left > 1 else 'try'} left; h for a hint)."
+            hint_key = "hint" if getattr(step, "takes_letters", False) else "h"
+            again = f" Try again ({left} {'tries' if left > 1 else 'try'} left; {hint_key} for a hint)."
         else:
             again = ""
-        feedback = shown + [_mark(False, f"{raw.strip()}: {verdict.message}{again}")]
+        feedback = shown + [mark(False, raw.strip(), verdict.message + again)]
         session.add(i, feedback)
         ui.show_more(feedback)
         if left <= 0:
@@ -514,9 +568,9 @@ def ask_quiz(session: Session, i: int, *, can_go_back: bool = True) -> str:
                 record["revealed"] = True
                 out = reveal(step, ctx)
                 break
-            choice = ui.ask("Show the answer? (y: show it; Enter: try again)")
+            choice = ask_allowing_empty(ui, "Show the answer? (y: show it; Enter: try again)")
             if choice is None:
-                return "quit"
+                return "quit" if ui.interactive else "ended"
             if choice.strip().lower() in ("y", "yes", "s", "show"):
                 record["revealed"] = True
                 out = reveal(step, ctx)
@@ -527,7 +581,9 @@ def ask_quiz(session: Session, i: int, *, can_go_back: bool = True) -> str:
     return "done"
 
 
-def _mark(right: bool, text: str):
-    from tutor.lessons.context import SafeText
+def mark(right: bool, answer: str, message: str = ""):
+    """`✓ RIGHT a1 @ Theta1.T` or `✗ NOT YET X: message`: the answer as typed (literal), the message as
+    lesson Markdown (`*other*` in italics), wrapped at word boundaries."""
+    from tutor.lessons.feedback import Feedback
 
-    return SafeText(("✓ RIGHT " if right else "✗ NOT YET ", "bold green" if right else "bold red"), (text, None))
+    return Feedback("✓ RIGHT" if right else "✗ NOT YET", "bold green" if right else "bold red", answer, message)

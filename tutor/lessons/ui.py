@@ -6,7 +6,9 @@ Each implements the same small interface the runner calls:
     show_step(session, i, out)   draw step i (header, its kept renderables, key help)
     show_more(out)               add renderables below the current step
     read_command(session, i)     'next' | 'back' | 'hint' | 'again' | 'help' | 'quit'
-    ask(prompt)                  a typed answer, or None at end of input
+    ask(prompt, empty_ok=False)  a typed answer, or None at end of input; with empty_ok an empty Enter
+                                 is a reply ('') rather than ignored (a UI may leave the keyword out:
+                                 runner.ask_allowing_empty checks)
     reads_answers                True: a pipe whose lines answer the questions in order
     message(text)                one line for the learner
     show_help(rows)              the keys
@@ -118,7 +120,7 @@ class RecordingUI(_Base):
         key = self.keys.pop(0)
         return KEYS.get(key) or WORDS.get(key.strip().lower(), "help")
 
-    def ask(self, prompt: str) -> str | None:
+    def ask(self, prompt: str, empty_ok: bool = False) -> str | None:
         self.asked.append(prompt)
         if not self.keys:
             return None
@@ -164,7 +166,7 @@ class PlainUI(_Base):
         word = line.strip().lower()
         return WORDS.get(word) or KEYS.get(word[:1], "help")
 
-    def ask(self, prompt: str) -> str | None:
+    def ask(self, prompt: str, empty_ok: bool = False) -> str | None:
         try:
             line = input(f"{prompt}: ")
         except (EOFError, OSError):  # end of input, or a stdin that cannot be read (closed, captured)
@@ -237,7 +239,7 @@ class RichUI(_Base):
         super().__init__(console)
         self.auto = auto
         self.paused = False
-        self.clear = clear and not (auto == 0)
+        self.clear = clear and auto != 0
 
     notice: str | None = None  # said once under the first screen (e.g. "Resuming at step 6")
 
@@ -284,12 +286,13 @@ class RichUI(_Base):
                 return cmd
             self.message(f"{key!r} is not a key here; ? shows the keys.")
 
-    def ask(self, prompt: str) -> str | None:
-        """A typed line; None at end of input. On a terminal an empty Enter does nothing (no new prompt line)."""
+    def ask(self, prompt: str, empty_ok: bool = False) -> str | None:
+        """A typed line; None at end of input. On a terminal an empty Enter does nothing (no new prompt line),
+        unless `empty_ok`: then it is the reply ''."""
         self.console.print(Text(f"{prompt}: ", style="bold"), end="")
         self.console.file.flush()
         try:
-            line = read_line(self.console.file)
+            line = read_line(self.console.file, empty_ok=empty_ok)
         except EOFError:
             return None
         if line is not None:
@@ -320,12 +323,12 @@ class RichUI(_Base):
 # -- reading keys -------------------------------------------------------------------------
 
 
-def read_line(out) -> str | None:
+def read_line(out, *, empty_ok: bool = False) -> str | None:
     """A line typed on the terminal, edited and echoed here; None when stdin is not a terminal.
 
     Runs in cbreak mode without echo, so an Enter on an empty line is simply
     ignored (nothing scrolls, the prompt stays where it is), however fast it
-    is pressed. Backspace deletes, Ctrl-U clears the line, arrow keys are
+    is pressed; with `empty_ok` it is a reply, ''. Backspace deletes, Ctrl-U clears the line, arrow keys are
     ignored, Ctrl-D on an empty line is end of input (raises EOFError), and
     Ctrl-C still interrupts.
     """
@@ -349,7 +352,7 @@ def read_line(out) -> str | None:
         while True:
             ch = os.read(fd, 1).decode("utf-8", "replace")
             if ch in ("\r", "\n"):
-                if "".join(chars).strip():
+                if "".join(chars).strip() or empty_ok:
                     echo("\n")
                     return "".join(chars)
                 continue  # empty Enter: nothing to do

@@ -131,10 +131,10 @@ def reveal(step, ctx) -> list:
     return _reveal(step, ctx)
 
 
-def mark(right: bool, text: str):
-    from tutor.lessons.runner import _mark
+def mark(right: bool, answer: str, message: str = ""):
+    from tutor.lessons.runner import mark as runner_mark
 
-    return _mark(right, text)
+    return runner_mark(right, answer, message)
 
 
 # -- exercises ------------------------------------------------------------------------

@@ -284,18 +284,18 @@ class NotebookLesson:
         if verdict.right:
             from tutor.lessons.context import LessonText
 
-            out.append(adapters.mark(True, f"{raw}: right."))
+            out.append(adapters.mark(True, raw))
             if explain:
                 out.append(LessonText(self.ctx.fill(explain)))
             self._record(step_id, right=True, tries=tries, revealed=False)
         else:
             left = int(getattr(step, "retries", 3)) - tries
             if left > 0:
-                out.append(adapters.mark(False, f"{raw}: {verdict.message} Try again ({left} "
-                                                f"{'tries' if left > 1 else 'try'} left)."))
+                out.append(adapters.mark(False, raw, f"{verdict.message} Try again ({left} "
+                                                     f"{'tries' if left > 1 else 'try'} left)."))
                 out.extend(self._next_hint(step, step_id))
             else:
-                out.append(adapters.mark(False, f"{raw}: {verdict.message}"))
+                out.append(adapters.mark(False, raw, verdict.message))
                 out.extend(adapters.reveal(step, self.ctx))
                 self._record(step_id, right=False, tries=tries, revealed=True)
         return bool(verdict.right), out

@@ -92,6 +92,13 @@ class ExpressionStep(Step):
             "factors")
     interactive = True
     offers_answer = True  # after `retries` wrong tries the runner offers to show the answer
+    takes_letters = True  # `h` is an answer here (a name), so the prompt's commands are words
+
+    def letter_is_answer(self, letter: str, ctx) -> bool:
+        """A single letter typed at the prompt is an answer when it names something this step can use."""
+        from tutor.lessons.expression.functions import FUNCTIONS
+
+        return letter in self.names or letter in FUNCTIONS
 
     @classmethod
     def parse(cls, r: Reader, common: Common, scope: Scope) -> ExpressionStep:

@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from tutor.lessons.placeholders import names_in
 from tutor.base.schema import Reader, Scope, Where, as_number
+from tutor.lessons.placeholders import names_in
 from tutor.lessons.steps.base import Common, Step, StepFailed, step_kind
 from tutor.lessons.steps.basic import parse_text, require_text_names
 
@@ -31,6 +31,20 @@ def parse_shape(text: str) -> tuple[int, ...] | None:
     if not m:
         return None
     return tuple(int(d) for d in re.findall(r"\d+", text))
+
+
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:[eE][+-]?\d+)?")
+
+
+def parse_number(text: str) -> float | None:
+    """'0.25', '1e-4', '10285' and '10,285' (thousands grouped by commas) -> a float; None if not a number."""
+    raw = text.strip()
+    if _GROUPED.fullmatch(raw):
+        raw = raw.replace(",", "")
+    try:
+        return float(raw)
+    except ValueError:
+        return None
 
 
 def _norm(text: str) -> str:
@@ -62,6 +76,11 @@ class QuizStep(Step):
     KEYS = ("question", "answer_type", "answer", "choices", "tol", "hints", "explain", "retries", "skippable",
             "feedback")
     interactive = True
+
+    @property
+    def takes_letters(self) -> bool:
+        """A text answer can be a letter, so the answer prompt's commands are words (see runner.answer_tip)."""
+        return self.answer_type == "text"
 
     @classmethod
     def parse(cls, r: Reader, common: Common, scope: Scope) -> QuizStep:
@@ -187,10 +206,8 @@ class QuizStep(Step):
             texts = [_norm(ctx.fill(c)) for c in self.choices]
             return _norm(raw) in texts and texts.index(_norm(raw)) == wrong
         if self.answer_type == "number":
-            try:
-                return abs(float(raw) - float(wrong)) <= max(self.tol, 1e-9)
-            except ValueError:
-                return False
+            x = parse_number(raw)
+            return x is not None and abs(x - float(wrong)) <= max(self.tol, 1e-9)
         if self.answer_type == "shape":
             return parse_shape(raw) == parse_shape(ctx.fill(str(wrong)))
         return _norm(raw) == _norm(ctx.fill(str(wrong)))
@@ -215,10 +232,9 @@ class QuizStep(Step):
                 return Verdict(None, f"Type the number of a choice, 1 to {n}.")
             return Verdict(pick == e, "Right." if pick == e else "Not that one.")
         if self.answer_type == "number":
-            try:
-                x = float(raw)
-            except ValueError:
-                return Verdict(None, "Type a number, such as 0.25.")
+            x = parse_number(raw)
+            if x is None:
+                return Verdict(None, "Type a number, such as 0.25 or 10285.")
             ok = abs(x - e) <= self.tol
             return Verdict(ok, "Right." if ok else ("Too high." if x > e else "Too low."))
         if self.answer_type == "shape":
