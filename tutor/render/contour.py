@@ -84,9 +84,9 @@ class ContourPlot:
         finite = np.isfinite(cells)
         lo = float(cells[finite].min()) if finite.any() else 0.0
         hi = float(cells[finite].max()) if finite.any() else 1.0
-        # Lines at equal-area levels (quantiles of the drawn values), so a steep rim does not
-        # crowd them all together; the legend says where they are.
-        edges = np.quantile(cells[finite], np.linspace(0, 1, self.levels + 1)[1:-1]) if finite.any() else np.zeros(0)
+        # Equally spaced levels: where the bands crowd, the slope is steep; close up, a smooth
+        # function's bands become straight, evenly spaced stripes (its tangent plane).
+        edges = np.linspace(lo, hi, self.levels + 1)[1:-1]
         band = np.where(finite, np.searchsorted(edges, np.where(finite, cells, 0.0)), -1).astype(int)
         ramp = _RAMP[:: max(1, len(_RAMP) // self.levels)][: self.levels] if self.levels <= len(_RAMP) else _RAMP
         glyphs = np.array([[ramp[min(b, len(ramp) - 1)] if b >= 0 else "!" for b in row] for row in band], dtype=object)

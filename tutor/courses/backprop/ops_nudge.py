@@ -83,13 +83,13 @@ def nudge_gap_ratio(thetas, X, y, lam: float = 0.0, row: int = 0, col: int = 1, 
     return {"gap_small": small, "gap_double": double, "gap_ratio": double / small if small else float("nan")}
 
 
-@operation("cost_slice", outputs=("slice_plot", "slice_g", "slice_min_J", "slice_J_here"))
+@operation("cost_slice", outputs=("slice_plot", "slice_ga", "slice_gb", "slice_min_J", "slice_J_here"))
 def cost_slice(thetas, X, y, lam: float = 0.0, row: int = 0, col_a: int = 0, col_b: int = 1,
                radius: float = 3.0) -> dict:
     """J over a square of side 2 * radius around (Theta2[row, col_a], Theta2[row, col_b]), every other weight fixed.
 
     slice_plot: {Z (17, 33), xs, ys, arrows (k, 4): the gradient on a lattice, marks, labels} for the
-    `contour` view; slice_g: the gradient at the current weights (2,); slice_min_J: the lowest J on the grid.
+    `contour` view; slice_ga, slice_gb: the gradient at the current weights; slice_min_J: the lowest J on the grid.
     """
     row, col_a, col_b = int(row), int(col_a), int(col_b)
     if col_a == col_b:
@@ -126,7 +126,7 @@ def cost_slice(thetas, X, y, lam: float = 0.0, row: int = 0, col_a: int = 0, col
     plot = {"Z": Z, "xs": xs, "ys": ys, "arrows": arrows, "marks": [(wa, wb, "●")],
             "x_label": f"Theta2[{row},{col_a}]", "y_label": f"Theta2[{row},{col_b}]",
             "title": f"J around the current weights, Theta2[{row},{col_a}] across, Theta2[{row},{col_b}] up"}
-    return {"slice_plot": plot, "slice_g": g_here, "slice_min_J": float(Z.min()),
+    return {"slice_plot": plot, "slice_ga": float(g_here[0]), "slice_gb": float(g_here[1]), "slice_min_J": float(Z.min()),
             "slice_J_here": float(J(np.array(wa), np.array(wb)))}
 
 
