@@ -245,6 +245,10 @@ def test_spurious_precision_is_gone(repo):
     ("cost", "bias-quiz", "104", "charges"),
     ("sigmoid-gradient", "peak-quiz", "0.0474", "g(-3)"),
     ("training", "start-quiz", "0.693", "log 2"),
+    ("forward-pass", "z2-quiz", "5000x401", "That is a1"),
+    ("forward-pass", "h-typed", "sigmoid(g2 @ Theta2[:, 1:].T)", "lost their bias"),
+    ("sigmoid-gradient", "slope-typed", "sigmoid_gradient(a2[:, 1:])", "a second time"),
+    ("moons-from-scratch", "tanh-quiz", "2", "quarter"),
 ])
 def test_common_wrong_answers_get_named_feedback(repo, lesson_id, step_id, raw, words):
     _, session = _page(repo, lesson_id)
@@ -263,3 +267,11 @@ def test_quizzes_do_not_ask_for_what_the_screen_just_showed(repo, lesson_id, ste
     quiz = _quiz(repo, lesson_id, step_id)
     value = session.ctx.values[shown]
     assert quiz.grade(str(value), session.ctx).right is False
+
+
+def test_slope_typed_is_not_answered_by_calling_the_library(repo):
+    """The step asks for g' from a2; sigmoid_gradient(z2) used to be accepted, which made it trivial."""
+    _, session = _page(repo, "sigmoid-gradient")
+    step = _quiz(repo, "sigmoid-gradient", "slope-typed")
+    assert step.grade("sigmoid_gradient(z2)", session.ctx).right is not True
+    assert step.grade("a2[:, 1:] * (1 - a2[:, 1:])", session.ctx).right is True
