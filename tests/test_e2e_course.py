@@ -25,19 +25,28 @@ def test_learning_the_second_course_saves_progress_under_its_id_and_resumes(tmp_
     home = tmp_path / "home"
     pane = Pane(_tutor("learn", "gradient-descent", "--course", COURSE), _env(home), REPO)
     panes.append(pane)
-    screen = pane.wait_for(r"Step 1 of 16")
+    screen = pane.wait_for(r"Step 1 of 22")
     for _ in range(20):
         if "is that weight larger or smaller" in screen:
             break
         k = _step_on_screen(screen)
         pane.keys("n")
-        screen = pane.wait_for(rf"Step {k + 1} of 16")
+        screen = pane.wait_for(rf"Step {k + 1} of 22")
     else:
         raise AssertionError("never reached the quiz")
     pane.wait_for(r"Your answer")
     pane.type("larger")
     pane.keys("Enter")
     pane.wait_for(r"RIGHT larger")
+    pane.keys("n")
+    # the type-along update, then the two moves the computer repeats
+    pane.wait_for(r"Type it: move 3, the step")
+    pane.type("w - alpha * grad")
+    pane.keys("Enter")
+    pane.wait_for(r"RIGHT w - alpha")
+    for k in (12, 13):
+        pane.keys("n")
+        pane.wait_for(rf"Step {k} of 22")
     pane.keys("n")
     # the repeat step: 1000 rounds of the compute steps, then the trace and the summary line
     screen = pane.wait_for(r"0\.359182 after 1000 rounds", timeout=90)
@@ -51,5 +60,5 @@ def test_learning_the_second_course_saves_progress_under_its_id_and_resumes(tmp_
 
     again = Pane(_tutor("learn", "--course", COURSE), _env(home), REPO)
     panes.append(again)
-    screen = again.wait_for(r"Step 13 of 16")
-    assert "Resuming at step 13 of 16" in screen
+    screen = again.wait_for(r"Step 14 of 22")
+    assert "Resuming at step 14 of 22" in screen

@@ -1,9 +1,14 @@
-"""Writes students.csv: the made-up data set of this course (run it again to rebuild the file).
+"""Writes this course's data files (run it here again to rebuild them; both are seeded or exact).
 
-100 students of an online class: hours of practice exercises, hours of
-lecture videos, and whether they passed the final quiz (1) or not (0).
-A student's chance of passing follows a logistic curve in the two hours
-(the model the course then recovers), drawn with a fixed seed.
+students.csv: 100 made-up students of an online class: hours of practice
+exercises, hours of lecture videos, and whether they passed the final quiz
+(1) or not (0). A student's chance of passing follows a logistic curve in
+the two hours (the model the course then recovers), drawn with a fixed seed.
+
+trained-weights.csv: the weights w = [w0, w1, w2] that the gradient-descent
+lesson finds with its default settings (w = 0 at the start, 1000 steps,
+learning rate 0.2), so that the last lesson starts from the trained model
+instead of training again. tests/test_course_logistic.py recomputes them.
 """
 
 import numpy as np
@@ -18,3 +23,16 @@ with open("students.csv", "w", encoding="utf-8") as f:
     f.write("practice_hours,lecture_hours,passed\n")
     for row in zip(practice, lectures, passed):
         f.write(f"{row[0]:.1f},{row[1]:.1f},{row[2]}\n")
+
+# Gradient descent exactly as the lesson runs it, on the numbers as written above.
+data = np.loadtxt("students.csv", delimiter=",", skiprows=1)
+X = np.column_stack([np.ones(m), data[:, :2]])
+y = data[:, 2]
+w = np.zeros(3)
+for _ in range(1000):
+    h = 1.0 / (1.0 + np.exp(-(X @ w)))
+    w = w - 0.2 * (X.T @ (h - y) / m)
+with open("trained-weights.csv", "w", encoding="utf-8") as f:
+    f.write("w\n")
+    for value in w:
+        f.write(f"{float(value)!r}\n")
