@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 
 from tutor.course import bundled_course
 from tutor.exercises.catalog import load_catalog
@@ -77,3 +78,73 @@ def test_gradebook_cells_never_run_as_formulas_and_feedback_names_are_safe(tmp_p
     assert names["="] == "student"
     md = feedback_markdown("x", [record])
     assert "`````text" in md  # a fence longer than any backticks the feedback holds
+
+
+# ---------------------------------------------------------------- discover at its edges
+
+
+def test_files_are_found_three_folders_down_and_no_deeper(tmp_path):
+    deep = tmp_path / "ann" / "a" / "b" / "c"
+    (deep / "d").mkdir(parents=True)
+    (deep / "sigmoid_gradient.py").write_text(SOURCES["right"])
+    (deep / "d" / "extra.py").write_text(HELPER)
+    subs = discover(tmp_path, load_catalog(bundled_course()), ["sigmoid-gradient"])
+    assert [(s.display, s.reason) for s in subs] == [("ann/a/b/c/sigmoid_gradient.py", None)]
+    assert list(subs[0].files) == ["a/b/c/sigmoid_gradient.py"]  # the fourth level is not read
+
+
+def test_too_many_files_and_too_big_a_file_each_get_a_row(tmp_path, monkeypatch):
+    from tutor.grading import discover as module
+
+    monkeypatch.setattr(module, "MAX_FILES_PER_STUDENT", 3)
+    monkeypatch.setattr(module, "MAX_SOURCE", 2000)
+    (tmp_path / "ann").mkdir()
+    for i in range(4):
+        (tmp_path / "ann" / f"f{i}.py").write_text(SOURCES["right"])
+    (tmp_path / "bob.py").write_text(SOURCES["right"] + "#" * 2001)
+    (tmp_path / "cy.py").write_text(SOURCES["right"])
+    found = _found(tmp_path, ["sigmoid-gradient"])
+    assert found[0][:2] == ("ann", "ann") and "more than 3 Python files" in found[0][3]
+    assert found[1][:2] == ("bob", "bob.py") and "larger than 1 KB" in found[1][3]
+    assert found[2] == ("cy", "cy.py", "sigmoid-gradient", None)
+
+
+def test_the_output_folder_caches_and_hidden_entries_are_not_students(tmp_path):
+    (tmp_path / "ann.py").write_text(SOURCES["right"])
+    for skipped in ("grades", "__pycache__", "__MACOSX", ".git", ".hidden"):
+        (tmp_path / skipped).mkdir()
+        (tmp_path / skipped / "sigmoid_gradient.py").write_text(SOURCES["right"])
+    (tmp_path / ".ann.py").write_text(SOURCES["right"])
+    (tmp_path / "out-link").symlink_to(tmp_path / "grades", target_is_directory=True)
+    subs = discover(tmp_path, load_catalog(bundled_course()), ["sigmoid-gradient"], skip=tmp_path / "grades")
+    rows = [(s.student, s.display, s.reason is None) for s in subs]
+    # a link to the output folder is not followed into it, and still says so
+    assert rows[0] == ("ann", "ann.py", True) and rows[1][:2] == ("out-link", "out-link") and not rows[1][2]
+    assert len(rows) == 2
+
+
+def test_rows_come_sorted_by_student_and_an_entrys_rows_keep_their_order(tmp_path):
+    (tmp_path / "zoe.py").write_text(COST)
+    (tmp_path / "amy").mkdir()
+    (tmp_path / "amy" / "feedforward-cost.py").write_text(COST)
+    (tmp_path / "amy.py").write_text(SOURCES["right"])
+    found = _found(tmp_path, ["feedforward-cost", "sigmoid-gradient"])
+    assert [f[0] for f in found] == ["amy"] * 4 + ["zoe"] * 2
+    assert [f[1:3] for f in found[:4]] == [("amy/feedforward-cost.py", "feedforward-cost"), ("amy/", "sigmoid-gradient"),
+                                          ("amy.py", "sigmoid-gradient"), ("amy.py", "feedforward-cost")]
+    assert [f[3] is None for f in found[:4]] == [True, False, True, False]  # the missing ones say why
+
+
+def test_the_content_hash_follows_the_bytes_and_the_key_the_row(tmp_path):
+    (tmp_path / "ann").mkdir()
+    (tmp_path / "ann" / "helpers.py").write_text(HELPER)
+    (tmp_path / "ann" / "main.py").write_text(IN_FOLDER)
+    catalog = load_catalog(bundled_course())
+    before = discover(tmp_path, catalog, ["sigmoid-gradient"])[0]
+    os.utime(tmp_path / "ann" / "main.py", (1, 1))  # a new time, the same bytes
+    same = discover(tmp_path, catalog, ["sigmoid-gradient"])[0]
+    (tmp_path / "ann" / "helpers.py").write_text(HELPER + "\n# changed\n")
+    changed = discover(tmp_path, catalog, ["sigmoid-gradient"])[0]
+    assert before.content_hash("s") == same.content_hash("s") != changed.content_hash("s")
+    assert before.content_hash("s") != before.content_hash("t")  # the settings count too
+    assert before.key == changed.key == "ann\x00ann/main.py\x00sigmoid-gradient"

@@ -8,7 +8,6 @@ come through (unisolated: what is tested here is the class's shape, not the sand
 from __future__ import annotations
 
 import csv
-import json
 import os
 import unicodedata
 import zipfile

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -51,7 +50,7 @@ def test_canvas_export_has_canvas_columns_best_scores_and_roster_identities(rost
     catalog = load_catalog(bundled_course())
     records = [_record("ann", EXERCISE, 2.0, file="ann/a.py"), _record("ann", EXERCISE, 6.0, file="ann/b.py"),
                _record("bob", EXERCISE, 0.0), _record("zed", EXERCISE, 6.0)]
-    text, notes = export(records, catalog, "canvas", roster=roster, assignments=[f"Sigmoid gradient (4711)"])
+    text, notes = export(records, catalog, "canvas", roster=roster, assignments=["Sigmoid gradient (4711)"])
     assert _table(text) == [
         ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Sigmoid gradient (4711)"],
         ["Lee, Ann", "101", "s-101", "ann@uni.edu", "Sec 1", "6"],  # the best of ann's two files

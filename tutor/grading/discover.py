@@ -220,8 +220,9 @@ def student_submissions(student: str, entry: Path, catalog: dict, wanted: list[s
     subs: list[Submission] = []
     unreadable: list[tuple[str, str]] = []
     for name, source in files.items():
-        if name in too_big:
-            subs.append(Submission(student, shown[name], reason=f"the file is larger than {MAX_SOURCE // 1024} KB"))
+        if name in too_big:  # with one exercise, its row is that exercise's (and answers it: no second row)
+            subs.append(Submission(student, shown[name], exercise=next(iter(pool)) if len(pool) == 1 else None,
+                                   reason=f"the file is larger than {MAX_SOURCE // 1024} KB"))
             continue
         ids, problem = _which(name, source, pool)
         if problem:
