@@ -195,3 +195,5 @@ def test_an_exercise_failed_then_passed_in_watch_mode(tmp_path, panes):
     pane.keys("C-c")
     screen = pane.wait_for(r"EXITED=\d+")
     assert "Traceback" not in screen, screen
+    # one clean line, not watchfiles' own "KeyboardInterrupt caught, stopping watch"
+    assert "KeyboardInterrupt" not in screen and "Stopped watching sigmoid-gradient.py." in screen, screen

@@ -58,11 +58,19 @@ def _score(part: int | None, whole: int | None) -> str:
     return "-" if not whole else f"{part}/{whole}"
 
 
+def shows_scores(rows, width: int) -> bool:
+    """Whether the question and exercise scores fit beside every lesson's title on one line at this width."""
+    cells = [(str(len(rows)), r["id"], r["title"] or "-", r["status"]) for r in rows]
+    widest = [max([len(h)] + [len(c[k]) for c in cells]) for k, h in enumerate(("#", "lesson", "title", "progress"))]
+    # every column is padded by one cell on each side; "right" and "exercises" are at most 5 and 9 wide
+    return sum(widest) + 5 + 9 + 2 * 6 <= width
+
+
 def lessons_table(rows, width: int = 80):
-    """The lessons as a table; from 72 columns on, with each lesson's question and exercise scores."""
+    """The lessons as a table, one line each; with each lesson's question and exercise scores where they fit."""
     from rich.table import Table
 
-    scores = width >= 72
+    scores = shows_scores(rows, width)
     table = Table(show_header=True, header_style="bold", box=None, padding=(0, 1))
     table.add_column("#", justify="right", style="dim")
     table.add_column("lesson", style="bold cyan", no_wrap=True)
@@ -125,7 +133,7 @@ def welcome(course_ref: str | None = None) -> None:
     console.print(Text(title, style="bold magenta"))
     console.print()
     console.print(lessons_table(rows, console.width))
-    if console.width >= 72:
+    if shows_scores(rows, console.width):
         console.print(Text("right: questions you answered right, of those asked; exercises: passed, of the lesson's",
                            style="dim"))
     console.print()
@@ -136,5 +144,18 @@ def welcome(course_ref: str | None = None) -> None:
                                     f"  ({nxt['title']})"))
     else:
         console.print(Text("You have finished every lesson. `tutor exercises` has self-check exercises.", style="bold"))
-    console.print(Text(f"More: tutor lessons{flag} · tutor exercises · tutor demo ID{flag} · tutor courses · tutor --help",
-                       style="dim"))
+    more = [f"tutor lessons{flag}", "tutor exercises", f"tutor demo ID{flag}", "tutor courses", "tutor --help"]
+    for line in _fold("More: ", more, console.width):  # broken between commands, never inside one
+        console.print(Text(line, style="dim"), no_wrap=True, overflow="ellipsis")
+
+
+def _fold(head: str, items: list[str], width: int) -> list[str]:
+    """`head` then the items joined by ' · ', in lines of at most `width` cells, broken only between items."""
+    lines, line = [], head + items[0]
+    for item in items[1:]:
+        if len(line) + 3 + len(item) > width:
+            lines.append(line)
+            line = " " * len(head) + item
+        else:
+            line += " · " + item
+    return lines + [line]

@@ -62,8 +62,15 @@ def file_changes(path: Path, since=None):
 
 
 def watch(path: Path, run_once: Callable[[], None]) -> None:
-    """run_once() now and after every change, until Ctrl-C."""
+    """run_once() now and after every change, until Ctrl-C, which ends it with one line on stderr."""
+    import logging
+    import sys
+
     path = Path(path)
+    # watchfiles logs its own "KeyboardInterrupt caught, stopping watch" at Ctrl-C: the line below says it
+    quiet = logging.getLogger("watchfiles")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
     try:
         while True:
             since = _stamp(path)  # as the check reads it
@@ -73,3 +80,7 @@ def watch(path: Path, run_once: Callable[[], None]) -> None:
                 break
     except KeyboardInterrupt:
         pass
+    finally:
+        quiet.setLevel(level)
+    sys.stderr.write(f"\nStopped watching {path.name}.\n")
+    sys.stderr.flush()
