@@ -10,6 +10,7 @@ from rich.console import Console
 
 from tutor import core
 from tutor.base.errors import LessonError
+from tutor.course import bundled_course
 from tutor.lessons.environment import build_environment
 from tutor.lessons.loader import load_lesson
 from tutor.lessons.runner import Session, play, render_lesson
@@ -54,7 +55,7 @@ STEPS = """\
 def lesson_file(tmp_path, steps: str = STEPS):
     p = tmp_path / "guesses.yaml"
     p.write_text(HEAD + textwrap.indent(steps, "  "), encoding="utf-8")
-    return load_lesson(p)
+    return load_lesson(p, bundled_course())
 
 
 def J_debug() -> float:
@@ -177,3 +178,22 @@ def test_a_notebook_has_a_cell_for_the_prediction_then_sets_it_beside_the_value(
     text = flat(shown[-1])
     assert f"You predicted Actual J 3 {J_debug():.6g}" in text and "close to log 3" in text and "right" not in text
     assert nl.done["guess-j"]["predicted"] == "3"
+
+
+def test_a_prediction_can_compute_its_own_actual_value_and_a_bad_op_is_a_load_error(tmp_path):
+    steps = """\
+- id: guess
+  kind: predict
+  question: What is the sum of every entry of X?
+  compute: {op: sum, inputs: {A: X}, bind: total}
+  actual: total
+  explain: "The sum is {total:.4f}."
+"""
+    lesson = lesson_file(tmp_path, steps)
+    ui = RecordingUI(keys=["0", "q"], width=80)
+    play(Session(lesson, build_environment(lesson), ui))
+    _, X, _ = core.debug_problem()
+    assert f"The sum is {X.sum():.4f}." in flat(ui.text()) and f"{X.sum():.6g}" in ui.text()
+    with pytest.raises(LessonError) as info:
+        lesson_file(tmp_path, steps.replace("op: sum", "op: summ"))
+    assert "guesses.yaml:" in str(info.value) and "unknown operation 'summ'" in str(info.value)

@@ -9,6 +9,9 @@
                                  # or a number; for choice, the 0-based index of what happens
   choices: [...]                 # for choice: the options
   label: "g'(0)"                 # optional: what the actual value is called on screen
+  compute:                       # optional: an operation (or a list of them) run for this step, as
+    op: sigmoid_gradient_values  # a compute step's op / inputs / bind, whose results `actual` and
+    inputs: {z: [0]}             # `explain` may use (nothing it computes is shown)
   explain: "g'(0) = {slope0:.4f}, because ..."   # shown beside the two, placeholders filled
 ```
 
@@ -111,7 +114,8 @@ class PredictStep(Step):
     label: str | None = None
     explain: str | None = None
     skippable: bool = True
-    KEYS = ("question", "answer_type", "actual", "choices", "label", "explain", "skippable")
+    compute: tuple = ()  # ComputeSteps run before the actual value is read (their results are not shown)
+    KEYS = ("question", "answer_type", "actual", "choices", "label", "explain", "skippable", "compute")
     interactive = True
     judged: ClassVar[bool] = False  # no right or wrong: any readable prediction ends the question
     ask_label: ClassVar[str] = "Your prediction"
@@ -121,6 +125,7 @@ class PredictStep(Step):
     @classmethod
     def parse(cls, r: Reader, common: Common, scope: Scope) -> PredictStep:
         cond = common.condition
+        compute = _parse_compute(r, common, scope)  # first: what it binds, actual and explain may use
         question = parse_text(r, "question", scope, cond, required=True)
         kind = r.str("answer_type", default="number", choices=PREDICT_TYPES)
         node = r.node_of("actual", required=True)
@@ -147,7 +152,7 @@ class PredictStep(Step):
                 raise where.error("for a number prediction, actual is a bound name or a number")
         label = parse_text(r, "label", scope, cond)
         explain = parse_text(r, "explain", scope, cond)
-        return cls(common, question, kind, actual, choices, label, explain, bool(r.bool("skippable", True)))
+        return cls(common, question, kind, actual, choices, label, explain, bool(r.bool("skippable", True)), compute)
 
     # -- values ------------------------------------------------------------------
     def actual_value(self, ctx) -> float | int:
@@ -175,12 +180,14 @@ class PredictStep(Step):
     def run(self, ctx) -> list[Any]:
         from tutor.lessons.context import SafeText
 
+        for c in self.compute:
+            c.apply(ctx)  # computed now, shown only after the learner has committed
         out: list[Any] = [ctx.markdown(self.question)]
         for i, choice in enumerate(self.choices, start=1):
             out.append(SafeText(f"  {i}) {ctx.fill(choice)}"))
         self.actual_value(ctx)  # fail early (and in `tutor validate`) if it cannot be worked out
-        how = "the number of a choice" if self.choices else "a number (a fraction such as 1/4 is fine)"
-        out.append(SafeText((f"Commit to a guess first: type {how}. Nothing is marked; the real value comes next.",
+        how = "the number of a choice" if self.choices else "a number (1/4 is fine too)"
+        out.append(SafeText((f"Guess before you see it: type {how}. Nothing is marked; the real value comes next.",
                              "dim")))
         return out
 
@@ -227,3 +234,23 @@ class PredictStep(Step):
 
     def reveal_more(self, ctx) -> list[Any]:
         return []
+
+
+def _parse_compute(r: Reader, common: Common, scope: Scope) -> tuple:
+    """`compute:` as one {op, inputs, bind} mapping or a list of them, each read like a compute step."""
+    from tutor.base.schema import Reader as R
+    from tutor.lessons.steps.basic import ComputeStep
+
+    node = r.node_of("compute")
+    if node is None:
+        return ()
+    items = node.value if isinstance(node.value, list) else [node]
+    out = []
+    for i, item in enumerate(items):
+        path = r.key_path("compute") + (f"[{i}]" if isinstance(node.value, list) else "")
+        if not isinstance(item.value, dict):
+            raise r.error("compute", "compute is {op: ..., inputs: {...}, bind: ...} or a list of those")
+        cr = R(item, path, r.file, ("op", "inputs", "bind"), what="a computation")
+        cr.finish()
+        out.append(ComputeStep.parse(cr, common, scope))
+    return tuple(out)
