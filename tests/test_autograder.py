@@ -157,3 +157,19 @@ def test_the_cli_prints_the_results_and_refuses_a_zip_without_scripts_at_its_roo
     assert r.exit_code == 2 and "no setup.sh at its root" in r.output
     r = CliRunner().invoke(app, ["autograder", "build", "sigmoid-gradiant"])
     assert r.exit_code == 2 and "Did you mean 'sigmoid-gradient'" in r.output
+
+
+def test_a_zipped_submission_with_the_tutors_helper_file_is_graded_like_gradescope_unpacks_it(built, tmp_path):
+    from tutor.grading.autograder import test_zip
+
+    helper_answer = ("import numpy as np\n\ndef sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n\n"
+                     "def sigmoid_gradient(z):\n    s = sigmoid(z)\n    return s * (1 - s)\n")
+    erin = tmp_path / "erin.zip"
+    with zipfile.ZipFile(erin, "w") as z:
+        z.writestr("erin/sigmoid_gradient.py", SOURCES["sigmoid"])  # wrong
+        z.writestr("erin/tutor_helpers.py", helper_answer)  # what `tutor exercise start` wrote: not an answer
+    doc = test_zip(built, erin)["results"]
+    _validate(doc)
+    sig = [t for t in doc["tests"] if t["name"].startswith("sigmoid-gradient:")]
+    assert sig and sum(t["score"] for t in sig) == 0  # the wrong file counts, the helper file never does
+    assert any("sigmoid-instead-of-gradient" in t.get("tags", []) for t in sig)
