@@ -38,10 +38,37 @@ def is_plain(plain: bool | None = None) -> bool:
 
 
 def echo(message: str = "", err: bool = False) -> None:
-    """Print one line to stdout (stderr with err=True) and flush it, as typer.echo does."""
+    """Print one line to stdout (stderr with err=True) and flush it, as typer.echo does.
+
+    On a terminal the line is wrapped at word boundaries to the window's
+    width (a terminal would break it mid-word); in a pipe it stays one line.
+    """
     stream = sys.stderr if err else sys.stdout
+    if message and _is_terminal(stream):
+        message = wrap_words(message, _columns())
     stream.write(f"{message}\n")
     stream.flush()
+
+
+def wrap_words(text: str, width: int) -> str:
+    """`text` with each of its lines broken at spaces into lines of at most `width` characters."""
+    import textwrap
+
+    return "\n".join(textwrap.fill(line, width=max(width, 20), break_long_words=False, break_on_hyphens=False)
+                     or line for line in text.split("\n"))
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def _columns() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((80, 24)).columns - 1  # the last column: some terminals wrap there
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
