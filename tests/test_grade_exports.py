@@ -145,7 +145,7 @@ def test_diff_on_the_command_line_after_a_regrade(tmp_path):
     assert lines[0] == "bob  sigmoid-gradient  bob.py  0/6 -> 6/6"
     assert "    mistake no longer named: sigmoid-instead-of-gradient" in lines
     assert any(line.startswith("    test ") and "failed -> passed" in line for line in lines)
-    assert lines[-1] == "1 rows changed (1 up, 0 down), 1 unchanged."
+    assert lines[-1] == "1 row changed (1 up, 0 down), 1 unchanged."
     r = _grade("diff", tmp_path / "old")
     assert r.exit_code == 2 and "give two output folders" in r.output
     r = _grade("diff", tmp_path / "old", tmp_path / "class")

@@ -108,5 +108,6 @@ def describe(changes: list[Change], same: int) -> list[str]:
         lines += [f"    {w}" for w in c.why]
     up = sum(1 for c in changes if c.old is not None and c.new is not None and c.new > c.old)
     down = sum(1 for c in changes if c.old is not None and c.new is not None and c.new < c.old)
-    lines.append(f"{len(changes)} rows changed ({up} up, {down} down), {same} unchanged.")
+    rows = "1 row" if len(changes) == 1 else f"{len(changes)} rows"
+    lines.append(f"{rows} changed ({up} up, {down} down), {same} unchanged.")
     return lines
