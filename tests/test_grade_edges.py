@@ -271,3 +271,29 @@ def test_student_names_cannot_write_markdown_into_the_feedback_headings():
 
     html = markdown_it.MarkdownIt().render(md)
     assert "<img" not in html and "<strong>" not in html and "<a " not in html and html.count("<h1>") == 1
+
+
+# ---------------------------------------------------------------- another course
+
+
+LOGISTIC_RIGHT = ("import numpy as np\n\ndef logistic_gradient(w, X, y):\n"
+                  "    X, y, w = np.asarray(X, float), np.asarray(y, float), np.asarray(w, float)\n"
+                  "    h = 1 / (1 + np.exp(-X @ w))\n    return X.T @ (h - y) / len(y)\n")
+
+
+def test_a_class_of_another_course_is_graded_against_that_courses_exercises(tmp_path):
+    course = Path(__file__).resolve().parent.parent / "courses" / "logistic-regression"
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "ann.py").write_text(LOGISTIC_RIGHT)
+    (folder / "bob.py").write_text(LOGISTIC_RIGHT.replace("/ len(y)", ""))  # the mean's division missing
+    (folder / "cy.py").write_text(RIGHT)  # the bundled course's exercise: not this course's
+    r = _grade(folder, "--course", course, "-o", tmp_path / "out", "-j", 1)
+    assert r.exit_code == 0, r.output
+    rows = {x["student"]: x for x in _rows(tmp_path / "out")}
+    assert rows["ann"]["exercise"] == "logistic-gradient" and rows["ann"]["passed"] == "yes"
+    assert rows["bob"]["exercise"] == "logistic-gradient" and rows["bob"]["passed"] == "no"
+    # the course has one exercise, so a file for another course's is checked against it; its helpers are not there
+    assert rows["cy"]["score"] == "0" and "cannot import name 'sigmoid'" in rows["cy"]["reason"]
+    r = _grade(folder, "--course", tmp_path / "nowhere", "-o", tmp_path / "out2")
+    assert r.exit_code == 2 and "no course folder" in r.output
