@@ -65,7 +65,7 @@ def test_without_gradients_only_values_are_shown_and_a_fork_is_named():
              GraphNode("s", "add", ("u1", "u2"), 0.5)]
     text = show(ComputationGraph(nodes), 80)
     assert "gradient of" not in text and "∂" not in text
-    assert "h feeds 2 nodes (u1, u2): its gradient is the sum of what each of them sends back." in " ".join(text.split())
+    assert "h feeds 2 nodes (u1, u2): its gradient is the sum of what they send back." in " ".join(text.split())
 
 
 @pytest.mark.parametrize("nodes, words", [

@@ -175,4 +175,4 @@ class ComputationGraph:
             node = self.nodes[name]
             if node.inputs or len(users) > 1:
                 yield Text(spell(f"{name} feeds {len(users)} nodes ({', '.join(users)}): its gradient is the sum "
-                                 f"of what each of them sends back."), style="dim")
+                                 f"of what they send back."), style="dim")
