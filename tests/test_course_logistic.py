@@ -210,7 +210,7 @@ def test_gradient_descent_matches_numpy_step_for_step():
     assert np.allclose(curve.costs, costs)
     # the hour quiz: the practice weight ends larger than the lecture weight
     assert w[1] > w[2] > 0 and w[0] < 0
-    # five times the learning rate, from w = 0 again: it ends higher (the prediction's answer)
+    # alpha = 1, five times the default, from w = 0 again: it ends higher (the prediction's answer)
     w_big, big = _descend(X, y, np.zeros(3), 1.0, 1000)
     assert np.allclose(v["J_big_trace"], big, rtol=1e-10)
     assert np.allclose(v["w"], w_big, rtol=1e-9)
@@ -224,7 +224,7 @@ def test_set_changes_the_learning_rate_and_the_run_follows():
     w, costs = _descend(X, y, np.zeros(3), 0.05, 30)
     session, text = _run("gradient-descent", settings={"alpha": "0.05", "iterations": "30"})
     assert np.allclose(session.ctx.values["J_trace"], costs)
-    w_big, _ = _descend(X, y, np.zeros(3), 0.25, 30)
+    w_big, _ = _descend(X, y, np.zeros(3), 1.0, 30)  # the second run's learning rate is always 1
     assert np.allclose(session.ctx.values["w"], w_big, rtol=1e-10)
 
 
