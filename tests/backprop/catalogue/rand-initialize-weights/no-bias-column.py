@@ -1,4 +1,4 @@
-# expect: missing-bias-column
+# expect: init-missing-bias-column
 import numpy as np
 
 

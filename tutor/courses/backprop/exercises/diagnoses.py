@@ -91,6 +91,9 @@ diagnosis("symmetric-initialization", "The units start the same (symmetry)",
           "reset for each row) or a unit's weights are all equal, the units compute the same thing, get the "
           "same gradient and stay identical for ever: the layer learns like one unit. Draw every weight "
           "independently, once: rng.uniform(-epsilon, epsilon, size=(L_out, 1 + L_in)).")
+diagnosis("init-missing-bias-column", "No column for the bias weights",
+          "W has one column per input, but each unit also has a bias weight: the weight on the bias unit, "
+          "which always outputs 1. It sits in column 0, so W is (L_out, 1 + L_in), not (L_out, L_in).")
 diagnosis("wrong-init-range", "The starting weights are in the wrong range",
           "The weights should be uniform in [-epsilon, epsilon] (epsilon = 0.12 here): centred on 0, "
           "small, and both signs. rand() alone gives [0, 1); multiply by 2 * epsilon and subtract epsilon.")

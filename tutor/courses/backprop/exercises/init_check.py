@@ -33,10 +33,10 @@ def check_init(args, value) -> tuple[bool, str, list]:
     eps = float(args[2]) if len(args) > 2 else 0.12
     expected_shape = (L_out, 1 + L_in)
     if not isinstance(value, np.ndarray):
-        c = compare("weights", value, np.zeros(expected_shape))
+        c = compare("W", value, np.zeros(expected_shape))
         return False, c.message, [c]
     if value.shape != expected_shape:
-        return False, explain_shape("weights", value.shape, expected_shape), []
+        return False, explain_shape("W", value.shape, expected_shape), []
     if value.dtype.kind not in "fiu" or not np.all(np.isfinite(value)):
         return False, "your weights contain NaN or inf.", []
     if np.ptp(value) == 0:

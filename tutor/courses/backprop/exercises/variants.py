@@ -85,7 +85,7 @@ def init_standard_normal(L_in, L_out, epsilon=0.12, rng=None):
     return np.random.default_rng(rng).standard_normal((L_out, 1 + L_in))
 
 
-@mistake("rand_initialize_weights", "missing-bias-column")
+@mistake("rand_initialize_weights", "init-missing-bias-column")
 def init_no_bias_column(L_in, L_out, epsilon=0.12, rng=None):
     return np.random.default_rng(rng).uniform(-epsilon, epsilon, size=(L_out, L_in))
 
