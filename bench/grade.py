@@ -38,6 +38,7 @@ from tutor.exercises.catalog import load_catalog  # noqa: E402
 from tutor.grading.discover import discover  # noqa: E402
 from tutor.grading.run import grade_all  # noqa: E402
 from tutor.grading.synthetic import BENCH_MIX, EXERCISE, make_class  # noqa: E402
+from tutor.course import bundled_course
 
 
 def scaled_mix(size: int) -> dict[str, int]:
@@ -56,7 +57,7 @@ def _cpu() -> float:
 
 def grade_once(folder: Path, jobs: int, timeout: float) -> tuple[float, float, int]:
     """(wall seconds, CPU seconds, submissions) for one grading of the class from scratch."""
-    catalog = load_catalog()
+    catalog = load_catalog(bundled_course())
     subs = discover(folder, catalog, [EXERCISE])
     with tempfile.TemporaryDirectory(prefix="bench-grade-out-") as out:
         c0, t0 = _cpu(), time.perf_counter()

@@ -44,7 +44,9 @@ def main(argv=None) -> int:
     except isolation.IsolationRefused as err:
         print(f"cannot measure: {err.message}", file=sys.stderr)
         return 2
-    ex = get_exercise(args.exercise)
+    from tutor.course import bundled_course
+
+    ex = get_exercise(args.exercise, bundled_course())
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"{ex.id}.py"
         path.write_text(ANSWERS[ex.id])

@@ -54,8 +54,6 @@ from bench._common import (  # noqa: E402
     machine_lines,
     markdown_table,
     median,
-    ratio_text,
-    round_ratios,
     spread,
 )
 
@@ -86,11 +84,12 @@ import sys, time
 from pathlib import Path
 from tutor.blas import default_to_one_thread
 default_to_one_thread()
-from tutor.export import export
+from tutor.handouts.write import export
+from tutor.course import bundled_course
 lesson, fmt, out, warm = sys.argv[1:5]
-export(warm, fmt=fmt, output=Path(out + ".warm"))
+export(warm, fmt=fmt, output=Path(out + ".warm"), course=bundled_course())
 t0 = time.perf_counter()
-export(lesson, fmt=fmt, output=Path(out))
+export(lesson, fmt=fmt, output=Path(out), course=bundled_course())
 print(time.perf_counter() - t0)
 """
 
@@ -173,7 +172,7 @@ def section_export(lessons, rounds, tmp, out, clock=time.perf_counter, formats=(
     out.append(
         "\n- whole process: a fresh `python -m tutor export` (interpreter start, imports and exit included) "
         "in a home where the lessons' results are kept, as from the second export on.\n"
-        "- the command's own work: one `tutor.export.export()` call timed in a process that has already "
+        "- the command's own work: one `tutor.handouts.write.export()` call timed in a process that has already "
         "exported another lesson (Python, numpy, rich, the engine and the course imported): loading the "
         "lesson, running and printing its steps, writing the file.\n"
         "- first run in a fresh install: an empty home, as after `pip install`; the results the course "
@@ -294,7 +293,7 @@ def _first_run(lesson_id: str, reading: float, ahead: bool, weights: Path) -> li
     shutil.copytree(weights, home / "cache")  # the setup's weights only: the steps' results are not kept yet
     os.environ["TUTOR_HOME"] = str(home)
     try:
-        lesson = find_lesson(lesson_id)
+        lesson = find_lesson(lesson_id, bundled_course())
         console = Console(file=io.StringIO(), width=100, color_system=None, force_terminal=False)
         session = Session(lesson, build_environment(lesson, None), RecordingUI(console, keys=[]), mode="learn",
                           lookahead=ahead)
@@ -323,7 +322,7 @@ def section_lookahead(lessons, rounds, readings, out):
     os.environ["TUTOR_HOME"] = str(warm)
     os.environ["TUTOR_SHIPPED_RESULTS"] = "0"  # what look-ahead hides is the computing
     for lesson in lessons:  # trains and keeps each setup's weights once
-        build_environment(find_lesson(lesson), None)
+        build_environment(find_lesson(lesson, bundled_course()), None)
     weights = warm / "cache"
     # Setups this process already built (the steps section) are not trained again,
     # so nothing may have been written here: an empty cache is then the start.

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tutor.cli import app
-from tutor.course import activate, bundled_course, load_course, resolve_course
+from tutor.course import bundled_course, course_vocabulary, load_course, resolve_course
 from tutor.base.errors import TutorError
 from tutor.base.errors import LessonError
 from tutor.lessons.loader import load_lesson
@@ -196,10 +196,12 @@ def test_a_file_plugin_adds_ops_views_setups_steps_and_commands(tmp_path):
     assert res.exit_code == 0, res.output
     assert "READY!" in res.output and "\n############\n" in res.output  # 3 x 4 stars of '#'
 
-    from tutor.lessons.registry import COMMANDS, OPERATIONS, OWNERS
+    from tutor.base.registry import ENGINE
 
-    assert "p1_triple" in OPERATIONS and "p1_hello-cmd" in COMMANDS
-    assert "plugin.py of course 'plug'" in OWNERS[("operation", "p1_triple")]
+    vocab = course_vocabulary(load_course(folder))
+    assert "p1_triple" in vocab.operations and "p1_hello-cmd" in vocab.commands
+    assert "p1_triple" not in ENGINE.operations  # the course's names are the course's alone
+    assert "plugin.py of course 'plug'" in vocab.operations.owner("p1_triple")
     res = _invoke("ops", "--course", folder, "--json")
     listed = json.loads(res.output)
     assert listed["operations"]["p1_triple"] == {"signature": "p1_triple(A)", "outputs": [], "doc": "3 A, elementwise."}
@@ -207,26 +209,47 @@ def test_a_file_plugin_adds_ops_views_setups_steps_and_commands(tmp_path):
     assert "p1_counter" in listed["setups"] and "p1_shout" in listed["steps"]
 
 
-def test_two_plugins_taking_one_name_is_an_error_naming_both(tmp_path):
+def test_two_courses_in_one_process_keep_their_names_apart(tmp_path):
+    # Both plugins register the same names: each course sees its own, neither sees the other's.
     first = _course(tmp_path / "one", "id: one\ntitle: A\nlessons: []\nplugin: plugin.py\n", {},
                     {"plugin.py": PLUGIN.format(prefix="p2_")})
     second = _course(tmp_path / "two", "id: two\ntitle: B\nlessons: []\nplugin: plugin.py\n", {},
                      {"plugin.py": PLUGIN.format(prefix="p2_")})
-    activate(load_course(first))
-    with pytest.raises(TutorError) as err:
-        activate(load_course(second))
-    message = err.value.message
-    assert "'p2_triple' is registered twice" in message
-    assert "course 'one'" in message and "course 'two'" in message
+    third = _course(tmp_path / "three", "id: three\ntitle: C\nlessons: []\nplugin: plugin.py\n", {},
+                    {"plugin.py": PLUGIN.format(prefix="p3_")})
+    one, two, three = (course_vocabulary(load_course(f)) for f in (first, second, third))
+    assert one.operations["p2_triple"].func is not two.operations["p2_triple"].func
+    assert "course 'one'" in one.operations.owner("p2_triple")
+    assert "course 'two'" in two.operations.owner("p2_triple")
+    assert "p3_triple" in three.operations and "p3_triple" not in one.operations
+    assert "p2_triple" not in three.operations and "matmul" in three.operations  # the engine's names are shared
     res = runner.invoke(app, ["validate", "--course", str(second)])
-    assert res.exit_code == 2 and "registered twice" in res.stderr and "Traceback" not in res.output
+    assert res.exit_code == 0, res.output
+
+
+def test_one_name_twice_in_one_course_is_an_error_naming_both(tmp_path):
+    plugin = ("from tutor.plugin import operation\n"
+              "@operation('twice')\ndef a(A):\n    return A\n")
+    folder = _course(tmp_path / "dup", "id: dup\ntitle: A\nlessons: []\nplugin: plugin.py\n", {},
+                     {"plugin.py": plugin + "import helper_ops\n",
+                      "helper_ops.py": plugin.replace("def a", "def b")})
+    import sys
+
+    sys.path.insert(0, str(folder))
+    try:
+        with pytest.raises(TutorError) as err:
+            course_vocabulary(load_course(folder))
+    finally:
+        sys.path.remove(str(folder))
+        sys.modules.pop("helper_ops", None)
+    assert "'twice' is registered twice" in err.value.message
 
 
 def test_a_plugin_cannot_take_an_engine_name(tmp_path):
     folder = _course(tmp_path / "bad", "id: bad-plugin\ntitle: A\nlessons: []\nplugin: plugin.py\n", {},
                      {"plugin.py": "from tutor.plugin import operation\n\n@operation('matmul')\ndef m(A, B):\n    return A\n"})
     with pytest.raises(TutorError, match="'matmul' is registered twice: by the engine and by the plugin plugin.py"):
-        activate(load_course(folder))
+        course_vocabulary(load_course(folder))
 
 
 # -- progress per course ---------------------------------------------------------------------------------
@@ -274,9 +297,13 @@ def test_lessons_of_two_courses_with_one_id_keep_their_own_progress(tmp_path, tu
 def test_tutor_ops_lists_every_registered_op_and_view_with_signature_and_doc():
     res = _invoke("ops", "--json")
     listed = json.loads(res.output)
-    from tutor.lessons.registry import OPERATIONS, VIEWS
+    from tutor.base.registry import ENGINE
+    from tutor.lessons.engine import lesson_vocabulary
 
-    assert set(listed["operations"]) == set(OPERATIONS) and set(listed["views"]) == set(VIEWS)
+    vocab = lesson_vocabulary(bundled_course())
+    assert set(listed["operations"]) == set(vocab.operations) and set(listed["views"]) == set(vocab.views)
+    assert set(ENGINE.operations) < set(listed["operations"])  # the engine's and the course's own
+    assert "matmul" in ENGINE.operations and "forward" not in ENGINE.operations
     assert listed["operations"]["matmul"]["signature"] == "matmul(A, B)"
     assert listed["operations"]["mean"]["signature"] == "mean(A, axis=None)"
     assert listed["operations"]["forward"]["outputs"][:2] == ["a1", "z2"]  # the bundled course's plugin

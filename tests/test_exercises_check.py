@@ -14,6 +14,7 @@ import pytest
 
 from tutor.exercises.catalog import get_exercise
 from tutor.exercises.check import check_file
+from tutor.course import bundled_course
 
 # numpy only: a learner could import these from tutor.core, but the core pulls
 # in scipy and every sandbox run would pay its import time.
@@ -67,7 +68,7 @@ def write(tmp_path, source, name="answer.py"):
 
 
 def run(tmp_path, exercise_id, source, **kw):
-    return check_file(get_exercise(exercise_id), write(tmp_path, source), **kw)
+    return check_file(get_exercise(exercise_id, bundled_course()), write(tmp_path, source), **kw)
 
 
 # -- right answers -----------------------------------------------------------------
@@ -274,14 +275,14 @@ def test_missing_function_and_missing_file(tmp_path):
     from tutor.base.errors import TutorError
 
     with pytest.raises(TutorError, match="tutor exercise start sigmoid-gradient"):
-        check_file(get_exercise("sigmoid-gradient"), tmp_path / "nope.py")
+        check_file(get_exercise("sigmoid-gradient", bundled_course()), tmp_path / "nope.py")
 
 
 def test_learners_file_is_untouched(tmp_path):
     src = "def sigmoid_gradient(z):\n    raise ValueError('oops')\n"
     path = write(tmp_path, src)
     before = path.read_bytes()
-    check_file(get_exercise("sigmoid-gradient"), path)
+    check_file(get_exercise("sigmoid-gradient", bundled_course()), path)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["answer.py"]
 
@@ -304,7 +305,7 @@ def test_transposed_result_is_explained(tmp_path):
 def test_stub_scores_zero_and_says_not_written(tmp_path):
     from tutor.exercises.stubs import stub_source
 
-    ex = get_exercise("predict")
+    ex = get_exercise("predict", bundled_course())
     result = run(tmp_path, "predict", stub_source(ex))
     assert result.score == 0
     assert "not written yet" in result.tests[0].message
@@ -343,8 +344,8 @@ def test_init_properties_never_fail_a_right_answer_and_catch_one_signed_weights(
     from tutor.exercises import registry
     from tutor.exercises.catalog import get_exercise
 
-    ex = get_exercise("rand-initialize-weights")
-    check = registry.CHECKERS[ex.checker].check
+    ex = get_exercise("rand-initialize-weights", bundled_course())
+    check = ex.vocab.checkers[ex.checker].check
 
     def _init_check(_ex, args, value):
         return check(args, value)

@@ -112,15 +112,20 @@ def test_solution_only_after_passing_or_for_instructors(cli, tmp_path, monkeypat
     r = cli("solution", "sigmoid-gradient", "--instructor")
     assert r.exit_code == 1 and "no instructor key" in r.output and "def sigmoid_gradient" not in r.output
     # A course whose exercises folder lists the hash of the instructor's key file
-    course = tmp_path / "course-exercises"
+    import dataclasses
+
+    from tutor.course import bundled_course
+
+    course = tmp_path / "course" / "exercises"
     shutil.copytree(exercises_dir(), course)
+    copy = dataclasses.replace(bundled_course(), root=tmp_path / "course")
     key = tmp_path / "instructor.key"
     key.write_bytes(b"a secret only the instructor has\n")
     (course / "instructor.sha256").write_text(hashlib.sha256(key.read_bytes()).hexdigest() + "  instructor.key\n")
     import tutor.commands.exercises as commands
 
     real_use = commands._use
-    monkeypatch.setattr(commands, "_use", lambda ref: commands.use_exercises(course))
+    monkeypatch.setattr(commands, "_use", lambda ref: commands.Using(copy, ""))
     wrong = tmp_path / "guess.key"
     wrong.write_bytes(b"a guess\n")
     r = cli("solution", "sigmoid-gradient", "--instructor", "--key", str(wrong))

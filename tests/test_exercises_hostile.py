@@ -26,9 +26,12 @@ from tutor.exercises import isolation as iso
 from tutor.exercises.catalog import get_exercise
 from tutor.exercises.check import check_file
 from tutor.exercises.report import render_text, to_gradescope, to_json
+from tutor.course import bundled_course
 
-# Where the child's runner writes what the parent reads back (the learner's code can find it too).
-OUT = "import os, sys\nOUT = os.path.join(sys.argv[1], 'out')\n"
+# Where the child's runner writes what the parent reads back: descriptors it inherits, named in its
+# request (the learner's code can find them too, and reopen them through /proc/self/fd).
+OUT = ("import json, os, sys\nOUT = dict(zip(('result.json', 'outputs.npz', 'progress'), ('/proc/self/fd/%d' % fd for fd in "
+       "json.load(open(os.path.join(sys.argv[1], 'in', 'request.json')))['outputs'])))\n")
 RIGHT = "from tutor_helpers import sigmoid\n\ndef sigmoid_gradient(z):\n    s = sigmoid(z)\n    return s * (1 - s)\n"
 PACKAGE = Path(__file__).resolve().parent.parent / "tutor"
 
@@ -62,7 +65,7 @@ def run(tmp_path, source, mode, exercise="sigmoid-gradient", name="answer.py", *
         path.write_bytes(source)
     else:
         path.write_text(source)
-    return check_file(get_exercise(exercise), path, isolation=mode, **kw)
+    return check_file(get_exercise(exercise, bundled_course()), path, isolation=mode, **kw)
 
 
 def processes_with(marker: str) -> list[str]:
@@ -87,10 +90,10 @@ def processes_with(marker: str) -> list[str]:
 def test_a_forged_result_file_cannot_pass(tmp_path, mode):
     forged = {"status": "ok", "printed": "", "cases": [
         {"status": "ok", "value": {"t": "float", "v": 0.25}, "changed": [], "finite": True} for _ in range(4)]}
-    src = OUT + f"import json\njson.dump({forged!r}, open(os.path.join(OUT, 'result.json'), 'w'))\nos._exit(0)\n"
+    src = OUT + f"import json\njson.dump({forged!r}, open(OUT['result.json'], 'w'))\nos._exit(0)\n"
     result = run(tmp_path, src, mode)
     assert not result.passed and result.score < result.max_score == 6
-    empty = OUT + "import json\njson.dump({'status': 'ok', 'cases': []}, open(os.path.join(OUT, 'result.json'), 'w'))\nos._exit(0)\n"
+    empty = OUT + "import json\njson.dump({'status': 'ok', 'cases': []}, open(OUT['result.json'], 'w'))\nos._exit(0)\n"
     result = run(tmp_path, empty, mode)
     assert not result.passed and result.score == 0 and result.max_score == 6
     assert "ended the check before test 1" in result.problem
@@ -111,45 +114,47 @@ def test_clearing_the_cases_fails_and_names_the_first_test_that_did_not_run(tmp_
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_dropping_the_hidden_case_fails_and_keeps_the_maximum(tmp_path, mode):
+def test_dropping_the_last_case_fails_and_keeps_the_maximum(tmp_path, mode):
+    # The hidden test runs in a second child of its own, so the last case the first child sees is test 3;
+    # dropping it there, and the hidden one in the second run, costs both.
     result = run(tmp_path, CLEAR.format(how=".pop()") + RIGHT, mode)
     assert not result.passed
-    assert result.max_score == 6 and result.score == 5  # the three that ran were right; the hidden one counts 0
-    assert "before test 4 ('large |z| stays finite and near 0') ran" in result.problem
-    assert [t.passed for t in result.tests] == [True, True, True, False]
+    assert result.max_score == 6 and result.score == 3  # tests 1 and 2 ran and were right
+    assert "before test 3 ('a 2 x 3 matrix, elementwise') ran" in result.problem
+    assert [t.passed for t in result.tests] == [True, True, False, False]
 
 
 @pytest.mark.parametrize("mode", MODES)
 def test_malformed_results_fail_cleanly(tmp_path, mode):
-    R = "os.path.join(OUT, 'result.json')"
+    R, H = "OUT['result.json']", "host"
     cases = {
         "not json": f"open({R}, 'w').write('{{not json')",
         "deep": f"open({R}, 'w').write('[' * 100000 + ']' * 100000)",
         "bad value": f"import json; json.dump({{'status': 'ok', 'cases': [{{'status': 'ok', 'value': {{'t': 'array', "
                      f"'key': '../../etc/passwd'}}}}]}}, open({R}, 'w'))",
-        # Under bubblewrap the result file is a mount point: it cannot be removed, so the swap fails
-        # in the learner's code; without isolation it succeeds and the parent refuses what it finds.
-        "a link": f"os.remove({R}); os.symlink('/etc/hostname', {R})",
-        "a fifo": f"os.remove({R}); os.mkfifo({R})",
+        # The result files are descriptors of anonymous memory files: there is no path to swap for a
+        # link or a FIFO, so the attempt fails in the learner's code, isolated or not.
+        "a link": f"{H} = os.path.join(sys.argv[1], 'out', 'result.json'); os.remove({H}); os.symlink('/etc/hostname', {H})",
+        "a fifo": f"{H} = os.path.join(sys.argv[1], 'out', 'result.json'); os.remove({H}); os.mkfifo({H})",
     }
     for what, code in cases.items():
         start = time.monotonic()
         result = run(tmp_path, OUT + f"{code}\nos._exit(0)\n", mode)
         assert time.monotonic() - start < 8, what  # a FIFO never blocks the parent
         assert not result.passed and result.score == 0, what
-        if mode == "off" or what not in ("a link", "a fifo"):
+        if what not in ("a link", "a fifo"):
             assert "came back unreadable" in result.problem, (what, result.problem)
         else:
-            assert "stopped while loading" in result.problem and "OSError" in result.problem, (what, result.problem)
+            assert "stopped while loading" in result.problem and "FileNotFoundError" in result.problem, (what, result.problem)
 
 
 @pytest.mark.parametrize("mode", MODES)
 def test_an_npz_bomb_is_refused_before_it_is_unpacked(tmp_path, mode):
     # 400 MB of zeros, a few hundred KB compressed, announced as the answer of test 1.
     src = OUT + ("import json\nimport numpy as np\n"
-                 "np.savez_compressed(os.path.join(OUT, 'outputs.npz'), a0=np.zeros((50_000_000,)))\n"
-                 "json.dump({'status': 'ok', 'cases': [{'status': 'ok', 'value': {'t': 'array', 'key': 'a0'}}] * 4},"
-                 " open(os.path.join(OUT, 'result.json'), 'w'))\nos._exit(0)\n")
+                 "np.savez_compressed(open(OUT['outputs.npz'], 'wb'), a0=np.zeros((50_000_000,)))\n"
+                 "json.dump({'status': 'ok', 'cases': [{'status': 'ok', 'value': {'t': 'array', 'key': 'a0'}}] * 3},"
+                 " open(OUT['result.json'], 'w'))\nos._exit(0)\n")
     result = run(tmp_path, src, mode, memory_mb=1536)
     assert not result.passed and result.score == 0
     assert "would unpack to more than" in result.problem
@@ -257,7 +262,7 @@ def test_a_flood_on_stdout_is_stopped_at_the_cap(tmp_path, mode):
 
 @pytest.mark.parametrize("mode", MODES)
 def test_a_grandchild_holding_the_pipe_neither_hangs_nor_survives(tmp_path, mode):
-    src = "import subprocess\nsubprocess.Popen(['sleep', '4321.5'])\n" + RIGHT
+    src = "import subprocess\ntry:\n    subprocess.Popen(['sleep', '4321.5'])\nexcept OSError:\n    pass\n" + RIGHT
     start = time.monotonic()
     result = run(tmp_path, src, mode, timeout=20)
     assert time.monotonic() - start < 10, "reported as an endless loop"
@@ -267,9 +272,9 @@ def test_a_grandchild_holding_the_pipe_neither_hangs_nor_survives(tmp_path, mode
 
 @pytest.mark.parametrize("mode", MODES)
 def test_detached_and_forked_children_do_not_outlive_the_check(tmp_path, mode):
-    src = ("import os\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
+    src = ("import os\ntry:\n  if os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
            "        os.execv('/bin/sleep', ['sleep', '4321.6'])\n    os._exit(0)\n"
-           "if os.fork() == 0:\n    os.execv('/bin/sleep', ['sleep', '4321.7'])\n") + RIGHT
+           "  if os.fork() == 0:\n    os.execv('/bin/sleep', ['sleep', '4321.7'])\nexcept OSError:\n  pass\n") + RIGHT
     result = run(tmp_path, src, mode)
     assert result.passed
     time.sleep(0.2)
@@ -278,8 +283,8 @@ def test_detached_and_forked_children_do_not_outlive_the_check(tmp_path, mode):
 
 @pytest.mark.parametrize("mode", MODES)
 def test_a_grandchild_writing_into_the_temp_folder_leaves_nothing(tmp_path, mode, private_tmp):
-    src = ("import os, subprocess\nsubprocess.Popen(['sh', '-c', 'while true; do date > left-behind-4321.8; "
-           "mkdir -p d; chmod 000 d; sleep 0.01; done'])\n") + RIGHT
+    src = ("import os, subprocess\ntry:\n    subprocess.Popen(['sh', '-c', 'while true; do date > left-behind-4321.8; "
+           "mkdir -p d; chmod 000 d; sleep 0.01; done'])\nexcept OSError:\n    pass\n") + RIGHT
     result = run(tmp_path, src, mode)
     assert result.passed
     time.sleep(0.3)
@@ -289,7 +294,7 @@ def test_a_grandchild_writing_into_the_temp_folder_leaves_nothing(tmp_path, mode
 
 @pytest.mark.parametrize("mode", MODES)
 def test_an_endless_loop_is_killed_with_its_whole_tree(tmp_path, mode):
-    src = ("import subprocess\nsubprocess.Popen(['sleep', '4321.9'])\n"
+    src = ("import subprocess\ntry:\n    subprocess.Popen(['sleep', '4321.9'])\nexcept OSError:\n    pass\n"
            "def sigmoid_gradient(z):\n    while True:\n        pass\n")
     result = run(tmp_path, src, mode, timeout=1.5)
     assert "did not finish within 1.5 s" in result.problem and "running test 1" in result.problem
@@ -358,13 +363,13 @@ def test_files_python_cannot_read_get_one_line_naming_the_problem(tmp_path, make
     path = tmp_path / "answer.py"
     make(path)
     with pytest.raises(TutorError) as info:
-        check_file(get_exercise("sigmoid-gradient"), path, isolation="off")
+        check_file(get_exercise("sigmoid-gradient", bundled_course()), path, isolation="off")
     assert words in info.value.message and "\n" not in info.value.message
 
 
 def test_dev_null_is_named_a_device():
     with pytest.raises(TutorError, match="is a device"):
-        check_file(get_exercise("sigmoid-gradient"), "/dev/null", isolation="off")
+        check_file(get_exercise("sigmoid-gradient", bundled_course()), "/dev/null", isolation="off")
 
 
 # -- modes -------------------------------------------------------------------------------------
@@ -414,7 +419,7 @@ def test_the_learners_writable_space_is_small_and_private(tmp_path):
 def test_threads_and_exit_handlers_left_behind_neither_hang_nor_change_the_result(tmp_path, mode):
     src = (OUT + "import atexit, threading, time\n"
            "threading.Thread(target=lambda: time.sleep(3600)).start()\n"
-           "atexit.register(lambda: open(os.path.join(OUT, 'result.json'), 'w').write('{}'))\n") + RIGHT
+           "atexit.register(lambda: open(OUT['result.json'], 'w').write('{}'))\n") + RIGHT
     start = time.monotonic()
     result = run(tmp_path, src, mode, timeout=20)
     assert time.monotonic() - start < 8

@@ -11,6 +11,7 @@ import pytest
 from tutor.exercises import registry
 from tutor.exercises.catalog import get_exercise, load_catalog
 from tutor.exercises.check import check_file
+from tutor.course import bundled_course
 
 ENGINE = Path(__file__).resolve().parent.parent / "tutor" / "exercises"
 
@@ -35,12 +36,15 @@ REFERENCES = "import numpy as np\n\ndef squares(v):\n    return np.asarray(v, dt
 
 
 @pytest.fixture
-def course(tmp_path) -> Path:
+def course(tmp_path):
     folder = tmp_path / "course" / "exercises"
     folder.mkdir(parents=True)
     (folder / "squares.yaml").write_text(EXERCISE)
     (folder / "references.py").write_text(REFERENCES)
-    return folder
+    (tmp_path / "course" / "course.yaml").write_text("id: squares-course\ntitle: S\nlessons: []\nexercises: [squares]\n")
+    from tutor.course import load_course
+
+    return load_course(tmp_path / "course")
 
 
 def test_a_course_without_a_plugin_grades_with_a_reference_file_beside_its_exercises(course, tmp_path):
@@ -57,7 +61,7 @@ def test_a_course_without_a_plugin_grades_with_a_reference_file_beside_its_exerc
 
 
 def test_the_reference_file_is_not_reachable_from_checked_code(course, tmp_path):
-    ref = course / "references.py"
+    ref = course.exercises_dir / "references.py"
     cheat = tmp_path / "cheat.py"
     cheat.write_text(textwrap.dedent(f"""\
         import importlib.util
@@ -76,24 +80,19 @@ def test_the_reference_file_is_not_reachable_from_checked_code(course, tmp_path)
     assert not result.passed and "No such file" in result.problem
 
 
-def test_two_plugins_registering_one_name_is_an_error_naming_both():
-    def first(v):
-        return v
+def test_two_owners_registering_one_name_is_an_error_naming_both():
+    from tutor.base.registry import ENGINE, Registry, RegistryClash
 
-    first.__module__ = "course_a.plugin"
-
-    def second(v):
-        return v
-
-    second.__module__ = "course_b.plugin"
-    registry.fixture("test-only-shared-name")(first)
-    try:
-        with pytest.raises(registry.RegistryError) as info:
-            registry.fixture("test-only-shared-name")(second)
-        assert "course_a.plugin" in info.value.message and "course_b.plugin" in info.value.message
-    finally:
-        registry.FIXTURES.pop("test-only-shared-name", None)
-        registry._OWNER.pop(("fixture", "test-only-shared-name"), None)
+    engine = Registry("fixture")
+    course = Registry("fixture", parent=engine)
+    engine.add("shared", "first", "the engine")
+    with pytest.raises(RegistryClash) as info:
+        course.add("shared", "second", "the plugin course_b.plugin of course 'b'")
+    assert "by the engine and by the plugin course_b.plugin" in info.value.message
+    course.add("own", "mine", "course_b")
+    course.add("own", "mine again", "course_b")  # the same owner again (a re-import) replaces
+    assert course["own"] == "mine again" and "own" not in engine and course["shared"] == "first"
+    assert isinstance(info.value, registry.TutorError) and "sigmoid" not in ENGINE.fixtures
 
 
 def test_the_engine_names_nothing_of_the_bundled_course():
@@ -109,7 +108,7 @@ def test_the_engine_names_nothing_of_the_bundled_course():
 def test_stubs_import_helpers_from_the_private_module_never_from_the_tutor():
     from tutor.exercises.stubs import stub_source
 
-    for ex in load_catalog().values():
+    for ex in load_catalog(bundled_course()).values():
         text = stub_source(ex)
         assert "import tutor" not in text and "from tutor." not in text and "from tutor " not in text
         if ex.helpers:

@@ -31,6 +31,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from tutor.base.errors import TutorError
+from tutor.course import bundled_course
 
 REPO = Path(__file__).resolve().parent.parent
 LESSON_FILES = sorted(p for p in (REPO / "lessons").glob("*.yaml") if p.name != "course.yaml")
@@ -65,7 +66,7 @@ def ws(tmp_path_factory) -> Workspace:
 def _load_lesson(path: Path):
     from tutor.lessons.loader import load_lesson
 
-    return load_lesson(path)
+    return load_lesson(path, bundled_course())
 
 
 def _load_exercise(path: Path):

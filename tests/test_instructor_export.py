@@ -154,12 +154,12 @@ def test_html_is_one_self_contained_printable_page(lesson, tmp_path):
 
 
 def test_all_writes_one_file_with_contents(tmp_path, monkeypatch):
-    import tutor.export as exporting
+    import tutor.handouts.write as exporting
     from tutor.lessons.loader import find_lesson
 
     lessons = [find_lesson(str(_lesson(tmp_path, "one", "Lesson One"))),
                find_lesson(str(_lesson(tmp_path, "two", "Lesson Two")))]
-    monkeypatch.setattr(exporting, "_course_lessons", lambda: ("Test course", lessons))
+    monkeypatch.setattr(exporting, "course_lessons", lambda course: ("Test course", lessons))
     for fmt in ("html", "md", "txt"):
         out = tmp_path / f"all.{fmt}"
         _export("--all", "-f", fmt, "-o", out)
@@ -228,10 +228,10 @@ def test_handout_screenshot_in_headless_chromium(tmp_path):
     browser = _chromium()
     if browser is None:
         pytest.skip("Chromium is not installed (apt-get install chromium; .ci/run does it where it can)")
-    from tutor.lessons.loader import course_ids
+    from tutor.course import bundled_course
 
     page = tmp_path / "handout.html"
-    _export(course_ids()[0], "-o", page, "--with-answers", "--notes")
+    _export(bundled_course().lesson_ids()[0], "-o", page, "--with-answers", "--notes")
     shot = tmp_path / "shot.png"
     command = [
         browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -10,9 +10,10 @@ import pytest
 
 from tutor.base.errors import TutorError
 from tutor.base.errors import LessonError
-from tutor.lessons.loader import find_lesson, load_lesson, load_manifest
+from tutor.lessons.loader import find_lesson, load_lesson
 from tutor.lessons.params import ParamSpec, parse_set_options
 from tutor.base.yamlsafe import MAX_BYTES
+from tutor.course import bundled_course
 
 GOOD = """\
 id: {id}
@@ -46,7 +47,7 @@ def write(tmp_path: Path, text: str, name: str = "lesson") -> Path:
 
 def error_of(path: Path) -> LessonError:
     with pytest.raises(LessonError) as info:
-        load_lesson(path)
+        load_lesson(path, bundled_course())
     return info.value
 
 
@@ -58,7 +59,7 @@ def good(tmp_path, **replace) -> Path:
 
 
 def test_a_good_lesson_loads_into_frozen_steps(tmp_path):
-    lesson = load_lesson(good(tmp_path))
+    lesson = load_lesson(good(tmp_path), bundled_course())
     assert lesson.id == "lesson" and [s.kind for s in lesson.steps] == ["text", "compute", "show"]
     assert lesson.setup.params["lambda"].default == 1.0
     with pytest.raises(AttributeError):
@@ -253,18 +254,18 @@ def test_param_default_must_fit_its_type(tmp_path):
 
 def test_find_lesson_unknown_id_suggests():
     with pytest.raises(TutorError) as info:
-        find_lesson("forwad-pass")
+        find_lesson("forwad-pass", bundled_course())
     assert "did you mean 'forward-pass'?" in info.value.message
 
 
 def test_manifest_lists_the_course_in_order():
-    m = load_manifest()
+    m = bundled_course()
     assert m.lessons == ("network", "forward-pass", "cost", "sigmoid-gradient", "backprop", "gradient-checking",
                          "training", "accuracy", "moons-from-scratch")
 
 
 def test_bundled_forward_pass_loads():
-    lesson = find_lesson("forward-pass")
+    lesson = find_lesson("forward-pass", bundled_course())
     assert 10 <= len([s for s in lesson.steps if s.when is None]) <= 25  # issue 4: 8 to 25 steps
     kinds = {s.kind for s in lesson.steps}
     assert {"text", "compute", "show", "shapes", "check", "quiz"} <= kinds
@@ -305,5 +306,5 @@ def test_unsupported_placeholder_form_is_an_error_not_printed_as_is(tmp_path):
 
 def test_literal_braces_and_the_three_forms_are_accepted(tmp_path):
     text = "Sets like {{0, 1}}, {m} rows, X is {X.shape}, {m:.1f}."
-    lesson = load_lesson(good(tmp_path, **{"There are {m} examples of {n} features.": f"'{text}'"}))
+    lesson = load_lesson(good(tmp_path, **{"There are {m} examples of {n} features.": f"'{text}'"}), bundled_course())
     assert lesson.steps[0].text == text

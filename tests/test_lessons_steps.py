@@ -14,6 +14,7 @@ from tutor.lessons.environment import build_environment
 from tutor.lessons.loader import load_lesson
 from tutor.lessons.runner import Session, play, render_lesson
 from tutor.lessons.ui import RecordingUI
+from tutor.course import bundled_course
 
 HEAD = """\
 id: kinds
@@ -31,7 +32,7 @@ steps:
 def lesson_file(tmp_path, steps: str, dataset: str = "debug"):
     p = tmp_path / "kinds.yaml"
     p.write_text(HEAD.format(dataset=dataset) + textwrap.indent(textwrap.dedent(steps), "  "), encoding="utf-8")
-    return load_lesson(p)
+    return load_lesson(p, bundled_course())
 
 
 def run(lesson, width=100, **kw):
@@ -283,7 +284,7 @@ def test_exercise_step_points_to_commands(tmp_path, width):
     # Title and signature as the catalog has them (read from the cached exercise headers).
     from tutor.exercises.catalog import load_catalog
 
-    ex = load_catalog()["sigmoid-gradient"]
+    ex = load_catalog(bundled_course())["sigmoid-gradient"]
     assert " ".join(ex.title.split()) in flat and " ".join(ex.signature.split()) in flat
 
 
@@ -357,7 +358,7 @@ def test_forward_pass_lesson_figures_are_the_maths(width):
     from tutor.courses.backprop.datasets import load_digits
     from tutor.lessons.loader import find_lesson
 
-    lesson = find_lesson("forward-pass")
+    lesson = find_lesson("forward-pass", bundled_course())
     session, out = run(lesson, width, answers=True)
     assert session.problems == {}
     v = session.ctx.values
@@ -384,7 +385,7 @@ def test_course_files_switch_on_the_course_steps(tmp_path, ex4_weights_path):
     y = np.arange(5000) // 500 + 1  # the course's labels: 1..10, 10 meaning the digit 0
     data = tmp_path / "ex4data1.mat"
     scipy.io.savemat(data, {"X": X, "y": y.reshape(-1, 1).astype(float)})
-    session, out = run(find_lesson("forward-pass"), 100, data=data, weights=ex4_weights_path)
+    session, out = run(find_lesson("forward-pass", bundled_course()), 100, data=data, weights=ex4_weights_path)
     v = session.ctx.values
     assert v["course"] is True and v["dataset"] == "course"
     n = len(session.steps)  # 2 course-only steps more than on the digits
@@ -551,7 +552,7 @@ def test_validate_reports_mistakes_that_cannot_be_told_apart(tmp_path):
 
     bad = TYPED.replace("expression: X @ Theta1[:, 1:].T", "expression: (Theta1 @ a1.T).T")
     lesson = lesson_file(tmp_path, bad, dataset="grader")
-    problems, _ = validate_lesson(tmp_path / "kinds.yaml")
+    problems, _ = validate_lesson(tmp_path / "kinds.yaml", bundled_course())
     assert len(problems) == 1, problems
     p = problems[0]
     assert str(tmp_path / "kinds.yaml") in p and "line 22" in p and "steps[1].mistakes[1].expression" in p

@@ -19,6 +19,7 @@ import pytest
 
 from tutor.lessons import registry
 from tutor.lessons.environment import build_environment
+from tutor.course import bundled_course
 from tutor.lessons.loader import load_lesson
 from tutor.lessons.lookahead import digest
 from tutor.lessons.runner import Session, play
@@ -60,7 +61,6 @@ OPS = {"test-ahead-double": (_slow_double, True), "test-ahead-held": (_held, Tru
 
 @pytest.fixture(autouse=True)
 def test_ops():
-    registry.load_operations()
     for name, (func, ahead) in OPS.items():
         registry.operation(name, ahead=ahead)(func)
     CALLS.clear()
@@ -68,12 +68,11 @@ def test_ops():
     yield
     GATE.set()  # a held job still running ends
     for name in OPS:
-        registry.OPERATIONS.pop(name, None)
-        registry.OWNERS.pop(("operation", name), None)
+        registry.ENGINE.operations.remove(name)
 
 
 def lesson_file(tmp_path, steps: str):
-    return load_lesson(write_lesson(tmp_path, steps))
+    return load_lesson(write_lesson(tmp_path, steps), bundled_course())
 
 
 def write_lesson(tmp_path, steps: str):
@@ -372,8 +371,8 @@ from tutor.lessons.environment import build_environment
 from tutor.lessons.loader import load_lesson
 from tutor.lessons.runner import Session, play
 from tutor.lessons.ui import RecordingUI
+from tutor.course import bundled_course
 
-registry.load_operations()
 started = []
 
 @registry.operation("test-ahead-busy", ahead=True)
@@ -384,7 +383,7 @@ def busy(A):
         np.linalg.svd(np.random.default_rng(0).normal(size=(60, 60)))
     return A
 
-lesson = load_lesson(sys.argv[1])
+lesson = load_lesson(sys.argv[1], bundled_course())
 s = Session(lesson, build_environment(lesson), RecordingUI(keys=["q"]), mode="learn", lookahead=True)
 s.ensure(0)
 while not started:

@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tutor.cli import app
+from tutor.course import bundled_course
 
 nbformat = pytest.importorskip("nbformat")
 runner = CliRunner()
@@ -66,12 +67,12 @@ def test_with_answers_and_settings(tmp_path):
 
 
 def test_all_writes_one_notebook_per_lesson_into_a_folder(tmp_path):
-    from tutor.lessons.loader import course_ids
+    from tutor.course import bundled_course
 
     target = tmp_path / "notebooks"
     result = runner.invoke(app, ["export", "--all", "--format", "ipynb", "-o", str(target)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.stem for p in target.glob("*.ipynb")) == sorted(course_ids())
+    assert sorted(p.stem for p in target.glob("*.ipynb")) == sorted(bundled_course().lesson_ids())
     afile = tmp_path / "one.ipynb"
     afile.write_text("{}")
     result = runner.invoke(app, ["export", "--all", "--format", "ipynb", "-o", str(afile)])
@@ -112,7 +113,7 @@ def _type_along_lesson():
         def typed_answer(self, ctx):
             return "a1 @ Theta1.T"
 
-    nl = NotebookLesson(find_lesson("forward-pass"), record=False)
+    nl = NotebookLesson(find_lesson("forward-pass", bundled_course()), record=False)
     common = nl.session.steps[0].common
     step = TypeAlong(type(common)("type-z2", "Type z2", None, None, common.where), "Write z2 from a1 and Theta1.")
     nl.session.steps.insert(3, step)
@@ -141,7 +142,7 @@ def test_an_unknown_kind_that_binds_is_run_by_name():
     from tutor.notebook.session import NotebookLesson
     from tutor.lessons.loader import find_lesson
 
-    nl = NotebookLesson(find_lesson("forward-pass"), record=False)
+    nl = NotebookLesson(find_lesson("forward-pass", bundled_course()), record=False)
     follow = next(s for s in nl.session.steps if s.id == "follow")
     nl.session.ensure(nl.index("follow"))
     cells = generic_cells(Built(nl, answers=False, notes=False), follow, ["x", "h_i"])

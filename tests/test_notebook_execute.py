@@ -28,6 +28,7 @@ import nbformat  # noqa: E402
 from nbclient import NotebookClient  # noqa: E402
 
 from tests.conftest import REPO  # noqa: E402
+from tutor.course import bundled_course
 
 KERNEL = "tutor-notebook-test"
 
@@ -105,10 +106,11 @@ def _execute(nb, root):
 @pytest.fixture(scope="module")
 def executed(kernel):
     """{lesson id: executed notebook}, plus the kernel's TUTOR_HOME."""
-    from tutor.export import export
+    from tutor.course import bundled_course
+    from tutor.notebook.build import export
 
     root, home = kernel
-    result = export(None, all_lessons=True, fmt="ipynb", output=root / "out", answers=True)
+    result = export(None, all_lessons=True, output=root / "out", answers=True, course=bundled_course())
     assert [p.name for p in result.written] == [
         "network.ipynb", "forward-pass.ipynb", "cost.ipynb", "sigmoid-gradient.ipynb", "backprop.ipynb",
         "gradient-checking.ipynb", "training.ipynb", "accuracy.ipynb", "moons-from-scratch.ipynb"]
@@ -174,7 +176,7 @@ def test_matrix_views_are_html_and_values_match_an_independent_forward_pass(exec
 
     books, _ = executed
     nb = books["forward-pass"]
-    env = build_environment(find_lesson("forward-pass"))
+    env = build_environment(find_lesson("forward-pass", bundled_course()))
     X, y, (T1, T2) = env.values["X"], env.values["y"], env.values["thetas"]
     cell = _cell(nb, "a1 = np.hstack(")
     html = cell.outputs[0]["data"]["text/html"]
@@ -245,11 +247,11 @@ def test_a_second_course_runs_as_a_notebook_and_its_check_counts_in_that_course(
     """The logistic-regression course (no plugin, a references.py file): exported with its
     course, executed with a right answer in the stub cell, graded, and recorded under it."""
     from tutor.course import resolve_course
-    from tutor.export import export
+    from tutor.notebook.build import export
 
     root, home = kernel
     course = resolve_course(str(REPO / "courses" / "logistic-regression"))
-    result = export("cost-and-gradient", fmt="ipynb", output=root / "lr.ipynb", answers=True, course=course)
+    result = export("cost-and-gradient", output=root / "lr.ipynb", answers=True, course=course)
     nb = nbformat.read(result.written[0], as_version=4)
     assert nb.metadata["tutor"]["course"] == "logistic-regression"
     for i, c in enumerate(nb.cells):

@@ -72,7 +72,7 @@ def test_the_magic_steps_through_another_course_and_keys_its_progress_by_it(ip, 
         ip.run_line_magic("tutor", "learn data-and-model --course no-such-course")
         assert "no-such-course" in shown[-1] and len(shown[-1].splitlines()) == 1
     finally:
-        adapters.use_course(None)
+        adapters.progress_store()  # nothing to undo: the course was never kept between calls
 
 
 def test_bad_magic_input_is_one_line(ip, shown):

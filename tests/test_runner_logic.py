@@ -14,6 +14,7 @@ from tutor.lessons.loader import load_lesson
 from tutor.lessons.runner import Session, play
 from tutor.lessons.ui import RecordingUI
 from tutor.progress import ProgressStore
+from tutor.course import bundled_course
 
 LESSON = """\
 id: tiny
@@ -49,7 +50,7 @@ steps:
 def lesson(tmp_path):
     p = tmp_path / "tiny.yaml"
     p.write_text(textwrap.dedent(LESSON), encoding="utf-8")
-    return load_lesson(p)
+    return load_lesson(p, bundled_course())
 
 
 def session_for(lesson, keys, store=None, mode="learn"):

@@ -185,7 +185,7 @@ def test_the_shortcut_takes_only_plain_command_lines():
     assert light.parse(learn, ["cost", "--set", "lambda=3", "--data=d.npz", "--set=hidden=5", "--from", "two",
                                "--weights", "w.npz", "--course", "c", "--plain"]) == {
         "lesson_id": "cost", "settings": ["lambda=3", "hidden=5"], "data": Path("d.npz"), "from_step": "two",
-        "weights": Path("w.npz"), "course": "c", "plain": True, "restart": False}
+        "weights": Path("w.npz"), "course": "c", "plain": True, "restart": False, "line": False}
     code, out, err = _main(["lessons", "--json"])  # through the app
     assert code == 0 and json.loads(out)["lessons"][0]["id"] == "network"
 
@@ -384,8 +384,8 @@ def test_demo_export_and_check_through_the_shortcut_do_what_the_app_does(argv, t
 
 def test_ctrl_c_in_a_shortcut_command_ends_as_the_app_ends_it(tmp_path, monkeypatch):
     """Ctrl-C during an export: exit 130 and no traceback, either way."""
-    from tutor import export as exporting
     from tutor.cli import _fast_target
+    from tutor.handouts import write as exporting
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
@@ -555,49 +555,57 @@ def test_an_unwritable_cache_folder_costs_only_the_rereading(tmp_path, monkeypat
     assert lesson_headers_mod.lesson_header(path).title == "The data and the network"
 
 
-def test_exercise_headers_match_the_catalog_and_follow_a_changed_file(tmp_path):
-    from tutor.exercises.catalog import exercise_files, load_catalog
+def _course_copy(tmp_path):
+    """The bundled course with its exercises copied to a folder of their own (to change one)."""
+    import dataclasses
 
-    full = load_catalog()
-    listed = exercise_headers_mod.exercise_headers()
+    from tutor.exercises.catalog import exercise_files
+
+    folder = tmp_path / "copy" / "exercises"
+    folder.mkdir(parents=True)
+    for p in exercise_files(bundled_course().exercises_dir):
+        shutil.copy(p, folder / p.name)
+    return dataclasses.replace(bundled_course(), root=tmp_path / "copy"), folder
+
+
+def test_exercise_headers_match_the_catalog_and_follow_a_changed_file(tmp_path):
+    from tutor.exercises.catalog import load_catalog
+
+    full = load_catalog(bundled_course())
+    listed = exercise_headers_mod.exercise_headers(bundled_course())
     assert [(h.id, h.title, h.max_score) for h in listed] == [
         (e.id, e.title, e.max_score) for e in full.values()]  # a lesson's step reads title and signature: exercise_card
-    assert exercise_headers_mod.exercise_headers() == listed  # from the cache
-    folder = tmp_path / "exercises"
-    folder.mkdir()
-    for p in exercise_files():
-        shutil.copy(p, folder / p.name)
-    first = exercise_headers_mod.exercise_headers(folder)
+    assert exercise_headers_mod.exercise_headers(bundled_course()) == listed  # from the cache
+    copy, folder = _course_copy(tmp_path)
+    first = exercise_headers_mod.exercise_headers(copy)
     target = folder / "predict.yaml"
     text = target.read_text()
     old_title = next(h.title for h in first if h.id == "predict")
     target.write_text(text.replace(f"title: {old_title}", "title: Guessing the digit", 1))
-    changed = {h.id: h.title for h in exercise_headers_mod.exercise_headers(folder)}
+    changed = {h.id: h.title for h in exercise_headers_mod.exercise_headers(copy)}
     assert changed["predict"] == "Guessing the digit"
     (folder / "predict.yaml").unlink()
-    assert "predict" not in {h.id for h in exercise_headers_mod.exercise_headers(folder)}
+    assert "predict" not in {h.id for h in exercise_headers_mod.exercise_headers(copy)}
 
 
 def test_a_lessons_exercise_card_is_read_from_its_own_file_without_the_catalog(tmp_path):
     from tutor.exercises.catalog import exercise_files, load_catalog
 
-    for ex in load_catalog().values():
-        assert exercise_headers_mod.exercise_card(ex.id) == (ex.title, ex.signature)
-    assert exercise_headers_mod.exercise_card("no-such-exercise") is None
-    assert exercise_headers_mod.exercise_card("../lessons/cost") is None
-    folder = tmp_path / "exercises"
-    folder.mkdir()
-    for p in exercise_files():
-        shutil.copy(p, folder / p.name)
+    bundled = bundled_course()
+    for ex in load_catalog(bundled).values():
+        assert exercise_headers_mod.exercise_card(ex.id, bundled) == (ex.title, ex.signature)
+    assert exercise_headers_mod.exercise_card("no-such-exercise", bundled) is None
+    assert exercise_headers_mod.exercise_card("../lessons/cost", bundled) is None
+    copy, folder = _course_copy(tmp_path)
     target = folder / "predict.yaml"
-    title = exercise_headers_mod.exercise_card("predict", folder)[0]
+    title = exercise_headers_mod.exercise_card("predict", copy)[0]
     target.write_text(target.read_text().replace(f"title: {title}", "title: Guessing the digit", 1))
-    assert exercise_headers_mod.exercise_card("predict", folder)[0] == "Guessing the digit"  # the cache follows the file
+    assert exercise_headers_mod.exercise_card("predict", copy)[0] == "Guessing the digit"  # the cache follows the file
     (folder / "cost-of-nothing.yaml").write_text((folder / "predict.yaml").read_text())  # id and name differ
-    assert exercise_headers_mod.exercise_card("cost-of-nothing", folder) is None
+    assert exercise_headers_mod.exercise_card("cost-of-nothing", copy) is None
     # The catalog's fixture and reference modules stay out of a lesson's first run.
-    probe = ("import sys; from tutor.exercises.headers import exercise_card; "
-             "print(exercise_card('predict'), 'tutor.exercises.catalog' in sys.modules)")
+    probe = ("import sys; from tutor.course import bundled_course; from tutor.exercises.headers import exercise_card; "
+             "print(exercise_card('predict', bundled_course()), 'tutor.exercises.catalog' in sys.modules)")
     env = dict(os.environ, TUTOR_HOME=str(tmp_path / "home"), PYTHONPATH=str(REPO))
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60).stdout
     assert out.strip().endswith("False") and "predict" not in out.split(")")[-1], out
@@ -657,9 +665,8 @@ def test_the_script_keeps_its_exit_status_and_all_its_output(tmp_path):
     assert (tmp_path / "cost.txt").read_text().startswith("The cost")
 
 
-def test_the_exercise_list_and_a_lessons_exercise_step_do_not_rebuild_each_others_headers(monkeypatch):
-    # `tutor exercises` asks in the course's order, the exercise step in none:
-    # each keeps its own entry, so taking turns loads the catalog once per order.
+def test_the_exercise_list_is_read_from_the_cache_while_no_file_changes(monkeypatch):
+    # `tutor exercises` asks for the course's list: the catalog is loaded once, then the cache answers.
     from tutor.exercises import catalog
 
     loads = []
@@ -670,9 +677,7 @@ def test_the_exercise_list_and_a_lessons_exercise_step_do_not_rebuild_each_other
         return real(*args, **kwargs)
 
     monkeypatch.setattr(catalog, "load_catalog", counting)
-    order = list(bundled_course().exercises)
     for _ in range(3):
-        ordered = exercise_headers_mod.exercise_headers(None, order)
-        plain = exercise_headers_mod.exercise_headers(None)
-    assert len(loads) <= 2
-    assert {h.id for h in ordered} == {h.id for h in plain}
+        listed = exercise_headers_mod.exercise_headers(bundled_course())
+    assert len(loads) <= 1
+    assert [h.id for h in listed] == list(bundled_course().exercises)

@@ -63,8 +63,7 @@ def _register_all(app) -> None:
 
 
 def _register_course_commands(root) -> None:
-    from tutor.course import bundled_course, import_plugin, resolve_course
-    from tutor.lessons.registry import COMMANDS
+    from tutor.course import bundled_course, course_vocabulary, resolve_course
 
     courses = []
     for find in (bundled_course, resolve_course):
@@ -72,12 +71,13 @@ def _register_course_commands(root) -> None:
             courses.append(find())
         except TutorError:
             continue  # a broken $TUTOR_COURSE is reported by the command that uses it
+    commands: dict = {}
     for course in courses:
         try:
-            import_plugin(course)
+            commands.update(course_vocabulary(course).commands.own())
         except TutorError as err:
             sys.stderr.write(f"warning: {err.message}\n")
-    for cmd in COMMANDS.values():
+    for cmd in commands.values():
         root.command(cmd.name, rich_help_panel=cmd.panel)(cmd.func)
 
 

@@ -9,8 +9,10 @@ operations, views, setups, step kinds and commands through tutor.plugin.
 `resolve_course(ref)` finds one: a folder or manifest path, the id of the
 bundled course, the id of an installed course (entry point group
 `tutor.courses`, whose value gives the course folder), or, with no ref,
-$TUTOR_COURSE, else the bundled course. `activate(course)` imports its
-plugin once. Nothing here imports numpy.
+$TUTOR_COURSE, else the bundled course: only the command boundary asks for
+that default; everything below it is handed the Course. `course_vocabulary`
+imports a course's plugin once, into the course's own vocabulary
+(tutor.base.registry). Nothing here imports numpy.
 """
 
 from __future__ import annotations
@@ -266,8 +268,6 @@ def course_of_lesson(path: str | Path) -> Course | None:
 
 # -- plugins -----------------------------------------------------------------------------
 
-_ACTIVE: dict[str, object] = {}  # plugin key -> module
-
 
 def _plugin_key(course: Course) -> str | None:
     if not course.plugin:
@@ -277,55 +277,82 @@ def _plugin_key(course: Course) -> str | None:
     return course.plugin
 
 
-def import_plugin(course: Course):
-    """Import the course's plugin module once (registering what it registers); the module or None."""
-    key = _plugin_key(course)
-    if key is None:
+def _plugin_module_name(course: Course) -> str | None:
+    """The name the plugin is imported under: its module name, or a name made for a file plugin."""
+    if course is None or not course.plugin:
         return None
-    if key in _ACTIVE:
-        return _ACTIVE[key]
-    from tutor.lessons.registry import RegistryClash, registering_for
+    if course.plugin.endswith(".py"):
+        import hashlib
 
-    owner = f"the plugin {course.plugin} of course {course.id!r}"
+        digest = hashlib.sha1(_plugin_key(course).encode()).hexdigest()[:10]
+        return f"tutor_course_plugin_{course.id.replace('-', '_')}_{digest}"
+    return course.plugin
+
+
+def course_vocabulary(course: Course):
+    """The course's vocabulary (tutor.base.registry): the engine's plus what its plugin registers.
+
+    The plugin is imported the first time (its registrations fill this
+    vocabulary, and only this one); a course without a plugin uses the
+    engine's, and so does a loose lesson file (course None). Its
+    `@vocabulary` hooks run later, when a lesson loads (Vocabulary.load).
+    """
+    from tutor.base.registry import ENGINE, RegistryClash, Vocabulary, find_scope, importing, open_scope
+
+    name = _plugin_module_name(course)
+    if name is None:
+        return ENGINE
+    vocab = find_scope(name)
+    if vocab is not None and name in sys.modules:
+        return vocab
+    if vocab is None:
+        vocab = Vocabulary(f"the plugin {course.plugin} of course {course.id!r}", ENGINE)
+        open_scope(name, vocab)
     try:
-        with registering_for(owner):
-            if key.endswith(".py"):
+        with importing(vocab):
+            if course.plugin.endswith(".py"):
                 from importlib.util import module_from_spec, spec_from_file_location  # a file plugin only
 
-                name = f"tutor_course_plugin_{course.id.replace('-', '_')}"
-                spec = spec_from_file_location(name, key)
+                spec = spec_from_file_location(name, _plugin_key(course))
                 module = module_from_spec(spec)
                 sys.modules[name] = module
-                spec.loader.exec_module(module)
+                try:
+                    spec.loader.exec_module(module)
+                except BaseException:
+                    sys.modules.pop(name, None)
+                    raise
             else:
-                module = importlib.import_module(key)
+                importlib.import_module(name)
     except RegistryClash as err:
         raise TutorError(f"course {course.id!r} cannot load: {err}") from None
     except ModuleNotFoundError as err:
         raise TutorError(f"course {course.id!r}: its plugin {course.plugin!r} cannot be imported ({err})") from None
-    _ACTIVE[key] = module
-    return module
+    except TutorError:
+        raise
+    except Exception as err:  # noqa: BLE001 - a broken plugin is the author's to fix: one line, not a traceback
+        where = _where_in(err, course)
+        raise TutorError(f"course {course.id!r}: its plugin {course.plugin!r} failed to import: "
+                         f"{type(err).__name__}: {err}{where}") from None
+    return vocab
 
 
-def activate(course: Course) -> Course:
-    """Make the course's whole vocabulary available: the engine's, then its plugin's."""
-    from tutor.lessons.registry import RegistryClash, load_engine, registering_for, run_vocabulary
+def _where_in(err: BaseException, course: Course) -> str:
+    """' (at FILE:LINE)' of the innermost frame of the traceback inside the course's folder or plugin."""
+    import traceback
 
-    load_engine()
-    import_plugin(course)
-    key = _plugin_key(course)
-    if key is not None:
-        try:
-            with registering_for(f"the plugin {course.plugin} of course {course.id!r}"):
-                run_vocabulary()
-        except RegistryClash as err:
-            raise TutorError(f"course {course.id!r} cannot load: {err}") from None
-    return course
+    frames = traceback.extract_tb(err.__traceback__)
+    root = str(course.root.resolve())
+    for frame in reversed(frames):
+        if frame.filename.startswith(root) or (course.plugin and course.plugin.replace(".", "/") in frame.filename):
+            return f" (at {frame.filename}:{frame.lineno})"
+    return ""
 
 
-def ensure_default_plugin() -> None:
-    """Activate the default course (the lessons of a loose lesson file use its vocabulary)."""
-    activate(resolve_course(None))
+def import_plugin(course: Course):
+    """Import the course's plugin once (registering into its vocabulary); the module or None."""
+    course_vocabulary(course)
+    name = _plugin_module_name(course)
+    return sys.modules.get(name) if name else None
 
 
 def course_flag(course: Course | None) -> str:

@@ -17,6 +17,7 @@ import pytest
 
 from tutor.exercises.catalog import get_exercise
 from tutor.exercises.check import check_file
+from tutor.course import bundled_course
 
 CATALOGUE = Path(__file__).resolve().parent / "catalogue"
 FILES = sorted(CATALOGUE.glob("*/*.py"))
@@ -33,7 +34,7 @@ def outcomes() -> dict:
     """path -> (passed, diagnosis ids) for every catalogue file, checked once."""
     out = {}
     for path in FILES:
-        result = check_file(get_exercise(path.parent.name), path, isolation="auto")
+        result = check_file(get_exercise(path.parent.name, bundled_course()), path, isolation="auto")
         out[path] = (result.passed, [d.id for d in result.diagnoses])
     return out
 
@@ -41,7 +42,7 @@ def outcomes() -> dict:
 def test_the_catalogue_covers_every_exercise_and_every_named_mistake_of_the_issue():
     from tutor.exercises.catalog import load_catalog
 
-    assert {p.parent.name for p in FILES} == set(load_catalog())
+    assert {p.parent.name for p in FILES} == set(load_catalog(bundled_course()))
     named = {expectation(p) for p in FILES}
     for must in ["missing-bias-column", "bias-column-twice", "regularized-gradient-without-m", "delta-sign-flipped",
                  "squared-error-delta", "cost-missing-second-term", "mean-over-m-times-k", "activation-missing",

@@ -221,6 +221,7 @@ class Scope:
         self._names: dict[str, str | None] = {n: None for n in names}
         self.lenient = False  # set after a step failed to load: its names are unknown
         self.steps: dict = {}  # id -> the steps read so far (a repeat step re-runs some)
+        self.vocab = None  # the lesson's course vocabulary (tutor.base.registry), set by the loader
 
     def visible(self, condition: str | None) -> list[str]:
         return [n for n, c in self._names.items() if c is None or c == condition]

@@ -137,14 +137,15 @@ def resolve_course(ref: str | None = None, *, activate: bool = False):
     activate=True also loads its lesson vocabulary (the plugin). A course that
     cannot be found or read ends the command with one `error:` line.
     """
-    from tutor.course import activate as load_vocabulary
-    from tutor.course import resolve_course as find
     from tutor.base.errors import TutorError
+    from tutor.course import resolve_course as find
 
     try:
         course = find(ref)
         if activate:
-            load_vocabulary(course)
+            from tutor.lessons.engine import lesson_vocabulary
+
+            lesson_vocabulary(course)
     except TutorError as err:
         fail(err.message)
     return course

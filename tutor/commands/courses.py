@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
-from tutor.commands._common import course_option, echo, resolve_course, stdout_console
+from tutor.commands._common import course_option, echo, fail, resolve_course, stdout_console
 from tutor.commands.spec import Option
 
 if TYPE_CHECKING:
@@ -63,9 +63,15 @@ def ops(
     as_json: bool = Option(False, "--json", help="Print the operations and views as JSON."),
 ) -> None:
     """Every operation, view, setup kind and step kind a lesson can use (the course's plugin's included)."""
-    resolve_course(course, activate=True)
-    from tutor.lessons.registry import OPERATIONS, SETUPS, VIEWS
-    from tutor.lessons.steps.base import STEP_KINDS
+    chosen = resolve_course(course)
+    from tutor.base.errors import TutorError
+    from tutor.lessons.engine import lesson_vocabulary
+
+    try:
+        vocab = lesson_vocabulary(chosen)
+    except TutorError as err:
+        fail(err.message)
+    OPERATIONS, SETUPS, VIEWS, STEP_KINDS = vocab.operations, vocab.setups, vocab.views, vocab.step_kinds  # noqa: N806
 
     if as_json:
         import json
@@ -83,7 +89,7 @@ def ops(
     from tutor.lessons.validate import list_operations
 
     console = stdout_console()
-    console.print(list_operations())
+    console.print(list_operations(chosen))
     console.print()
     console.print(Text("Setup kinds: " + "; ".join(f"{n} ({_first_line(k)})" for n, k in sorted(SETUPS.items()))))
     console.print(Text("Step kinds: " + ", ".join(sorted(STEP_KINDS))))

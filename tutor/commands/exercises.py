@@ -5,18 +5,18 @@ progress and prints. User mistakes (an unknown id, a missing file) end as one
 `error:` line and exit code 2; `tutor check` exits 0 when every test passes
 and 1 when any fails.
 
-Every exercise lookup goes through `_folder()`: today the bundled exercises;
-the course loader makes it return the chosen course's exercises folder (the
-`--course` option sets it), and nothing else here has to change.
+Each command resolves its course once (`--course`, $TUTOR_COURSE, else the
+bundled one) into a `Using` and passes it to everything it calls.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tutor.commands._common import console, course_option, echo, fail, stderr_console
 from tutor.commands.spec import Argument, Option
@@ -39,51 +39,38 @@ class Isolation(str, Enum):
     off = "off"
 
 
-# The course in use: its exercises folder (None: the bundled course), its
-# exercise order (course.yaml's exercises list) and its id (progress keys).
-# Every command sets them from --course / $TUTOR_COURSE through _use().
-_EXERCISES_FOLDER: Path | None = None
-_EXERCISE_ORDER: list[str] | None = None
-_COURSE_ID: str | None = None
-_FLAG = ""  # " --course X" in the commands we suggest, when the course is not the default one
+@dataclass(frozen=True)
+class Using:
+    """The course a command works in, resolved once from --course and passed down."""
+
+    course: Any  # tutor.course.Course
+    flag: str  # " --course X" in the commands we suggest, when the course is not the default one
+
+    @property
+    def key(self) -> str | None:
+        """The course part of progress keys (None: the bundled course's bare ids)."""
+        return None if self.course.bundled else self.course.id
 
 
-def use_exercises(folder: Path | None, order: list[str] | None = None, course_id: str | None = None) -> None:
-    """Point every exercise command at a course's exercises folder (None: the bundled one)."""
-    global _EXERCISES_FOLDER, _EXERCISE_ORDER, _COURSE_ID
-    _EXERCISES_FOLDER = Path(folder) if folder is not None else None
-    _EXERCISE_ORDER = list(order) if order else None
-    _COURSE_ID = course_id
-
-
-def _use(course_ref: str | None) -> None:
-    """Resolve --course (or $TUTOR_COURSE, or the bundled course) and use its exercises."""
+def _use(course_ref: str | None) -> Using:
+    """Resolve --course (or $TUTOR_COURSE, or the bundled course): the command's course."""
     from tutor.commands._common import resolve_course
-    from tutor.exercises import plugins
-
     from tutor.course import course_flag
 
-    global _FLAG
     course = resolve_course(course_ref)
-    _FLAG = course_flag(course)
-    plugins.use_course(course)
-    use_exercises(course.exercises_dir, course.exercises or None, None if course.bundled else course.id)
+    return Using(course, course_flag(course))
 
 
-def _folder() -> Path | None:
-    return _EXERCISES_FOLDER
-
-
-def _catalog():
+def _catalog(u: Using):
     from tutor.exercises.catalog import load_catalog
 
-    return load_catalog(_folder(), _EXERCISE_ORDER)
+    return load_catalog(u.course)
 
 
-def _exercise(exercise_id: str):
+def _exercise(exercise_id: str, u: Using):
     from tutor.exercises.catalog import get_exercise
 
-    return get_exercise(exercise_id, _folder())
+    return get_exercise(exercise_id, u.course)
 
 
 def _store():
@@ -100,7 +87,7 @@ def _warn(store) -> None:
 
 def list_exercises(course: str | None = course_option()) -> None:
     """List the exercises with their status and points."""
-    _use(course)
+    u = _use(course)
     from rich.table import Table
 
     from tutor.base.errors import TutorError
@@ -108,7 +95,7 @@ def list_exercises(course: str | None = course_option()) -> None:
     from tutor.progress import exercise_status
 
     try:
-        catalog = exercise_headers(_folder(), _EXERCISE_ORDER)
+        catalog = exercise_headers(u.course)
     except TutorError as err:
         fail(err.message)
     store = _store()
@@ -119,13 +106,13 @@ def list_exercises(course: str | None = course_option()) -> None:
     table.add_column("points", justify="right")
     styles = {"passed": "green", "failing": "yellow", "not started": "dim"}
     for ex in catalog:
-        st = exercise_status(store.exercise(ex.id, course=_COURSE_ID))
-        best = store.exercise(ex.id, course=_COURSE_ID).get("best_score")
+        st = exercise_status(store.exercise(ex.id, course=u.key))
+        best = store.exercise(ex.id, course=u.key).get("best_score")
         pts = f"{best:g}/{ex.max_score:g}" if best is not None else f"-/{ex.max_score:g}"
         table.add_row(ex.id, ex.title, f"[{styles[st]}]{st}[/]", pts)
     out = console()
     out.print(table)
-    out.print(f"Start one with `tutor exercise start ID{_FLAG}`, then `tutor check ID{_FLAG}`.")
+    out.print(f"Start one with `tutor exercise start ID{u.flag}`, then `tutor check ID{u.flag}`.")
     _warn(store)
 
 
@@ -136,12 +123,12 @@ def start(
     course: str | None = course_option(),
 ) -> None:
     """Write the exercise's stub to DIR/<id>.py for you to fill in."""
-    _use(course)
+    u = _use(course)
     from tutor.base.errors import TutorError
     from tutor.exercises.stubs import stub_source
 
     try:
-        ex = _exercise(exercise_id)
+        ex = _exercise(exercise_id, u)
     except TutorError as err:
         fail(err.message)
     target = dir / f"{ex.id}.py"
@@ -155,20 +142,20 @@ def start(
             raise SystemExit(0)
     try:
         dir.mkdir(parents=True, exist_ok=True)
-        target.write_text(stub_source(ex, flag=_FLAG), encoding="utf-8")
-        _write_helpers(dir, ex)
+        target.write_text(stub_source(ex, flag=u.flag), encoding="utf-8")
+        _write_helpers(dir, ex, u)
     except OSError as err:
         fail(f"cannot write {target}: {err.strerror or err}")
     store = _store()
-    store.update_exercise(ex.id, course=_COURSE_ID, started=True, file=str(target.resolve()))
+    store.update_exercise(ex.id, course=u.key, started=True, file=str(target.resolve()))
     out = console()
     out.print(f"Wrote [bold]{target}[/]: write [bold]{ex.function}[/] there.")
-    out.print(f"Check it with `tutor check {ex.id}{_FLAG}` (add --watch to re-check on every save); "
-              f"`tutor hint {ex.id}{_FLAG}` gives a hint.")
+    out.print(f"Check it with `tutor check {ex.id}{u.flag}` (add --watch to re-check on every save); "
+              f"`tutor hint {ex.id}{u.flag}` gives a hint.")
     _warn(store)
 
 
-def _write_helpers(folder: Path, current) -> None:
+def _write_helpers(folder: Path, current, u: Using) -> None:
     """folder/tutor_helpers.py with the helpers of every exercise started there, so a stub also runs as a script.
 
     Only started exercises' helpers: a helper that is a later exercise's answer
@@ -177,37 +164,37 @@ def _write_helpers(folder: Path, current) -> None:
     from tutor.exercises.stubs import HELPERS_MODULE, module_source
 
     functions = {}
-    for ex in _catalog().values():
+    for ex in _catalog(u).values():
         if ex.id == current.id or (folder / f"{ex.id}.py").is_file():
             functions.update(ex.helper_functions())
     if functions:
         (folder / f"{HELPERS_MODULE}.py").write_text(module_source(functions), encoding="utf-8")
 
 
-def _record(store, result) -> None:
+def _record(store, result, u: Using) -> None:
     from tutor.exercises.catalog import record_check
 
-    record_check(store, result, course=_COURSE_ID)
+    record_check(store, result, course=u.key)
 
 
-def _targets(exercise_id, file, folder) -> list:
+def _targets(exercise_id, file, folder, u: Using) -> list:
     from tutor.base.errors import TutorError
     from tutor.exercises.safetext import safe_text
 
     if exercise_id:
-        ex = _exercise(exercise_id)
+        ex = _exercise(exercise_id, u)
         return [(ex, Path(file) if file else folder / f"{ex.id}.py")]
     if file:
         stem = Path(file).stem
-        catalog = _catalog()
+        catalog = _catalog(u)
         if stem not in catalog:
             shown = safe_text(str(file))
             raise TutorError(f"cannot tell which exercise {shown} is; name it: tutor check ID --file {shown}")
         return [(catalog[stem], Path(file))]
-    catalog = _catalog()
+    catalog = _catalog(u)
     found = [(ex, folder / f"{ex.id}.py") for ex in catalog.values() if (folder / f"{ex.id}.py").is_file()]
     if not found:
-        raise TutorError(f"no started exercises in {folder}/; start one with `tutor exercise start ID`")
+        raise TutorError(f"no started exercises in {folder}/; start one with `tutor exercise start ID{u.flag}`")
     return found
 
 
@@ -224,7 +211,7 @@ def check(
     course: str | None = course_option(),
 ) -> None:
     """Run your exercise code against its tests and explain the results."""
-    _use(course)
+    u = _use(course)
     from tutor.base.errors import TutorError
     from tutor.exercises.check import check_file
     from tutor.exercises.isolation import mode_from_env
@@ -232,14 +219,14 @@ def check(
 
     mode = isolation.value if isolation else mode_from_env("auto" if format is Format.text else "strict")
     try:
-        targets = _targets(exercise_id, file, dir)
+        targets = _targets(exercise_id, file, dir, u)
     except TutorError as err:
         fail(err.message)
     store = _store()
     if watch:
         if len(targets) != 1:
             fail("--watch follows one exercise; name it: tutor check ID --watch")
-        _watch(targets[0], store, timeout, memory_mb, mode)
+        _watch(targets[0], store, timeout, memory_mb, mode, u)
         raise SystemExit(0)
 
     results = []
@@ -248,7 +235,7 @@ def check(
             result = check_file(ex, path, timeout=timeout, memory_mb=memory_mb, isolation=mode)
         except TutorError as err:
             fail(err.message)
-        _record(store, result)
+        _record(store, result, u)
         results.append(result)
     if format is not Format.text and any(r.notice for r in results):
         stderr_console().print(next(r.notice for r in results if r.notice), markup=False, highlight=False)
@@ -265,7 +252,7 @@ def check(
     else:
         out = console()
         for r in results:
-            out.print(render_text(r, flag=_FLAG))
+            out.print(render_text(r, flag=u.flag))
             out.print()
     _warn(store)
     raise SystemExit(0 if all(r.passed for r in results) else 1)
@@ -286,7 +273,7 @@ def _gradescope(results, single: bool) -> dict:
     return doc
 
 
-def _watch(target, store, timeout, memory_mb, mode) -> None:
+def _watch(target, store, timeout, memory_mb, mode, u: Using) -> None:
     import signal
 
     from tutor.base.errors import TutorError
@@ -308,8 +295,8 @@ def _watch(target, store, timeout, memory_mb, mode) -> None:
         except TutorError as err:
             out.print(f"error: {err.message}", markup=False, highlight=False)
         else:
-            _record(store, result)
-            out.print(render_text(result, flag=_FLAG))
+            _record(store, result, u)
+            out.print(render_text(result, flag=u.flag))
         out.print(f"\n[dim]Watching {escape_markup(str(path))} - save to re-check, Ctrl-C to stop.[/]")
 
     try:
@@ -332,17 +319,17 @@ def hint(
     course: str | None = course_option(),
 ) -> None:
     """Show the next hint (each call reveals one more)."""
-    _use(course)
+    u = _use(course)
     from tutor.base.errors import TutorError
 
     try:
-        ex = _exercise(exercise_id)
+        ex = _exercise(exercise_id, u)
     except TutorError as err:
         fail(err.message)
     store = _store()
-    shown = int(store.exercise(ex.id, course=_COURSE_ID).get("hints_shown", 0))
+    shown = int(store.exercise(ex.id, course=u.key).get("hints_shown", 0))
     n = min(shown + 1, len(ex.hints))
-    store.update_exercise(ex.id, course=_COURSE_ID, hints_shown=n)
+    store.update_exercise(ex.id, course=u.key, hints_shown=n)
     out = console()
     for i in range(n):
         style = "bold" if i == n - 1 else "dim"
@@ -359,7 +346,7 @@ def solution(
     course: str | None = course_option(),
 ) -> None:
     """Show the reference solution, once you have passed the exercise."""
-    _use(course)
+    u = _use(course)
     import inspect
 
     from rich.syntax import Syntax
@@ -369,7 +356,7 @@ def solution(
     from tutor.exercises.instructor import verify_key
 
     try:
-        ex = _exercise(exercise_id)
+        ex = _exercise(exercise_id, u)
     except TutorError as err:
         fail(err.message)
     if instructor:
@@ -377,8 +364,8 @@ def solution(
             verify_key(key, ex.path.parent)
         except TutorError as err:
             fail(err.message, code=1)
-    elif status(ex.id, course=_COURSE_ID) != "passed":
-        fail(f"the solution of {ex.id} opens once your code passes `tutor check {ex.id}{_FLAG}`", code=1)
+    elif status(ex.id, course=u.key) != "passed":
+        fail(f"the solution of {ex.id} opens once your code passes `tutor check {ex.id}{u.flag}`", code=1)
     try:
         source = inspect.getsource(ex.reference)
     except (OSError, TypeError, TutorError):

@@ -1,7 +1,7 @@
 """Instructor commands: `tutor export` (handouts of whole lessons).
 
-A thin wrapper over tutor.export, imported inside the command so `tutor
---help` stays fast. A course's own instructor commands come from its plugin.
+A thin wrapper over tutor.handouts (and tutor.notebook.build for ipynb),
+imported inside the command so `tutor --help` stays fast. A course's own instructor commands come from its plugin.
 """
 
 from __future__ import annotations
@@ -48,17 +48,22 @@ def export(
     steps; SVG is a picture of the terminal; md and txt are plain text.
     Quiz answers appear only with --with-answers, presenter notes only with --notes.
     """
+    chosen_course = resolve_course(course)
     try:
-        from tutor import export as exporting
-
         if fmt not in EXPORT_FORMATS:
             raise TutorError(f"unknown format {fmt!r}; choose one of: {', '.join(EXPORT_FORMATS)}")
         if all_lessons == (lesson_id is not None):
             raise TutorError("give one lesson ID or --all (not both)")
-        result = exporting.export(
-            lesson_id, all_lessons=all_lessons, fmt=fmt, output=output, answers=with_answers, notes=notes,
-            settings=settings, course=resolve_course(course) if course else None,
-        )
+        if fmt == "ipynb":  # one notebook per lesson (needs the [notebook] extra)
+            from tutor.notebook.build import export as write_notebooks
+
+            result = write_notebooks(lesson_id, all_lessons=all_lessons, output=output, answers=with_answers,
+                                     notes=notes, settings=settings, course=chosen_course)
+        else:
+            from tutor.handouts.write import export as write_handout
+
+            result = write_handout(lesson_id, all_lessons=all_lessons, fmt=fmt, output=output, answers=with_answers,
+                                   notes=notes, settings=settings, course=chosen_course)
     except TutorError as err:
         fail(err.message)
     for problem in result.problems:

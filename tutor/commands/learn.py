@@ -102,7 +102,13 @@ def _start_index(lesson, steps, record: dict, from_step: Optional[str], restart:
     return step if isinstance(step, int) and 0 <= step < len(steps) else 0
 
 
-def _make_ui(plain: bool, auto: Optional[float] = None, reads_answers: bool = False):
+def _make_ui(plain: bool, auto: Optional[float] = None, reads_answers: bool = False, line: bool = False):
+    from tutor.lessons.tui import full_screen_wanted
+
+    if full_screen_wanted(plain=plain or is_plain(), line=line, auto=auto):
+        from tutor.lessons.tui.player import FullScreenUI
+
+        return FullScreenUI(auto=auto)
     from tutor.lessons.ui import PlainUI, RichUI
 
     terminal = _on_terminal()
@@ -116,7 +122,7 @@ def _make_ui(plain: bool, auto: Optional[float] = None, reads_answers: bool = Fa
 
 
 def _run(lesson_ref, *, mode, from_step, data, weights, settings, restart=False, plain=False, auto=None, notes=False,
-         course=None, flow=False) -> str:
+         course=None, flow=False, line=False) -> str:
     """Play one lesson; 'completed' or 'quit'. flow: `tutor learn` alone, which offers the next lesson at the end."""
     from tutor.lessons.runner import Session, play
     from tutor.progress import ProgressStore
@@ -130,7 +136,9 @@ def _run(lesson_ref, *, mode, from_step, data, weights, settings, restart=False,
         if store:
             for w in store.warnings:
                 err.print(f"warning: {w}")
-        ui = _make_ui(plain, auto if mode == "demo" else None, reads_answers=mode == "learn")
+        ui = _make_ui(plain, auto if mode == "demo" else None, reads_answers=mode == "learn", line=line)
+        if flow and hasattr(ui, "next_lesson"):
+            ui.next_lesson = _next_after(lesson)  # the full-screen player offers it on its end screen
         session = Session(lesson, env, ui, mode=mode, notes=notes, store=store if ui.interactive else None)
         start = _start_index(lesson, session.steps, record, from_step, restart, err)
     except TutorError as e:
@@ -143,9 +151,12 @@ def _run(lesson_ref, *, mode, from_step, data, weights, settings, restart=False,
             err.print(notice)
     try:
         # Recompute the steps before the resume point quietly, so their names are bound.
-        if start:
-            session.ensure(start - 1)
-        outcome = play(session, start)
+        if hasattr(ui, "play"):  # the full-screen player runs the same loop on its own thread
+            outcome = ui.play(session, start)
+        else:
+            if start:
+                session.ensure(start - 1)
+            outcome = play(session, start)
     except KeyboardInterrupt:
         where = getattr(session, "current", start)
         if session.store is not None:
@@ -163,6 +174,10 @@ def _run(lesson_ref, *, mode, from_step, data, weights, settings, restart=False,
         where = getattr(session, "current", start)
         echo(f"Saved at step {where + 1} of {session.N}. `{_learn_command(lesson)}` resumes there.")
     elif outcome == "completed" and mode == "learn" and ui.interactive:
+        if flow and getattr(ui, "goes_on", None) is not None:  # asked on the full-screen player's end screen
+            if not ui.goes_on and _next_after(lesson):
+                echo(f"Stopped. `tutor learn{_course_flag(lesson.course)}` starts {_next_after(lesson)} next time.")
+            return "next" if ui.goes_on else "stopped"
         if flow:
             return "completed" if _next_after(lesson) else "last"
         _suggest_next(lesson)
@@ -234,6 +249,7 @@ def learn(
     settings: list[str] = Option([], "--set", help=_SET_HELP, metavar="NAME=VALUE"),
     restart: bool = Option(False, "--restart", help="Start from the first step instead of where you stopped."),
     plain: bool = Option(False, "--plain", help="No colour, no full-screen redraws: reads well in a screen reader."),
+    line: bool = Option(False, "--line", help="Line mode: steps one after another in the terminal, not full screen."),
     course: Optional[str] = course_option(),
 ) -> None:
     """A guided lesson, one step at a time. Keys: Enter/n next, b back, h hint, r again, ? help, q quit.
@@ -252,8 +268,8 @@ def learn(
         lesson_id = nxt["id"]
     while True:
         outcome = _run(lesson_id, mode="learn", from_step=from_step, data=data, weights=weights, settings=settings,
-                       restart=restart, plain=plain, course=chosen, flow=flow)
-        if not flow or outcome not in ("completed", "last"):
+                       restart=restart, plain=plain, course=chosen, flow=flow, line=line)
+        if not flow or outcome not in ("completed", "last", "next"):
             return
         if outcome == "last":
             echo("That was the last lesson. `tutor exercises` lists the self-check exercises.")
@@ -261,7 +277,8 @@ def learn(
         # `tutor learn` alone flows on through the course, as the README promises
         from tutor.lessons.loader import find_lesson
 
-        lesson_id = _offer_next(find_lesson(lesson_id, chosen))
+        done = find_lesson(lesson_id, chosen)
+        lesson_id = _next_after(done) if outcome == "next" else _offer_next(done)
         if lesson_id is None:
             return
         from_step, restart, settings = None, False, []  # --set names belong to the first lesson
@@ -276,6 +293,7 @@ def demo(
     data: Optional[Path] = Option(None, "--data", help="Use this data file instead of the lesson's.", metavar="PATH"),
     weights: Optional[Path] = Option(None, "--weights", help="Use these weights instead of the lesson's.", metavar="PATH"),
     plain: bool = Option(False, "--plain", help="No colour, no full-screen redraws."),
+    line: bool = Option(False, "--line", help="Line mode: steps one after another in the terminal, not full screen."),
     course: Optional[str] = course_option(),
 ) -> None:
     """Present a lesson: quizzes answer themselves, --auto advances by itself, --notes shows presenter notes.
@@ -283,7 +301,7 @@ def demo(
     Progress is not saved. The values changed with --set are shown on every step.
     """
     _run(lesson_id, mode="demo", from_step=from_step, data=data, weights=weights, settings=settings,
-         plain=plain, auto=auto, notes=notes, course=resolve_course(course))
+         plain=plain, auto=auto, notes=notes, course=resolve_course(course), line=line)
 
 
 def lessons(
@@ -347,15 +365,13 @@ def validate(
     from tutor.lessons.validate import list_operations, validate_paths
 
     console = stdout_console()
-    chosen = resolve_course(course, activate=True) if (course is not None or not paths) else None
+    chosen = resolve_course(course, activate=True)
     if list_ops:
-        console.print(list_operations())
+        console.print(list_operations(chosen))
         if not paths and course is None:
             return
-    if not paths and chosen is None:
-        fail("give at least one lesson file or folder, e.g. `tutor validate lessons`, or --course DIR")
     try:
-        ok = validate_paths(paths or [], console, course=chosen if not paths else None)
+        ok = validate_paths(paths or [], console, course=chosen if not paths else None, default_course=chosen)
     except TutorError as e:
         fail(e.message)
     raise SystemExit(0 if ok else 1)

@@ -43,16 +43,16 @@ import ast
 import hashlib
 import importlib.util
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from tutor.exercises import registry
 from tutor.exercises.loader import ExerciseFormatError, fail, load_yaml
 from tutor.exercises.plugins import ensure_loaded
-from tutor.base.paths import exercises_dir
 
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 KEYS = {
@@ -74,10 +74,11 @@ class TestCase:
     args: dict
     points: float
     hidden: bool
+    builder: Callable | None = field(default=None, compare=False, repr=False)  # the registered fixture
 
     def arguments(self) -> dict:
         """Fixture values, then literal args on top (fresh copies each call)."""
-        values = dict(registry.FIXTURES[self.fixture](**self.options)) if self.fixture else {}
+        values = dict(self.builder(**self.options)) if self.builder is not None else {}
         values.update({k: _literal(v) for k, v in self.args.items()})
         return values
 
@@ -108,6 +109,8 @@ class Exercise:
     helpers: tuple[str, ...] = ()
     layout: str | None = None
     order: int | None = None
+    course: Any = field(default=None, compare=False, repr=False)  # the tutor.course.Course it belongs to
+    vocab: Any = field(default=None, compare=False, repr=False)  # that course's vocabulary (tutor.base.registry)
 
     @property
     def max_score(self) -> float:
@@ -115,11 +118,11 @@ class Exercise:
 
     @property
     def reference(self):
-        return resolve_reference(self.reference_path, self.path.parent)
+        return resolve_reference(self.reference_path, self.path.parent, self.vocab)
 
     def helper_functions(self) -> dict:
         """{name: function} the stub may import from tutor_helpers."""
-        return {name: registry.HELPERS[name] for name in self.helpers}
+        return {name: self.vocab.helpers[name] for name in self.helpers}
 
     def call_args(self, values: dict) -> list:
         """Positional arguments in signature order, stopping at the first absent one."""
@@ -165,19 +168,18 @@ def _option_problem(value) -> str | None:
 _FILE_REF = re.compile(r"^([A-Za-z0-9_][A-Za-z0-9_.-]*\.py):([A-Za-z_][A-Za-z0-9_]*)$")
 
 
-def resolve_reference(spec: str, folder: Path | None = None):
-    """A registered reference by name, or `file.py:function` from a file beside the exercise.
+def resolve_reference(spec: str, folder: Path | None, vocab):
+    """A registered reference by name (in the course's `vocab`), or `file.py:function` beside the exercise.
 
     The file is loaded by path in this (the parent) process only; the
     checked code never sees it.
     """
-    ensure_loaded()
     if not isinstance(spec, str):
         raise ExerciseFormatError("reference must be a name or file.py:function")
     m = _FILE_REF.match(spec)
     if m is None:
-        if spec in registry.REFERENCES:
-            return registry.REFERENCES[spec]
+        if spec in vocab.references:
+            return vocab.references[spec]
         raise ExerciseFormatError(f"reference {spec!r} is neither a registered reference nor file.py:function")
     if folder is None:
         raise ExerciseFormatError(f"reference {spec!r} needs the exercise's folder")
@@ -240,8 +242,13 @@ def _signature_params(sig: str, function: str, path, line) -> tuple[str, ...]:
     return tuple(a.arg for a in fn.args.args)
 
 
-def parse_exercise(data: dict, lines: dict[str, int], path: Path) -> Exercise:
-    """Check one exercise document and freeze it; errors name file, line and key."""
+def parse_exercise(data: dict, lines: dict[str, int], path: Path, course=None) -> Exercise:
+    """Check one exercise document of `course` and freeze it; errors name file, line and key.
+
+    course: the tutor.course.Course it belongs to; its vocabulary (the plugin's
+    references, fixtures, helpers, diagnoses) is what the names are checked against.
+    """
+    vocab = ensure_loaded(course)
     def line(key):
         # A key with no line of its own (an item of a string mistaken for a
         # list, a missing key) points at its nearest parent, then line 1.
@@ -264,19 +271,18 @@ def parse_exercise(data: dict, lines: dict[str, int], path: Path) -> Exercise:
         if not isinstance(data[key], str) or not data[key].strip():
             fail(path, line(key), key, "must be a non-empty string")
     params = _signature_params(data["signature"], data["function"], path, line("signature"))
-    ensure_loaded()
     try:
-        resolve_reference(data["reference"], path.parent)
+        resolve_reference(data["reference"], path.parent, vocab)
     except ExerciseFormatError as err:
         fail(path, line("reference"), "reference", err.message)
     helpers = data.get("helpers", []) or []
     if not isinstance(helpers, list) or not all(isinstance(h, str) for h in helpers):
         fail(path, line("helpers"), "helpers", "must be a list of helper names")
     for i, h in enumerate(helpers):
-        if h not in registry.HELPERS:
+        if h not in vocab.helpers:
             fail(path, line(f"helpers[{i}]"), f"helpers[{i}]",
-                 f"unknown helper {h!r} (known: {', '.join(sorted(registry.HELPERS)) or 'none'})")
-        if not _has_source(registry.HELPERS[h]):
+                 f"unknown helper {h!r} (known: {', '.join(sorted(vocab.helpers)) or 'none'})")
+        if not _has_source(vocab.helpers[h]):
             fail(path, line(f"helpers[{i}]"), f"helpers[{i}]",
                  f"helper {h!r} has no Python source to copy into the check (a def in a .py file is needed)")
     imports = data.get("imports", ["import numpy as np"])
@@ -287,7 +293,7 @@ def parse_exercise(data: dict, lines: dict[str, int], path: Path) -> Exercise:
         if problem:
             fail(path, line(f"imports[{i}]"), f"imports[{i}]", problem)
     lay = data.get("layout")
-    if lay is not None and lay not in registry.LAYOUTS:
+    if lay is not None and lay not in vocab.layouts:
         fail(path, line("layout"), "layout", f"unknown layout {lay!r}")
     order = data.get("order")
     if order is not None and (not isinstance(order, int) or isinstance(order, bool)):
@@ -299,15 +305,15 @@ def parse_exercise(data: dict, lines: dict[str, int], path: Path) -> Exercise:
     if not isinstance(check, list) or any(c not in returns for c in check):
         fail(path, line("check"), "check", f"must list names from returns ({returns})")
     checker = data.get("checker", "compare")
-    if checker != "compare" and checker not in registry.CHECKERS:
+    if checker != "compare" and checker not in vocab.checkers:
         fail(path, line("checker"), "checker",
-             f"must be compare or a registered checker ({', '.join(sorted(registry.CHECKERS)) or 'none'})")
+             f"must be compare or a registered checker ({', '.join(sorted(vocab.checkers)) or 'none'})")
     hints = data["hints"]
     if not isinstance(hints, list) or not hints or not all(isinstance(h, str) for h in hints):
         fail(path, line("hints"), "hints", "must be a non-empty list of strings")
     diagnoses = data.get("diagnoses", [])
     for i, d in enumerate(diagnoses):
-        if d not in registry.DIAGNOSES:
+        if d not in vocab.diagnoses:
             fail(path, line(f"diagnoses[{i}]"), f"diagnoses[{i}]", f"unknown diagnosis {d!r}")
     tol = data.get("tolerance", {}) or {}
     if not isinstance(tol, dict) or set(tol) - {"rtol", "atol"}:
@@ -325,9 +331,9 @@ def parse_exercise(data: dict, lines: dict[str, int], path: Path) -> Exercise:
         if not isinstance(t.get("name"), str):
             fail(path, line(key), f"{key}.name", "is required (a string)")
         fx = t.get("fixture")
-        if fx is not None and fx not in registry.FIXTURES:
+        if fx is not None and fx not in vocab.fixtures:
             fail(path, line(f"{key}.fixture"), f"{key}.fixture",
-                 f"unknown fixture {fx!r} (known: {', '.join(sorted(registry.FIXTURES))})")
+                 f"unknown fixture {fx!r} (known: {', '.join(sorted(vocab.fixtures))})")
         points = t.get("points", 1)
         if not isinstance(points, (int, float)) or isinstance(points, bool) or points < 0:
             fail(path, line(f"{key}.points"), f"{key}.points", "must be a number >= 0")
@@ -342,7 +348,8 @@ def parse_exercise(data: dict, lines: dict[str, int], path: Path) -> Exercise:
             problem = _option_problem(value)
             if problem:
                 fail(path, line(f"{key}.with.{name}"), f"{key}.with.{name}", problem)
-        case = TestCase(t["name"], fx, dict(options), dict(args), float(points), bool(t.get("hidden", False)))
+        case = TestCase(t["name"], fx, dict(options), dict(args), float(points), bool(t.get("hidden", False)),
+                        vocab.fixtures[fx] if fx is not None else None)
         try:
             values = case.arguments()
         except TypeError as err:
@@ -380,14 +387,17 @@ def parse_exercise(data: dict, lines: dict[str, int], path: Path) -> Exercise:
         helpers=tuple(helpers),
         layout=lay,
         order=order,
+        course=course,
+        vocab=vocab,
     )
 
 
-def load_exercise_file(path: Path | str) -> Exercise:
+def load_exercise_file(path: Path | str, course=None) -> Exercise:
+    """One exercise file of `course` (None: a loose file, the engine's vocabulary only)."""
     path = Path(path)
     data, lines = load_yaml(path)
     try:
-        return parse_exercise(data, lines, path)
+        return parse_exercise(data, lines, path, course)
     except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError, ZeroDivisionError) as err:
         # A value of an unexpected type that a specific check above missed:
         # still one located sentence, never a traceback.
@@ -395,28 +405,32 @@ def load_exercise_file(path: Path | str) -> Exercise:
         fail(path, 1, None, f"a value has the wrong type or size ({problem})")
 
 
-def exercise_files(folder: Path | None = None) -> list[Path]:
-    folder = Path(folder) if folder is not None else exercises_dir()
-    return sorted(p for p in folder.glob("*.yaml") if not p.name.startswith("_"))
+def exercise_files(folder: Path) -> list[Path]:
+    return sorted(p for p in Path(folder).glob("*.yaml") if not p.name.startswith("_"))
 
 
 @lru_cache(maxsize=8)
-def _load_catalog(folder: str) -> dict[str, Exercise]:
+def _load_catalog(course) -> dict[str, Exercise]:
     exercises = {}
-    for path in exercise_files(Path(folder)):
-        ex = load_exercise_file(path)
+    for path in exercise_files(course.exercises_dir):
+        ex = load_exercise_file(path, course)
         exercises[ex.id] = ex
     return exercises
 
 
-def load_catalog(folder: Path | None = None, order: list[str] | None = None) -> dict[str, Exercise]:
-    """Every exercise in folder (default: the bundled ones), id -> Exercise, in course order.
+def forget() -> None:
+    """Drop what this process remembers of exercise files (they changed on disk)."""
+    _load_catalog.cache_clear()
 
-    order: ids in the course's order (a course.yaml's exercises list); otherwise
-    each exercise's `order:` key, then its id.
+
+def load_catalog(course) -> dict[str, Exercise]:
+    """Every exercise of `course` (a tutor.course.Course), id -> Exercise, in course order.
+
+    The order is the course's (course.yaml's exercises list); otherwise each
+    exercise's `order:` key, then its id.
     """
-    ensure_loaded()
-    found = _load_catalog(str(Path(folder) if folder is not None else exercises_dir()))
+    found = _load_catalog(course)
+    order = list(course.exercises)
     if order:
         rank = {i: n for n, i in enumerate(order)}
         key = lambda i: (rank.get(i, len(rank)), i)  # noqa: E731
@@ -425,9 +439,9 @@ def load_catalog(folder: Path | None = None, order: list[str] | None = None) -> 
     return {i: found[i] for i in sorted(found, key=key)}
 
 
-def get_exercise(exercise_id: str, folder: Path | None = None) -> Exercise:
-    """One exercise by id; an unknown id is a usage error naming the nearest."""
-    catalog = load_catalog(folder)
+def get_exercise(exercise_id: str, course) -> Exercise:
+    """One exercise of `course` by id; an unknown id is a usage error naming the nearest."""
+    catalog = load_catalog(course)
     if exercise_id in catalog:
         return catalog[exercise_id]
     import difflib

@@ -14,7 +14,6 @@ from __future__ import annotations
 import copy
 import re
 
-from tutor.exercises import registry
 from tutor.exercises.compare import close
 
 _MATMUL = re.compile(r"size (\d+) is different from (\d+)")
@@ -69,8 +68,9 @@ def find_diagnoses(exercise, cases_args: list[list], expected: list, learner: li
     errors = errors or [None] * len(learner)
     allowed = set(exercise.diagnoses)
     found: list[str] = []
-    for diag_id, variant in registry.MISTAKES.get(exercise.function, []):
-        if diag_id not in allowed or diag_id in found or diag_id not in registry.DIAGNOSES:
+    vocab = exercise.vocab
+    for diag_id, variant in vocab.mistakes.get(exercise.function, []):
+        if diag_id not in allowed or diag_id in found or diag_id not in vocab.diagnoses:
             continue
         if _reproduces(exercise, variant, cases_args, expected, learner, errors, matcher):
             found.append(diag_id)

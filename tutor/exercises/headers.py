@@ -22,8 +22,8 @@ class ExerciseHeader:
     max_score: float
 
 
-def exercise_card(exercise_id: str, folder: Path | None = None) -> tuple[str, str] | None:
-    """(title, signature) of one exercise, what a lesson's exercise step shows; None if unknown.
+def exercise_card(exercise_id: str, course) -> tuple[str, str] | None:
+    """(title, signature) of one exercise of `course`, what a lesson's exercise step shows; None if unknown.
 
     Read from that exercise's own file (`<id>.yaml`: the catalog requires the
     id to be the file name) and cached like a lesson header while the file is
@@ -32,10 +32,7 @@ def exercise_card(exercise_id: str, folder: Path | None = None) -> tuple[str, st
     run. The list (`exercise_headers`) still loads and checks every file, so
     `tutor exercises` and `tutor check` report a broken one as before.
     """
-    from tutor.base.paths import exercises_dir
-
-    folder = Path(folder) if folder is not None else exercises_dir()
-    path = folder / f"{exercise_id}.yaml"
+    path = course.exercises_dir / f"{exercise_id}.yaml"
     if exercise_id.startswith(("_", ".")) or "/" in exercise_id or not path.is_file():
         return None
 
@@ -52,19 +49,16 @@ def exercise_card(exercise_id: str, folder: Path | None = None) -> tuple[str, st
     return (card[0], card[1]) if isinstance(card, list) and len(card) == 2 else None
 
 
-def exercise_headers(folder: Path | None = None, order: list[str] | None = None) -> list[ExerciseHeader]:
-    """The exercises of `folder` (default: the bundled ones) in catalog order, for a list.
-
-    order: the course's exercise order (course.yaml's `exercises`), as load_catalog takes it.
+def exercise_headers(course) -> list[ExerciseHeader]:
+    """The exercises of `course` in catalog order (course.yaml's `exercises`), for a list.
 
     While no exercise file of the folder has changed (same names, times and
     sizes), this comes from the cache; otherwise the whole catalog is loaded
     and checked (tutor.exercises.catalog: numpy and the fixtures come with
     it), so a broken exercise is reported exactly as before.
     """
-    from tutor.base.paths import exercises_dir
-
-    folder = Path(folder) if folder is not None else exercises_dir()
+    folder = course.exercises_dir
+    order = list(course.exercises)
     files = sorted(p for p in folder.glob("*.yaml") if not p.name.startswith("_"))  # as catalog.exercise_files
     stamp: list = [list(order or [])]
     for p in files:
@@ -87,10 +81,9 @@ def exercise_headers(folder: Path | None = None, order: list[str] | None = None)
 
     # The catalog also remembers what it read, per process; a miss here means
     # the files differ from what was recorded, so that memory may be stale too.
-    getattr(getattr(catalog, "_load_catalog", None), "cache_clear", lambda: None)()
-    load_catalog = catalog.load_catalog
+    catalog.forget()
     listed = [{"id": ex.id, "title": ex.title, "max_score": ex.max_score}
-              for ex in load_catalog(folder, order).values()]
+              for ex in catalog.load_catalog(course).values()]
     c.entries[name] = {"key": stamp, "list": listed}
     c.dirty = True
     c.save()

@@ -15,8 +15,9 @@ A course's Python module registers, with the decorators below:
   layout(name)           args -> [(label, shape)]: how a flat vector splits into matrices,
                          so a differing cell can be named label[i, j]
 
-Registries are global. A name registered twice by two different modules is a
-load error naming both.
+Each registration goes to the vocabulary of the module that makes it: its
+course's, so two courses never see each other's names (tutor.base.registry).
+A name registered twice by two owners is a load error naming both.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from tutor.base.errors import TutorError
+from tutor.base.registry import caller_module, register, scope_of
 
 
 class RegistryError(TutorError):
@@ -45,33 +47,9 @@ class Checker:
     matcher: Callable | None = None  # (a, b, args) -> bool: same kind of answer
 
 
-FIXTURES: dict[str, Callable] = {}
-REFERENCES: dict[str, Callable] = {}
-HELPERS: dict[str, Callable] = {}
-DIAGNOSES: dict[str, Diagnosis] = {}
-MISTAKES: dict[str, list[tuple[str, Callable]]] = {}
-CHECKERS: dict[str, Checker] = {}
-LAYOUTS: dict[str, Callable] = {}
-_OWNER: dict[tuple[str, str], str] = {}
-
-
-def _claim(kind: str, name: str, owner: str) -> None:
-    if not isinstance(name, str) or not name:
-        raise RegistryError(f"a {kind} needs a non-empty name (from {owner})")
-    previous = _OWNER.get((kind, name))
-    if previous is not None and previous != owner:
-        raise RegistryError(f"{kind} {name!r} is registered twice: by {previous} and by {owner}")
-    _OWNER[(kind, name)] = owner
-
-
-def _owner(fn) -> str:
-    return f"{getattr(fn, '__module__', '?')}.{getattr(fn, '__qualname__', '?')}".rsplit(".", 1)[0]
-
-
-def _register(kind: str, table: dict, name: str):
+def _register(kind: str, name: str, module: str):
     def deco(fn):
-        _claim(kind, name, _owner(fn))
-        table[name] = fn
+        register(kind, name, fn, module)
         return fn
 
     return deco
@@ -79,43 +57,43 @@ def _register(kind: str, table: dict, name: str):
 
 def fixture(name: str):
     """@fixture("debug"): builder(**options) -> dict of argument values."""
-    return _register("fixture", FIXTURES, name)
+    return _register("fixture", name, caller_module())
 
 
 def reference(name: str, fn: Callable | None = None):
     """@reference("f") on a function, or reference("f", existing_function)."""
-    deco = _register("reference", REFERENCES, name)
+    deco = _register("reference", name, caller_module())
     return deco(fn) if fn is not None else deco
 
 
 def helper(name: str, fn: Callable | None = None):
     """@helper("g"): a function stubs may import from tutor_helpers (numpy only)."""
-    deco = _register("helper", HELPERS, name)
+    deco = _register("helper", name, caller_module())
     return deco(fn) if fn is not None else deco
 
 
 def layout(name: str):
     """@layout("parts"): args by name -> [(label, (rows, cols))] of a flat vector."""
-    return _register("layout", LAYOUTS, name)
+    return _register("layout", name, caller_module())
 
 
 def diagnosis(id: str, title: str, message: str, *, owner: str | None = None) -> Diagnosis:
-    """Register a named mistake's words."""
-    import inspect
-
-    if owner is None:
-        frame = inspect.currentframe().f_back
-        owner = frame.f_globals.get("__name__", "?") if frame else "?"
-    _claim("diagnosis", id, owner)
-    DIAGNOSES[id] = Diagnosis(id, title, message)
-    return DIAGNOSES[id]
+    """Register a named mistake's words (in the vocabulary of the module that calls this)."""
+    found = Diagnosis(id, title, message)
+    register("diagnosis", id, found, owner or caller_module())
+    return found
 
 
 def mistake(function: str, diagnosis_id: str):
     """@mistake("f", "some-diagnosis"): a wrong version of f with f's signature."""
+    module = caller_module()
 
     def deco(fn):
-        bucket = MISTAKES.setdefault(function, [])
+        table = scope_of(module).mistakes
+        bucket = table.own().get(function)
+        if bucket is None:
+            bucket = []
+            register("mistake", function, bucket, module)
         if all(v is not fn for _, v in bucket):
             bucket.append((diagnosis_id, fn))
         return fn
@@ -125,10 +103,10 @@ def mistake(function: str, diagnosis_id: str):
 
 def checker(name: str, *, matcher: Callable | None = None):
     """@checker("random-draw", matcher=same_kind): (args, value) -> (ok, message, comparisons)."""
+    module = caller_module()
 
     def deco(fn):
-        _claim("checker", name, _owner(fn))
-        CHECKERS[name] = Checker(name, fn, matcher)
+        register("checker", name, Checker(name, fn, matcher), module)
         return fn
 
     return deco
@@ -146,9 +124,10 @@ class FunctionArg:
     name: str
     kwargs: dict
 
-    def build(self):
+    def build(self, helpers):
+        """The function, from `helpers` (the course's helper registry)."""
         import functools
 
-        if self.name not in HELPERS:
+        if self.name not in helpers:
             raise RegistryError(f"function argument {self.name!r} is not a registered helper")
-        return functools.partial(HELPERS[self.name], **self.kwargs)
+        return functools.partial(helpers[self.name], **self.kwargs)

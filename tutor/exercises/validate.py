@@ -19,8 +19,6 @@ from tutor.base.errors import TutorError
 def _paths(paths) -> list[Path]:
     from tutor.exercises.catalog import exercise_files
 
-    if paths is None:
-        return exercise_files()
     out: list[Path] = []
     for p in paths:
         p = Path(p)
@@ -35,7 +33,7 @@ def run_in_process(exercise, fn, cases_args) -> list[dict]:
     cases = []
     for args in cases_args:
         try:
-            cases.append({"status": "ok", "value": fn(*materialize(copy.deepcopy(args))), "changed": []})
+            cases.append({"status": "ok", "value": fn(*materialize(copy.deepcopy(args), exercise.vocab.helpers)), "changed": []})
         except Exception as err:  # noqa: BLE001
             cases.append({"status": "error", "changed": [],
                           "error": {"type": type(err).__name__, "message": str(err), "memory": False}})
@@ -43,7 +41,6 @@ def run_in_process(exercise, fn, cases_args) -> list[dict]:
 
 
 def validate_exercise(exercise) -> list[str]:
-    from tutor.exercises import registry
     from tutor.exercises.check import build_cases, check_file, evaluate
     from tutor.exercises.runner import SandboxResult
     from tutor.exercises.stubs import stub_source
@@ -66,7 +63,7 @@ def validate_exercise(exercise) -> list[str]:
     if not ref.passed:
         bad = "; ".join(f"{t.name}: {t.message}" for t in ref.tests if not t.passed) or ref.problem
         problems.append(f"{where}: the reference fails its own tests ({bad})")
-    variants = registry.MISTAKES.get(exercise.function, [])
+    variants = exercise.vocab.mistakes.get(exercise.function, [])
     for diag in exercise.diagnoses:
         mine = [v for d, v in variants if d == diag]
         if not mine:
@@ -85,14 +82,14 @@ def validate_exercise(exercise) -> list[str]:
     return problems
 
 
-def validate_exercises(paths=None) -> list[str]:
-    """Problems found in the exercise files (empty: all fine)."""
+def validate_exercises(paths, course=None) -> list[str]:
+    """Problems found in the exercise files of `course` (empty: all fine)."""
     from tutor.exercises.catalog import load_exercise_file
 
     problems: list[str] = []
     for path in _paths(paths):
         try:
-            exercise = load_exercise_file(path)
+            exercise = load_exercise_file(path, course)
         except TutorError as err:
             problems.append(err.message)
             continue

@@ -91,6 +91,7 @@ class RunContext:
         self.ui = ui
         self.problems: list[str] = []
         self.course = None  # the lesson's tutor.course.Course, set by the session
+        self.vocab = env.vocab  # its course's vocabulary (tutor.base.registry): views, operations, functions
         self.lookahead = None  # a tutor.lessons.lookahead.LookAhead when the session computes ahead
 
     # -- values ------------------------------------------------------------

@@ -30,6 +30,7 @@ class Environment:
     in_force: dict[str, Any] = field(default_factory=dict)  # the --set values
     notes: list[str] = field(default_factory=list)  # where data came from
     facts: dict[str, Any] = field(default_factory=dict)
+    vocab: Any = None  # the lesson's course vocabulary (tutor.base.registry)
 
 
 def resolved_params(lesson: Lesson, settings: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -46,9 +47,7 @@ def resolved_params(lesson: Lesson, settings: Mapping[str, Any] | None) -> dict[
 
 
 def setup_kind(lesson: Lesson):
-    from tutor.lessons.registry import SETUPS
-
-    kind = SETUPS.get(lesson.setup.kind)
+    kind = lesson.vocab.setups.get(lesson.setup.kind) if lesson.vocab is not None else None
     if kind is None:  # the loader checked it; only a hand-made Lesson gets here
         raise TutorError(f"lesson {lesson.id!r}: unknown setup kind {lesson.setup.kind!r}")
     return kind
@@ -75,4 +74,5 @@ def build_environment(
         values.setdefault(name, value)
     in_force = {k: values.get(k, v) for k, v in (settings or {}).items()}
     facts = {**params, **built.facts}  # a step's `when` may test a parameter's value
-    return Environment(values=values, data=built.data, in_force=in_force, notes=list(built.notes), facts=facts)
+    return Environment(values=values, data=built.data, in_force=in_force, notes=list(built.notes), facts=facts,
+                       vocab=lesson.vocab)

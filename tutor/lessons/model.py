@@ -63,7 +63,8 @@ class Lesson:
     setup: Setup
     steps: tuple[Any, ...]  # tuple[Step, ...]
     file: str = ""
-    course: Any = None  # the tutor.course.Course it belongs to (a loose file: the default course)
+    course: Any = None  # the tutor.course.Course it belongs to (None: a loose file outside any course)
+    vocab: Any = field(default=None, compare=False, repr=False)  # its course's tutor.base.registry.Vocabulary
 
     def step_index(self, ref: str) -> int | None:
         """Index of a step given by id or by 1-based number; None if no such step."""

@@ -6,46 +6,25 @@ here (`@operation("matmul")`), a view (`@view("matrix")`) or a setup
 any other name, suggesting the nearest registered one.
 
 The engine registers its generic vocabulary (tutor.lessons.ops_arrays,
-tutor.lessons.views_generic, tutor.lessons.setups); a course adds its own
-through its plugin (see tutor/plugin.py), imported once when the course is
-used. Registries are global, so two plugins giving the same name is an
-error that names both.
+tutor.lessons.views_generic, tutor.lessons.setups, the step kinds; see
+tutor.lessons.engine); a course adds its own through its plugin (see
+tutor/plugin.py). Each registration goes to the vocabulary of the module
+that makes it (tutor.base.registry): the engine's, or its course's, so two
+courses never see each other's names, and a name taken twice is an error
+that names both owners.
 """
 
 from __future__ import annotations
 
-import contextlib
 import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from tutor.base.registry import ENGINE, RegistryClash, caller_module, register, scope_of
 
-class RegistryClash(RuntimeError):
-    """Two registrations under one name (the message names both owners)."""
-
-
-# Who is registering right now: "the engine", or "plugin <module> (course <id>)".
-_OWNER = ["the engine"]
-OWNERS: dict[tuple[str, str], str] = {}  # (registry, name) -> owner
-
-
-@contextlib.contextmanager
-def registering_for(owner: str) -> Iterator[None]:
-    """Attribute every registration inside the block to `owner` (for clash messages)."""
-    _OWNER.append(owner)
-    try:
-        yield
-    finally:
-        _OWNER.pop()
-
-
-def claim(registry: str, name: str, table: dict) -> None:
-    """Record that the current owner takes `name`; raise RegistryClash if it is taken."""
-    if name in table:
-        first = OWNERS.get((registry, name), "the engine")
-        raise RegistryClash(f"{registry} {name!r} is registered twice: by {first} and by {_OWNER[-1]}")
-    OWNERS[(registry, name)] = _OWNER[-1]
+__all__ = ["ENGINE", "Command", "Operation", "RegistryClash", "View", "command", "operation", "setup", "view",
+           "vocabulary"]
 
 
 # -- operations ---------------------------------------------------------------------
@@ -76,9 +55,6 @@ class Operation:
         return f"{self.name}({', '.join(parts)})"
 
 
-OPERATIONS: dict[str, Operation] = {}
-
-
 def operation(name: str, outputs: tuple[str, ...] = (), literals: tuple[str, ...] = (), ahead: bool = False):
     """Register `func` under `name`; its parameters are the op's inputs.
 
@@ -91,19 +67,20 @@ def operation(name: str, outputs: tuple[str, ...] = (), literals: tuple[str, ...
     before it. The first line of the docstring is what `tutor ops` shows.
     """
 
-    def register(func: Callable) -> Callable:
-        claim("operation", name, OPERATIONS)
+    module = caller_module()
+
+    def add(func: Callable) -> Callable:
         sig = inspect.signature(func)
         required = tuple(p.name for p in sig.parameters.values() if p.default is inspect.Parameter.empty)
         optional = tuple(p.name for p in sig.parameters.values() if p.default is not inspect.Parameter.empty)
         doc = inspect.getdoc(func) or ""
-        OPERATIONS[name] = Operation(
+        register("operation", name, Operation(
             name, func, required, optional, tuple(outputs), doc.splitlines()[0] if doc else "", tuple(literals),
             bool(ahead),
-        )
+        ), module)
         return func
 
-    return register
+    return add
 
 
 # -- views ----------------------------------------------------------------------------
@@ -132,9 +109,6 @@ class View:
         return f"{self.name}(value{', ' + opts if opts else ''})"
 
 
-VIEWS: dict[str, View] = {}
-
-
 def view(name: str, options: dict[str, tuple[str, Any]] | None = None, default_value: str | None = None):
     """Register a view function `func(value, ctx, spec)` under `name`.
 
@@ -147,19 +121,17 @@ def view(name: str, options: dict[str, tuple[str, Any]] | None = None, default_v
         if kind not in OPTION_KINDS:
             raise ValueError(f"view {name!r}: option {key!r} has unknown kind {kind!r} (one of {OPTION_KINDS})")
 
-    def register(func: Callable) -> Callable:
-        claim("view", name, VIEWS)
+    module = caller_module()
+
+    def add(func: Callable) -> Callable:
         doc = inspect.getdoc(func) or ""
-        VIEWS[name] = View(name, func, opts, default_value, doc.splitlines()[0] if doc else "")
+        register("view", name, View(name, func, opts, default_value, doc.splitlines()[0] if doc else ""), module)
         return func
 
-    return register
+    return add
 
 
 # -- setups ---------------------------------------------------------------------------
-
-SETUPS: dict[str, Any] = {}
-
 
 def setup(name: str):
     """Register a setup kind: a class like tutor.lessons.setups.SetupKind.
@@ -168,13 +140,14 @@ def setup(name: str):
     binds (`names`), and builds the lesson's starting values (`build`).
     """
 
-    def register(cls):
-        claim("setup", name, SETUPS)
+    module = caller_module()
+
+    def add(cls):
         cls.NAME = name
-        SETUPS[name] = cls()
+        register("setup", name, cls(), module)
         return cls
 
-    return register
+    return add
 
 
 # -- extra commands -------------------------------------------------------------------
@@ -187,23 +160,19 @@ class Command:
     panel: str | None
 
 
-COMMANDS: dict[str, Command] = {}
-
-
 def command(name: str, panel: str | None = None):
     """Register a typer command function as `tutor NAME` (shown under `panel` in --help)."""
 
-    def register(func: Callable) -> Callable:
-        claim("command", name, COMMANDS)
-        COMMANDS[name] = Command(name, func, panel)
+    module = caller_module()
+
+    def add(func: Callable) -> Callable:
+        register("command", name, Command(name, func, panel), module)
         return func
 
-    return register
+    return add
 
 
 # -- lesson vocabulary loaded on first use ----------------------------------------------
-
-_PENDING: list[Callable[[], None]] = []
 
 
 def vocabulary(func: Callable[[], None]) -> Callable[[], None]:
@@ -211,30 +180,7 @@ def vocabulary(func: Callable[[], None]) -> Callable[[], None]:
 
     A plugin's module is imported when `tutor` starts, to add its commands;
     this keeps its heavy lesson modules (numpy and up) out of that start-up.
+    The hook belongs to the vocabulary of the module that declares it.
     """
-    _PENDING.append(func)
+    scope_of(func.__module__).hooks.append(func)
     return func
-
-
-def run_vocabulary() -> None:
-    """Run every pending vocabulary hook, once each."""
-    while _PENDING:
-        _PENDING.pop(0)()
-
-
-# -- loading ------------------------------------------------------------------------------
-
-
-def load_engine() -> None:
-    """Import the engine's own vocabulary (once): generic ops, views, setups, step kinds."""
-    from tutor.lessons import ops_arrays, setups, views_generic  # noqa: F401  (they register on import)
-    from tutor.lessons.steps import basic, exercise, expression, figure, predict, quiz, repeat  # noqa: F401
-
-
-def load_operations() -> dict[str, Operation]:
-    """The operations registry, with the engine's and the default course's loaded."""
-    load_engine()
-    from tutor.course import ensure_default_plugin
-
-    ensure_default_plugin()
-    return OPERATIONS

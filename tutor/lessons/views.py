@@ -10,7 +10,7 @@ views are in views_generic.py; a course plugin adds its own with
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tutor.base.errors import did_you_mean
@@ -29,6 +29,7 @@ class ViewSpec:
     view: str = "auto"
     label: str | None = None
     options: tuple[tuple[str, Any], ...] = ()
+    registered: Any = field(default=None, compare=False, repr=False)  # the View `view` names, found at load
 
     @property
     def name(self) -> str:
@@ -39,9 +40,7 @@ class ViewSpec:
         given = dict(self.options)
         if key in given:
             return given[key]
-        from tutor.lessons.registry import VIEWS
-
-        spec = VIEWS.get(self.view)
+        spec = self.registered
         if spec is not None and key in spec.options:
             return spec.options[key][1]
         return default
@@ -56,18 +55,16 @@ class ViewSpec:
         return ctx.fill(self.name) if "{" in self.name else self.name
 
 
-def view_options(view_name: str | None) -> tuple[str, ...]:
-    """The keys a view takes besides value, view and label.
+def view_options(view_name: str | None, views) -> tuple[str, ...]:
+    """The keys a view takes besides value, view and label (views: the course's view registry).
 
     For an unknown view, every view's keys: the step is then refused for its
     view's name (with a suggestion), not for an option it could not know.
     """
-    from tutor.lessons.registry import VIEWS
-
-    spec = VIEWS.get(view_name or "auto")
+    spec = views.get(view_name or "auto")
     if spec is not None:
         return tuple(spec.options)
-    return tuple(dict.fromkeys(k for v in VIEWS.values() for k in v.options))
+    return tuple(dict.fromkeys(k for v in views.values() for k in v.options))
 
 
 def _read_option(r: Reader, key: str, kind: str, scope: Scope, condition: str | None) -> Any:
@@ -100,14 +97,14 @@ def parse_view(node: Node, path: str, file: str, scope: Scope, condition: str | 
     view_key: the key naming the view (`figure` in a figure step, where the
     view's `default_value` stands in for a missing `value`).
     """
-    from tutor.lessons.registry import VIEWS
     from tutor.lessons.texts import require_text_names
 
+    VIEWS = scope.vocab.views  # noqa: N806 - the registry, read like a constant
     if isinstance(node.value, str):
         where = Where(file, node.line, node.column, path)
         name, t = parse_ref(node.value, where)
         scope.require(name, where, condition)
-        return ViewSpec(value=name, transpose=t)
+        return ViewSpec(value=name, transpose=t, registered=VIEWS.get("auto"))
     r = Reader(node, path, file, (), what="a view")
     view_name = r.str(view_key, required=view_key != "view", default="auto")
     if view_name not in VIEWS:
@@ -130,7 +127,7 @@ def parse_view(node: Node, path: str, file: str, scope: Scope, condition: str | 
             options.append((key, _read_option(r, key, kind, scope, condition)))
         elif kind == "name" and default is not None:
             scope.require(default, r.where(), condition)
-    return ViewSpec(value=name, transpose=t, view=view_name, label=label, options=tuple(options))
+    return ViewSpec(value=name, transpose=t, view=view_name, label=label, options=tuple(options), registered=spec)
 
 
 def parse_views(node: Node | None, path: str, file: str, scope: Scope, condition: str | None) -> tuple[ViewSpec, ...]:
@@ -154,11 +151,11 @@ def render_view(spec: ViewSpec, value: Any, ctx) -> Any:
     """The renderable for `value` as `spec` asks (ValueError when it cannot be drawn)."""
     import numpy as np
 
-    from tutor.lessons.registry import VIEWS
-
     if spec.transpose:
         value = np.asarray(value).T
-    view = VIEWS.get(spec.view)
+    view = spec.registered
+    if view is None:  # a spec made at run time (a typed expression's result): the lesson's views
+        view = ctx.vocab.views.get(spec.view)
     if view is None:
         raise ValueError(f"unknown view {spec.view!r}")
     return view.func(value, ctx, spec)

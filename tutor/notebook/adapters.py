@@ -7,95 +7,69 @@ APIs (course packs, the isolated checker) is wired in one place.
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 from typing import Any
 
-# The course the notebook works in (a tutor.course.Course); None: the default
-# one ($TUTOR_COURSE, else the bundled course). Set by use_course().
-_COURSE = None
+def resolve(ref=None):
+    """The Course a notebook call names (a folder, an id, or a Course; None: $TUTOR_COURSE, else the bundled one).
 
+    The notebook's functions are a front end, like the commands: each call
+    resolves its course here once and passes it down; nothing keeps a
+    current course.
+    """
+    from tutor.course import Course, resolve_course
 
-def use_course(ref) -> None:
-    """Work in this course from now on: a folder, an id, or None for the default one."""
-    global _COURSE
-    from tutor.course import activate, resolve_course
-    from tutor.exercises import plugins
-
-    _COURSE = None if ref is None else activate(resolve_course(ref))
-    plugins.use_course(_COURSE)
-
-
-@contextlib.contextmanager
-def course_of(lesson):
-    """Work in the course this lesson belongs to while building its notebook, then as before."""
-    global _COURSE
-    from tutor.exercises import plugins
-
-    before, before_plugins = _COURSE, plugins._course
-    _COURSE = getattr(lesson, "course", None)
-    plugins.use_course(_COURSE)
-    try:
-        yield
-    finally:
-        _COURSE = before
-        plugins.use_course(before_plugins)
+    return ref if isinstance(ref, Course) else resolve_course(ref)
 
 
 def load_formulas(lesson) -> None:
     """Import the notebook formulas of the lesson's course: `<plugin>.notebook`, when its plugin is a package."""
     import importlib.util
 
-    from tutor.course import import_plugin, resolve_course
+    from tutor.course import import_plugin
 
-    c = getattr(lesson, "course", None) or resolve_course(None)
-    module = import_plugin(c)
+    module = import_plugin(lesson.course) if lesson.course is not None else None
     if module is not None and hasattr(module, "__path__"):
         name = module.__name__ + ".notebook"
         if importlib.util.find_spec(name) is not None:
             importlib.import_module(name)
 
 
-def course():
-    """The course in use (resolved now when none was chosen)."""
-    from tutor.course import resolve_course
-
-    return _COURSE if _COURSE is not None else resolve_course(None)
-
-
-def course_key() -> str | None:
+def course_key(course) -> str | None:
     """The course id progress is keyed by; None for the bundled course."""
-    c = course()
-    return None if c.bundled else c.id
+    return None if course is None or course.bundled else course.id
 
 
-def course_ref(lesson) -> str | None:
-    """What `open_lesson(..., course=...)` must say for this lesson's course; None for the default course."""
+def course_ref(lesson, notebook_dir: Path | None = None) -> str | None:
+    """What `course=` must say in a notebook for this lesson's course; None for the default course.
+
+    A course found by id (the bundled one, an installed one) is named by its
+    id; a course found by its folder is named by that folder relative to the
+    notebook's own folder (`notebook_dir`), so the notebook works wherever the
+    two are copied together.
+    """
+    import os
+
     from tutor.course import course_flag
 
-    c = getattr(lesson, "course", None)
-    flag = course_flag(c).removeprefix(" --course ")
-    if not flag:
+    c = lesson.course
+    if c is None or not course_flag(c):
         return None
-    # a notebook may be opened from any folder: a course found by its folder is named by its full path
-    return flag if c.bundled or c.origin == "entry point" else str(c.root)
+    if c.bundled or c.origin == "entry point":
+        return c.id
+    if notebook_dir is None:
+        return str(c.root)
+    return os.path.relpath(c.root, Path(notebook_dir).resolve())
 
 
 # -- lessons --------------------------------------------------------------------------
 
 
-def find_lesson(lesson_id: str):
-    """A Lesson by id or path; an unknown id is a TutorError naming the nearest."""
-    from tutor.lessons.loader import find_lesson as _find
+def find_lesson(lesson_id: str, course):
+    """A Lesson of `course` by id or path; an unknown id is a TutorError naming the nearest."""
+    from tutor.lessons.loader import find_lesson as find
 
-    return _find(lesson_id, course())
-
-
-def course_lessons() -> tuple[str, list]:
-    """(course title, the course's lessons in order)."""
-    from tutor.export import _course_lessons
-
-    return _course_lessons(course())
+    return find(lesson_id, course)
 
 
 def typed_settings(lesson, settings: list[str] | dict | None, *, strict: bool = True) -> dict:
@@ -104,9 +78,9 @@ def typed_settings(lesson, settings: list[str] | dict | None, *, strict: bool = 
         return {}
     if isinstance(settings, dict):
         settings = [f"{k}={v}" for k, v in settings.items()]
-    from tutor.export import _settings_for
+    from tutor.handouts.record import settings_for
 
-    return _settings_for(lesson, list(settings), strict)
+    return settings_for(lesson, list(settings), strict)
 
 
 def new_session(lesson, settings: dict | None = None, *, data=None, weights=None, ui=None, store=None,
@@ -120,15 +94,15 @@ def new_session(lesson, settings: dict | None = None, *, data=None, weights=None
 
 
 def step_header(session, i: int):
-    from tutor.lessons.runner import step_header as _header
+    from tutor.lessons.runner import step_header as header
 
-    return _header(session, i, bar=False)
+    return header(session, i, bar=False)
 
 
 def reveal(step, ctx) -> list:
-    from tutor.lessons.runner import reveal as _reveal
+    from tutor.lessons.runner import reveal as shown
 
-    return _reveal(step, ctx)
+    return shown(step, ctx)
 
 
 def mark(right: bool, answer: str, message: str = ""):
@@ -140,24 +114,23 @@ def mark(right: bool, answer: str, message: str = ""):
 # -- exercises ------------------------------------------------------------------------
 
 
-def get_exercise(exercise_id: str):
-    from tutor.exercises.catalog import get_exercise as _get
+def get_exercise(exercise_id: str, course):
+    from tutor.exercises.catalog import get_exercise as get
 
-    c = course()
-    return _get(exercise_id, None if c.bundled else c.exercises_dir)
+    return get(exercise_id, course)
 
 
 def stub_source(exercise) -> str:
-    from tutor.exercises.stubs import stub_source as _stub
+    from tutor.exercises.stubs import stub_source as stub
 
-    return _stub(exercise)
+    return stub(exercise)
 
 
 def check_file(exercise, file: Path, *, timeout: float = 10.0, memory_mb: int = 2048):
     """The same checker as `tutor check`: the learner's file in the sandbox, graded in this process."""
-    from tutor.exercises.check import check_file as _check
+    from tutor.exercises.check import check_file as check
 
-    return _check(exercise, file, timeout=timeout, memory_mb=memory_mb)
+    return check(exercise, file, timeout=timeout, memory_mb=memory_mb)
 
 
 def render_report(result):
@@ -175,14 +148,14 @@ def progress_store():
     return ProgressStore()
 
 
-def record_check(store, result) -> None:
+def record_check(store, result, course) -> None:
     """Record a check exactly as `tutor check` does, so `tutor exercises` shows it."""
-    from tutor.exercises.catalog import record_check as _record
+    from tutor.exercises.catalog import record_check as record
 
-    _record(store, result, course=course_key())
+    record(store, result, course=course_key(course))
 
 
-def record_quiz(store, lesson_id: str, step_id: str, record: dict[str, Any]) -> None:
+def record_quiz(store, lesson, step_id: str, record: dict[str, Any]) -> None:
     """Merge one quiz's outcome into the lesson's record, as the terminal runner keeps it."""
 
     def change(rec: dict) -> dict:
@@ -190,4 +163,4 @@ def record_quiz(store, lesson_id: str, step_id: str, record: dict[str, Any]) -> 
         quizzes[step_id] = record
         return {**rec, "quizzes": quizzes}
 
-    store.update("lessons", lesson_id, change, course=course_key())
+    store.update("lessons", lesson.id, change, course=course_key(lesson.course))

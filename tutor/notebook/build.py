@@ -58,6 +58,7 @@ class Built:
     lesson: Any  # the NotebookLesson of the export run
     answers: bool
     notes: bool
+    course_ref: str | None = None  # what `course=` says in the notebook's calls (None: the default course)
     defined: set[str] = field(default_factory=set)  # Python names the notebook has assigned
     from_start: list[str] = field(default_factory=list)  # bound names the setup cell pulls in
     exercises: list[str] = field(default_factory=list)
@@ -184,14 +185,13 @@ def _formula_for(b: Built, step) -> tuple[str | None, str | None, list[str]] | N
     import inspect
     import string
 
-    from tutor.lessons.registry import load_operations
     from tutor.notebook.formulas import FORMULAS, tex_name
 
     f = FORMULAS.get(step.op)
     outputs = _outputs(step)
     if f is None or not outputs:
         return None
-    op = load_operations()[step.op]
+    op = step.operation
     defaults = {k: p.default for k, p in inspect.signature(op.func).parameters.items()}
     mentioned = set()
     for t in (f.code, f.latex):
@@ -320,15 +320,20 @@ def exercise_cells(b: Built, step, bound: list[str]) -> list[Any]:
     from tutor.notebook.checks import stub_cell
 
     try:
-        ex = adapters.get_exercise(step.exercise)
+        ex = adapters.get_exercise(step.exercise, b.lesson.lesson.course)
     except TutorError:
         return [_md(_heading(step), _text(b, step.text), f"*(The exercise `{step.exercise}` is not available.)*")]
     b.exercises.append(ex.id)
     how = (f"**Exercise: {ex.title}.** Write `{ex.signature}` in the cell below, run it, then run the "
            f"check cell after it: the same tests as `tutor check {ex.id}`, and a pass counts in your "
-           f"progress. `hint({ex.id!r})` gives one hint at a time.")
+           f"progress. `hint({ex.id!r}{_course_arg(b)})` gives one hint at a time.")
     md = _md(_heading(step), _text(b, step.text), how, _notes(b, step))
-    return [md, _code(stub_cell(ex)), _code(f"check({ex.id!r}, {ex.function})")]
+    return [md, _code(stub_cell(ex)), _code(f"check({ex.id!r}, {ex.function}{_course_arg(b)})")]
+
+
+def _course_arg(b: Built) -> str:
+    """`, course='...'` in a notebook call when the lesson is not the default course's."""
+    return f", course={b.course_ref!r}" if b.course_ref else ""
 
 
 def generic_cells(b: Built, step, bound: list[str]) -> list[Any]:
@@ -372,18 +377,15 @@ def _setup_cell(b: Built, lesson, settings: dict) -> Any:
     args = repr(lesson.id)
     if settings:
         args += f", settings={settings!r}"
-    from tutor.notebook import adapters
-
-    ref = adapters.course_ref(lesson)
-    if ref:
-        args += f", course={ref!r}"
+    if b.course_ref:
+        args += f", course={b.course_ref!r}"
     imports = ["import numpy as np", "import tutor.core as core"]
     names = ["open_lesson"] + (["check", "hint", "provide_helpers"] if b.exercises else [])
     lines = [*imports, f"from tutor.notebook import {', '.join(names)}", "",
              f"lesson = open_lesson({args})  # its data, weights and starting values, as `tutor learn` builds them"]
     if b.exercises:
         ids = ", ".join(repr(e) for e in b.exercises)
-        lines.append(f"provide_helpers({ids})  # what the exercise's stub imports from tutor_helpers")
+        lines.append(f"provide_helpers({ids}{_course_arg(b)})  # what the exercise's stub imports from tutor_helpers")
     for k in range(0, len(b.from_start), 4):  # four names a line keeps each line readable
         group = b.from_start[k:k + 4]
         if len(group) == 1:
@@ -393,23 +395,23 @@ def _setup_cell(b: Built, lesson, settings: dict) -> Any:
     return _code(*lines)
 
 
-def lesson_notebook(lesson, settings: dict | None = None, *, answers: bool = False, notes: bool = False):
-    """The notebook for one lesson (an nbformat NotebookNode) and the problems met building it."""
+def lesson_notebook(lesson, settings: dict | None = None, *, answers: bool = False, notes: bool = False,
+                    notebook_dir: Path | None = None):
+    """The notebook for one lesson (an nbformat NotebookNode) and the problems met building it.
+
+    notebook_dir: the folder the notebook will be written to; a course found by
+    its folder is named relative to it, so the notebook works wherever both go.
+    """
     from tutor.notebook import adapters
 
     adapters.load_formulas(lesson)
-    with adapters.course_of(lesson):
-        return _lesson_notebook(lesson, settings, answers=answers, notes=notes)
-
-
-def _lesson_notebook(lesson, settings: dict | None, *, answers: bool, notes: bool):
     nbformat = require_nbformat()
     from tutor.lessons.steps.base import StepFailed
     from tutor.notebook.session import NotebookLesson
 
     settings = dict(settings or {})
     nl = NotebookLesson(lesson, settings, record=False)
-    b = Built(nl, answers, notes)
+    b = Built(nl, answers, notes, adapters.course_ref(lesson, notebook_dir))
     body: list[Any] = []
     s = nl.session
     for i, step in enumerate(s.steps):
@@ -458,7 +460,7 @@ def export_notebooks(lessons: list, typed: list[dict], output: Path, *, all_less
         targets = [output]
     written, problems = [], []
     for lesson, settings, target in zip(lessons, typed, targets):
-        nb, found = lesson_notebook(lesson, settings, answers=answers, notes=notes)
+        nb, found = lesson_notebook(lesson, settings, answers=answers, notes=notes, notebook_dir=target.parent)
         problems += [f"{lesson.id}: {p}" for p in found]
         try:
             nbformat.write(nb, str(target))
@@ -466,3 +468,13 @@ def export_notebooks(lessons: list, typed: list[dict], output: Path, *, all_less
             raise TutorError(f"cannot write {str(target)!r}: {err.strerror or err}") from None
         written.append(target)
     return written, problems
+
+
+def export(lesson_id: str | None, *, all_lessons: bool = False, output: Path, answers: bool = False,
+           notes: bool = False, settings: list[str] | None = None, course):
+    """`tutor export --format ipynb`: one lesson of `course` (or all of them) as notebooks; an ExportResult."""
+    from tutor.handouts.write import ExportResult, choose
+
+    chosen = choose(lesson_id, all_lessons=all_lessons, settings=settings, course=course)
+    return ExportResult(*export_notebooks(chosen.lessons, chosen.settings, output, all_lessons=all_lessons,
+                                          answers=answers, notes=notes))

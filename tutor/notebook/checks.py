@@ -19,7 +19,7 @@ from typing import Any
 
 from tutor.notebook import adapters
 from tutor.notebook.display import show
-from tutor.notebook.session import Quiet, _error, _note
+from tutor.notebook.session import Quiet, error_line, note_line
 
 WHERE = "from your notebook"  # in place of the file name in the report
 
@@ -38,31 +38,37 @@ def source_of(exercise, code: Any) -> str:
     else:
         raise ValueError(f"check takes your function (or its source as a string), not {type(code).__name__}")
     text = textwrap.dedent(text)
-    lines = [*exercise.imports, "", "", text.rstrip(), ""]
+    from tutor.exercises.stubs import helper_import
+
+    # the same imports the stub has (its helpers too), so code written against the stub runs as it is
+    lines = [*exercise.imports, *helper_import(exercise), "", "", text.rstrip(), ""]
     if name != exercise.function and name.isidentifier():
         lines.append(f"{exercise.function} = {name}  # the name the tests call")
     return "\n".join(lines) + "\n"
 
 
-def check(exercise_id: str, code: Any, *, timeout: float = 10.0, memory_mb: int = 2048, record: bool = True) -> Quiet:
+def check(exercise_id: str, code: Any, *, timeout: float = 10.0, memory_mb: int = 2048, record: bool = True,
+          course: str | None = None) -> Quiet:
     """Grade `code` (a function or its source) against the exercise's tests and show the report.
 
     Returns an object with `passed`, `score`, `max_score` and `result` (the
     checker's CheckResult); the report itself is displayed. With record
     (the default), the check counts in your progress as `tutor check` would.
+    course: the course's folder or id, like `--course` (None: the default course).
     """
     from tutor.base.errors import TutorError
     from tutor.notebook.display import one_line_errors
 
     one_line_errors()
     try:
-        exercise = adapters.get_exercise(exercise_id)
+        chosen = adapters.resolve(course)
+        exercise = adapters.get_exercise(exercise_id, chosen)
         source = source_of(exercise, code)
     except TutorError as err:
-        show(_error(err.message))
+        show(error_line(err.message))
         return Quiet(passed=False, score=0.0, max_score=0.0, result=None)
     except ValueError as err:
-        show(_error(str(err)))
+        show(error_line(str(err)))
         return Quiet(passed=False, score=0.0, max_score=0.0, result=None)
     folder = Path(tempfile.mkdtemp(prefix="tutor-notebook-"))
     try:
@@ -71,7 +77,7 @@ def check(exercise_id: str, code: Any, *, timeout: float = 10.0, memory_mb: int 
         try:
             result = adapters.check_file(exercise, path, timeout=timeout, memory_mb=memory_mb)
         except TutorError as err:
-            show(_error(err.message))
+            show(error_line(err.message))
             return Quiet(passed=False, score=0.0, max_score=0.0, result=None)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -80,35 +86,38 @@ def check(exercise_id: str, code: Any, *, timeout: float = 10.0, memory_mb: int 
     if record:
         store = adapters.progress_store()
         try:
-            adapters.record_check(store, result)
+            adapters.record_check(store, result, chosen)
         except OSError as err:
-            notes.append(_note(f"This check could not be saved to your progress: {err}"))
-        notes += [_note(f"warning: {w}") for w in store.warnings]
+            notes.append(note_line(f"This check could not be saved to your progress: {err}"))
+        notes += [note_line(f"warning: {w}") for w in store.warnings]
     if not result.passed:  # the report names the terminal's command; here it is a call
-        notes.append(_note(f"In this notebook: hint({exercise.id!r}) gives the next hint."))
+        arg = "" if course is None else f", course={course!r}"
+        notes.append(note_line(f"In this notebook: hint({exercise.id!r}{arg}) gives the next hint."))
     show(adapters.render_report(result), *notes)
     return Quiet(passed=result.passed, score=result.score, max_score=result.max_score, result=result)
 
 
-def hint(exercise_id: str) -> None:
-    """The exercise's next hint, counted with the terminal's `tutor hint`."""
+def hint(exercise_id: str, *, course: str | None = None) -> None:
+    """The exercise's next hint, counted with the terminal's `tutor hint` (course: like `--course`)."""
     from tutor.base.errors import TutorError
 
     try:
-        exercise = adapters.get_exercise(exercise_id)
+        chosen = adapters.resolve(course)
+        exercise = adapters.get_exercise(exercise_id, chosen)
     except TutorError as err:
-        show(_error(err.message))
+        show(error_line(err.message))
         return
     store = adapters.progress_store()
-    shown = int(store.exercise(exercise.id, course=adapters.course_key()).get("hints_shown", 0))
+    key = adapters.course_key(chosen)
+    shown = int(store.exercise(exercise.id, course=key).get("hints_shown", 0))
     n = min(shown + 1, len(exercise.hints))
-    store.update_exercise(exercise.id, course=adapters.course_key(), hints_shown=n)
+    store.update_exercise(exercise.id, course=key, hints_shown=n)
     from tutor.lessons.context import LessonText
 
     show(*[LessonText(f"**Hint {i + 1} of {len(exercise.hints)}:** {exercise.hints[i]}") for i in range(n)])
 
 
-def provide_helpers(*exercise_ids: str) -> None:
+def provide_helpers(*exercise_ids: str, course: str | None = None) -> None:
     """Make a stub cell's `from tutor_helpers import ...` work in this kernel.
 
     A check writes the helpers an exercise lends into its own private folder;
@@ -120,9 +129,10 @@ def provide_helpers(*exercise_ids: str) -> None:
 
     from tutor.exercises.stubs import HELPERS_MODULE, module_source
 
+    chosen = adapters.resolve(course)
     functions: dict = {}
     for exercise_id in exercise_ids:
-        functions.update(adapters.get_exercise(exercise_id).helper_functions())
+        functions.update(adapters.get_exercise(exercise_id, chosen).helper_functions())
     if not functions:
         return
     module = sys.modules.get(HELPERS_MODULE) or types.ModuleType(HELPERS_MODULE)
@@ -130,9 +140,9 @@ def provide_helpers(*exercise_ids: str) -> None:
     sys.modules[HELPERS_MODULE] = module
 
 
-def stub(exercise_id: str) -> str:
+def stub(exercise_id: str, *, course: str | None = None) -> str:
     """The exercise's stub (the imports and the function to fill in), as notebook code."""
-    exercise = adapters.get_exercise(exercise_id)
+    exercise = adapters.get_exercise(exercise_id, adapters.resolve(course))
     return stub_cell(exercise)
 
 

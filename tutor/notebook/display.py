@@ -45,7 +45,7 @@ class Rich:
         return "\n".join(line.rstrip() for line in console.export_text().splitlines()).strip("\n")
 
     def html(self) -> str:
-        from tutor.export import PAPER_THEME
+        from tutor.render.styles import PAPER_THEME
 
         console = self._console(colour=True)
         for r in self.renderables:

@@ -16,7 +16,7 @@ from typing import Any
 
 from tutor.notebook import adapters
 from tutor.notebook.display import Rich, show
-from tutor.notebook.session import NotebookLesson, _error, _note
+from tutor.notebook.session import NotebookLesson, error_line, note_line
 
 USAGE = ("%tutor learn ID [--course DIR|ID] [--set name=value] [--restart] [--plain]   step through a lesson\n"
          "%tutor next | back | hint | answer TEXT                                    move on, back, a hint, answer a question")
@@ -34,8 +34,8 @@ class Stepper:
     """One lesson being stepped through: the position, and how it is drawn (widget or plain)."""
 
     def __init__(self, lesson_id: str, settings: list[str] | None = None, *, restart: bool = False,
-                 plain: bool = False) -> None:
-        lesson = adapters.find_lesson(lesson_id)
+                 plain: bool = False, course=None) -> None:
+        lesson = adapters.find_lesson(lesson_id, adapters.resolve(course))
         typed = adapters.typed_settings(lesson, settings)
         self.store = adapters.progress_store()
         self.nl = NotebookLesson(lesson, typed, store=self.store)
@@ -46,7 +46,7 @@ class Stepper:
         self.box = None if self.plain else self._build_widgets()
 
     def _saved_place(self) -> int:
-        record = self.store.lesson(self.nl.id, course=adapters.course_key())
+        record = self.store.lesson(self.nl.id, course=adapters.course_key(self.nl.lesson.course))
         if record.get("completed") or not record.get("step_id"):
             return 0
         ids = self.nl.step_ids
@@ -64,7 +64,7 @@ class Stepper:
         out = list(self.session.ensure(self.i))
         parts = [adapters.step_header(self.session, self.i), *out, *self.feedback]
         if self.i == self.session.N - 1:
-            parts.append(_note("The last step of this lesson."))
+            parts.append(note_line("The last step of this lesson."))
         return parts
 
     def render(self) -> None:
@@ -72,7 +72,7 @@ class Stepper:
         if self.plain:
             show(*self.renderables())
             tips = ["%tutor next", "%tutor back"] + (["%tutor answer TEXT", "%tutor hint"] if self.asks() else [])
-            show(_note("Then: " + " · ".join(tips)))
+            show(note_line("Then: " + " · ".join(tips)))
         else:
             self.html.value = Rich(*self.renderables()).html()
             self.back_button.disabled = self.i == 0
@@ -84,7 +84,7 @@ class Stepper:
         if self.i == self.session.N - 1:
             self.session.completed = True
             self.session.save(self.i, completed=True)
-            self.feedback = [_note(f"You reached the end of the lesson {self.nl.id}. Well done.")]
+            self.feedback = [note_line(f"You reached the end of the lesson {self.nl.id}. Well done.")]
         else:
             self.i += 1
             self.feedback = []
@@ -92,7 +92,7 @@ class Stepper:
 
     def back(self) -> None:
         if self.i == 0:
-            self.feedback = [_note("This is the first step.")]
+            self.feedback = [note_line("This is the first step.")]
         else:
             self.i -= 1
             self.feedback = []
@@ -100,7 +100,7 @@ class Stepper:
 
     def answer(self, text: str) -> bool | None:
         if not self.asks():
-            self.feedback = [_note("This step asks nothing; go on with Next.")]
+            self.feedback = [note_line("This step asks nothing; go on with Next.")]
             self.render()
             return None
         right, out = self.nl.grade(self.step.id, text)
@@ -112,7 +112,7 @@ class Stepper:
 
     def hint(self) -> None:
         out = self.nl._next_hint(self.step, self.step.id)
-        self.feedback = out or [_note("This step has no more hints.")]
+        self.feedback = out or [note_line("This step has no more hints.")]
         self.render()
 
     # -- the widget -----------------------------------------------------------------------------
@@ -143,17 +143,17 @@ def tutor_magic(line: str) -> None:
     try:
         words = shlex.split(line)
     except ValueError as err:
-        show(_error(f"cannot read {line!r}: {err}"))
+        show(error_line(f"cannot read {line!r}: {err}"))
         return
     if not words or words[0] in ("help", "-h", "--help"):
-        show(_note(USAGE))
+        show(note_line(USAGE))
         return
     command, rest = words[0], words[1:]
     if command == "learn":
         try:
             stepper = _learn(rest)
         except TutorError as err:
-            show(_error(err.message))
+            show(error_line(err.message))
             return
         if stepper is None:
             return
@@ -161,7 +161,7 @@ def tutor_magic(line: str) -> None:
         if stepper.plain and "--plain" not in rest:
             from tutor.notebook.build import INSTALL
 
-            show(_note(f"(Back and Next buttons need ipywidgets: {INSTALL}. Stepping with %tutor next meanwhile.)"))
+            show(note_line(f"(Back and Next buttons need ipywidgets: {INSTALL}. Stepping with %tutor next meanwhile.)"))
         stepper.render()
         if not stepper.plain:
             from IPython.display import display
@@ -170,7 +170,7 @@ def tutor_magic(line: str) -> None:
         return
     stepper = _CURRENT.get("stepper")
     if command in ("next", "back", "hint", "answer") and stepper is None:
-        show(_error("no lesson is open here; start one with %tutor learn ID"))
+        show(error_line("no lesson is open here; start one with %tutor learn ID"))
         return
     if command == "next":
         stepper.next()
@@ -180,11 +180,11 @@ def tutor_magic(line: str) -> None:
         stepper.hint()
     elif command == "answer":
         if not rest:
-            show(_error("give your answer: %tutor answer TEXT"))
+            show(error_line("give your answer: %tutor answer TEXT"))
             return
         stepper.answer(" ".join(rest))
     else:
-        show(_error(f"unknown %tutor command {command!r}"), _note(USAGE))
+        show(error_line(f"unknown %tutor command {command!r}"), note_line(USAGE))
 
 
 def _learn(args: list[str]) -> Stepper | None:
@@ -194,12 +194,12 @@ def _learn(args: list[str]) -> Stepper | None:
         if word == "--course" or word.startswith("--course="):
             course = word.removeprefix("--course=") if "=" in word else next(it, None)
             if not course:
-                show(_error("--course needs a course folder or id"))
+                show(error_line("--course needs a course folder or id"))
                 return None
         elif word == "--set":
             value = next(it, None)
             if value is None:
-                show(_error("--set needs name=value"))
+                show(error_line("--set needs name=value"))
                 return None
             settings.append(value)
         elif word.startswith("--set="):
@@ -209,19 +209,17 @@ def _learn(args: list[str]) -> Stepper | None:
         elif word == "--plain":
             plain = True
         elif word.startswith("-"):
-            show(_error(f"unknown option {word!r}"), _note(USAGE))
+            show(error_line(f"unknown option {word!r}"), note_line(USAGE))
             return None
         elif lesson_id is None:
             lesson_id = word
         else:
-            show(_error(f"one lesson at a time: {lesson_id!r} and {word!r}"))
+            show(error_line(f"one lesson at a time: {lesson_id!r} and {word!r}"))
             return None
     if lesson_id is None:
-        show(_error("which lesson? %tutor learn ID (`tutor lessons` lists them)"))
+        show(error_line("which lesson? %tutor learn ID (`tutor lessons` lists them)"))
         return None
-    if course is not None:
-        adapters.use_course(course)  # a TutorError here is shown as one line by the caller
-    return Stepper(lesson_id, settings, restart=restart, plain=plain)
+    return Stepper(lesson_id, settings, restart=restart, plain=plain, course=course)  # a bad course: one line
 
 
 def load_ipython_extension(ipython) -> None:

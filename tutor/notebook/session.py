@@ -241,7 +241,7 @@ class NotebookLesson:
             if i is not None and callable(getattr(self.session.steps[i], "grade", None)):
                 answer = _ask()
                 if answer is None:
-                    show(_note("Write your answer in place of the ... in this cell, then run it again."))
+                    show(note_line("Write your answer in place of the ... in this cell, then run it again."))
                     return Quiet(right=None)
         right, out = self.grade(step_id, answer)
         show(*out)
@@ -255,10 +255,10 @@ class NotebookLesson:
         try:
             i = self.index(step_id)
         except NotebookError as err:
-            return None, [_error(str(err))]
+            return None, [error_line(str(err))]
         step = self.session.steps[i]
         if not callable(getattr(step, "grade", None)):
-            return None, [_error(f"step {step_id!r} of {self.id!r} is not a question (it is a {step.kind} step)")]
+            return None, [error_line(f"step {step_id!r} of {self.id!r} is not a question (it is a {step.kind} step)")]
         self.session.ensure(i)
         raw = _as_text(answer)
         from tutor.lessons.steps.base import StepFailed
@@ -266,9 +266,9 @@ class NotebookLesson:
         try:
             verdict = step.grade(raw, self.ctx)
         except StepFailed as err:
-            return None, [_error(str(err))]
+            return None, [error_line(str(err))]
         if verdict.right is None:
-            return None, [_note(verdict.message)]
+            return None, [note_line(verdict.message)]
         tries = self.tries.get(step_id, 0) + 1
         self.tries[step_id] = tries
         explain = getattr(step, "explain", None)
@@ -306,7 +306,7 @@ class NotebookLesson:
         if i is None:
             return
         out = self._next_hint(self.session.steps[i], step_id)
-        show(*(out or [_note("This step has no more hints.")]))
+        show(*(out or [note_line("This step has no more hints.")]))
 
     def _next_hint(self, step, step_id: str) -> list[Any]:
         from tutor.lessons.context import LessonText
@@ -324,16 +324,16 @@ class NotebookLesson:
         if not self.record:
             return
         try:
-            adapters.record_quiz(adapters.progress_store(), self.id, step_id, record)
+            adapters.record_quiz(adapters.progress_store(), self.lesson, step_id, record)
         except OSError as err:  # a read-only home: the answer still counts here
-            show(_note(f"Your answer could not be saved to your progress: {err}"))
+            show(note_line(f"Your answer could not be saved to your progress: {err}"))
 
     # -- errors ---------------------------------------------------------------------
     def _safe_index(self, step_id: str) -> int | None:
         try:
             return self.index(step_id)
         except NotebookError as err:
-            show(_error(str(err)))
+            show(error_line(str(err)))
             return None
 
     def __repr__(self) -> str:
@@ -384,13 +384,13 @@ def _as_text(answer: Any) -> str:
     return str(answer).strip()
 
 
-def _error(message: str):
+def error_line(message: str):
     from tutor.lessons.context import SafeText
 
     return SafeText(("error: ", "bold red"), (message, None))
 
 
-def _note(message: str):
+def note_line(message: str):
     from tutor.lessons.context import SafeText
 
     return SafeText((message, "yellow"))
@@ -412,9 +412,7 @@ def open_lesson(lesson_id: str, *, settings: dict | list[str] | None = None, dat
     from tutor.notebook.display import one_line_errors
 
     one_line_errors()
-    if course is not None:
-        adapters.use_course(course)
-    lesson = adapters.find_lesson(lesson_id)
+    lesson = adapters.find_lesson(lesson_id, adapters.resolve(course))
     typed = adapters.typed_settings(lesson, settings)
     nl = NotebookLesson(lesson, typed, data=data, weights=weights, record=record)
     _OPEN[(lesson.id,)] = nl
@@ -433,7 +431,7 @@ def quiz(lesson_id: str, step_id: str, answer: Any = ...) -> Quiet:
     try:
         nl = opened(lesson_id)
     except TutorError as err:
-        show(_error(err.message))
+        show(error_line(err.message))
         return Quiet(right=None)
     return nl.quiz(step_id, answer)
 

@@ -13,26 +13,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from tutor.base.registry import caller_module, register
 from tutor.lessons.model import When
 from tutor.base.schema import Reader, Scope, Where
 
 COMMON_KEYS = ("id", "kind", "title", "notes", "when")
 
-STEP_KINDS: dict[str, type[Step]] = {}
-
-
 def step_kind(name: str) -> Callable[[type], type]:
-    """Register a Step subclass under `name` (the YAML `kind`)."""
+    """Register a Step subclass under `name` (the YAML `kind`), in its module's vocabulary."""
+    module = caller_module()
 
-    def register(cls: type) -> type:
-        from tutor.lessons.registry import claim
-
-        claim("step kind", name, STEP_KINDS)
+    def add(cls: type) -> type:
         cls.KIND = name
-        STEP_KINDS[name] = cls
+        register("step kind", name, cls, module)
         return cls
 
-    return register
+    return add
 
 
 @dataclass(frozen=True)
@@ -81,7 +77,7 @@ class Step:
         return self.common.when
 
     @classmethod
-    def allowed_keys(cls, r: Reader) -> tuple[str, ...]:
+    def allowed_keys(cls, r: Reader, scope: Scope | None = None) -> tuple[str, ...]:
         """The kind's keys besides COMMON_KEYS (a kind whose keys depend on the step overrides this)."""
         return cls.KEYS
 

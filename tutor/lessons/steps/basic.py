@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -90,12 +90,12 @@ class ComputeStep(Step):
     bind_map: tuple[tuple[str, str], ...] = ()  # dict ops: (key, name)
     show: tuple[ViewSpec, ...] = ()
     text: str | None = None
+    operation: Any = field(default=None, compare=False, repr=False)  # the registered Operation `op` names
     KEYS = ("op", "inputs", "bind", "show", "text")
 
     @classmethod
     def parse(cls, r: Reader, common: Common, scope: Scope) -> ComputeStep:
-        from tutor.lessons.registry import OPERATIONS as ops
-
+        ops = scope.vocab.operations
         cond = common.condition
         name = r.str("op", required=True)
         if name not in ops:
@@ -145,7 +145,7 @@ class ComputeStep(Step):
             scope.bind(bind_one, cond)
         show = parse_views(r.node_of("show"), r.key_path("show"), r.file, scope, cond)
         text = parse_text(r, "text", scope, cond)  # after binding: the text may quote the results
-        return cls(common, name, tuple(given.items()), bind_one, tuple(bind_map), show, text)
+        return cls(common, name, tuple(given.items()), bind_one, tuple(bind_map), show, text, op)
 
     def run(self, ctx) -> list[Any]:
         self.apply(ctx)
@@ -157,9 +157,7 @@ class ComputeStep(Step):
 
     def plan(self):
         """For an operation registered with ahead=True: its bound inputs, and the call."""
-        from tutor.lessons.registry import OPERATIONS
-
-        if not OPERATIONS[self.op].ahead:
+        if not self.operation.ahead:
             return None
         from tutor.lessons.lookahead import Plan
 
@@ -169,15 +167,11 @@ class ComputeStep(Step):
         return tuple(sorted({inp.ref for _, inp in self.inputs if inp.ref is not None}))
 
     def _call(self, values) -> Any:
-        from tutor.lessons.registry import OPERATIONS
-
-        return OPERATIONS[self.op].func(**{arg: inp.picked(values) for arg, inp in self.inputs})
+        return self.operation.func(**{arg: inp.picked(values) for arg, inp in self.inputs})
 
     def apply(self, ctx) -> None:
         """Call the operation and bind what it returns (no output: a repeat step re-runs this)."""
-        from tutor.lessons.registry import OPERATIONS
-
-        op = OPERATIONS[self.op]
+        op = self.operation
         if op.ahead:  # what the look-ahead computed from these same values, if it did
             values = {name: ctx.get(name) for name in self._reads()}
         else:
@@ -207,12 +201,12 @@ class ShowStep(Step):
     KEYS = ("value", "view", "label", "text")
 
     @classmethod
-    def allowed_keys(cls, r: Reader) -> tuple[str, ...]:
+    def allowed_keys(cls, r: Reader, scope: Scope | None = None) -> tuple[str, ...]:
         from tutor.lessons.views import view_options
 
         node = r.map.get("view")
         name = node.value if node is not None and isinstance(node.value, str) else "auto"
-        return cls.KEYS + view_options(name)
+        return cls.KEYS + view_options(name, scope.vocab.views)
 
     @classmethod
     def parse(cls, r: Reader, common: Common, scope: Scope) -> ShowStep:

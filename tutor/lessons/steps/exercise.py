@@ -27,8 +27,7 @@ def _exercise_info(exercise_id: str, course=None) -> tuple[str | None, str | Non
     try:
         from tutor.exercises.headers import exercise_card
 
-        folder = course.exercises_dir if course is not None and not course.bundled else None
-        card = exercise_card(exercise_id, folder)
+        card = exercise_card(exercise_id, course) if course is not None else None
     except Exception:  # noqa: BLE001 - a broken exercise file must not break a lesson
         return None, None, None
     if card is None:
@@ -126,34 +125,37 @@ class ExerciseStep(Step):
         return offer_text(self.exercise)
 
     def act(self, cmd: str, ctx) -> list[Any]:
-        return act_on(self.exercise, cmd)
+        return act_on(self.exercise, cmd, getattr(ctx, "course", None))
 
 
 EXERCISE_DIR = Path("tutor-exercises")
 
 
-def _find(exercise_id: str):
+def _find(exercise_id: str, course):
+    if course is None:
+        return None
     try:
         from tutor.exercises.catalog import get_exercise
 
-        return get_exercise(exercise_id)
-    except Exception:  # noqa: BLE001 - no catalog, no offer
+        return get_exercise(exercise_id, course)
+    except Exception:  # noqa: BLE001 - no catalog, no exercise to write or check
         return None
 
 
-def offer_text(exercise_id: str) -> str | None:
-    """The line a learner reads under the step in `tutor learn`, or None when the exercise is unknown."""
-    if _find(exercise_id) is None:
-        return None
+def offer_text(exercise_id: str) -> str:
+    """The line a learner reads under the step in `tutor learn` (validate checks that the exercise exists)."""
     return (f"Do it here: w writes {EXERCISE_DIR / (exercise_id + '.py')} for you to fill in, "
             f"c checks it (as often as you like), Enter goes on.")
 
 
-def act_on(exercise_id: str, cmd: str) -> list[Any]:
-    """`write`: the stub (kept if the file exists); `check`: the checker's report. Renderables to show."""
+def act_on(exercise_id: str, cmd: str, course) -> list[Any]:
+    """`write`: the stub (kept if the file exists); `check`: the checker's report. Renderables to show.
+
+    course: the lesson's tutor.course.Course: its exercise, and its learner's progress.
+    """
     from rich.text import Text
 
-    ex = _find(exercise_id)
+    ex = _find(exercise_id, course)
     if ex is None:
         return [Text(f"The exercise {exercise_id!r} is not available here.", style="yellow")]
     target = EXERCISE_DIR / f"{ex.id}.py"
@@ -168,7 +170,7 @@ def act_on(exercise_id: str, cmd: str) -> list[Any]:
             target.write_text(stub_source(ex), encoding="utf-8")
         except OSError as err:
             return [Text(f"Cannot write {target}: {err.strerror or err}", style="red")]
-        _store_update(ex.id, lambda rec: {**rec, "started": True, "file": str(target.resolve())})
+        _store_update(ex.id, lambda rec: {**rec, "started": True, "file": str(target.resolve())}, course)
         return [Text.assemble("Wrote ", (str(target), "bold"), f": write {ex.function} there, save, then press c.")]
     if cmd == "check":
         if not target.exists():
@@ -190,15 +192,15 @@ def act_on(exercise_id: str, cmd: str) -> list[Any]:
                        passed=bool(rec.get("passed")) or result.passed)
             return rec
 
-        _store_update(ex.id, record)
+        _store_update(ex.id, record, course)
         return [render_text(result)]
     return [Text("That key does nothing here; ? shows the keys.", style="yellow")]
 
 
-def _store_update(exercise_id: str, change) -> None:
+def _store_update(exercise_id: str, change, course) -> None:
     try:
         from tutor.progress import ProgressStore
 
-        ProgressStore().update("exercises", exercise_id, change)
+        ProgressStore().update("exercises", exercise_id, change, course=course.id)
     except Exception:  # noqa: BLE001 - progress is a convenience; the file is written either way
         pass

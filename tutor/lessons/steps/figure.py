@@ -25,12 +25,12 @@ class FigureStep(Step):
     KEYS = ("figure", "value", "label", "text")
 
     @classmethod
-    def allowed_keys(cls, r: Reader) -> tuple[str, ...]:
+    def allowed_keys(cls, r: Reader, scope: Scope | None = None) -> tuple[str, ...]:
         from tutor.lessons.views import view_options
 
         node = r.map.get("figure")
         name = node.value if node is not None and isinstance(node.value, str) else None
-        return cls.KEYS + view_options(name)
+        return cls.KEYS + view_options(name, scope.vocab.views)
 
     @classmethod
     def parse(cls, r: Reader, common: Common, scope: Scope) -> FigureStep:
