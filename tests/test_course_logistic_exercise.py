@@ -32,6 +32,24 @@ def logistic_gradient(w, X, y):
 """
 
 
+# Other slips the lesson names, each a function a learner could plausibly write.
+NO_MEAN = """import numpy as np
+def logistic_gradient(w, X, y):
+    h = 1 / (1 + np.exp(-(X @ w)))
+    return X.T @ (h - y)
+"""
+SQUARED_ERROR = """import numpy as np
+def logistic_gradient(w, X, y):
+    h = 1 / (1 + np.exp(-(X @ w)))
+    return X.T @ ((h - y) * h * (1 - h)) / len(y)
+"""
+NO_SIGMOID = """import numpy as np
+def logistic_gradient(w, X, y):
+    return X.T @ (X @ w - y) / len(y)
+"""
+SLIPS = {"sign flipped": SIGN_FLIPPED, "no mean": NO_MEAN, "squared error": SQUARED_ERROR, "no sigmoid": NO_SIGMOID}
+
+
 @pytest.fixture
 def cli(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -100,3 +118,29 @@ def test_start_check_and_progress_of_the_second_course(cli, tmp_path, tutor_home
 def test_an_unknown_course_is_one_line(cli):
     r = cli("exercises", "--course", "no-such-course")
     assert r.exit_code == 2 and r.output.count("\n") == 1 and "no-such-course" in r.output
+
+
+def _exercise_yaml():
+    import yaml
+
+    return yaml.safe_load((COURSE / "exercises" / "logistic-gradient.yaml").read_text(encoding="utf-8"))
+
+
+def test_the_hints_and_the_docstring_state_the_contract_not_the_code():
+    doc = _exercise_yaml()
+    for text in list(doc["hints"]) + [doc["docstring"], doc["summary"]]:
+        assert "X.T" not in text and "return" not in text and "@" not in text, text
+    # the last hint points at shapes and the division, without the expression
+    assert "transpose" in doc["hints"][-1] and "(h - y)" not in doc["hints"][-1]
+
+
+@pytest.mark.parametrize("slip", sorted(SLIPS))
+def test_every_slip_the_lesson_names_fails_the_visible_tests(cli, tmp_path, tutor_home, slip):
+    r = cli("exercise", "start", "logistic-gradient", "--course", str(COURSE))
+    assert r.exit_code == 0, r.output
+    (tmp_path / "tutor-exercises" / "logistic-gradient.py").write_text(SLIPS[slip])
+    r = cli("check", "logistic-gradient", "--course", str(COURSE), "--format", "json", "--isolation", "auto")
+    assert r.exit_code == 1, r.output
+    report = json.loads(r.output)
+    visible = [t for t in report["tests"] if t["name"] != "one feature, five students"]
+    assert report["score"] < report["max_score"] and not all(t["passed"] for t in visible)
