@@ -91,3 +91,10 @@ def numerical_debug(lam=0.0) -> dict:
 def numerical_cubic(n=6, seed=1, e=1e-4) -> dict:
     theta = np.random.default_rng(seed).uniform(-2, 2, size=n)
     return {"J": FunctionArg("cubic_cost", {}), "theta": theta, "e": e}
+
+
+@fixture("numerical-tuple")
+def numerical_tuple(n=5, seed=4, e=1e-4) -> dict:
+    """J returns (cost, a decoy gradient): only the cost may be differenced."""
+    theta = np.random.default_rng(seed).uniform(-2, 2, size=n)
+    return {"J": FunctionArg("cubic_cost_and_decoy", {}), "theta": theta, "e": e}

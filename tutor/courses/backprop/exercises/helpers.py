@@ -72,3 +72,11 @@ def cubic_cost(theta):
     """J(t) = sum(t^3 / 3 + t^2): central differences are exact up to rounding, one-sided ones are not."""
     t = np.asarray(theta, dtype=float)
     return float(np.sum(t**3 / 3.0 + t**2))
+
+
+@helper("cubic_cost_and_decoy")
+def cubic_cost_and_decoy(theta):
+    """(J, decoy): J as cubic_cost; the second item is NOT J's gradient (it is 1 - 3 dJ/dt), so code that
+    returns it, or differences the whole tuple, fails: only the first item is the cost."""
+    t = np.asarray(theta, dtype=float)
+    return float(np.sum(t**3 / 3.0 + t**2)), 1.0 - 3.0 * (t**2 + 2.0 * t)

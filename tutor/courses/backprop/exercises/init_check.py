@@ -4,7 +4,11 @@ rand_initialize_weights returns a fresh random matrix on every call, so it
 cannot be compared cell by cell with a reference. It passes when it has the
 right shape, stays in [-epsilon, epsilon], takes both signs, reaches near
 both ends, averages near 0, and breaks the symmetry (no two units alike, no
-unit with all-equal weights).
+unit with all-equal weights); a large draw must also look random (spread
+evenly over the range, no correlation between neighbouring weights along a
+row or down a column). Across tests (`check_init.across`): two calls with
+the same sizes and different seeds must not give the same weights, so a
+fixed pattern that happens to pass the properties above still fails.
 """
 
 from __future__ import annotations
@@ -56,4 +60,72 @@ def check_init(args, value) -> tuple[bool, str, list]:
                        "should reach close to both ends."), []
     if value.size >= 500 and abs(value.mean()) > eps / 5:
         return False, f"your weights average {value.mean():.4g}; uniform weights around 0 average close to 0.", []
+    pattern = structure(value, eps)
+    if pattern:
+        return False, pattern, []
     return True, f"right: {L_out} x {1 + L_in}, uniform in [-{eps:g}, {eps:g}].", []
+
+
+# A correct uniform draw fails these with odds under one in ten million.
+_CORRELATION_Z = 5.5  # |r| above this many standard errors (1/sqrt(pairs))
+_KS_C = 2.9  # Kolmogorov-Smirnov distance above this / sqrt(n)
+
+
+def structure(W: np.ndarray, eps: float) -> str | None:
+    """Why W (L_out x (1 + L_in)) does not look like independent uniform draws, or None.
+
+    Neighbours along a row and down a column should be uncorrelated (lag-one
+    correlation within 5.5 standard errors of 0), and the values spread
+    evenly over [-eps, eps] (Kolmogorov-Smirnov distance). Only for draws
+    large enough for the tests to mean something.
+    """
+    W = np.asarray(W, dtype=float)
+    for axis, where in ((1, "along a row"), (0, "down a column")):
+        if W.shape[axis] < 2:
+            continue
+        a = np.moveaxis(W, axis, 0)
+        x, y = a[:-1].ravel(), a[1:].ravel()
+        if x.size < 100 or np.std(x) == 0 or np.std(y) == 0:
+            continue
+        r = float(np.corrcoef(x, y)[0, 1])
+        if abs(r) > _CORRELATION_Z / np.sqrt(x.size):
+            return (f"neighbouring weights {where} are correlated (r = {r:.2f} over {x.size} pairs): the weights follow "
+                    "a pattern; draw each one at random (np.random.default_rng(rng).uniform).")
+    n = W.size
+    if n >= 200:
+        u = np.sort((W.ravel() + eps) / (2 * eps))
+        grid = np.arange(1, n + 1) / n
+        distance = float(max(np.max(grid - u), np.max(u - (grid - 1 / n))))
+        if distance > _KS_C / np.sqrt(n):
+            return (f"your weights are not spread evenly over [-{eps:g}, {eps:g}] (the share below a value differs from "
+                    f"a uniform draw's by up to {distance:.2f}): draw them uniformly, not from a pattern or another "
+                    "distribution.")
+    return None
+
+
+def across(cases_args: list, values: list) -> dict:
+    """{test index: why it fails} for tests whose draws do not differ when the seed does.
+
+    Tests with the same sizes and epsilon but different seeds must give
+    different weights; one that gives exactly the weights of an earlier one
+    with another seed fails (a fixed pattern, or weights that ignore the draw).
+    """
+    seen: dict = {}
+    failed = {}
+    for index, (args, value) in enumerate(zip(cases_args, values)):
+        if not isinstance(value, np.ndarray):
+            continue
+        L_in, L_out = int(args[0]), int(args[1])
+        eps = float(args[2]) if len(args) > 2 else 0.12
+        seed = args[3] if len(args) > 3 else None
+        for earlier, earlier_seed, W in seen.get((L_in, L_out, eps), []):
+            if seed != earlier_seed and W.shape == value.shape and np.array_equal(W, value):
+                failed[index] = (f"these weights are exactly those of test {earlier + 1}, drawn with another seed "
+                                 f"(rng={earlier_seed!r} there, rng={seed!r} here): different seeds must give different "
+                                 "draws. Draw with the rng you are given: np.random.default_rng(rng).uniform(...).")
+                break
+        seen.setdefault((L_in, L_out, eps), []).append((index, seed, value))
+    return failed
+
+
+check_init.across = across
