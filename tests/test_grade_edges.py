@@ -58,7 +58,7 @@ def test_a_name_that_is_not_utf8_gets_its_own_row_and_the_class_goes_on(tmp_path
         fh.write(HELPER)
     found = {(s.student, s.display): s for s in _subs(folder)}
     bad = found[("b\\xffb", "b\\xffb.py")]
-    assert bad.exercise is None and "not valid UTF-8" in bad.reason
+    assert bad.exercise == EXERCISE and bad.name is None and "not valid UTF-8" in bad.reason
     assert found[("cy", "cy/sigmoid_gradient.py")].reason is None
     assert "not valid UTF-8" in found[("cy", "cy/h\\xfe.py")].reason
 

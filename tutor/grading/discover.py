@@ -124,7 +124,7 @@ def _python_files(folder: Path, rel: str = "", depth: int = 0) -> tuple[list[tup
     UTF-8 cannot be staged by name; both are reported, not dropped.
     """
     found: list[tuple[str, Path]] = []
-    refused: list[tuple[str, str]] = []
+    left_out: list[tuple[str, str]] = []
     for entry in sorted(folder.iterdir()):
         name = entry.name
         if name.startswith(".") or name in SKIP_DIRS or name in TUTOR_FILES:
@@ -133,20 +133,20 @@ def _python_files(folder: Path, rel: str = "", depth: int = 0) -> tuple[list[tup
         looks_python = name.endswith(".py")
         if not valid_name(name):
             if looks_python or entry.is_dir():
-                refused.append((here, "its name is not valid UTF-8 (shown with \\x escapes); rename it"))
+                left_out.append((here, "its name is not valid UTF-8 (shown with \\x escapes); rename it"))
             continue
         if entry.is_symlink():
             if looks_python or entry.is_dir():
-                refused.append((here, "it is a symbolic link; links inside a student's folder are not followed"))
+                left_out.append((here, "it is a symbolic link; links inside a student's folder are not followed"))
             continue
         if entry.is_dir():
             if depth < MAX_DEPTH:
                 more, bad = _python_files(entry, here + "/", depth + 1)
                 found += more
-                refused += bad
+                left_out += bad
         elif entry.is_file() and looks_python:
             found.append((rel + name, entry))
-    return found, refused
+    return found, left_out
 
 
 def _which(name: str, source: bytes, pool: dict) -> tuple[list[str], str | None]:
@@ -158,6 +158,13 @@ def _which(name: str, source: bytes, pool: dict) -> tuple[list[str], str | None]
     if functions is None:
         return [], problem
     return [i for i, ex in pool.items() if ex.function in functions], None
+
+
+def refused(student: str, label: str, reason: str, wanted: list[str]) -> list[Submission]:
+    """The rows of an entry that cannot be graded at all: one per --exercise (so it scores 0 for
+    each, in the summary and in exports), or one row without an exercise."""
+    return [Submission(student, label, exercise=ex, reason=reason) for ex in wanted] or [
+        Submission(student, label, reason=reason)]
 
 
 def _read(paths: list[tuple[str, Path]]) -> tuple[dict[str, bytes], set[str], str | None]:
@@ -190,31 +197,31 @@ def student_submissions(student: str, entry: Path, catalog: dict, wanted: list[s
     zip is unpacked (without it a zip gets a row saying it cannot be read).
     """
     label = label or shown_name(entry.name)
-    refused: list[tuple[str, str]] = []
+    left_out: list[tuple[str, str]] = []
     if entry.is_file() and entry.suffix.lower() == ".zip":
         if scratch is None:
-            return [Submission(student, label, reason="a zip inside a zip or a submission is not unpacked")]
+            return refused(student, label, "a zip inside a zip or a submission is not unpacked", wanted)
         try:
             from tutor.grading.safezip import extract
 
             target = Path(_fresh(scratch))
             folder = extract(entry, target)
         except TutorError as err:
-            return [Submission(student, label, reason=err.message)]
-        paths, refused = _python_files(folder)
+            return refused(student, label, err.message, wanted)
+        paths, left_out = _python_files(folder)
         prefix = label + "/"
     elif entry.is_file() and entry.suffix == ".py":
         paths, prefix = [(entry.name, entry)], ""
     elif entry.is_dir():
-        paths, refused = _python_files(entry)
+        paths, left_out = _python_files(entry)
         prefix = label + "/"
     else:
-        return [Submission(student, label, reason="not a Python file (.py), a folder of them or a zip of them")]
+        return refused(student, label, "not a Python file (.py), a folder of them or a zip of them", wanted)
     if len(paths) > MAX_FILES_PER_STUDENT:
-        return [Submission(student, label, reason=f"more than {MAX_FILES_PER_STUDENT} Python files")]
+        return refused(student, label, f"more than {MAX_FILES_PER_STUDENT} Python files", wanted)
     files, too_big, problem = _read(paths)
     if problem:
-        return [Submission(student, label, reason=problem)]
+        return refused(student, label, problem, wanted)
     shown = {name: (label if not prefix else prefix + name) for name in files}
     pool = {i: catalog[i] for i in wanted} if wanted else catalog
     subs: list[Submission] = []
@@ -245,7 +252,7 @@ def student_submissions(student: str, entry: Path, catalog: dict, wanted: list[s
     for name, problem in unreadable:
         subs.append(Submission(student, shown[name], reason=(
             f"{problem}, so which exercise it answers is unknown; name it with --exercise")))
-    for name, why in refused:
+    for name, why in left_out:
         subs.append(Submission(student, prefix + name, reason=why))
     if wanted:
         for ex_id in wanted:
@@ -298,14 +305,13 @@ def discover(folder: Path, catalog: dict, wanted: list[str], *, skip: Path | Non
         if valid_name(raw) and twins[unicodedata.normalize("NFC", raw)] > 1 and raw != unicodedata.normalize("NFC", raw):
             label = decomposed_marks(raw)  # its NFC twin is in the class too: keep the two rows apart
         if not valid_name(raw):
-            subs.append(Submission(student, label, reason=(
-                "its name is not valid UTF-8 (shown with \\x escapes), so it cannot be graded by name; rename it")))
+            subs.extend(refused(student, label, "its name is not valid UTF-8 (shown with \\x escapes), "
+                                "so it cannot be graded by name; rename it", wanted))
             continue
         if entry.is_symlink():
             if not _inside(entry, root) or (skip is not None and entry.resolve() == skip):
-                subs.append(Submission(student, label, reason=(
-                    "it is a symbolic link to a place outside the class folder (or to nothing); "
-                    "links are not followed out of the class")))
+                subs.extend(refused(student, label, "it is a symbolic link to a place outside the class folder "
+                                    "(or to nothing); links are not followed out of the class", wanted))
                 continue
             entry = entry.resolve()  # inside the class: graded as what it points at, under its own name
         subs.extend(student_submissions(student, entry, catalog, wanted, label=label, scratch=scratch))
