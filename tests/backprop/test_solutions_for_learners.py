@@ -87,3 +87,8 @@ def test_the_unchanged_stub_does_not_pass_its_own_gradient_check():
     assert "does not change" in out["skipped"] and "all zeros" in out["skipped"]
     right = child._gradient_check(np, backprop_gradient.nn_cost_function, args)
     assert right["relative_difference"] < 1e-9 and right["n"] == 38
+
+
+@pytest.mark.parametrize("module", [feedforward_cost, regularized_cost, backprop_gradient, regularized_gradient])
+def test_the_shown_source_fits_an_80_column_terminal_uncut(module):
+    assert max(len(line) for line in inspect.getsource(module.nn_cost_function).splitlines()) <= 78

@@ -10,7 +10,8 @@ from tutor.core import reshape_params, sigmoid, sigmoid_gradient
 def nn_cost_function(params, layer_sizes, X, y, lam):
     """The cost J of a 3-layer network and its gradient, unrolled like params.
 
-    params: Theta1 then Theta2 unrolled row-major; X (m, s1); y (m,) labels 0..K-1.
+    params: Theta1 then Theta2, unrolled row-major.  X: (m, s1).
+    y: (m,) labels 0..K-1.
     lam is 0 in this exercise (the regularized-gradient exercise adds it).
     """
     Theta1, Theta2 = reshape_params(params, layer_sizes)
@@ -25,11 +26,11 @@ def nn_cost_function(params, layer_sizes, X, y, lam):
     Y = np.eye(K)[y]
     J = np.sum(-Y * np.log(h) - (1 - Y) * np.log(1 - h)) / m
 
-    # backward: the output error, then the hidden error without the bias unit's column
+    # backward: the output error, then the hidden error (bias column dropped)
     delta3 = h - Y                                          # (m, K)
     delta2 = (delta3 @ Theta2)[:, 1:] * sigmoid_gradient(z2)  # (m, s2)
 
-    # each gradient sums error times activation over the examples: Theta's own shape
+    # error times activation, summed over examples: each D is shaped like Theta
     D1 = delta2.T @ a1 / m                          # like Theta1
     D2 = delta3.T @ a2 / m                          # like Theta2
     return J, np.concatenate([D1.ravel(), D2.ravel()])

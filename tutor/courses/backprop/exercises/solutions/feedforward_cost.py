@@ -8,9 +8,10 @@ from tutor.core import reshape_params, sigmoid
 
 
 def nn_cost_function(params, layer_sizes, X, y, lam):
-    """The cross-entropy cost J of a 3-layer network, and a zero gradient (the gradient comes later).
+    """The cost J of a 3-layer network, and a zero gradient (it comes later).
 
-    params: Theta1 then Theta2 unrolled row-major; X (m, s1); y (m,) labels 0..K-1.
+    params: Theta1 then Theta2, unrolled row-major.  X: (m, s1).
+    y: (m,) labels 0..K-1.
     lam is 0 in this exercise (the regularized-cost exercise adds it).
     """
     Theta1, Theta2 = reshape_params(params, layer_sizes)
@@ -22,7 +23,7 @@ def nn_cost_function(params, layer_sizes, X, y, lam):
     a2 = np.hstack([np.ones((m, 1)), sigmoid(a1 @ Theta1.T)])  # (m, s2 + 1)
     h = sigmoid(a2 @ Theta2.T)                      # (m, K)
 
-    # the labels as one-hot rows, then every output's cost, summed and averaged over examples
+    # one-hot labels; every output's cost, summed, then averaged over examples
     Y = np.eye(K)[y]                                # (m, K)
     J = np.sum(-Y * np.log(h) - (1 - Y) * np.log(1 - h)) / m
     return J, np.zeros_like(params)

@@ -8,9 +8,10 @@ from tutor.core import reshape_params, sigmoid
 
 
 def nn_cost_function(params, layer_sizes, X, y, lam):
-    """The regularized cross-entropy cost J of a 3-layer network, and a zero gradient (the gradient comes later).
+    """The regularized cost J of a 3-layer network; the gradient comes later.
 
-    params: Theta1 then Theta2 unrolled row-major; X (m, s1); y (m,) labels 0..K-1; lam >= 0.
+    params: Theta1 then Theta2, unrolled row-major.  X: (m, s1).
+    y: (m,) labels 0..K-1.  lam: lambda >= 0.
     """
     Theta1, Theta2 = reshape_params(params, layer_sizes)
     m = X.shape[0]
@@ -23,5 +24,6 @@ def nn_cost_function(params, layer_sizes, X, y, lam):
     J = np.sum(-Y * np.log(h) - (1 - Y) * np.log(1 - h)) / m
 
     # the penalty leaves out column 0 of each Theta: the bias weights
-    J += lam / (2 * m) * (np.sum(Theta1[:, 1:] ** 2) + np.sum(Theta2[:, 1:] ** 2))
+    squares = np.sum(Theta1[:, 1:] ** 2) + np.sum(Theta2[:, 1:] ** 2)
+    J += lam / (2 * m) * squares
     return J, np.zeros_like(params)

@@ -8,9 +8,10 @@ from tutor.core import reshape_params, sigmoid, sigmoid_gradient
 
 
 def nn_cost_function(params, layer_sizes, X, y, lam):
-    """The regularized cost J of a 3-layer network and its gradient, unrolled like params.
+    """The regularized cost J of a 3-layer network and its gradient.
 
-    params: Theta1 then Theta2 unrolled row-major; X (m, s1); y (m,) labels 0..K-1; lam >= 0.
+    params: Theta1 then Theta2, unrolled row-major.  X: (m, s1).
+    y: (m,) labels 0..K-1.  lam: lambda >= 0.
     """
     Theta1, Theta2 = reshape_params(params, layer_sizes)
     m = X.shape[0]
@@ -22,7 +23,8 @@ def nn_cost_function(params, layer_sizes, X, y, lam):
     h = sigmoid(a2 @ Theta2.T)
     Y = np.eye(K)[y]
     J = np.sum(-Y * np.log(h) - (1 - Y) * np.log(1 - h)) / m
-    J += lam / (2 * m) * (np.sum(Theta1[:, 1:] ** 2) + np.sum(Theta2[:, 1:] ** 2))
+    squares = np.sum(Theta1[:, 1:] ** 2) + np.sum(Theta2[:, 1:] ** 2)
+    J += lam / (2 * m) * squares
 
     delta3 = h - Y
     delta2 = (delta3 @ Theta2)[:, 1:] * sigmoid_gradient(z2)
