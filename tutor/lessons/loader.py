@@ -11,7 +11,6 @@ path. Courses themselves are found by tutor.course.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
@@ -20,9 +19,9 @@ from tutor.base.errors import LessonError, did_you_mean
 from tutor.lessons.model import Lesson, Setup, When
 from tutor.lessons.params import TYPES, ParamSpec
 from tutor.base.schema import NAME_RE, Reader, Scope, Where
-from tutor.lessons.steps.base import COMMON_KEYS, STEP_KINDS, Common
+from tutor.lessons.steps.base import COMMON_KEYS, Common
 from tutor.base.trees import read_node
-from tutor.base.yamlsafe import Node, YamlProblem
+from tutor.base.yamlsafe import Node
 
 TOP_KEYS = ("id", "title", "summary", "setup", "steps")
 PARAM_KEYS = ("type", "default", "min", "max", "choices", "help")
@@ -40,15 +39,17 @@ def load_lesson(path: str | Path, course=None) -> Lesson:
     """Read and check one lesson file. Raises LessonError with every problem found.
 
     course: the tutor.course.Course it belongs to; by default the course whose
-    manifest is beside the file (or one folder up), else the default course.
-    Its vocabulary (plugin) is loaded first.
+    manifest is beside the file (or one folder up). A loose file outside any
+    course, given no course, may use the engine's vocabulary only. The
+    course's vocabulary (its plugin) is loaded first.
     """
-    from tutor.course import activate, course_of_lesson, resolve_course
+    from tutor.course import course_of_lesson
+    from tutor.lessons.engine import lesson_vocabulary
 
     path = Path(path)
     if course is None:
-        course = course_of_lesson(path) or resolve_course(None)
-    activate(course)
+        course = course_of_lesson(path)
+    vocab = lesson_vocabulary(course)
     root = _read(path)
     file = str(path)
     if not isinstance(root.value, dict):
@@ -75,30 +76,29 @@ def load_lesson(path: str | Path, course=None) -> Lesson:
             problems.append(r.error("id", f"the id {lesson_id!r} must equal the file name without .yaml ({path.stem!r})"))
     title = attempt(r.str, "title", True)
     summary = attempt(r.str, "summary", True)
-    setup = attempt(_parse_setup, r, course)
+    setup = attempt(_parse_setup, r, course, vocab)
     steps: list = []
     if setup is not None:
-        steps = _parse_steps(r, setup, problems)
+        steps = _parse_steps(r, setup, problems, vocab)
     else:
         attempt(r.list, "steps", True)
     if problems:
         raise LessonError.collect(problems)
-    return Lesson(lesson_id, title, summary, setup, tuple(steps), file, course)
+    return Lesson(lesson_id, title, summary, setup, tuple(steps), file, course, vocab)
 
 
-def _parse_setup(r: Reader, course) -> Setup:
-    from tutor.lessons.registry import SETUPS
-
+def _parse_setup(r: Reader, course, vocab) -> Setup:
+    setups = vocab.setups
     node = r.node_of("setup")
     if node is None:
         raise r.where().error("the key 'setup' is missing (write `setup: {}` when the lesson needs nothing)")
     s = Reader(node, "setup", r.file, (), what="'setup'")
-    default = (course.setup if course is not None and course.setup else None) or _infer_kind(s)
+    default = (course.setup if course is not None and course.setup else None) or _infer_kind(s, setups)
     kind_name = s.str("kind", default=default)
-    if kind_name not in SETUPS:
-        raise s.error("kind", f"unknown setup kind {kind_name!r}{did_you_mean(kind_name, SETUPS)} "
-                              f"(known: {', '.join(sorted(SETUPS))})")
-    kind = SETUPS[kind_name]
+    if kind_name not in setups:
+        raise s.error("kind", f"unknown setup kind {kind_name!r}{did_you_mean(kind_name, setups)} "
+                              f"(known: {', '.join(sorted(setups))})")
+    kind = setups[kind_name]
     s.allowed = ("kind", "params") + tuple(kind.KEYS)
     s.finish()
     params = _parse_params(s)
@@ -107,25 +107,14 @@ def _parse_setup(r: Reader, course) -> Setup:
     return Setup(kind=kind_name, options=options, params=MappingProxyType(params))
 
 
-def _infer_kind(s: Reader) -> str:
-    """The setup kind of a lesson whose course names none: `arrays`, or the one kind whose keys fit.
-
-    A loose lesson written for the default course (`dataset: moons`) finds its
-    kind once the default course's vocabulary is loaded.
-    """
-    from tutor.lessons.registry import SETUPS
-
+def _infer_kind(s: Reader, setups) -> str:
+    """The setup kind of a lesson whose course names none: `arrays`, or the one kind whose keys fit."""
     keys = set(s.map) - {"kind", "params"}
-    for attempt in range(2):
-        fitting = [n for n, k in SETUPS.items() if keys <= set(k.KEYS)]
-        if DEFAULT_SETUP in fitting or not keys:
-            return DEFAULT_SETUP
-        if len(fitting) == 1:
-            return fitting[0]
-        if attempt == 0:
-            from tutor.course import ensure_default_plugin
-
-            ensure_default_plugin()
+    fitting = [n for n, k in setups.items() if keys <= set(k.KEYS)]
+    if DEFAULT_SETUP in fitting or not keys:
+        return DEFAULT_SETUP
+    if len(fitting) == 1:
+        return fitting[0]
     return DEFAULT_SETUP
 
 
@@ -179,14 +168,12 @@ def _parse_when(node: Node, where: Where, conditions: dict) -> When:
     return When(tuple(out))
 
 
-def initial_names(setup: Setup) -> list[str]:
+def initial_names(setup: Setup, vocab) -> list[str]:
     """The names bound before the first step: the setup kind's, then the declared params."""
-    from tutor.lessons.registry import SETUPS
-
-    return list(SETUPS[setup.kind].names(setup.options)) + list(setup.params)
+    return list(vocab.setups[setup.kind].names(setup.options)) + list(setup.params)
 
 
-def _parse_steps(r: Reader, setup: Setup, problems: list[LessonError]) -> list:
+def _parse_steps(r: Reader, setup: Setup, problems: list[LessonError], vocab) -> list:
     try:
         items = r.list("steps", required=True)
     except LessonError as err:
@@ -197,12 +184,11 @@ def _parse_steps(r: Reader, setup: Setup, problems: list[LessonError]) -> list:
         return []
     if len(items) > MAX_STEPS:
         problems.append(r.error("steps", f"a lesson has at most {MAX_STEPS} steps, this one has {len(items)}"))
-    from tutor.lessons.registry import SETUPS
-
-    scope = Scope(initial_names(setup))
+    scope = Scope(initial_names(setup, vocab))
+    scope.vocab = vocab
     # `when` may test the setup kind's facts and any declared parameter (`--set` turns steps on and off)
     conditions = {**{name: (spec.choices or None) for name, spec in setup.params.items()},
-                  **SETUPS[setup.kind].CONDITIONS}
+                  **vocab.setups[setup.kind].CONDITIONS}
     seen: dict[str, int] = {}
     steps = []
     for i, node in enumerate(items):
@@ -257,11 +243,12 @@ def declared_names(node: Node, vocab) -> set[str] | None:
 def _parse_step(node: Node, path: str, file: str, scope: Scope, seen: dict[str, int], conditions: dict):
     r = Reader(node, path, file, COMMON_KEYS, what="a step")
     kind = r.str("kind", required=True)
-    if kind not in STEP_KINDS:
-        raise r.error("kind", f"unknown step kind {kind!r}{did_you_mean(kind, STEP_KINDS)} "
-                              f"(known kinds: {', '.join(sorted(STEP_KINDS))})")
-    cls = STEP_KINDS[kind]
-    r.allowed = COMMON_KEYS + tuple(cls.allowed_keys(r))
+    kinds = scope.vocab.step_kinds
+    if kind not in kinds:
+        raise r.error("kind", f"unknown step kind {kind!r}{did_you_mean(kind, kinds)} "
+                              f"(known kinds: {', '.join(sorted(kinds))})")
+    cls = kinds[kind]
+    r.allowed = COMMON_KEYS + tuple(cls.allowed_keys(r, scope))
     step_id = r.str("id", required=True)
     if not STEP_ID_RE.match(step_id):
         raise r.error("id", f"{step_id!r} is not a step id (lowercase letters, numbers and dashes, like z2-shape)")
@@ -278,39 +265,18 @@ def _parse_step(node: Node, path: str, file: str, scope: Scope, seen: dict[str, 
 # -- finding lessons -------------------------------------------------------------
 
 
-def load_manifest(path: str | Path | None = None):
-    """The course whose manifest is `path` (default: the bundled course): title, lessons in order, ..."""
-    from tutor.course import bundled_course, load_course
-
-    return load_course(path) if path else bundled_course()
-
-
-def course_ids(course=None) -> list[str]:
-    """Lesson ids in course order: the manifest's, then any other lesson file of the course."""
-    from tutor.course import resolve_course
-
-    return (course or resolve_course(None)).lesson_ids()
-
-
-def lesson_path(lesson_id: str, course=None) -> Path:
-    from tutor.course import resolve_course
-
-    return (course or resolve_course(None)).lesson_path(lesson_id)
-
-
 def find_lesson(ref: str, course=None) -> Lesson:
-    """A lesson by id (in `course`, default the default course) or by the path of a .yaml file.
+    """A lesson by id (in `course`) or by the path of a .yaml file (in `course`, else its own).
 
     Unknown ids raise TutorError with the nearest id; broken files LessonError.
     """
-    from tutor.course import resolve_course
-
     p = Path(ref)
     if p.suffix in (".yaml", ".yml") or "/" in ref or p.is_file():
         if not p.exists():
             raise TutorError(f"there is no lesson file {ref}")
         return load_lesson(p, course)
-    course = course or resolve_course(None)
+    if course is None:
+        raise TypeError("find_lesson needs the course to look a lesson id up in")
     path = course.lesson_path(ref)
     if path.is_file():
         return load_lesson(path, course)

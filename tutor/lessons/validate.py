@@ -18,7 +18,7 @@ from rich.text import Text
 
 from tutor.base.errors import LessonError
 from tutor.base.errors import TutorError
-from tutor.lessons.loader import MANIFEST, load_lesson, load_manifest
+from tutor.lessons.loader import MANIFEST, load_lesson
 
 
 def _origin(func) -> str:
@@ -31,11 +31,12 @@ def _origin(func) -> str:
     return module.removeprefix("tutor_course_plugin_").split(".")[0]
 
 
-def list_operations() -> Table:
-    """Every registered operation and view: signature, what it gives, one-line doc, where it comes from."""
-    from tutor.lessons.registry import OPERATIONS, VIEWS, load_operations
+def list_operations(course) -> Table:
+    """Every operation and view `course` may use: signature, what it gives, one-line doc, where it comes from."""
+    from tutor.lessons.engine import lesson_vocabulary
 
-    load_operations()
+    vocab = lesson_vocabulary(course)
+    OPERATIONS, VIEWS = vocab.operations, vocab.views  # noqa: N806 - registries, read like constants
     table = Table(title="Operations (a compute step's op) and views (show / figure)", show_lines=False, box=None,
                   padding=(0, 1), expand=True)
     table.add_column("signature", style="bold cyan", overflow="fold", ratio=2)
@@ -54,7 +55,6 @@ def validate_lesson(path: Path, course=None) -> tuple[list[str], int]:
     from rich.console import Console as _Console
     import io
 
-    from tutor.base.errors import TutorError
     from tutor.lessons.runner import render_lesson
 
     try:
@@ -74,12 +74,11 @@ def validate_lesson(path: Path, course=None) -> tuple[list[str], int]:
 
 def validate_manifest(path: Path) -> list[str]:
     """Problems in a course.yaml: its keys, its plugin, and lessons or exercises it lists without a file."""
-    from tutor.course import activate
-    from tutor.base.errors import TutorError
+    from tutor.course import course_vocabulary, load_course
 
     try:
-        course = load_manifest(path)
-        activate(course)
+        course = load_course(path)
+        course_vocabulary(course)
     except LessonError as err:
         return [p.locate() for p in err.problems]
     except TutorError as err:
@@ -95,18 +94,25 @@ def _is_exercise(path: Path) -> bool:
     return any(part == "exercises" for part in path.resolve().parts[-2:]) and path.name != MANIFEST
 
 
-def _exercise_problems(paths: list[Path]) -> list[str] | None:
+def _exercise_problems(paths: list[Path], default_course=None) -> list[str] | None:
+    """Problems of exercise files, each checked in its own course (the manifest one folder up), else default_course."""
     try:
         from tutor.exercises.validate import validate_exercises
     except ImportError:
         return None
-    return list(validate_exercises(paths))
+    from tutor.course import course_of_lesson
+
+    by_course: dict = {}
+    for p in paths:
+        by_course.setdefault(course_of_lesson(p) or default_course, []).append(p)
+    return [problem for course, files in by_course.items() for problem in validate_exercises(files, course)]
 
 
-def validate_paths(paths, console: Console, course=None) -> bool:
+def validate_paths(paths, console: Console, course=None, *, default_course=None) -> bool:
     """Validate every file; print one line per file and every problem. True when all pass.
 
     course: validate that whole course (its manifest, every lesson file, its exercises) too.
+    default_course: the course a loose lesson file (no course.yaml beside it) is read in.
     """
     files: list[Path] = []
     exercise_files: list[Path] = []
@@ -140,13 +146,15 @@ def validate_paths(paths, console: Console, course=None) -> bool:
         if path.name == MANIFEST:
             problems, what = validate_manifest(path), "course manifest"
         else:
-            problems, n = validate_lesson(path)
+            from tutor.course import course_of_lesson
+
+            problems, n = validate_lesson(path, course_of_lesson(path) or default_course)
             what = f"{n} steps"
         seconds = time.perf_counter() - start
         _report(console, path, problems, f"{what}, {seconds:.1f} s")
         problems_total += len(problems)
     if exercise_files:
-        problems = _exercise_problems(exercise_files)
+        problems = _exercise_problems(exercise_files, course or default_course)
         if problems is None:
             console.print(Text(f"skip {len(exercise_files)} exercise files: the exercise checker is not installed", style="yellow"))
         else:
