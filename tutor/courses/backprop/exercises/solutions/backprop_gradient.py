@@ -30,7 +30,7 @@ def nn_cost_function(params, layer_sizes, X, y, lam):
     delta3 = h - Y                                          # (m, K)
     delta2 = (delta3 @ Theta2)[:, 1:] * sigmoid_gradient(z2)  # (m, s2)
 
-    # error times activation, summed over examples: each D is shaped like Theta
+    # error times activation, summed over examples: each D is Theta's shape
     D1 = delta2.T @ a1 / m                          # like Theta1
     D2 = delta3.T @ a2 / m                          # like Theta2
     return J, np.concatenate([D1.ravel(), D2.ravel()])
