@@ -100,6 +100,26 @@ def test_every_lesson_has_a_type_along_and_a_prediction(lesson_id):
     assert "expression" in kinds and "predict" in kinds, kinds
 
 
+# Every type-along step binds its answer under a name; the tests below check each
+# of these values against numpy. A new typed step must be added here (and checked).
+TYPED = {
+    "data-and-model": {"pass_rate", "z", "h"},
+    "cost": {"h", "loss", "J"},
+    "cost-and-gradient": {"dL_dh", "dh_dz", "dL_dz", "grad"},
+    "gradient-descent": {"w_one_step"},
+    "accuracy-and-boundary": {"h", "acc", "hours_needed", "grid_p"},
+}
+
+
+@pytest.mark.parametrize("lesson_id", LESSONS)
+def test_every_typed_formula_binds_a_value_the_numpy_tests_check(lesson_id):
+    session, _ = _run(lesson_id)
+    typed = [s for s in session.steps if s.kind == "expression"]
+    assert {s.bind for s in typed} == TYPED[lesson_id]
+    for s in typed:  # and the bound value is the expected expression's, on this lesson's data
+        assert s.bind in session.ctx.values
+
+
 @pytest.mark.parametrize("lesson_id", LESSONS)
 def test_no_step_renders_empty(lesson_id):
     # Each step, as printed at 80 columns: beyond its "Step k of N" line and its
@@ -120,7 +140,7 @@ def test_no_step_renders_empty(lesson_id):
 def test_data_and_model_typed_formulas_match_numpy():
     features, y = _data()
     X = _X(features)
-    session, text = _run("data-and-model")
+    session, _text = _run("data-and-model")
     v = session.ctx.values
     assert np.array_equal(v["features"], features) and np.array_equal(v["y"], y)
     assert np.array_equal(v["X"], X) and np.array_equal(v["w"], GUESS)
@@ -141,7 +161,7 @@ def test_cost_typed_formulas_match_numpy():
     X = _X(features)
     h = _sigmoid(X @ GUESS)
     loss = -(y * np.log(h) + (1 - y) * np.log(1 - h))
-    session, text = _run("cost")
+    session, _text = _run("cost")
     v = session.ctx.values
     assert np.allclose(v["h"], h, rtol=0, atol=1e-15)
     assert np.allclose(v["loss"], loss, rtol=1e-13) and np.all(v["loss"] > 0)  # the cost, not its negative
@@ -221,8 +241,8 @@ def test_gradient_descent_matches_numpy_step_for_step():
 def test_set_changes_the_learning_rate_and_the_run_follows():
     features, y = _data()
     X = _X(features)
-    w, costs = _descend(X, y, np.zeros(3), 0.05, 30)
-    session, text = _run("gradient-descent", settings={"alpha": "0.05", "iterations": "30"})
+    _w, costs = _descend(X, y, np.zeros(3), 0.05, 30)
+    session, _text = _run("gradient-descent", settings={"alpha": "0.05", "iterations": "30"})
     assert np.allclose(session.ctx.values["J_trace"], costs)
     w_big, _ = _descend(X, y, np.zeros(3), 1.0, 30)  # the second run's learning rate is always 1
     assert np.allclose(session.ctx.values["w"], w_big, rtol=1e-10)
@@ -247,7 +267,7 @@ def test_accuracy_and_the_decision_regions_match_numpy():
     w = np.loadtxt(COURSE / "data" / "trained-weights.csv", skiprows=1)
     h = _sigmoid(X @ w)
     p = (h >= 0.5).astype(float)
-    session, text = _run("accuracy-and-boundary")
+    session, _text = _run("accuracy-and-boundary")
     v = session.ctx.values
     assert np.allclose(v["h"], h, rtol=0, atol=1e-15)
     assert np.array_equal(v["p"], p)
@@ -321,7 +341,7 @@ def test_learn_demo_export_and_lessons_take_course(tmp_path):
 
 def test_tutor_course_variable_makes_it_the_default():
     res = _invoke("lessons", "--json", env={"TUTOR_COURSE": str(COURSE)})
-    assert [r["id"] for r in json.loads(res.output)["lessons"]][0] == "data-and-model"
+    assert next(r["id"] for r in json.loads(res.output)["lessons"]) == "data-and-model"
     res = _invoke("learn", "gradient-descent", "--set", "iterations=3", env={"TUTOR_COURSE": str(COURSE)})
     assert res.exit_code == 0 and "after 3 rounds" in res.output
 

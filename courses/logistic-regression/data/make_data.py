@@ -21,8 +21,7 @@ chance = 1.0 / (1.0 + np.exp(-(-6.0 + 1.2 * practice + 0.8 * lectures)))
 passed = (rng.uniform(size=m) < chance).astype(int)
 with open("students.csv", "w", encoding="utf-8") as f:
     f.write("practice_hours,lecture_hours,passed\n")
-    for row in zip(practice, lectures, passed):
-        f.write(f"{row[0]:.1f},{row[1]:.1f},{row[2]}\n")
+    f.writelines(f"{row[0]:.1f},{row[1]:.1f},{row[2]}\n" for row in zip(practice, lectures, passed))
 
 # Gradient descent exactly as the lesson runs it, on the numbers as written above.
 data = np.loadtxt("students.csv", delimiter=",", skiprows=1)
@@ -34,5 +33,4 @@ for _ in range(1000):
     w = w - 0.2 * (X.T @ (h - y) / m)
 with open("trained-weights.csv", "w", encoding="utf-8") as f:
     f.write("w\n")
-    for value in w:
-        f.write(f"{float(value)!r}\n")
+    f.writelines(f"{float(value)!r}\n" for value in w)
