@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from tutor.lessons import trees
+from tutor.base import trees
 from tutor.base.errors import LessonError
 from tutor.lessons.loader import read_node
 from tutor.base.paths import lessons_dir
