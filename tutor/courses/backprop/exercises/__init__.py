@@ -6,6 +6,7 @@ the package once).
 """
 
 from tutor.courses.backprop.exercises import (  # noqa: F401 - imported to register
+    deep,
     diagnoses,
     fixtures,
     helpers,
