@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from tutor.commands._common import course_option, fail, resolve_course, stderr_console, stdout_console
-from tutor.commands.spec import Argument, Option
+from tutor.base.options import Argument, Option
 
 if TYPE_CHECKING:
     import typer
@@ -150,14 +150,21 @@ def grade(
         fail(e.message)
     jobs = jobs or _cores()
     client = None
+    if cluster is not None:  # before anything is written: an unreachable scheduler leaves no trace
+        from tutor.grading.cluster import connect
+
+        try:
+            client = connect(cluster)
+        except TutorError as e:
+            fail(e.message)
     with tempfile.TemporaryDirectory(prefix="tutor-class-") as scratch:
         try:
             everyone = _collect(list(paths), catalog, wanted, Path(scratch), out)
             out.mkdir(parents=True, exist_ok=True)
-        except TutorError as e:
-            fail(e.message)
-        except OSError as e:
-            fail(f"cannot read the class or write {out}: {e.strerror or e}")
+        except (TutorError, OSError) as e:
+            if client is not None:
+                client.close()
+            fail(e.message if isinstance(e, TutorError) else f"cannot read the class or write {out}: {e.strerror or e}")
         subs, places = everyone, list(range(len(everyone)))
         if share is not None:
             from tutor.grading.shard import share_of
@@ -165,13 +172,9 @@ def grade(
             places = [i for i, s in enumerate(everyone) if share_of(s.student, share[1]) == share[0]]
             subs = [everyone[i] for i in places]
         checks = None
-        if cluster is not None:
-            from tutor.grading.cluster import DaskChecks, connect
+        if client is not None:
+            from tutor.grading.cluster import DaskChecks
 
-            try:
-                client = connect(cluster)
-            except TutorError as e:
-                fail(e.message)
             checks = DaskChecks(client, catalog, chosen, timeout=timeout, memory_mb=memory_mb, isolation=mode)
 
         stop = threading.Event()
