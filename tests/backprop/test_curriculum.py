@@ -520,6 +520,7 @@ def _load(repo, lesson_id):
 
 @pytest.mark.parametrize("lesson_id", ALL_LESSONS)
 def test_each_lesson_points_to_an_existing_exercise(repo, lesson_id):
+    from tutor.course import bundled_course
     from tutor.exercises import catalog
 
     known = set(catalog.load_catalog(bundled_course()))
@@ -530,6 +531,7 @@ def test_each_lesson_points_to_an_existing_exercise(repo, lesson_id):
 
 def test_every_exercise_is_pointed_to_by_its_own_lesson(repo):
     """Each exercise names the lesson it belongs to; that lesson must send the learner there."""
+    from tutor.course import bundled_course
     from tutor.exercises import catalog
 
     for ex_id, ex in catalog.load_catalog(bundled_course()).items():
