@@ -350,3 +350,8 @@ def test_the_network_files_are_refused_with_one_line():
     res = runner.invoke(app, ["learn", "data-and-model", "--course", str(COURSE), "--weights", "w.npz"])
     assert res.exit_code == 2 and res.stderr.startswith("error: ") and "--weights" in res.stderr
     assert "Traceback" not in res.output
+
+
+def test_scalar_products_are_never_written_with_the_dot_that_plain_mode_reads_as_matmul():
+    for path in sorted((COURSE / "lessons").glob("*.yaml")):
+        assert "·" not in path.read_text(encoding="utf-8"), path.name
