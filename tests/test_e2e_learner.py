@@ -84,8 +84,9 @@ def panes():
 
 
 def _env(home: Path) -> dict[str, str]:
+    # TUTOR_PLAYER=line: these tests drive the line-mode player (tests/test_player_* drive the full-screen one)
     return {"TUTOR_HOME": str(home), "TERM": "xterm-256color", "PYTHONPATH": str(REPO), "COLUMNS": "110",
-            "LINES": "50"}
+            "LINES": "50", "TUTOR_PLAYER": "line"}
 
 
 def _tutor(*args: str) -> str:

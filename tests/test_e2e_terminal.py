@@ -25,7 +25,8 @@ class Pane:
         self.name = f"tutor-e2e-{uuid.uuid4().hex[:8]}"
         # A private tmux server (-L) per pane: other tmux users cannot disturb it.
         self.tmux = ["tmux", "-L", self.name, "-f", "/dev/null"]
-        env = f"TUTOR_HOME={shlex.quote(str(home))} TERM=xterm-256color"
+        # TUTOR_PLAYER=line: the line-mode player (tests/test_player_* drive the full-screen one)
+        env = f"TUTOR_HOME={shlex.quote(str(home))} TERM=xterm-256color TUTOR_PLAYER=line"
         script = f"cd {shlex.quote(str(REPO))} && {env} {command}; echo EXITED=$?; sleep 120"
         subprocess.run([*self.tmux, "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), script],
                        check=True)

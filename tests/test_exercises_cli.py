@@ -65,8 +65,9 @@ def test_check_json_has_exactly_the_documented_keys(cli, tmp_path):
     r = cli("check", "sigmoid-gradient", "--file", str(f), "--format", "json")
     assert r.exit_code == 1
     doc = json.loads(r.stdout)
-    assert set(doc) == {"passed", "score", "max_score", "isolated", "tests", "diagnoses"}
+    assert set(doc) == {"passed", "score", "max_score", "isolated", "tests", "diagnoses", "bounds"}
     assert doc["isolated"] is True  # json defaults to --isolation strict: it ran under bubblewrap
+    assert doc["bounds"] == "bounds: 1 process, 64 threads, 2048 MB, 64 MB of files, 10 s, 1 MB of output"
     assert doc["passed"] is False and doc["score"] == 0 and doc["max_score"] == 6
     assert all(set(t) == {"name", "passed", "message"} for t in doc["tests"])
     assert [d["id"] for d in doc["diagnoses"]] == ["sigmoid-instead-of-gradient"]

@@ -124,3 +124,57 @@ def test_started_stubs_also_run_as_plain_scripts_with_only_the_started_exercises
     (folder / "tutor_helpers.py").write_text("def sigmoid(z):\n    return 0.5\n")
     r = cli("check", "sigmoid-gradient", "--isolation", "off")
     assert r.exit_code == 0 and "All tests passed" in r.output
+
+
+# -- a grader's format always writes its document; only the submission's own file is staged ----------
+
+
+@pytest.mark.parametrize("data, words", [
+    (b"def sigmoid_gradient(z):\n    return 0\x00\n", "has a NUL byte at line 2"),
+    (b"# caf\xe9\ndef sigmoid_gradient(z):\n    return z\n", "is not valid utf-8 text: byte 0xe9 at line 1"),
+    (bytes(range(256)) * 4, "NUL byte"),
+], ids=["nul-byte", "latin-1-without-coding-line", "binary"])
+def test_json_and_gradescope_give_a_zero_point_document_for_an_unreadable_file(cli, tmp_path, data, words):
+    (tmp_path / "bad.py").write_bytes(data)
+    r = cli("check", "sigmoid-gradient", "--file", "bad.py", "--format", "json", "--isolation", "off")
+    assert r.exit_code == 1, r.output
+    doc = json.loads(r.stdout)
+    assert doc["score"] == 0 and doc["max_score"] == 6 and not doc["passed"]
+    assert words in doc["problem"] and all(not t["passed"] for t in doc["tests"])
+    r = cli("check", "sigmoid-gradient", "--file", "bad.py", "--format", "gradescope", "--output", "r.json",
+            "--isolation", "off")
+    assert r.exit_code == 1
+    doc = json.loads((tmp_path / "r.json").read_text())
+    assert doc["score"] == 0 and doc["max_score"] == 6
+    assert words in doc["tests"][0]["output"]
+    # Text still says it in one line, exit 2, as before.
+    r = cli("check", "sigmoid-gradient", "--file", "bad.py", "--isolation", "off")
+    assert r.exit_code == 2 and words in r.output
+
+
+def test_a_classmates_file_beside_the_submission_is_not_importable(cli, tmp_path):
+    # A flat class folder: bob's file imports alice's working function. `tutor check` stages bob's file alone.
+    (tmp_path / "alice.py").write_text(RIGHT)
+    (tmp_path / "bob.py").write_text("from alice import sigmoid_gradient\n")
+    r = cli("check", "sigmoid-gradient", "--file", "bob.py", "--format", "json", "--isolation", "off")
+    doc = json.loads(r.stdout)
+    assert r.exit_code == 1 and doc["score"] == 0
+    assert "No module named 'alice'" in doc["problem"]
+
+
+def test_the_tutors_helper_file_is_never_checked_as_a_submission(cli, tmp_path):
+    cli("exercise", "start", "sigmoid-gradient")
+    helpers = tmp_path / "tutor-exercises" / "tutor_helpers.py"
+    assert "def sigmoid_gradient" in helpers.read_text() or "def sigmoid" in helpers.read_text()
+    r = cli("check", "sigmoid-gradient", "--file", str(helpers), "--isolation", "off")
+    assert r.exit_code == 2 and "the tutor's own file" in r.output
+    r = cli("check", "sigmoid-gradient", "--file", str(helpers), "--format", "json", "--isolation", "off")
+    doc = json.loads(r.stdout)
+    assert doc["score"] == 0 and "the tutor's own file" in doc["problem"]
+
+
+def test_text_output_ends_with_the_bounds_line(cli, tmp_path):
+    (tmp_path / "a.py").write_text(RIGHT)
+    r = cli("check", "sigmoid-gradient", "--file", "a.py", "--isolation", "off")
+    assert r.exit_code == 0
+    assert r.output.strip().splitlines()[-1] == "bounds: per process only (not isolated): 2048 MB, 10 s"

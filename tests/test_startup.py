@@ -97,7 +97,7 @@ def test_exercises_list_imports_no_numpy_once_cached(tmp_path):
 
 
 def test_the_commands_typed_all_day_import_neither_typer_nor_click(tmp_path):
-    """Their options are tutor.commands.spec objects and they end with SystemExit: no typer, no click.
+    """Their options are tutor.base.options objects and they end with SystemExit: no typer, no click.
 
     Importing typer (with click, which typer 0.29 carries inside as typer._click)
     is about 30 ms of every such process, a tenth of a whole `tutor export`.
@@ -257,7 +257,7 @@ def test_a_command_with_a_callback_or_an_envvar_always_goes_through_the_app():
     import typer
 
     from tutor.commands import light
-    from tutor.commands.spec import Argument, Option
+    from tutor.base.options import Argument, Option
 
     def with_callback(name: str = Argument(...), loud: bool = Option(False, "--loud", callback=print)):
         pass
@@ -278,11 +278,11 @@ def test_a_command_with_a_callback_or_an_envvar_always_goes_through_the_app():
 
 
 def test_spec_options_become_typers_own_in_the_app():
-    """A command declared with tutor.commands.spec reads, checks and helps as with typer.Option."""
+    """A command declared with tutor.base.options reads, checks and helps as with typer.Option."""
     import typer
     from typer.testing import CliRunner as Runner
 
-    from tutor.commands import spec
+    from tutor.base import options as spec
 
     def declared(name: str = spec.Argument(..., metavar="NAME", help="Who."),
                  n: int = spec.Option(1, "--n", "-n", min=0, max=5, help="How many."),

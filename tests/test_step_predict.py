@@ -197,3 +197,33 @@ def test_a_prediction_can_compute_its_own_actual_value_and_a_bad_op_is_a_load_er
     with pytest.raises(LessonError) as info:
         lesson_file(tmp_path, steps.replace("op: sum", "op: summ"))
     assert "guesses.yaml:" in str(info.value) and "unknown operation 'summ'" in str(info.value)
+
+
+def test_in_a_real_terminal_the_prediction_is_typed_then_set_beside_what_happens(tmp_path):
+    import json
+    import shutil
+
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed (the CI script installs it)")
+    import sys
+
+    sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
+    from test_e2e_learner import Pane, _env, _tutor
+
+    home = tmp_path / "home"
+    env = {**_env(home), "COLUMNS": "80", "LINES": "24"}
+    pane = Pane(_tutor("learn", "graph", "--from", "sum-predict"), env, tmp_path, width=80, height=24)
+    try:
+        pane.wait_for(r"What does the sum pass back to p1\?[\s\S]*Your prediction")
+        pane.type("2")
+        pane.keys("Enter")
+        screen = pane.wait_for(r"What happens[\s\S]*q quit")
+        flat_screen = " ".join(screen.split())
+        assert "You predicted" in flat_screen and "Your intuition was right." in flat_screen
+        assert "RIGHT" not in screen and "NOT YET" not in screen
+        pane.keys("q")
+        pane.wait_for(r"EXITED=0")
+        record = json.loads((home / "progress.json").read_text())["lessons"]["graph"]["quizzes"]["sum-predict"]
+        assert record["predicted"] == "2"
+    finally:
+        pane.close()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Optional
 
 from tutor.commands._common import course_option, echo, fail, resolve_course, stdout_console
-from tutor.commands.spec import Option
+from tutor.base.options import Option
 
 if TYPE_CHECKING:
     import typer

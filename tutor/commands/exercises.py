@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tutor.commands._common import console, course_option, echo, fail, stderr_console
-from tutor.commands.spec import Argument, Option
+from tutor.base.options import Argument, Option
 
 if TYPE_CHECKING:
     import typer
@@ -177,6 +177,17 @@ def _record(store, result, u: Using) -> None:
     record_check(store, result, course=u.key)
 
 
+def _submission(path: Path) -> Path:
+    """The learner's file, refused when it is one of the tutor's own (tutor_helpers.py holds reference helpers)."""
+    from tutor.exercises.sourcefile import SourceProblem
+    from tutor.exercises.stubs import HELPERS_MODULE
+
+    if Path(path).name == f"{HELPERS_MODULE}.py":
+        raise SourceProblem(f"{path} is the tutor's own file (the helpers your stubs import), not an answer; "
+                            "check your exercise file, e.g. tutor check ID")
+    return Path(path)
+
+
 def _targets(exercise_id, file, folder, u: Using) -> list:
     from tutor.base.errors import TutorError
     from tutor.exercises.safetext import safe_text
@@ -213,9 +224,10 @@ def check(
     """Run your exercise code against its tests and explain the results."""
     u = _use(course)
     from tutor.base.errors import TutorError
-    from tutor.exercises.check import check_file
+    from tutor.exercises.check import check_file, not_checked
     from tutor.exercises.isolation import mode_from_env
     from tutor.exercises.report import render_text, to_json
+    from tutor.exercises.sourcefile import SourceProblem
 
     mode = isolation.value if isolation else mode_from_env("auto" if format is Format.text else "strict")
     try:
@@ -232,7 +244,13 @@ def check(
     results = []
     for ex, path in targets:
         try:
-            result = check_file(ex, path, timeout=timeout, memory_mb=memory_mb, isolation=mode)
+            result = check_file(ex, _submission(path), timeout=timeout, memory_mb=memory_mb, isolation=mode,
+                                siblings=False)
+        except SourceProblem as err:
+            if format is Format.text:
+                fail(err.message)
+            results.append(not_checked(ex, path, err.message))  # a grader's format always gets its document
+            continue
         except TutorError as err:
             fail(err.message)
         _record(store, result, u)
@@ -254,6 +272,9 @@ def check(
         for r in results:
             out.print(render_text(r, flag=u.flag))
             out.print()
+        bounds = next((r.bounds for r in results if r.bounds), "")
+        if bounds:
+            out.print(bounds, style="dim", markup=False, highlight=False)
     _warn(store)
     raise SystemExit(0 if all(r.passed for r in results) else 1)
 
@@ -291,7 +312,8 @@ def _watch(target, store, timeout, memory_mb, mode, u: Using) -> None:
     def once():
         out.clear()
         try:
-            result = check_file(ex, path, timeout=timeout, memory_mb=memory_mb, isolation=mode)
+            result = check_file(ex, _submission(path), timeout=timeout, memory_mb=memory_mb, isolation=mode,
+                                siblings=False)
         except TutorError as err:
             out.print(f"error: {err.message}", markup=False, highlight=False)
         else:

@@ -16,7 +16,7 @@ from tutor.commands._common import (course_option, echo, fail, is_plain, resolve
 from tutor.commands.overview import lesson_rows as _lesson_rows
 from tutor.commands.overview import next_lesson as _next_lesson
 from tutor.commands.overview import show_lessons, welcome  # noqa: F401  (welcome: `tutor` alone)
-from tutor.commands.spec import Argument, Option
+from tutor.base.options import Argument, Option
 from tutor.base.errors import TutorError
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ costs more again, and importing typer and click at all is another 30 ms.
 For the commands a person types all day (`exercises`, `learn`, `demo`,
 `export`, `check`) with ordinary arguments, all of it is avoidable: the
 command function already declares everything needed (its
-tutor.commands.spec Option and Argument defaults, which are what typer is
+tutor.base.options Option and Argument defaults, which are what typer is
 given when the app is built, and its annotations), and this module imports
 neither typer nor click.
 
@@ -27,7 +27,7 @@ import types
 import typing
 from pathlib import Path
 
-from tutor.commands import spec
+from tutor.base import options as spec
 
 # typer.Option/typer.Argument keywords that do not change how a value is read.
 _COSMETIC = {"help", "metavar", "rich_help_panel", "show_default", "hidden", "show_choices", "show_envvar",

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from tutor.commands._common import course_option, echo, fail, resolve_course
-from tutor.commands.spec import Argument, Option
+from tutor.base.options import Argument, Option
 
 if TYPE_CHECKING:
     import typer
@@ -155,7 +155,7 @@ def new_lesson(
     course: Optional[str] = course_option(),
 ) -> None:
     """Write a lesson skeleton into the course's lessons/ folder and add it to course.yaml's order."""
-    from tutor.lessons.loader import LESSON_ID_RE
+    from tutor.base.schema import ID_RE as LESSON_ID_RE
 
     if not LESSON_ID_RE.match(lesson_id):
         fail(f"{lesson_id!r} is not a lesson id (lowercase letters, numbers and dashes, like first-steps)")

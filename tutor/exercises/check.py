@@ -13,20 +13,18 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from tutor.core import verdict as gradient_verdict
-from tutor.base.errors import TutorError
-from tutor.exercises import registry
 from tutor.exercises import report as _report  # noqa: F401 - loaded before any child runs, like everything the parent uses
-from tutor.exercises.compare import Comparison, _type_words, compare
+from tutor.exercises.compare import Comparison, type_words, compare
 from tutor.exercises.diagnose import find_diagnoses
-from tutor.exercises.plugins import ensure_loaded
 from tutor.exercises.registry import Diagnosis, FunctionArg
-from tutor.exercises.runner import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, SandboxResult, run_sandbox
+from tutor.exercises.mutation import changed_inputs
+from tutor.exercises.runner import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, MAX_OUTPUT, SandboxResult, run_sandbox
 from tutor.exercises.safetext import safe_text
 from tutor.exercises.sourcefile import read_source
 
@@ -63,6 +61,7 @@ class CheckResult:
     printed: str = ""
     isolated: bool = True
     notice: str | None = None  # "this check is not isolated", when it was not
+    bounds: str = ""  # one line: which bounds held for the check (isolation.bounds_line)
 
     @property
     def score(self) -> float:
@@ -85,20 +84,20 @@ class CheckResult:
                        "hidden": t.hidden, "message": t.public_message()} for t in self.tests],
             "diagnoses": [{"id": d.id, "title": d.title, "message": d.message} for d in self.diagnoses],
             "gradient_check": dict(self.gradient_check) if self.gradient_check else None,
-            "printed": self.printed, "isolated": self.isolated, "notice": self.notice,
+            "printed": self.printed, "isolated": self.isolated, "notice": self.notice, "bounds": self.bounds,
         }
 
 
-def materialize(args: list) -> list:
-    """Function arguments -> real callables, for calls made in this process; fresh copies of the rest."""
-    return [a.build() if isinstance(a, FunctionArg) else copy.deepcopy(a) for a in args]
+def materialize(args: list, helpers) -> list:
+    """Function arguments -> real callables (from `helpers`, the course's helper registry), for calls
+    made in this process; fresh copies of the rest."""
+    return [a.build(helpers) if isinstance(a, FunctionArg) else copy.deepcopy(a) for a in args]
 
 
 def build_cases(exercise) -> tuple[list[list], list]:
     """(positional args per test, the reference's output per test)."""
-    ensure_loaded()
     cases_args = [exercise.call_args(t.arguments()) for t in exercise.tests]
-    expected = [exercise.reference(*materialize(a)) for a in cases_args]
+    expected = [exercise.reference(*materialize(a, exercise.vocab.helpers)) for a in cases_args]
     return cases_args, expected
 
 
@@ -111,12 +110,12 @@ def _encode_function_arg(value, arrays, depth):
     return None
 
 
-def _function_args(cases_args) -> dict:
+def _function_args(cases_args, helpers) -> dict:
     found = {}
     for args in cases_args:
         for a in args:
             if isinstance(a, FunctionArg):
-                found[a.name] = registry.HELPERS[a.name]
+                found[a.name] = helpers[a.name]
     return found
 
 
@@ -131,21 +130,77 @@ def _nbytes(value) -> int:
 
 
 def check_file(exercise, file: Path | str, *, timeout: float = DEFAULT_TIMEOUT,
-               memory_mb: int = DEFAULT_MEMORY_MB, isolation: str = "auto") -> CheckResult:
+               memory_mb: int = DEFAULT_MEMORY_MB, isolation: str = "auto", siblings: bool = True) -> CheckResult:
     """Run the learner's file through every test of the exercise.
 
     isolation: "auto" (bubblewrap when available, else a plain process and a
     notice), "strict" (refuse without bubblewrap: IsolationRefused), "off".
+    siblings: stage the .py files beside the file too (a student's folder as
+    `tutor grade` stages it); `tutor check` stages the learner's file alone.
+
+    Hidden tests run in a second child, after the first has answered the
+    visible ones: the hidden inputs are never where the code that reports
+    words (load errors, printed text, visible messages) can read them, and of
+    the second run only values and pass/fail are used (its printed text and
+    whole-file messages are dropped; a hidden test's message is never shown).
     """
     file = Path(file)
     source = read_source(file, f"; start the exercise with `tutor exercise start {exercise.id}`")
     cases_args, expected = build_cases(exercise)
-    sandbox = run_sandbox(source, exercise.function, cases_args, list(exercise.params),
-                          filename=str(file.resolve()), source_file=file, helpers=exercise.helper_functions(),
-                          function_args=_function_args(cases_args), timeout=timeout, memory_mb=memory_mb,
-                          gradient_check=exercise.gradient_check, isolation_mode=isolation,
-                          expected_bytes=_nbytes(expected), encode_extra=_encode_function_arg)
+    hidden = [i for i, t in enumerate(exercise.tests) if t.hidden]
+    visible = [i for i in range(len(exercise.tests)) if i not in hidden]
+    gc = exercise.gradient_check
+
+    def run(indexes):
+        args = [cases_args[i] for i in indexes]
+        return run_sandbox(source, exercise.function, args, list(exercise.params), filename=file.name,
+                           source_file=file, siblings=siblings, helpers=exercise.helper_functions(),
+                           function_args=_function_args(args, exercise.vocab.helpers), timeout=timeout, memory_mb=memory_mb,
+                           gradient_check=indexes.index(gc) if gc in indexes else None, isolation_mode=isolation,
+                           expected_bytes=_nbytes([expected[i] for i in indexes]) + _nbytes(args),
+                           encode_extra=_encode_function_arg)
+
+    first = run(visible)
+    sandbox = _place(first, visible, len(exercise.tests))
+    if hidden and first.status == "ok" and not first.blocked:
+        sandbox = _with_hidden(sandbox, run(hidden), hidden, exercise, timeout, memory_mb)
     return evaluate(exercise, cases_args, expected, sandbox, file=str(file), timeout=timeout, memory_mb=memory_mb)
+
+
+def _place(run: SandboxResult, indexes: list[int], n: int) -> SandboxResult:
+    """A run over some of the tests, its cases put at their tests' places (None where not answered)."""
+    cases = [None] * n
+    for k, entry in enumerate(run.cases[:len(indexes)]):
+        cases[indexes[k]] = entry
+    running = indexes[run.running_case] if isinstance(run.running_case, int) and run.running_case < len(indexes) else None
+    return replace(run, cases=cases, running_case=running)
+
+
+def _with_hidden(sandbox: SandboxResult, second: SandboxResult, hidden: list[int], exercise, timeout: float,
+                 memory_mb: int) -> SandboxResult:
+    """The visible run, completed by the hidden run's values only (its words are never shown)."""
+    cases = list(sandbox.cases)
+    if second.status == "ok" and not second.blocked:
+        for k, entry in enumerate(second.cases[:len(hidden)]):
+            cases[hidden[k]] = entry  # a hidden test's message is never shown (TestResult.public_message)
+        gc = sandbox.gradient_check if sandbox.gradient_check is not None else second.gradient_check
+        stopped = None if len(second.cases) >= len(hidden) else hidden[len(second.cases)]
+        problem = (f"your code ended the check during hidden test {stopped + 1} ('{exercise.tests[stopped].name}'); "
+                   "every test must run to count.") if stopped is not None else None
+        return replace(sandbox, cases=cases, gradient_check=gc, hidden_problem=problem)
+    running = hidden[second.running_case] if isinstance(second.running_case, int) and second.running_case < len(hidden) else None
+    which = f" hidden test {running + 1} ('{exercise.tests[running].name}')" if running is not None else " the hidden tests"
+    if second.blocked:
+        problem = _tutor_import([])
+    elif second.status == "timeout":
+        problem = f"your code did not finish within {timeout:g} s during{which} (an endless loop?). It was stopped."
+    elif second.status in ("memory", "limit"):
+        problem = f"your code tried to use more memory than allowed ({memory_mb} MB) during{which}."
+    elif second.status == "output":
+        problem = f"your code wrote more than {MAX_OUTPUT // 1024} KB to the terminal during{which}; it was stopped."
+    else:
+        problem = f"your code stopped during{which} without reporting; those tests get no points."
+    return replace(sandbox, cases=cases, hidden_problem=problem)
 
 
 # -- turning sandbox output into words ------------------------------------------------
@@ -249,16 +304,22 @@ def _split(value, exercise):
         return dict(zip(names, value)), None
     if set(exercise.check) == {names[0]} and not isinstance(value, (tuple, list, dict)):
         return {names[0]: value}, None  # a value-only exercise: a bare first value is fine
-    return None, f"your function returned {_type_words(value)}; it should return a tuple ({', '.join(names)})."
+    return None, f"your function returned {type_words(value)}; it should return a tuple ({', '.join(names)})."
 
 
 def _layout(exercise, args):
     if not exercise.layout:
         return None
     try:
-        return registry.LAYOUTS[exercise.layout](dict(zip(exercise.params, args)))
+        return exercise.vocab.layouts[exercise.layout](dict(zip(exercise.params, args)))
     except Exception:  # noqa: BLE001 - naming cells is a nicety; never let it break a check
         return None
+
+
+def not_checked(exercise, file, reason: str) -> CheckResult:
+    """A zero-point result for a file that could not be checked at all (unreadable, not a submission)."""
+    result = CheckResult(exercise.id, exercise.title, safe_text(str(file)), tests=[])
+    return _fail_all(result, exercise, safe_text(reason))
 
 
 def _fail_all(result: CheckResult, exercise, problem: str) -> CheckResult:
@@ -270,22 +331,26 @@ def _fail_all(result: CheckResult, exercise, problem: str) -> CheckResult:
 def evaluate(exercise, cases_args, expected, sandbox: SandboxResult, *, file: str = "",
              timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB) -> CheckResult:
     result = CheckResult(exercise.id, exercise.title, safe_text(file), tests=[], printed=sandbox.printed,
-                         isolated=sandbox.isolated, notice=sandbox.notice)
+                         isolated=sandbox.isolated, notice=sandbox.notice, bounds=sandbox.bounds)
     if sandbox.blocked:
         return _fail_all(result, exercise, _tutor_import(sandbox.blocked))
     if sandbox.status != "ok":
         return _fail_all(result, exercise, whole_file_problem(sandbox, exercise, timeout, memory_mb))
 
     n = len(exercise.tests)
-    answered = sandbox.cases[:n]
-    if len(answered) < n:
-        k = len(answered)
-        result.problem = (f"your code ended the check before test {k + 1} ('{exercise.tests[k].name}') ran; "
-                          "every test must run to count.")
-    checker = registry.CHECKERS.get(exercise.checker) if exercise.checker != "compare" else None
+    answered = list(sandbox.cases[:n]) + [None] * max(0, n - len(sandbox.cases))
+    missing = [i for i, entry in enumerate(answered) if entry is None]
+    if missing:
+        k = missing[0]
+        result.problem = sandbox.hidden_problem if exercise.tests[k].hidden and sandbox.hidden_problem else (
+            f"your code ended the check before test {k + 1} ('{exercise.tests[k].name}') ran; "
+            "every test must run to count.")
+    elif sandbox.hidden_problem:
+        result.problem = sandbox.hidden_problem
+    checker = exercise.vocab.checkers.get(exercise.checker) if exercise.checker != "compare" else None
     learner_outputs, learner_errors = [], []
     for index, (test, args, exp) in enumerate(zip(exercise.tests, cases_args, expected)):
-        if index >= len(answered):
+        if answered[index] is None:
             result.tests.append(TestResult(test.name, False, 0.0, test.points, test.hidden, result.problem or ""))
             learner_outputs.append(None)
             learner_errors.append(None)
@@ -312,19 +377,26 @@ def evaluate(exercise, cases_args, expected, sandbox: SandboxResult, *, file: st
                                    for n_ in exercise.check]
                     ok = all(c.ok for c in comparisons)
                     message = "right." if ok else " ".join(c.message[0].upper() + c.message[1:] for c in comparisons if not c.ok)
-        if entry.get("changed"):
+        changed = changed_inputs(args, entry.get("after"), list(exercise.params)) if entry["status"] == "ok" else []
+        if changed:
             ok = False
-            paths = ", ".join(entry["changed"])
+            paths = ", ".join(changed)
             message = (f"your function changed its input {paths} in place; the caller's arrays must stay as they were "
                        "(work on a copy, e.g. x = x.copy(), or build new arrays). " + ("" if message == "right." else message))
         learner_outputs.append(got)
         learner_errors.append(error)
         result.tests.append(TestResult(test.name, ok, test.points if ok else 0.0, test.points, test.hidden,
                                        message.strip(), comparisons))
+    # A checker may also judge the tests together (random draws: different seeds, different weights).
+    across = getattr(checker.check, "across", None) if checker is not None else None
+    if across is not None:
+        for index, why in across(cases_args, learner_outputs).items():
+            if result.tests[index].passed:
+                result.tests[index] = replace(result.tests[index], passed=False, score=0.0, message=why)
     if not result.passed:
-        ids = find_diagnoses(exercise, [materialize(a) for a in cases_args], expected, learner_outputs,
-                             errors=learner_errors, matcher=checker.matcher if checker else None)
-        result.diagnoses = [registry.DIAGNOSES[i] for i in ids]
+        ids = find_diagnoses(exercise, [materialize(a, exercise.vocab.helpers) for a in cases_args], expected,
+                             learner_outputs, errors=learner_errors, matcher=checker.matcher if checker else None)
+        result.diagnoses = [exercise.vocab.diagnoses[i] for i in ids]
     gc = sandbox.gradient_check
     if gc is not None:
         if "relative_difference" in gc:

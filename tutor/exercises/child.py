@@ -3,9 +3,11 @@
 This file is not imported by the tutor. The parent copies it (as
 `_tutor_child.py`, beside a copy of wire.py) into the check's private folder
 and runs `python -I -S -B ROOT/in/_tutor_child.py ROOT`, under bubblewrap where
-it can. ROOT/in holds what the parent wrote (read-only under bubblewrap),
-ROOT/out the three files the parent reads back (result.json, outputs.npz,
-progress), ROOT/work is the learner code's working folder. It needs the
+it can. ROOT/in holds what the parent wrote (read-only under bubblewrap), ROOT/work
+is the learner code's working folder; the three files the parent reads back
+(result.json, outputs.npz, progress) are descriptors it inherits, named in
+the request. When the tutor runs as root, the child becomes a uid of its own
+before anything else (so the limit on processes and threads holds). It needs the
 standard library and numpy only, so the tutor package (its
 references, fixtures and hidden answers) never has to be reachable.
 
@@ -26,10 +28,36 @@ import time
 import traceback
 
 
-def _write_result(out, result):
-    # Written in place: under bubblewrap the file is a mount point that cannot be replaced.
-    with open(os.path.join(out, "result.json"), "w", encoding="utf-8") as f:
-        json.dump(result, f)
+def _write_fd(fd, data):
+    """Replace the whole content of an inherited result file (the parent's folder is never mounted)."""
+    os.ftruncate(fd, 0)
+    view = memoryview(data)
+    offset = 0
+    while offset < len(view):
+        offset += os.pwrite(fd, view[offset:], offset)
+
+
+def _write_result(fds, result):
+    _write_fd(fds[0], json.dumps(result).encode("utf-8"))
+
+
+def _become(uid):
+    """Leave root for a uid of this check's own (RLIMIT_NPROC does not bind root); no way back."""
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
+
+
+def _close_other_fds(keep):
+    """Descriptors the sandbox inherited (bwrap's argument and input files): none is the learner's business."""
+    try:
+        fds = [int(n) for n in os.listdir("/proc/self/fd")]
+    except OSError:
+        return
+    for fd in fds:
+        if fd > 2 and fd not in keep:
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
 
 def _limits(request):
@@ -107,30 +135,6 @@ def _error(err, filename):
             "module": str(getattr(err, "name", "") or "")[:80] if isinstance(err, ImportError) else None}
 
 
-def _arrays_in(np, value, path, out, depth=0):
-    """Every numpy array reachable in value, with a readable path (for change detection)."""
-    if depth > 6:
-        return
-    if isinstance(value, np.ndarray):
-        out.append((path, value, value.copy()))
-    elif isinstance(value, (list, tuple)):
-        for i, v in enumerate(value):
-            _arrays_in(np, v, f"{path}[{i}]", out, depth + 1)
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            _arrays_in(np, v, f'{path}["{k}"]', out, depth + 1)
-
-
-def _changed(np, arr, before):
-    """In-place change beyond rounding: shape, dtype, or cells off by more than 1e-12 relative."""
-    if arr.shape != before.shape or arr.dtype != before.dtype:
-        return True
-    if arr.dtype.kind not in "fc":
-        return not np.array_equal(arr, before)
-    scale = float(np.nanmax(np.abs(before))) if before.size and np.isfinite(before).any() else 0.0
-    return not np.allclose(arr, before, rtol=1e-12, atol=1e-12 * scale, equal_nan=True)
-
-
 def _finite(np, value, depth=0):
     if depth > 6:
         return True
@@ -173,7 +177,7 @@ def _gradient_check(np, func, args, e=1e-4):
     return {"relative_difference": rel, "n": int(params.size)}
 
 
-def run(folder, out, request, progress):
+def run(folder, fds, request, progress):
     import numpy as np
 
     import _tutor_wire as wire
@@ -217,9 +221,6 @@ def run(folder, out, request, progress):
     for i, case in enumerate(request["cases"]):
         progress(str(i))
         args = [wire.decode(d, inputs, funcs) for d in case["args"]]
-        watched = []
-        for j, a in enumerate(args):
-            _arrays_in(np, a, case["names"][j], watched)
         start = time.perf_counter()
         try:
             with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
@@ -228,7 +229,8 @@ def run(folder, out, request, progress):
         except BaseException as err:  # noqa: BLE001
             entry = {"status": "error", "error": _error(err, filename)}
         entry["seconds"] = time.perf_counter() - start
-        entry["changed"] = [p for p, arr, before in watched if _changed(np, arr, before)]
+        # The inputs as they are now: the parent compares them with its own copies (this process can lie).
+        entry["after"] = wire.encode(args, arrays_out)
         result["cases"].append(entry)
     gc = request.get("gradient_check")
     if gc is not None:
@@ -241,36 +243,39 @@ def run(folder, out, request, progress):
             result["gradient_check"] = {"skipped": f"your function raised {type(err).__name__[:80]} during the check"}
     result["printed"] = printed.getvalue()
     result["blocked"] = list(blocked.attempts)
-    with open(os.path.join(out, "outputs.npz"), "wb") as f:
-        np.savez(f, **arrays_out)
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays_out)
+    _write_fd(fds[1], buffer.getvalue())
     return result
 
 
 def main(root):
-    folder, out = os.path.join(root, "in"), os.path.join(root, "out")
+    folder = os.path.join(root, "in")
     with open(os.path.join(folder, "request.json"), encoding="utf-8") as f:
         request = json.load(f)
+    fds = [int(fd) for fd in request["outputs"]]
+    _close_other_fds(set(fds))
+    if request.get("uid") is not None:
+        _become(int(request["uid"]))
     _limits(request)
     sys.path[:] = list(request["path"]) + [folder] + ([request["siblings"]] if request.get("siblings") else [])
     sys.dont_write_bytecode = True
-    progress_path = os.path.join(out, "progress")
 
     def progress(text):
-        with open(progress_path, "w") as f:
-            f.write(text)
+        _write_fd(fds[2], text.encode("ascii"))
 
     try:
         import numpy  # noqa: F401 - measured against the limits before the learner's code
     except (MemoryError, ImportError, OSError) as err:
-        _write_result(out, {"status": "limit", "message": f"{type(err).__name__}: {err}"[:300]})
+        _write_result(fds, {"status": "limit", "message": f"{type(err).__name__}: {err}"[:300]})
         return 0
     try:
-        result = run(folder, out, request, progress)
+        result = run(folder, fds, request, progress)
     except MemoryError:
         result = {"status": "memory"}
     except Exception as err:  # noqa: BLE001 - the runner itself must report, not crash
         result = {"status": "internal", "message": f"{type(err).__name__}: {err}"[:300]}
-    _write_result(out, result)
+    _write_result(fds, result)
     return 0
 
 

@@ -94,7 +94,7 @@ def compare(name: str, got, expected, *, rtol=1e-6, atol=1e-9, layout=None, m=No
     """Is got (the learner's) the expected value? Structure-aware, with reasons."""
     if isinstance(expected, dict):
         if not isinstance(got, dict):
-            return Comparison(name, False, f"your {name} is {_type_words(got)}; it should be a dict with keys {', '.join(expected)}.", got, expected)
+            return Comparison(name, False, f"your {name} is {type_words(got)}; it should be a dict with keys {', '.join(expected)}.", got, expected)
         children = []
         for k, v in expected.items():
             if k not in got:
@@ -106,7 +106,7 @@ def compare(name: str, got, expected, *, rtol=1e-6, atol=1e-9, layout=None, m=No
         return Comparison(name, ok, "right." if ok else " ".join(bad), got, expected, children=children)
     if isinstance(expected, (list, tuple)):
         if not isinstance(got, (list, tuple)) or len(got) != len(expected):
-            return Comparison(name, False, f"your {name} is {_type_words(got)}; it should be a list of {len(expected)} arrays.", got, expected)
+            return Comparison(name, False, f"your {name} is {type_words(got)}; it should be a list of {len(expected)} arrays.", got, expected)
         children = [compare(f"{name}[{i}]", g, e, rtol=rtol, atol=atol, m=m) for i, (g, e) in enumerate(zip(got, expected))]
         ok = all(c.ok for c in children)
         return Comparison(name, ok, "right." if ok else " ".join(c.message for c in children if not c.ok), got, expected, children=children)
@@ -123,7 +123,7 @@ def compare(name: str, got, expected, *, rtol=1e-6, atol=1e-9, layout=None, m=No
             extra = " (wrap it in np.array, or build it with numpy operations)"
         if isinstance(got, tuple) and exp.ndim == 0:
             extra = " (return the cost J as the first item of the tuple, not a tuple inside it)"
-        return Comparison(name, False, f"your {name} is {_type_words(got)}; it should be {want}{extra}.", got, expected)
+        return Comparison(name, False, f"your {name} is {type_words(got)}; it should be {want}{extra}.", got, expected)
     if exp.ndim == 0 and arr.size == 1:
         arr = arr.reshape(())
     if arr.shape != exp.shape:
@@ -166,7 +166,7 @@ def _matrices_not_unrolled(name: str, got, layout) -> str:
     return text + "."
 
 
-def _type_words(value) -> str:
+def type_words(value) -> str:
     if isinstance(value, Other):
         from tutor.exercises.safetext import safe_text
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
 import re
 import stat
@@ -61,11 +62,33 @@ def read_regular(path, cap: int) -> bytes | None:
         os.close(fd)
 
 
-def load_npz(path, budget: int) -> dict:
-    """{name: array} from an .npz of at most `budget` bytes of array data, checked before reading."""
+def read_fd(fd: int, cap: int, name: str) -> bytes:
+    """The whole content of an open regular file (from its start), at most cap bytes."""
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        raise IntakeError(f"{name} is not a regular file")
+    if st.st_size > cap:
+        raise IntakeError(f"{name} is {st.st_size} bytes, more than the {cap} allowed")
+    chunks, offset = [], 0
+    while offset <= cap:
+        chunk = os.pread(fd, min(cap + 1 - offset, 1 << 20), offset)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        offset += len(chunk)
+    data = b"".join(chunks)
+    if len(data) > cap:
+        raise IntakeError(f"{name} grew past the {cap} bytes allowed")
+    return data
+
+
+def load_npz(source, budget: int) -> dict:
+    """{name: array} from an .npz (a path, or an open descriptor) of at most `budget` bytes of array
+    data in all, every member checked before it is read."""
     import numpy as np
 
-    data = read_regular(path, budget + 1024 * 1024)
+    cap = budget + 1024 * 1024
+    data = read_fd(source, cap, "outputs.npz") if isinstance(source, int) else read_regular(source, cap)
     if not data:
         return {}
     try:
@@ -120,6 +143,17 @@ def _int(value):
     return value if type(value) is int and 0 <= value < 10**9 else None
 
 
+def _float(value) -> float | None:
+    """A JSON number as a finite float, or None (a 400-digit integer is not an error, just not a number here)."""
+    if type(value) not in (int, float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
 def clean_error(err) -> dict:
     """A child-reported error, with only the expected keys, of the expected types, text made safe."""
     if not isinstance(err, dict):
@@ -166,10 +200,11 @@ def parse_result(data: bytes, n_cases: int, outputs) -> dict:
         changed = entry.get("changed", [])
         clean = {"status": entry["status"],
                  "changed": [_str(c, 80) for c in changed[:20] if isinstance(c, str)] if isinstance(changed, list) else [],
-                 "seconds": float(entry["seconds"]) if type(entry.get("seconds")) in (int, float) else None}
+                 "seconds": _float(entry.get("seconds"))}
         if entry["status"] == "ok":
             try:
                 clean["value"] = decode(entry.get("value"), outputs)
+                clean["after"] = decode(entry["after"], outputs) if "after" in entry else None
             except (WireError, RecursionError) as err:
                 raise IntakeError(f"result.json has a value that cannot be read ({err})") from None
             clean["finite"] = entry.get("finite") is not False
@@ -178,9 +213,9 @@ def parse_result(data: bytes, n_cases: int, outputs) -> dict:
         out["cases"].append(clean)
     gc = doc.get("gradient_check")
     if isinstance(gc, dict):
-        rel = gc.get("relative_difference")
-        if type(rel) in (int, float) and rel >= 0 and _int(gc.get("n")) is not None:
-            out["gradient_check"] = {"relative_difference": float(rel), "n": gc["n"]}
+        rel = _float(gc.get("relative_difference"))
+        if rel is not None and rel >= 0 and _int(gc.get("n")) is not None:
+            out["gradient_check"] = {"relative_difference": rel, "n": gc["n"]}
         elif isinstance(gc.get("skipped"), str):
             out["gradient_check"] = {"skipped": _str(gc["skipped"], 200)}
     return out

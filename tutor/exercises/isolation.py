@@ -89,24 +89,105 @@ def _under(path: str, root: str) -> bool:
 
 WORK_BYTES = 64 * 1024 * 1024  # the learner code's writable folder: a tmpfs of this size
 OUTPUTS = ("result.json", "outputs.npz", "progress")
+MAX_TASKS = 64  # processes and threads of one check together (RLIMIT_NPROC on a uid of its own)
+SMALL_TMPFS = 4096  # bytes: the size of every tmpfs that only hides or stands in for something
+_UIDS = (1_500_000_000, 1_900_000_000)  # a fresh unprivileged uid per check when the tutor runs as root
 
 
-def bwrap_command(bwrap: str, roots: dict, folder: str, argv: list[str]) -> list[str]:
-    """bwrap ... -- argv, with the private folder's parts under SANDBOX.
+def sandbox_uid() -> int | None:
+    """An unused uid for one check when running as root, else None (the user's own uid applies).
 
-    SANDBOX is a size-limited tmpfs (the only writable place, gone with the
-    process); folder/in appears read-only at SANDBOX/in; only the three files
-    of folder/out the parent reads back are bound writable, one by one, so
-    they cannot be replaced by a link or a FIFO.
+    Root is exempt from RLIMIT_NPROC; a uid no account and no other check
+    uses makes the limit count exactly this check's processes and threads.
     """
-    binds: list[str] = []
-    for root in ["/usr", roots["prefix"], *roots["packages"]]:
-        if os.path.isdir(root) and root not in binds:
-            binds.append(root)
-    cmd = [bwrap, "--unshare-all", "--unshare-pid", "--die-with-parent", "--new-session",
-           "--cap-drop", "ALL", "--clearenv"]
-    for b in binds:
-        cmd += ["--ro-bind", b, b]
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return None
+    import secrets
+
+    return _UIDS[0] + secrets.randbelow(_UIDS[1] - _UIDS[0])
+
+
+# Classic BPF for seccomp: (code, jt, jf, k) as struct sock_filter.
+_LD_W_ABS, _JEQ, _JGE, _JSET, _RET = 0x20, 0x15, 0x35, 0x45, 0x06
+_ALLOW, _ERRNO = 0x7FFF0000, 0x00050000
+_EPERM, _ENOSYS = 1, 38
+_CLONE_THREAD = 0x10000
+# (audit arch, clone, clone3, [fork, vfork]) per machine.
+_SYSCALLS = {"x86_64": (0xC000003E, 56, 435, [57, 58]), "aarch64": (0xC00000B7, 220, 435, [])}
+
+
+def no_fork_filter(machine: str | None = None) -> bytes | None:
+    """A seccomp program that lets the check start threads but no process; None where unknown.
+
+    With one process, the address-space limit bounds the memory of the whole
+    check (threads share it): four forked children cannot each take the limit.
+    fork/vfork and clone without CLONE_THREAD fail with EPERM; clone3 with
+    ENOSYS, so the C library falls back to clone (whose flags can be read).
+    A system call of another ABI (32-bit, x32) fails with EPERM.
+    """
+    import platform
+    import struct
+
+    spec = _SYSCALLS.get(machine or platform.machine())
+    if spec is None:
+        return None
+    arch, clone, clone3, forks = spec
+    # (code, jt, jf, k) with jt/jf as label names, resolved below.
+    prog = [(_LD_W_ABS, 0, 0, 4), (_JEQ, 0, "deny", arch), (_LD_W_ABS, 0, 0, 0), (_JGE, "deny", 0, 0x40000000)]
+    prog += [(_JEQ, "deny", 0, nr) for nr in forks]
+    prog += [(_JEQ, "nosys", 0, clone3), (_JEQ, 0, "allow", clone),
+             (_LD_W_ABS, 0, 0, 16),  # the low 32 bits of clone's flags (little-endian)
+             (_JSET, "allow", "deny", _CLONE_THREAD)]
+    labels = {"allow": len(prog), "deny": len(prog) + 1, "nosys": len(prog) + 2}
+    prog += [(_RET, 0, 0, _ALLOW), (_RET, 0, 0, _ERRNO | _EPERM), (_RET, 0, 0, _ERRNO | _ENOSYS)]
+
+    def jump(target, at):
+        return labels[target] - at - 1 if isinstance(target, str) else target
+
+    return b"".join(struct.pack("<HBBI", code, jump(jt, i), jump(jf, i), k) for i, (code, jt, jf, k) in enumerate(prog))
+
+
+PYTHON = f"{SANDBOX}/python"  # the interpreter's prefix inside the sandbox
+SITE = f"{SANDBOX}/site"  # numpy's and scipy's folders inside the sandbox
+
+
+def inside_roots(roots: dict) -> dict:
+    """The same roots at their neutral places in the sandbox: no host path reaches sys.path or a traceback."""
+    prefix = roots["prefix"]
+    if _under(prefix, "/usr"):
+        return {**roots, "site": SITE, "packages": [f"{SITE}/{os.path.basename(p)}" for p in roots["packages"]]}
+
+    def moved(path):
+        return PYTHON + path[len(prefix):] if _under(path, prefix) else path
+
+    return {**roots, "exe": moved(roots["exe"]), "stdlib": moved(roots["stdlib"]), "dynload": moved(roots["dynload"]),
+            "prefix": PYTHON, "site": SITE, "packages": [f"{SITE}/{os.path.basename(p)}" for p in roots["packages"]]}
+
+
+def bwrap_args(roots: dict, files: list, *, in_bytes: int, uid: int | None, seccomp_fd: int | None,
+               env: dict) -> list[str]:
+    """bwrap's options (passed through --args, so no host path shows in /proc/1/cmdline).
+
+    files: [(fd, name)] copied into SANDBOX/in (a tmpfs of in_bytes, then
+    read-only): the check folder itself is never mounted. Every writable
+    place is a tmpfs of a set size: SANDBOX/work (WORK_BYTES) only; `/`,
+    /dev, /dev/shm and SANDBOX are read-only. The interpreter's prefix
+    appears at PYTHON, numpy and scipy under SITE. uid: when the tutor runs
+    as root, the child keeps CAP_SETUID/CAP_SETGID just long enough to become
+    this uid (see child.py), so that RLIMIT_NPROC counts.
+    """
+    cmd = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
+           "--die-with-parent", "--new-session"]
+    if uid is None:  # not root: a user namespace, in which RLIMIT_NPROC counts this check's tasks alone
+        cmd += ["--unshare-user", "--disable-userns"]
+    cmd += ["--cap-drop", "ALL"]
+    if uid is not None:
+        cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    cmd += ["--clearenv"]
+    for key, value in env.items():
+        cmd += ["--setenv", key, value]
+    if os.path.isdir("/usr"):
+        cmd += ["--ro-bind", "/usr", "/usr"]
     # Merged-/usr systems: /lib, /lib64 and /bin are links into /usr.
     for link in ("/lib", "/lib64", "/bin"):
         if os.path.islink(link):
@@ -115,16 +196,46 @@ def bwrap_command(bwrap: str, roots: dict, folder: str, argv: list[str]) -> list
             cmd += ["--ro-bind", link, link]
     if os.path.exists("/etc/ld.so.cache"):
         cmd += ["--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"]
+    cmd += ["--proc", "/proc", "--dev", "/dev", "--size", str(SMALL_TMPFS), "--tmpfs", "/dev/shm",
+            "--remount-ro", "/dev/shm", "--remount-ro", "/dev",
+            "--size", str(SMALL_TMPFS), "--tmpfs", SANDBOX,
+            "--size", str(max(in_bytes, SMALL_TMPFS)), "--tmpfs", f"{SANDBOX}/in"]
+    folders = sorted({os.path.dirname(name) for _, name in files} - {""})
+    for sub in folders:  # made by hand: folders bwrap makes on its own are 0700, closed to the check's uid
+        cmd += ["--perms", "0755", "--dir", f"{SANDBOX}/in/{sub}"]
+    for fd, name in files:
+        cmd += ["--perms", "0444", "--file", str(fd), f"{SANDBOX}/in/{name}"]
+    cmd += ["--remount-ro", f"{SANDBOX}/in"]
+    prefix = roots["prefix"]
+    if not _under(prefix, "/usr"):
+        cmd += ["--ro-bind", prefix, PYTHON]
     for hidden in _hidden():
-        if hidden != "/" and any(_under(hidden, b) for b in binds) and not any(_under(b, hidden) for b in binds):
-            cmd += ["--tmpfs", hidden]
-    cmd += ["--proc", "/proc", "--dev", "/dev", "--size", str(WORK_BYTES), "--tmpfs", SANDBOX,
-            "--ro-bind", os.path.join(folder, "in"), f"{SANDBOX}/in", "--dir", f"{SANDBOX}/work"]
-    for name in OUTPUTS:
-        cmd += ["--bind", os.path.join(folder, "out", name), f"{SANDBOX}/out/{name}"]
-    cmd += ["--chdir", f"{SANDBOX}/work", "--setenv", "HOME", f"{SANDBOX}/work", "--setenv", "TMPDIR",
-            f"{SANDBOX}/work", "--setenv", "PATH", "/usr/bin:/bin"]
-    return cmd + ["--", *argv]
+        # The tutor package or a home inside the interpreter's prefix (an install without a venv).
+        if hidden != prefix and _under(hidden, prefix) and not _under(prefix, "/usr"):
+            inner = PYTHON + hidden[len(prefix):]
+            cmd += ["--size", str(SMALL_TMPFS), "--tmpfs", inner, "--remount-ro", inner]
+    cmd += ["--perms", "0755", "--dir", SITE]
+    for package in roots["packages"]:
+        cmd += ["--ro-bind", package, f"{SITE}/{os.path.basename(package)}"]
+    cmd += ["--size", str(WORK_BYTES), "--perms", "1777", "--tmpfs", f"{SANDBOX}/work",
+            "--remount-ro", SANDBOX, "--remount-ro", "/", "--chdir", f"{SANDBOX}/work"]
+    if seccomp_fd is not None:
+        cmd += ["--seccomp", str(seccomp_fd)]
+    return cmd
+
+
+def bounds_line(isolated: bool, *, memory_mb: int, timeout: float, max_output: int, one_process: bool,
+                tasks_capped: bool) -> str:
+    """One short line saying which bounds held for the check as a whole (under 80 columns)."""
+    if not isolated:
+        return f"bounds: per process only (not isolated): {memory_mb} MB, {timeout:g} s"
+    files = f"{WORK_BYTES // (1024 * 1024)} MB of files"
+    output = f"{max_output // (1024 * 1024)} MB of output" if max_output >= 1024 * 1024 else f"{max_output // 1024} KB of output"
+    if one_process:
+        tasks = f"1 process, {MAX_TASKS} threads" if tasks_capped else "1 process"
+        return f"bounds: {tasks}, {memory_mb} MB, {files}, {timeout:g} s, {output}"
+    tasks = f"{MAX_TASKS} tasks" if tasks_capped else "tasks not capped"
+    return f"bounds: {tasks}, {memory_mb} MB each, {files}, {timeout:g} s, {output}"
 
 
 @lru_cache(maxsize=4)

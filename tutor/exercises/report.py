@@ -16,7 +16,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from tutor.exercises.compare import Comparison, fmt
+from tutor.exercises.compare import Comparison
 
 MAX_GRID = (6, 8)  # larger arrays are summarised by their differing cells
 
@@ -33,6 +33,8 @@ def to_json(result) -> dict:
     }
     if result.problem:
         doc["problem"] = result.problem
+    if result.bounds:
+        doc["bounds"] = result.bounds
     return doc
 
 

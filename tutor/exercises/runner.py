@@ -18,7 +18,6 @@ import selectors
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from tutor.exercises import isolation
-from tutor.exercises.intake import IntakeError, load_npz, parse_result, read_regular
+from tutor.exercises.intake import IntakeError, load_npz, parse_result, read_fd, read_regular
 from tutor.exercises.safetext import safe_text
 from tutor.exercises.stubs import module_source
 from tutor.exercises.wire import encode
@@ -61,6 +60,8 @@ class SandboxResult:
     isolated: bool = False
     notice: str | None = None
     blocked: list = field(default_factory=list)  # tutor modules the code tried to import
+    bounds: str = ""  # one line: which bounds held (isolation.bounds_line)
+    hidden_problem: str | None = None  # why the hidden tests' run gave no values (words of the parent's own)
 
 
 def _child_env(token: str) -> dict:
@@ -205,6 +206,29 @@ def _expected_budget(expected_bytes: int) -> int:
     return int(min(256 * 1024 * 1024, max(8 * 1024 * 1024, 64 * expected_bytes)))
 
 
+def _staged_files(inp: Path) -> list[tuple[str, Path]]:
+    """(name inside SANDBOX/in, host path) for every file the parent wrote into the folder `in`."""
+    return sorted((p.relative_to(inp).as_posix(), p) for p in inp.rglob("*") if p.is_file())
+
+
+def _output_fds(out: Path) -> list[int]:
+    """Descriptors of the three result files, made here and inherited by the child.
+
+    Anonymous memory files where the system has them: no path names them (not
+    even /proc/self/fd), nothing can swap them for a link or a FIFO, and the
+    child's RLIMIT_FSIZE caps what it writes into them. Elsewhere, files in
+    the check's folder.
+    """
+    fds = []
+    for name in isolation.OUTPUTS:
+        if hasattr(os, "memfd_create"):
+            fd = os.memfd_create(name, os.MFD_CLOEXEC)
+        else:
+            fd = os.open(out / name, os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+        fds.append(fd)
+    return fds
+
+
 def run_sandbox(
     source: str,
     function: str,
@@ -213,6 +237,7 @@ def run_sandbox(
     *,
     filename: str = "answer.py",
     source_file: Path | str | None = None,
+    siblings: bool = True,
     helpers: dict | None = None,
     function_args: dict | None = None,
     timeout: float = DEFAULT_TIMEOUT,
@@ -226,18 +251,22 @@ def run_sandbox(
 
     helpers: {name: function} written as tutor_helpers.py (what the stub imports);
     function_args: {name: function} written as _tutor_args.py (functions passed as arguments).
+    siblings: also stage the .py files beside source_file (a student's own
+    folder, as `tutor grade` stages it); False stages the learner's code alone.
     """
     bwrap, notice = isolation.decide(isolation_mode)
     roots = isolation.python_roots()
+    inside_roots = isolation.inside_roots(roots) if bwrap else roots
     folder = Path(tempfile.mkdtemp(prefix="tutor-check-"))
     token = secrets.token_hex(16)
+    opened: list[int] = []
+    out_fds: list[int] = []
     try:
         os.chmod(folder, 0o700)
         inp, out, work = folder / "in", folder / "out", folder / "work"
         for d in (inp, out, work):
             d.mkdir()
-        for name in isolation.OUTPUTS:
-            (out / name).write_bytes(b"")  # empty until the child writes; bound one by one under bubblewrap
+        out_fds = _output_fds(out)
         arrays: dict = {}
         encoded = [{"args": [encode(a, arrays, extra=encode_extra) for a in args], "names": names[: len(args)]}
                    for args in cases]
@@ -246,23 +275,43 @@ def run_sandbox(
         (inp / "_tutor_wire.py").write_text(_WIRE_SOURCE, encoding="utf-8")
         (inp / "tutor_helpers.py").write_text(module_source(helpers or {}), encoding="utf-8")
         (inp / "_tutor_args.py").write_text(module_source(function_args or {}), encoding="utf-8")
-        _copy_siblings(Path(source_file) if source_file else None, inp / "lib")
+        _copy_siblings(Path(source_file) if source_file and siblings else None, inp / "lib")
         inside = isolation.SANDBOX if bwrap else str(folder)
+        uid = isolation.sandbox_uid() if bwrap else None
+        seccomp = isolation.no_fork_filter() if bwrap else None
         fsize_mb = max(16, _expected_budget(expected_bytes) // (1024 * 1024) + 8)
         request = {"filename": filename, "source": source, "function": function, "cases": encoded,
                    "memory_mb": memory_mb, "fsize_mb": fsize_mb, "gradient_check": gradient_check,
-                   "path": isolation.child_path(roots), "siblings": os.path.join(inside, "in", "lib"),
-                   "nproc": _nproc_limit()}
+                   "path": isolation.child_path(inside_roots), "siblings": os.path.join(inside, "in", "lib"),
+                   "nproc": isolation.MAX_TASKS if bwrap else _nproc_limit(), "uid": uid, "outputs": out_fds}
         (inp / "request.json").write_text(json.dumps(request), encoding="utf-8")
-        argv = [roots["exe"], "-I", "-S", "-B", os.path.join(inside, "in", "_tutor_child.py"), inside]
-        cmd = isolation.bwrap_command(bwrap, roots, str(folder), argv) if bwrap else argv
-        env = {"TUTOR_CHECK_TOKEN": token} if bwrap else _child_env(token)
+        argv = [inside_roots["exe"], "-I", "-S", "-B", os.path.join(inside, "in", "_tutor_child.py"), inside]
         if bwrap:
-            for key, value in _child_env(token).items():
-                cmd[cmd.index("--"):cmd.index("--")] = ["--setenv", key, value]
+            staged = _staged_files(inp)
+            file_fds = [os.open(path, os.O_RDONLY | os.O_CLOEXEC) for _, path in staged]
+            opened += file_fds
+            in_bytes = sum(path.stat().st_size for _, path in staged) + 4096 * (len(staged) + 8)
+            seccomp_fd = None
+            if seccomp is not None:
+                (folder / "seccomp.bpf").write_bytes(seccomp)
+                seccomp_fd = os.open(folder / "seccomp.bpf", os.O_RDONLY | os.O_CLOEXEC)
+                opened.append(seccomp_fd)
+            options = isolation.bwrap_args(roots, list(zip(file_fds, [n for n, _ in staged])), in_bytes=in_bytes,
+                                           uid=uid, seccomp_fd=seccomp_fd, env=_child_env(token))
+            (folder / "args").write_bytes(b"".join(o.encode() + b"\0" for o in options))
+            args_fd = os.open(folder / "args", os.O_RDONLY | os.O_CLOEXEC)
+            opened.append(args_fd)
+            cmd = [bwrap, "--args", str(args_fd), "--", *argv]
+        else:
+            cmd = argv
+        env = {"TUTOR_CHECK_TOKEN": token} if bwrap else _child_env(token)
         started = time.monotonic()
         proc = subprocess.Popen(cmd, cwd=str(work), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, start_new_session=True, close_fds=True)
+                                stderr=subprocess.PIPE, start_new_session=True, close_fds=True,
+                                pass_fds=[*out_fds, *opened])
+        for fd in opened:
+            os.close(fd)
+        opened = []
         try:
             outcome, tail = _communicate(proc, timeout)
         finally:
@@ -270,11 +319,16 @@ def run_sandbox(
             proc.stdout.close()
             proc.stderr.close()
         elapsed = time.monotonic() - started
-        result = _read(folder, outcome, tail, proc.returncode, len(cases), expected_bytes, timeout, elapsed)
+        result = _read(out_fds, outcome, tail, proc.returncode, len(cases), expected_bytes, timeout, elapsed)
         result.isolated = bwrap is not None
         result.notice = notice
+        result.bounds = isolation.bounds_line(bwrap is not None, memory_mb=memory_mb, timeout=timeout,
+                                              max_output=MAX_OUTPUT, one_process=seccomp is not None,
+                                              tasks_capped=bwrap is not None or _nproc_limit() is not None)
         return result
     finally:
+        for fd in [*opened, *out_fds]:
+            os.close(fd)
         _remove(folder)
 
 
@@ -304,24 +358,24 @@ def _nproc_limit() -> int | None:
     return count + 128
 
 
-def _running(folder: Path) -> int | None:
+def _running(fds: list[int]) -> int | None:
     try:
-        text = (read_regular(folder / "out" / "progress", 64) or b"").decode("ascii", "replace").strip()
+        text = read_fd(fds[2], 64, "progress").decode("ascii", "replace").strip()
     except IntakeError:
         return None
     return int(text) if text.isdigit() else None
 
 
-def _read(folder: Path, outcome: str, tail: bytes, returncode, n_cases: int, expected_bytes: int,
+def _read(fds: list[int], outcome: str, tail: bytes, returncode, n_cases: int, expected_bytes: int,
           timeout: float, elapsed: float) -> SandboxResult:
-    running = _running(folder)
+    running = _running(fds)
     if outcome == "timeout":
         return SandboxResult("timeout", detail={"seconds": timeout}, running_case=running)
     if outcome == "output":
         return SandboxResult("output", detail={"limit": MAX_OUTPUT}, running_case=running)
     stderr = safe_text(tail.decode("utf-8", "replace")[-1000:], newlines=True)
     try:
-        data = read_regular(folder / "out" / "result.json", 4 * 1024 * 1024)
+        data = read_fd(fds[0], 4 * 1024 * 1024, "result.json")
     except IntakeError as err:
         return SandboxResult("malformed", detail={"message": str(err)})
     if not data:  # absent (fallback) or still empty: the child never reported
@@ -331,13 +385,15 @@ def _read(folder: Path, outcome: str, tail: bytes, returncode, n_cases: int, exp
 
     def outputs(key):
         if "arrays" not in loaded:
-            loaded["arrays"] = load_npz(folder / "out" / "outputs.npz", budget)
+            loaded["arrays"] = load_npz(fds[1], budget)
         return loaded["arrays"][key]
 
     try:
         doc = parse_result(data, n_cases, outputs)
     except IntakeError as err:
         return SandboxResult("malformed", detail={"message": str(err)})
+    except (ValueError, TypeError, OverflowError, KeyError, RecursionError) as err:  # forged data of a kind not foreseen
+        return SandboxResult("malformed", detail={"message": f"result.json could not be read ({type(err).__name__})"})
     status = doc["status"]
     if status != "ok":
         return SandboxResult(status, detail=doc, printed=doc.get("printed", ""), blocked=doc.get("blocked", []))

@@ -121,7 +121,10 @@ def decode(desc, arrays, funcs=None, depth: int = 0):
             _need(v in ("nan", "inf", "-inf"), "float with a bad text")
             return float(v)
         _need(type(v) in (int, float), "float without a number")
-        return float(v)
+        try:
+            return float(v)
+        except OverflowError:  # an integer of hundreds of digits: no float holds it
+            raise WireError("float out of range") from None
     if t == "array":
         key = desc.get("key")
         _need(isinstance(key, str) and bool(_KEY.match(key)), "array with a bad key")

@@ -18,16 +18,16 @@ from tutor.base.errors import TutorError
 from tutor.base.errors import LessonError, did_you_mean
 from tutor.lessons.model import Lesson, Setup, When
 from tutor.lessons.params import TYPES, ParamSpec
-from tutor.base.schema import NAME_RE, Reader, Scope, Where
+from tutor.base.schema import ID_RE, NAME_RE, Reader, Scope, Where
 from tutor.lessons.steps.base import COMMON_KEYS, Common
 from tutor.base.trees import read_node
 from tutor.base.yamlsafe import Node
 
 TOP_KEYS = ("id", "title", "summary", "setup", "steps")
 PARAM_KEYS = ("type", "default", "min", "max", "choices", "help")
-STEP_ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-LESSON_ID_RE = STEP_ID_RE
-MAX_STEPS = 40
+STEP_ID_RE = LESSON_ID_RE = ID_RE
+# Past this many steps `tutor validate` warns (a long sitting); nothing refuses a longer lesson.
+ADVISED_STEPS = 40
 MANIFEST = "course.yaml"
 DEFAULT_SETUP = "arrays"
 
@@ -182,8 +182,6 @@ def _parse_steps(r: Reader, setup: Setup, problems: list[LessonError], vocab) ->
     if not items:
         problems.append(r.error("steps", "a lesson needs at least one step"))
         return []
-    if len(items) > MAX_STEPS:
-        problems.append(r.error("steps", f"a lesson has at most {MAX_STEPS} steps, this one has {len(items)}"))
     scope = Scope(initial_names(setup, vocab))
     scope.vocab = vocab
     # `when` may test the setup kind's facts and any declared parameter (`--set` turns steps on and off)
@@ -259,7 +257,22 @@ def _parse_step(node: Node, path: str, file: str, scope: Scope, seen: dict[str, 
     when = _parse_when(when_node, r.where("when"), conditions) if when_node is not None else None
     common = Common(step_id, r.str("title"), r.str("notes"), when, r.where())
     r.finish()
-    return cls.parse(r, common, scope)
+    step = cls.parse(r, common, scope)
+    # the title is drawn after the step ran: its placeholders may quote what the step itself bound
+    from tutor.lessons.texts import require_text_names
+
+    require_text_names(common.title, r.where("title"), scope, common.condition)
+    return step
+
+
+def lesson_warnings(lesson) -> list[str]:
+    """What `tutor validate` advises about a lesson that loads: not problems, nothing refuses it."""
+    n = len(lesson.steps)
+    if n > ADVISED_STEPS:
+        return [f"{n} steps: more than {ADVISED_STEPS} make a long sitting for a learner (about {n} minutes at a "
+                "minute a step); consider splitting the lesson, or moving a run of steps into a group that "
+                "lessons include (`kind: include`)"]
+    return []
 
 
 # -- finding lessons -------------------------------------------------------------

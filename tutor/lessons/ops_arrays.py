@@ -22,6 +22,15 @@ def _axis(axis):
     return None if axis is None else int(axis)
 
 
+def _keep(keepdims) -> bool:
+    """keepdims as written in the YAML: true / false (or 1 / 0)."""
+    if isinstance(keepdims, str):
+        if keepdims.lower() not in ("true", "false", "yes", "no"):
+            raise ValueError(f"keepdims is true or false, not {keepdims!r}")
+        return keepdims.lower() in ("true", "yes")
+    return bool(keepdims)
+
+
 # -- arithmetic ---------------------------------------------------------------------------
 
 
@@ -136,9 +145,13 @@ def column(A, index=0):
 
 
 @operation("sum")
-def total(A, axis=None):
-    """The sum of A's entries: all of them, or along `axis` (0: down columns, 1: along rows)."""
-    return _f(A).sum(axis=_axis(axis))
+def total(A, axis=None, keepdims=False):
+    """The sum of A's entries: all of them, or along `axis` (0: down columns, 1: along rows); keepdims: keep that axis.
+
+    keepdims=true keeps the summed axis with size 1, so (m, K) summed along
+    axis 1 is (m, 1) and divides every row of A back: A / sum(A, 1, keepdims).
+    """
+    return _f(A).sum(axis=_axis(axis), keepdims=_keep(keepdims))
 
 
 @operation("sum_rows")
@@ -148,21 +161,51 @@ def sum_rows(A):
 
 
 @operation("mean")
-def mean(A, axis=None):
-    """The mean of A's entries: all of them, or along `axis` (0: down columns, 1: along rows)."""
-    return _f(A).mean(axis=_axis(axis))
+def mean(A, axis=None, keepdims=False):
+    """The mean of A's entries: all of them, or along `axis` (0: down columns, 1: along rows); keepdims: keep that axis."""
+    return _f(A).mean(axis=_axis(axis), keepdims=_keep(keepdims))
 
 
 @operation("max")
-def maximum(A, axis=None):
-    """The largest entry of A (along `axis` when given)."""
-    return _f(A).max(axis=_axis(axis))
+def maximum(A, axis=None, keepdims=False):
+    """The largest entry of A (along `axis` when given; keepdims: keep that axis with size 1)."""
+    return _f(A).max(axis=_axis(axis), keepdims=_keep(keepdims))
 
 
 @operation("min")
-def minimum(A, axis=None):
-    """The smallest entry of A (along `axis` when given)."""
-    return _f(A).min(axis=_axis(axis))
+def minimum(A, axis=None, keepdims=False):
+    """The smallest entry of A (along `axis` when given; keepdims: keep that axis with size 1)."""
+    return _f(A).min(axis=_axis(axis), keepdims=_keep(keepdims))
+
+
+@operation("logsumexp")
+def logsumexp(A, axis=None, keepdims=False):
+    """log(sum(exp(A))) computed without overflow: all entries, or along `axis`; keepdims: keep that axis.
+
+    Shifted by the largest entry m first: log sum e^A = m + log sum e^(A - m),
+    so entries of 1000 give 1000.69..., not inf. A slice of only -inf gives -inf.
+    """
+    A = _f(A)
+    ax, keep = _axis(axis), _keep(keepdims)
+    if A.size == 0:
+        raise ValueError("logsumexp of an empty array")
+    with np.errstate(all="ignore"):
+        m = A.max(axis=ax, keepdims=True)
+        m = np.where(np.isfinite(m), m, 0.0)
+        out = np.log(np.sum(np.exp(A - m), axis=ax, keepdims=True)) + m
+    return out if keep else (out.reshape(()) if ax is None else np.squeeze(out, axis=ax))
+
+
+@operation("softmax")
+def softmax(A, axis=-1):
+    """e^A / sum(e^A) along `axis` (default: the last, each row of an (m, K) matrix): probabilities that sum to 1.
+
+    Computed stably, as e^(A - logsumexp(A)): large entries do not overflow.
+    Each row of an (m, K) matrix of scores gives a row of K probabilities.
+    """
+    A = _f(A)
+    with np.errstate(all="ignore"):
+        return np.exp(A - logsumexp(A, axis=axis, keepdims=True))
 
 
 @operation("norm")

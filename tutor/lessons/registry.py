@@ -23,8 +23,8 @@ from typing import Any
 
 from tutor.base.registry import ENGINE, RegistryClash, caller_module, register, scope_of
 
-__all__ = ["ENGINE", "Command", "Operation", "RegistryClash", "View", "command", "operation", "setup", "view",
-           "vocabulary"]
+__all__ = ["ENGINE", "Command", "Formula", "Operation", "RegistryClash", "View", "command", "formula", "operation",
+           "setup", "view", "vocabulary"]
 
 
 # -- operations ---------------------------------------------------------------------
@@ -184,3 +184,33 @@ def vocabulary(func: Callable[[], None]) -> Callable[[], None]:
     """
     scope_of(func.__module__).hooks.append(func)
     return func
+
+
+# -- how a notebook spells an operation -----------------------------------------------------
+
+Template = str | Callable[[dict[str, str], dict[str, Any]], str]
+
+
+@dataclass(frozen=True)
+class Formula:
+    """An operation written out for a notebook: visible numpy code and its formula in LaTeX.
+
+    Templates name the op's inputs, and its result as `out` (one value) or by
+    its output keys; a template may also be a function (names, values) -> text.
+    """
+
+    code: Template | None  # None: the maths is typeset, the operation still runs by name
+    latex: Template | None = None
+    imports: tuple[str, ...] = ()  # lines the setup cell needs for this code
+
+    def spell(self, template: Template | None, names: dict[str, str], values: dict[str, Any]) -> str | None:
+        if template is None:
+            return None
+        if callable(template):
+            return template(names, values)
+        return template.format(**names)
+
+
+def formula(op: str, code: Template | None, latex: Template | None = None, imports: tuple[str, ...] = ()) -> None:
+    """Register how an exported notebook writes operation `op` (in the registering module's vocabulary)."""
+    register("formula", op, Formula(code, latex, tuple(imports)), caller_module())

@@ -218,8 +218,19 @@ def step_header(session: Session, i: int, *, bar: bool = True, lesson_title: boo
         shown = ", ".join(f"{k} = {_value_text(v)}" for k, v in session.env.in_force.items())
         parts.append(Text(f"with {shown}", style="yellow"))
     if step.title:
-        parts.append(SafeText((step.title, "bold underline")))
+        parts.append(SafeText((step_title(session, step), "bold underline")))
     return Group(*parts)
+
+
+def step_title(session: Session, step) -> str:
+    """The step's title with its {placeholders} filled from the values bound so far (as written when one has none)."""
+    title = step.title or ""
+    if "{" not in title:
+        return title
+    try:
+        return session.ctx.fill(title)
+    except StepFailed:
+        return title
 
 
 def _value_text(v: Any) -> str:

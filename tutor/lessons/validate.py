@@ -52,24 +52,33 @@ def list_operations(course) -> Table:
 
 def validate_lesson(path: Path, course=None) -> tuple[list[str], int]:
     """Problems in one lesson file (empty: fine), and its number of steps."""
-    from rich.console import Console as _Console
+    problems, _, n = check_lesson(path, course)
+    return problems, n
+
+
+def check_lesson(path: Path, course=None) -> tuple[list[str], list[str], int]:
+    """(problems, warnings, number of steps) of one lesson file; warnings are advice and fail nothing."""
     import io
 
+    from rich.console import Console as _Console
+
+    from tutor.lessons.loader import lesson_warnings
     from tutor.lessons.runner import render_lesson
 
     try:
         lesson = load_lesson(path, course)
     except LessonError as err:
-        return [p.locate() for p in err.problems], 0
+        return [p.locate() for p in err.problems], [], 0
     except TutorError as err:
-        return [f"{path}: {err.message}"], 0
+        return [f"{path}: {err.message}"], [], 0
+    warnings = [f"{path}: {w}" for w in lesson_warnings(lesson)]
     try:
         session = render_lesson(lesson, _Console(file=io.StringIO(), width=100), answers=True, notes=True)
     except LessonError as err:
-        return [p.locate() for p in err.problems], len(lesson.steps)
+        return [p.locate() for p in err.problems], warnings, len(lesson.steps)
     except TutorError as err:
-        return [f"{path}: setup: {err.message}"], len(lesson.steps)
-    return [f"{path}: {p}" for p in session.describe_problems()], len(lesson.steps)
+        return [f"{path}: setup: {err.message}"], warnings, len(lesson.steps)
+    return [f"{path}: {p}" for p in session.describe_problems()], warnings, len(lesson.steps)
 
 
 def validate_manifest(path: Path) -> list[str]:
@@ -144,14 +153,16 @@ def validate_paths(paths, console: Console, course=None, *, default_course=None)
     for path in files:
         start = time.perf_counter()
         if path.name == MANIFEST:
-            problems, what = validate_manifest(path), "course manifest"
+            problems, warnings, what = validate_manifest(path), [], "course manifest"
         else:
             from tutor.course import course_of_lesson
 
-            problems, n = validate_lesson(path, course_of_lesson(path) or default_course)
+            problems, warnings, n = check_lesson(path, course_of_lesson(path) or default_course)
             what = f"{n} steps"
         seconds = time.perf_counter() - start
         _report(console, path, problems, f"{what}, {seconds:.1f} s")
+        for w in warnings:
+            console.print(Text.assemble(("  warning: ", "yellow"), w))
         problems_total += len(problems)
     if exercise_files:
         problems = _exercise_problems(exercise_files, course or default_course)

@@ -270,13 +270,24 @@ class ShapesStep(Step):
 
 
 def _close(value, target, tol: float, rtol: float) -> tuple[bool, float]:
+    """(every entry within tol + rtol |target|, the largest |difference|): absolute and relative together.
+
+    A single expected number stands for every entry (`expect: 1` against a
+    vector of row sums); otherwise the sizes must match.
+    """
     a = np.asarray(value, dtype=float)
     b = np.asarray(target, dtype=float)
+    if b.size == 1 and a.size != 1:
+        b = np.full(a.shape, float(b.ravel()[0]))
     if a.shape != b.shape and a.size != b.size:
         return False, float("inf")
     a, b = a.reshape(b.shape) if a.size == b.size else a, b
-    diff = float(np.max(np.abs(a - b))) if a.size else 0.0
-    return bool(np.all(np.abs(a - b) <= tol + rtol * np.abs(b))), diff
+    with np.errstate(invalid="ignore"):
+        gap = np.abs(a - b)
+        same_inf = np.isinf(a) & (a == b)  # inf against the same inf: equal, though inf - inf is nan
+        gap = np.where(same_inf, 0.0, gap)
+    diff = float(np.max(gap)) if a.size else 0.0
+    return bool(np.all(gap <= tol + rtol * np.abs(b))), diff
 
 
 @step_kind("check")
@@ -288,7 +299,7 @@ class CheckStep(Step):
     expect: Any = None
     against: str | None = None
     tol: float = 1e-9
-    rtol: float = 0.0
+    rtol: float = 1e-12
     label: str | None = None
     source: str | None = None
     text: str | None = None
@@ -329,7 +340,7 @@ class CheckStep(Step):
         else:
             against = r.name("against")
             scope.require(against, r.where("against"), cond)
-        return cls(common, value, expect, against, r.number("tol", 1e-9, min=0), r.number("rtol", 0.0, min=0),
+        return cls(common, value, expect, against, r.number("tol", 1e-9, min=0), r.number("rtol", 1e-12, min=0),
                    label, parse_text(r, "source", scope, cond), text, at_least, at_most)
 
     def run(self, ctx) -> list[Any]:
@@ -348,7 +359,8 @@ class CheckStep(Step):
             detail_parts.append(ctx.fill(self.source))
         detail = "; ".join(detail_parts) or None
         if not passed:
-            ctx.problem(f"check {label!r} failed: {self.value} is not within {self.tol:g} of the expected value")
+            ctx.problem(f"check {label!r} failed: {self.value} differs from the expected value by up to {diff:.3g}, "
+                        f"more than {self.tol:g} (+ {self.rtol:g} of its size)")
         out: list[Any] = [ctx.markdown(self.text)] if self.text else []
         shown_value = float(np.asarray(value).ravel()[0]) if np.size(value) == 1 else value
         shown_target = float(np.asarray(target).ravel()[0]) if np.size(target) == 1 else target

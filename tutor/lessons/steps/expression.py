@@ -31,11 +31,16 @@ from typing import Any
 
 import numpy as np
 
-from tutor.lessons.expression import (
-    ExpressionError, Mistake, ShapeError, check_syntax, diagnose, evaluate, names_used, same, shape_text,
+from tutor.base.schema import Reader, Scope, Where
+from tutor.lessons.expression.evaluator import check_syntax, evaluate, names_used, parse
+from tutor.lessons.expression.functions import FUNCTIONS
+from tutor.lessons.expression.limits import ExpressionError, ShapeError
+from tutor.lessons.expression.mistakes import (
+    Mistake,
+    diagnose,
+    same,
     swapped_axis_variants,
 )
-from tutor.base.schema import Reader, Scope, Where
 from tutor.lessons.steps.base import Common, Step, StepFailed, step_kind
 from tutor.lessons.steps.basic import parse_text, require_text_names
 from tutor.lessons.steps.quiz import Verdict
@@ -57,10 +62,6 @@ def _usable(value) -> bool:
 
 
 def _parse_expression(text: str, where: Where, scope: Scope, cond) -> set[str]:
-    from tutor.lessons.expression import FUNCTIONS
-    from tutor.lessons.registry import load_operations
-
-    load_operations()  # a course's plugin registers its expression functions on import
     try:
         check_syntax(text)
         used = names_used(text)
@@ -120,8 +121,6 @@ class ExpressionStep(Step):
                 require_text_names(message, mr.where("message"), scope, cond)
                 mr.finish()
                 mistakes.append((Mistake(text, message), mr.where("expression")))
-        from tutor.lessons.expression import FUNCTIONS
-
         names = r.str_list("names") or ()
         for name in names:
             scope.require(name, r.where("names"), cond)
@@ -295,8 +294,6 @@ class ExpressionStep(Step):
 def _form(text: str) -> str | None:
     """The expression's syntax tree as text: equal for `B@A` and `(B @ A)`."""
     import ast
-
-    from tutor.lessons.expression import parse
 
     try:
         return ast.dump(parse(text))

@@ -1,5 +1,4 @@
 # expect: missing-divide-by-m
-import numpy as np
 
 
 def backward_propagation(parameters, cache, X, Y):

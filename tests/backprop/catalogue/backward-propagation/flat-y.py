@@ -1,5 +1,4 @@
 # expect: column-minus-flat-broadcast
-import numpy as np
 
 
 def backward_propagation(parameters, cache, X, Y):

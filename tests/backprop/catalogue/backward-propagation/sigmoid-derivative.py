@@ -1,5 +1,4 @@
 # expect: wrong-activation
-import numpy as np
 
 
 def backward_propagation(parameters, cache, X, Y):

@@ -1,5 +1,4 @@
 # expect: delta-sign-flipped
-import numpy as np
 
 
 def backward_propagation(parameters, cache, X, Y):

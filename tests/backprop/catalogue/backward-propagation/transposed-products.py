@@ -1,5 +1,4 @@
 # expect: transposed-product
-import numpy as np
 
 
 def backward_propagation(parameters, cache, X, Y):

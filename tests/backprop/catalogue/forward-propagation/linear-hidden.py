@@ -1,5 +1,4 @@
 # expect: activation-missing
-import numpy as np
 from tutor_helpers import sigmoid
 
 

@@ -1,5 +1,4 @@
 # expect: wrong-activation
-import numpy as np
 from tutor_helpers import sigmoid
 
 

@@ -1,5 +1,4 @@
 # expect: gradient-with-a-not-z
-from tutor_helpers import sigmoid
 
 
 def sigmoid_gradient(z):
