@@ -34,12 +34,12 @@ def __getattr__(name: str):
 
 
 def _build_app():
-    from tutor.commands import spec
+    from tutor.base import options as spec
     from tutor.commands.root import make_app
 
     app = make_app()
     _register_all(app)
-    # The commands declare their options typer-free (tutor.commands.spec), so
+    # The commands declare their options typer-free (tutor.base.options), so
     # that the fast path imports no typer; typer is shown its own objects here,
     # once, for every command and sub-app (a course plugin's included).
     spec.for_typer_app(app)
@@ -178,7 +178,7 @@ def _fast_path(argv: list[str]) -> bool:
     makes typer import pydantic to coerce it: together more than printing a
     list costs, and a fifth of the first screen of a lesson. Apart from
     `--help`, these import neither typer nor click at all (another 30 ms):
-    the command modules declare their options with tutor.commands.spec and
+    the command modules declare their options with tutor.base.options and
     end with SystemExit. The functions run are the ones the app's commands
     call, with the same defaults, so the output is the same
     (tests/test_startup.py compares them).

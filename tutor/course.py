@@ -119,8 +119,8 @@ def load_course(path: str | Path, *, bundled: bool = False, origin: str = "folde
 
 def _plugin_missing(manifest: Path, file: Path):
     """Raise the LessonError that points at the manifest's `plugin:` line."""
-    from tutor.lessons.loader import read_node
     from tutor.base.schema import Reader
+    from tutor.base.trees import read_node
 
     r = Reader(read_node(manifest), "", str(manifest), MANIFEST_KEYS, what="the course manifest")
     raise r.error("plugin", f"the plugin file {file} does not exist")
@@ -128,7 +128,8 @@ def _plugin_missing(manifest: Path, file: Path):
 
 def _read_manifest(manifest: Path) -> dict:
     """The checked fields of one course.yaml (LessonError at the first problem)."""
-    from tutor.lessons.loader import LESSON_ID_RE, read_node
+    from tutor.base.schema import ID_RE as LESSON_ID_RE
+    from tutor.base.trees import read_node
     from tutor.base.schema import Reader, Where
 
     node = read_node(manifest)

@@ -102,7 +102,7 @@ KINDS = {
     "operation": "operations", "view": "views", "setup": "setups", "step kind": "step_kinds",
     "command": "commands", "expression function": "functions",
     "fixture": "fixtures", "reference": "references", "helper": "helpers", "diagnosis": "diagnoses",
-    "mistake": "mistakes", "checker": "checkers", "layout": "layouts",
+    "mistake": "mistakes", "checker": "checkers", "layout": "layouts", "formula": "formulas",
 }
 
 

@@ -19,6 +19,7 @@ from tutor.base.yamlsafe import Node
 
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 REF_RE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(\.T)?$")
+ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")  # a course, lesson or step id: lowercase words joined by dashes
 
 
 @dataclass(frozen=True)

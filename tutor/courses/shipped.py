@@ -4,6 +4,6 @@
 Each name is the course folder, found by tutor.base.paths in a checkout or a wheel.
 """
 
-from tutor.base.paths import shipped_course
+from tutor.plugin import shipped_course
 
 LOGISTIC_REGRESSION = str(shipped_course("logistic-regression"))

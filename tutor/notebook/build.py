@@ -185,9 +185,9 @@ def _formula_for(b: Built, step) -> tuple[str | None, str | None, list[str]] | N
     import inspect
     import string
 
-    from tutor.notebook.formulas import FORMULAS, tex_name
+    from tutor.notebook.formulas import tex_name
 
-    f = FORMULAS.get(step.op)
+    f = b.lesson.lesson.vocab.formulas.get(step.op)
     outputs = _outputs(step)
     if f is None or not outputs:
         return None

@@ -8,48 +8,15 @@ templates over the operation's input names plus `out` (the bound name), or
 functions of (exprs, values) -> str for a spelling that depends on the
 values (a vector gets its bias differently from a matrix).
 
-A course registers its own from its plugin (the bundled course's are in
-the `notebook` module of its plugin); an operation without one is called
-by name in the notebook.
+A course registers its own from its plugin with `tutor.plugin.formula` (the
+bundled course's are in the `notebook` module of its plugin), into its own
+vocabulary; an operation without one is called by name in the notebook.
+This module holds what the notebook needs to typeset them.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
-Template = str | Callable[[dict[str, str], dict[str, Any]], str]
-
-
-@dataclass(frozen=True)
-class Formula:
-    code: Template | None  # None: the maths is typeset, the operation still runs by name
-    latex: Template | None = None
-    imports: tuple[str, ...] = ()  # lines the setup cell needs for this code
-
-    def spell(self, template: Template | None, names: dict[str, str], values: dict[str, Any]) -> str | None:
-        if template is None:
-            return None
-        if callable(template):
-            return template(names, values)
-        return template.format(**names)
-
-
-FORMULAS: dict[str, Formula] = {}
-
-
-def formula(op: str, code: Template | None, latex: Template | None = None, imports: tuple[str, ...] = ()) -> None:
-    """Register how to write operation `op` in a notebook; a second registration is an error.
-
-    Templates name the op's inputs, and its result as `out` (one value) or by
-    its output keys (an operation that gives several values).
-    """
-    if op in FORMULAS:
-        raise RuntimeError(f"a notebook formula for {op!r} is registered twice")
-    FORMULAS[op] = Formula(code, latex, imports)
-
 
 # The capitals LaTeX typesets as Greek (the others look like Latin letters), by their names.
 _LATEX_CAPITALS = {__import__("unicodedata").name(c).rsplit(" ", 1)[-1].capitalize().replace("Lamda", "Lambda")

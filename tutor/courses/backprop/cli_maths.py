@@ -12,9 +12,9 @@ import sys
 import time
 from typing import Optional
 
-from tutor.commands._common import fail, stderr_console, stdout_console
-from tutor.commands.spec import Option
-from tutor.base.errors import TutorError
+from tutor.plugin import fail, stderr_console, stdout_console
+from tutor.plugin import Option
+from tutor.plugin import TutorError
 
 OPTIMIZERS = ("cg", "lbfgs", "gd")
 DTYPES = ("float64", "float32")

@@ -11,9 +11,9 @@ import json
 from pathlib import Path
 from typing import Optional
 
-from tutor.commands._common import echo, fail, stderr_console, stdout_console
-from tutor.commands.spec import Argument, Option
-from tutor.base.errors import TutorError
+from tutor.plugin import echo, fail, stderr_console, stdout_console
+from tutor.plugin import Argument, Option
+from tutor.plugin import TutorError
 
 FIGURES = ("digits", "hidden", "cost", "boundary", "confusion")
 

@@ -1,7 +1,7 @@
 """This course's extra commands: `tutor train`, `cost`, `gradcheck` (the maths) and `play`, `figure` (slides).
 
 Registered through tutor.plugin; the command modules import nothing heavy
-at their top (their options are tutor.commands.spec objects, not typer's),
+at their top (their options are tutor.base.options objects, not typer's),
 so adding them keeps `tutor --help` fast.
 """
 

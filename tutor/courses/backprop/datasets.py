@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tutor.base.errors import DataError
+from tutor.plugin import DataError
 
 NAMES = ("digits", "moons")
 EXTENSIONS = (".mat", ".npz", ".csv")
@@ -88,7 +88,7 @@ def load_digits() -> Dataset:
     The bundled file keeps the original pixel counts 0..16 (see data/README.md);
     they are divided by 16 here, so X holds values in [0, 1].
     """
-    from tutor.base.paths import data_dir
+    from tutor.plugin import data_dir
 
     path = data_dir() / "digits.npz"
     if not path.is_file():

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tutor.base.errors import TutorError
+from tutor.plugin import TutorError
 
 MISSING_MATPLOTLIB = "saving figures needs matplotlib: pip install 'tutor[plots]'"
 SUFFIXES = (".png", ".svg")
@@ -87,13 +87,10 @@ def quick_train(ds, hidden: int, iterations: int = 50, lam: float = 1.0, seed: i
 
     sizes = play_layer_sizes(ds.n, hidden, ds.K)
     if not need_costs:
-        try:
-            from tutor.lessons.environment import trained_weights
-        except ImportError:
-            trained_weights = None
-        if trained_weights is not None:
-            thetas = trained_weights(ds, sizes, "sigmoid", seed, lam, iterations)
-            return QuickTraining(thetas, None, sizes)
+        from tutor.courses.backprop.setups import trained_weights
+
+        thetas = trained_weights(ds, sizes, "sigmoid", seed, lam, iterations)
+        return QuickTraining(thetas, None, sizes)
     params0 = initialize_params(sizes, seed=seed)
     run = train_network(sizes, ds.X, ds.y, params0, lam=lam, method="cg", iterations=iterations)
     return QuickTraining(reshape_params(run.params, sizes), run.costs, sizes)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tutor.notebook.formulas import formula
+from tutor.plugin import formula
 
 
 def _bias_code(n: dict[str, str], v: dict[str, Any]) -> str:

@@ -22,8 +22,8 @@ from __future__ import annotations
 import numpy as np
 
 from tutor.core import cross_entropy, feedforward, one_hot, sigmoid, sigmoid_gradient
-from tutor.lessons.expression import expression_function
-from tutor.lessons.registry import operation
+from tutor.plugin import expression_function
+from tutor.plugin import operation
 
 
 @expression_function("sigmoid")

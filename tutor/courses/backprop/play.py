@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from tutor.base.errors import TutorError
+from tutor.plugin import TutorError
 
 # DESIGN.md section 2, item 8.
 DEFAULT_CASES_TEXT = "10:0.5,10:100,10:1000,30:1,200:0"

@@ -19,7 +19,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
-from tutor.base.errors import DataError
+from tutor.plugin import DataError
 from tutor.render import styles
 from tutor.render.symbols import plain, symbols_for, wants_ascii, wants_color
 

@@ -38,7 +38,7 @@ def shipped_dir() -> Path | None:
     """The folder of results the course ships (`data/kept`), or None when TUTOR_SHIPPED_RESULTS=0."""
     if os.environ.get("TUTOR_SHIPPED_RESULTS", "1").strip() == "0":
         return None
-    from tutor.base.paths import data_dir
+    from tutor.plugin import data_dir
 
     return data_dir() / "kept"
 
@@ -139,7 +139,7 @@ class Entry:
     arguments lives. read() gives it back or None; write(result) keeps it."""
 
     def __init__(self, name: str, version: int, args: tuple = (), kwargs: dict | None = None) -> None:
-        from tutor.progress import tutor_home
+        from tutor.plugin import tutor_home
 
         self.path = tutor_home() / "cache" / f"op-{name}-{_digest(name, version, tuple(args), dict(kwargs or {}))}.npz"
 
@@ -174,45 +174,3 @@ def kept(name: str, version: int = 1):
         return cached
 
     return wrap
-
-
-def bake(target: Path) -> list[str]:
-    """Compute every kept result the bundled course's lessons need with their
-    default settings, in a fresh home, and write them to `target`. The names
-    of the files written, sorted.
-
-    Each lesson is rendered as a handout renders it (nobody watching, so the
-    train steps keep their runs too). Shipped results are not read meanwhile.
-    """
-    import io
-    import shutil
-    import tempfile
-
-    from rich.console import Console
-
-    from tutor.course import bundled_course
-    from tutor.courses.backprop import setups
-    from tutor.lessons.runner import render_lesson
-
-    setups._MEMORY.clear()  # the setup's weights must be trained (and so written) in the fresh home
-    saved = {k: os.environ.get(k) for k in ("TUTOR_HOME", "TUTOR_SHIPPED_RESULTS")}
-    with tempfile.TemporaryDirectory() as home:
-        os.environ["TUTOR_HOME"], os.environ["TUTOR_SHIPPED_RESULTS"] = home, "0"
-        try:
-            course = bundled_course()
-            for lesson_id in course.lesson_ids():
-                render_lesson(lesson_id, Console(file=io.StringIO(), width=100, color_system=None))
-        finally:
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
-        target.mkdir(parents=True, exist_ok=True)
-        for old in target.glob("*.npz"):
-            old.unlink()
-        names = sorted(p.name for p in (Path(home) / "cache").glob("*.npz")
-                       if p.name.startswith(("op-", "trained-")) and ".tmp." not in p.name)
-        for name in names:
-            shutil.copy(Path(home) / "cache" / name, target / name)
-    return names

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from tutor.base.errors import TutorError
+from tutor.plugin import TutorError
 
 from tutor.plugin import Built, SetupKind, setup
 
@@ -64,6 +64,11 @@ class Options:
     scale: float = 0.01
 
 _MEMORY: dict[str, list[np.ndarray]] = {}
+
+
+def forget_trained() -> None:
+    """Forget the weights trained in this process (the next lesson trains, or reads its cache, again)."""
+    _MEMORY.clear()
 
 # The usual hidden layer of each data set when the lesson does not say.
 _DEFAULT_HIDDEN = {"digits": (25,), "moons": (3,), "debug": (5,), "grader": (4,)}
@@ -130,7 +135,7 @@ def _cache_key(data: Data, sizes, activation, seed, lam, iterations) -> str:
 def trained_weights(data: Data, sizes, activation: str, seed: int, lam: float, iterations: int) -> list[np.ndarray]:
     """A quick seeded CG run from uniform random weights; cached (memory + disk)."""
     from tutor.core import initialize_params, reshape_params, train_network
-    from tutor.progress import tutor_home
+    from tutor.plugin import tutor_home
 
     key = _cache_key(data, sizes, activation, seed, lam, iterations)
     if key in _MEMORY:

@@ -7,9 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from tutor.base.schema import Node, Reader, Scope, as_number
+from tutor.plugin import Node, Reader, Scope, as_number
 from tutor.plugin import Common, Step, StepFailed, step_kind
-from tutor.lessons.texts import parse_text
+from tutor.plugin import parse_text
 
 METHODS = ("cg", "lbfgs", "gd")
 _METHOD_NAMES = {"cg": "conjugate gradient", "lbfgs": "L-BFGS", "gd": "gradient descent"}

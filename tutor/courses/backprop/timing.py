@@ -22,7 +22,7 @@ import gc
 import time
 from collections.abc import Callable
 
-from tutor.blas import one_thread
+from tutor.plugin import one_thread
 
 
 @contextlib.contextmanager

@@ -12,7 +12,7 @@ import itertools
 
 import numpy as np
 
-from tutor.exercises.registry import fixture, mistake, reference
+from tutor.plugin import fixture, mistake, reference
 
 
 def _sigmoid(z):

@@ -7,7 +7,7 @@ what went wrong.
 
 from __future__ import annotations
 
-from tutor.exercises.registry import diagnosis
+from tutor.plugin import diagnosis
 
 diagnosis("sigmoid-instead-of-gradient", "You returned the sigmoid, not its gradient",
           "Your values are g(z) itself. The gradient is g'(z) = g(z) * (1 - g(z)): compute g(z) first, "

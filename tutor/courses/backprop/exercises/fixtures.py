@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tutor.exercises.registry import FunctionArg, fixture
+from tutor.plugin import FunctionArg, fixture
 
 
 @fixture("debug")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tutor.exercises.registry import helper
+from tutor.plugin import helper
 
 
 @helper("sigmoid")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tutor.exercises.registry import layout
+from tutor.plugin import layout
 
 
 @layout("thetas")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from tutor import core
 from tutor.courses.backprop.exercises import scratch
-from tutor.exercises.registry import reference
+from tutor.plugin import reference
 
 for _name in ("sigmoid_gradient", "rand_initialize_weights", "nn_cost_function",
               "compute_numerical_gradient", "predict"):

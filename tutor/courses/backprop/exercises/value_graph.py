@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tutor.exercises.registry import diagnosis, helper, mistake, reference
+from tutor.plugin import diagnosis, helper, mistake, reference
 
 
 @helper("value_network_gradients")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from tutor.core import add_bias, reshape_params, sigmoid, sigmoid_gradient
-from tutor.exercises.registry import mistake
+from tutor.plugin import mistake
 
 # -- sigmoid_gradient -----------------------------------------------------
 
