@@ -50,7 +50,7 @@ def local(tmp_path_factory):
 
 
 def test_the_local_run_is_right_before_anything_is_compared_with_it(local):
-    root, truth, out = local
+    _, truth, out = local
     import csv
 
     with open(out / "gradebook.csv", newline="", encoding="utf-8") as fh:
@@ -88,10 +88,18 @@ def test_shares_merged_write_the_same_files_as_one_run(local, tmp_path):
         part = json.loads((tmp_path / f"part{k}" / "part.json").read_text())
         assert sorted({e["record"]["student"] for e in part["records"]}) == shares[k]
         assert not (tmp_path / f"part{k}" / "gradebook.csv").exists()  # a share alone is not a gradebook
-    r = _grade("merge", tmp_path / "part2", tmp_path / "part1", "-o", tmp_path / "merged")
+    r = _grade("merge", tmp_path / "part2", tmp_path / "part1", "-o", tmp_path / "merged", "--export", "moodle")
     assert r.exit_code == 0, r.output
     assert f"Merged 2 shares ({len(truth)} submissions)" in r.stdout
     assert _files(tmp_path / "merged") == _files(out)
+    # the merged run exports as a single run would: one row per student, their score
+    import csv
+
+    with open(out / "gradebook.csv", newline="", encoding="utf-8") as fh:
+        expected = sorted([r["student"], r["score"]] for r in csv.DictReader(fh))
+    with open(tmp_path / "merged" / "moodle.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0][0] == "Username" and sorted(rows[1:]) == expected
 
 
 def test_share_of_is_a_stable_hash_of_the_student_id():
