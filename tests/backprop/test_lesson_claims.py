@@ -275,3 +275,25 @@ def test_slope_typed_is_not_answered_by_calling_the_library(repo):
     step = _quiz(repo, "sigmoid-gradient", "slope-typed")
     assert step.grade("sigmoid_gradient(z2)", session.ctx).right is not True
     assert step.grade("a2[:, 1:] * (1 - a2[:, 1:])", session.ctx).right is True
+
+
+NINE = ["network", "forward-pass", "cost", "sigmoid-gradient", "backprop", "gradient-checking", "training",
+        "accuracy", "moons-from-scratch"]
+
+
+@pytest.mark.parametrize("lesson_id", NINE)
+def test_no_number_or_shape_quiz_answer_is_on_the_screen_just_before(repo, lesson_id):
+    """The count 1885 under the parameter table, the Theta2 shape under Theta2: asked right after, they test
+    reading, not understanding. (One-digit answers are left out: a lone digit is on every screen.)"""
+    import re
+
+    text, session = _page(repo, lesson_id)
+    blocks = re.split(r"\n(?=Step \d+ of \d+)", text)
+    for i, step in enumerate(session.steps):
+        if step.kind != "quiz" or step.answer_type not in ("number", "shape"):
+            continue
+        answer = step.answer_text(session.ctx).replace(" x ", "x")
+        if len(answer) < 2:
+            continue
+        before = blocks[i].replace(" x ", "x")
+        assert not re.search(rf"(?<![\d.]){re.escape(answer)}(?![\d])", before), (step.id, answer)
