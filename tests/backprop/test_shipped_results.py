@@ -86,6 +86,8 @@ def test_a_fresh_home_reads_them_instead_of_training(monkeypatch, tutor_home):
 
     import tutor.core
     from tutor.courses.backprop import ops_accuracy, ops_sigmoid_gradient, setups
+    from tutor.course import bundled_course
+    from tutor.lessons.loader import find_lesson
     from tutor.lessons.runner import render_lesson
 
     monkeypatch.setenv("TUTOR_SHIPPED_RESULTS", "1")
@@ -101,7 +103,7 @@ def test_a_fresh_home_reads_them_instead_of_training(monkeypatch, tutor_home):
     lessons = ["accuracy", "training", "sigmoid-gradient"] + (["moons-from-scratch"] if _moons_as_baked() else [])
     for lesson in lessons:
         console = Console(file=io.StringIO(), width=100, color_system=None)
-        session = render_lesson(lesson, console)
+        session = render_lesson(find_lesson(lesson, bundled_course()), console)
         assert not session.problems, (lesson, session.problems)
     # whatever is computed is kept in the home; nothing was
     assert not list((tutor_home / "cache").glob("op-*.npz")) and not list((tutor_home / "cache").glob("trained-*"))
