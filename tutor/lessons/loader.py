@@ -16,6 +16,8 @@ from types import MappingProxyType
 
 from tutor.base.errors import TutorError
 from tutor.base.errors import LessonError, did_you_mean
+from tutor.lessons.includes import expand as expand_include
+from tutor.lessons.includes import is_include
 from tutor.lessons.model import Lesson, Setup, When
 from tutor.lessons.params import TYPES, ParamSpec
 from tutor.base.schema import ID_RE, NAME_RE, Reader, Scope, Where
@@ -189,10 +191,19 @@ def _parse_steps(r: Reader, setup: Setup, problems: list[LessonError], vocab) ->
                   **vocab.setups[setup.kind].CONDITIONS}
     seen: dict[str, int] = {}
     steps = []
+    entries = []  # (YAML, key path, file) of every step, an include's run expanded in its place
     for i, node in enumerate(items):
-        path = f"steps[{i}]"
+        if is_include(node):
+            try:
+                entries.extend((inc.node, inc.path, inc.file) for inc in expand_include(node, f"steps[{i}]", r.file))
+            except LessonError as err:
+                problems.extend(err.problems)
+                scope.lenient = True  # what the run would have bound is unknown
+            continue
+        entries.append((node, f"steps[{i}]", r.file))
+    for node, path, file in entries:
         try:
-            step = _parse_step(node, path, r.file, scope, seen, conditions)
+            step = _parse_step(node, path, file, scope, seen, conditions)
             steps.append(step)
             scope.steps[step.id] = step
         except LessonError as err:
