@@ -1,0 +1,217 @@
+"""The sandbox bounds the whole check: each bound, tried by code that sets out to break it.
+
+Memory across processes, files in every place that looks writable, /dev/shm,
+the number of threads and processes, the hidden tests' inputs and the host's
+paths. Small limits keep the suite fast. All of it needs bubblewrap.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tutor.exercises import isolation as iso
+from tutor.exercises.catalog import get_exercise
+from tutor.exercises.check import check_file
+from tutor.exercises.report import to_json
+from tutor.course import bundled_course
+
+RIGHT = "from tutor_helpers import sigmoid\n\ndef sigmoid_gradient(z):\n    s = sigmoid(z)\n    return s * (1 - s)\n"
+PACKAGE = Path(__file__).resolve().parent.parent / "tutor"
+
+
+def _bwrap_works() -> bool:
+    try:
+        iso.decide("strict")
+    except iso.IsolationRefused:
+        return False
+    return True
+
+
+pytestmark = pytest.mark.skipif(not _bwrap_works(), reason="bubblewrap cannot run here (apt install bubblewrap)")
+
+
+def run(tmp_path, source, exercise="sigmoid-gradient", **kw):
+    path = tmp_path / "answer.py"
+    path.write_text(source)
+    return check_file(get_exercise(exercise, bundled_course()), path, isolation="strict", **kw)
+
+
+def printed_json(result, marker="RESULT "):
+    """What the learner's code printed after marker, as JSON (printed once: the visible run)."""
+    line = next(line for line in result.printed.splitlines() if line.startswith(marker))
+    return json.loads(line[len(marker):])
+
+
+def test_four_forked_children_cannot_each_take_the_memory_limit(tmp_path):
+    # The attack of the issue: fork four children, each under the limit, and hold memory in all of them.
+    src = ("import json, os\nforks = []\nfor i in range(4):\n    try:\n        pid = os.fork()\n"
+           "    except OSError as err:\n        forks.append(type(err).__name__)\n        continue\n"
+           "    if pid == 0:\n        b = bytearray(150 << 20)\n        import time; time.sleep(5)\n        os._exit(0)\n"
+           "    forks.append(pid)\n"
+           "import subprocess\ntry:\n    subprocess.Popen(['true'])\n    spawned = 'yes'\nexcept OSError as err:\n"
+           "    spawned = type(err).__name__\n"
+           "print('RESULT ' + json.dumps({'forks': forks, 'spawned': spawned}))\n") + RIGHT
+    result = run(tmp_path, src, memory_mb=256)
+    seen = printed_json(result)
+    assert seen == {"forks": ["PermissionError"] * 4, "spawned": "PermissionError"}
+    assert result.passed  # refusing a fork is not a failure of the function
+
+
+def test_threads_share_one_memory_limit(tmp_path):
+    # Four threads each try to hold 100 MB under a limit of 256 MB: they cannot all have it.
+    src = ("import json, threading\nheld, refused = [], []\n"
+           "def grab():\n    try:\n        held.append(bytearray(100 << 20))\n    except MemoryError:\n"
+           "        refused.append(1)\n"
+           "ts = [threading.Thread(target=grab) for _ in range(4)]\n[t.start() for t in ts]\n[t.join() for t in ts]\n"
+           "print('RESULT ' + json.dumps({'held': len(held), 'refused': len(refused)}))\nheld.clear()\n") + RIGHT
+    seen = printed_json(run(tmp_path, src, memory_mb=256))
+    assert seen["held"] + seen["refused"] == 4
+    assert seen["held"] <= 1 and seen["refused"] >= 3  # numpy and Python already hold part of the 256 MB
+
+
+def test_threads_and_processes_are_capped_for_the_whole_check(tmp_path):
+    src = ("import json, threading, time\nimport threading as th\nth.stack_size(64 * 1024)\nstarted = 0\n"
+           "stop = threading.Event()\ntry:\n    for i in range(3000):\n"
+           "        threading.Thread(target=stop.wait, daemon=True).start()\n        started += 1\n"
+           "except RuntimeError as err:\n    error = str(err)\nelse:\n    error = None\nstop.set()\n"
+           "print('RESULT ' + json.dumps({'started': started, 'error': error}))\n") + RIGHT
+    seen = printed_json(run(tmp_path, src))
+    assert seen["error"] == "can't start new thread"
+    assert 0 < seen["started"] < iso.MAX_TASKS  # the main thread and bwrap's own process count too
+
+
+PROBE = """import json, os
+points = set()
+for line in open('/proc/self/mountinfo'):
+    mount_point = line.split()[4]
+    points.add(mount_point)
+candidates = set()
+for point in points:
+    p = point
+    while True:
+        candidates.add(p)
+        if p == '/':
+            break
+        p = os.path.dirname(p)
+candidates |= {'/', '/tmp', '/var/tmp', '/dev/shm', '/dev', '/run', '/home', '/root', os.getcwd(), os.environ.get('HOME', '/')}
+writable = []
+for d in sorted(candidates):
+    if not os.path.isdir(d) or d.startswith('/proc') or d.startswith('/sys'):
+        continue
+    try:
+        with open(os.path.join(d, 'probe-x'), 'w') as f:
+            f.write('x')
+        writable.append(d)
+    except OSError:
+        pass
+print('RESULT ' + json.dumps({'writable': writable, 'probed': len(candidates)}))
+"""
+
+
+def test_nothing_is_writable_but_the_private_folder(tmp_path):
+    # Every mount point the sandbox has, every parent of one, and the usual suspects (/, /tmp, /dev/shm).
+    seen = printed_json(run(tmp_path, PROBE + RIGHT))
+    assert seen["writable"] == [iso.SANDBOX + "/work"]
+    assert seen["probed"] > 10
+
+
+def test_dev_shm_cannot_be_filled(tmp_path):
+    src = ("import json\nwritten = 0\ntry:\n    with open('/dev/shm/fill', 'wb') as f:\n        for _ in range(100):\n"
+           "            f.write(b'x' * (1 << 20)); f.flush(); written += 1\n"
+           "except OSError as err:\n    error = type(err).__name__\n"
+           "print('RESULT ' + json.dumps({'written': written, 'error': error}))\n") + RIGHT
+    assert printed_json(run(tmp_path, src)) == {"written": 0, "error": "OSError"}
+
+
+def test_the_private_folder_holds_at_most_its_size(tmp_path):
+    # Ten files of up to 10 MB each (one file is also capped by RLIMIT_FSIZE): 100 MB asked, 64 MB there.
+    src = ("import json, os\nwritten = 0\ntry:\n    for i in range(10):\n        with open(f'fill{i}', 'wb') as f:\n"
+           "            for _ in range(10):\n                f.write(b'x' * (1 << 20)); f.flush(); written += 1\n"
+           "except OSError as err:\n    pass\n"
+           "print('RESULT ' + json.dumps({'written': written}))\n") + RIGHT
+    written = printed_json(run(tmp_path, src))["written"]
+    assert iso.WORK_BYTES // (1 << 20) - 2 <= written <= iso.WORK_BYTES // (1 << 20)
+
+
+def test_hidden_inputs_never_reach_the_learners_code_or_any_message(tmp_path):
+    ex = get_exercise("sigmoid-gradient", bundled_course())
+    hidden = [t for t in ex.tests if t.hidden]
+    assert hidden
+    # Every number of every hidden input, as Python prints it.
+    import numpy as np
+
+    numbers = {repr(float(x)) for t in hidden for v in t.arguments().values() for x in np.ravel(v)}
+    numbers -= {repr(float(x)) for t in ex.tests if not t.hidden for v in t.arguments().values() for x in np.ravel(v)}
+    assert numbers
+    src = ("import os, sys\nfolder = os.path.join(sys.argv[1], 'in')\ntext = ''\n"
+           "for name in sorted(os.listdir(folder)):\n    p = os.path.join(folder, name)\n"
+           "    if os.path.isfile(p):\n        text += name + ': ' + open(p, 'rb').read().decode('latin-1')\n"
+           "import numpy as np\nz = np.load(os.path.join(folder, 'inputs.npz'))\n"
+           "text += ' '.join(repr(float(x)) for k in z.files for x in np.ravel(z[k]))\n"
+           "text += ' FILES ' + ' '.join(sorted(os.listdir(folder)))\n"
+           "def sigmoid_gradient(z):\n    raise ValueError(text[-400:] + ' ' + repr(z.tolist()))\n")
+    result = run(tmp_path, src)
+    # Everything a learner or a grader is shown: the JSON document, the text report, the gradebook record.
+    from tutor.exercises.report import render_text, to_gradescope
+
+    from rich.console import Console
+
+    console = Console(record=True, width=200, file=open(os.devnull, "w"))
+    console.print(render_text(result))
+    doc = json.dumps(to_json(result)) + json.dumps(to_gradescope(result)) + console.export_text() + result.printed
+    assert "ValueError" in doc and "request.json" in doc  # the visible tests show the message...
+    leaked = sorted(n for n in numbers if n in doc)
+    assert leaked == []  # ...and none of it holds a hidden input
+
+
+def test_no_host_path_in_what_the_code_can_read_about_its_sandbox(tmp_path, monkeypatch):
+    checks = tmp_path / "checks"
+    checks.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(checks))
+    secrets = {"check folder": str(checks), "tutor package": str(PACKAGE), "learner's folder": str(tmp_path),
+               "install": str(PACKAGE.parent)}
+    # The code looks for the host's paths itself (what it reads is longer than the printed tail).
+    src = (f"import os, sys, json\nsecrets = {secrets!r}\nseen = {{}}\n"
+           "for name in ('/proc/1/cmdline', '/proc/self/cmdline', '/proc/self/mountinfo'):\n"
+           "    seen[name] = open(name, 'rb').read().decode('latin-1')\n"
+           "seen['environ'] = repr(dict(os.environ))\n"
+           "import numpy\nseen['paths'] = ' '.join(sys.path) + ' ' + numpy.__file__ + ' ' + __file__\n"
+           "def link(fd):\n    try:\n        return os.readlink('/proc/self/fd/' + fd)\n    except OSError:\n        return ''\n"
+           "seen['fds'] = ' '.join(link(fd) for fd in os.listdir('/proc/self/fd'))\n"
+           "found = sorted([what, name] for name, text in seen.items() for what, path in secrets.items() if path in text)\n"
+           "print('RESULT ' + json.dumps(found))\n") + RIGHT
+    result = run(tmp_path, src)
+    assert result.passed, result.problem
+    found = printed_json(result)
+    # The interpreter and numpy are bind-mounted from where they are installed (here a venv inside the
+    # repository), and /proc/self/mountinfo names a bind mount's source: that one place is left.
+    assert found in ([], [["install", "/proc/self/mountinfo"]])
+
+
+def test_the_bounds_line_says_which_bounds_hold(tmp_path):
+    result = run(tmp_path, RIGHT, memory_mb=512, timeout=5)
+    assert result.bounds == "bounds: 1 process, 64 threads, 512 MB, 64 MB of files, 5 s, 1 MB of output"
+    off = check_file(get_exercise("sigmoid-gradient", bundled_course()), tmp_path / "answer.py", isolation="off")
+    assert off.bounds == "bounds: per process only (not isolated): 2048 MB, 10 s"
+    line = iso.bounds_line(True, memory_mb=2048, timeout=10, max_output=1 << 20, one_process=False, tasks_capped=True)
+    assert line == "bounds: 64 tasks, 2048 MB each, 64 MB of files, 10 s, 1 MB of output"
+    assert len(line) < 80
+
+
+def test_the_no_fork_filter_is_a_valid_program_for_each_known_machine():
+    import struct
+
+    for machine in ("x86_64", "aarch64"):
+        prog = iso.no_fork_filter(machine)
+        ins = [struct.unpack("<HBBI", prog[i:i + 8]) for i in range(0, len(prog), 8)]
+        # Every jump lands inside the program, and it ends in returns only.
+        for at, (code, jt, jf, _k) in enumerate(ins):
+            if code & 0x07 == 0x05:  # BPF_JMP
+                assert at + 1 + max(jt, jf) < len(ins)
+        assert all(code == 0x06 for code, *_ in ins[-3:])
+    assert iso.no_fork_filter("sparc") is None
