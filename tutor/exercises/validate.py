@@ -32,11 +32,12 @@ def run_in_process(exercise, fn, cases_args) -> list[dict]:
 
     cases = []
     for args in cases_args:
+        call = materialize(copy.deepcopy(args), exercise.vocab.helpers)
         try:
-            cases.append({"status": "ok", "value": fn(*materialize(copy.deepcopy(args), exercise.vocab.helpers)), "changed": []})
+            # "after": the arguments as the call left them, as the child reports them (the parent compares).
+            cases.append({"status": "ok", "value": fn(*call), "after": call})
         except Exception as err:  # noqa: BLE001
-            cases.append({"status": "error", "changed": [],
-                          "error": {"type": type(err).__name__, "message": str(err), "memory": False}})
+            cases.append({"status": "error", "error": {"type": type(err).__name__, "message": str(err), "memory": False}})
     return cases
 
 
