@@ -123,7 +123,7 @@ def decode(desc, arrays, funcs=None, depth: int = 0):
         _need(type(v) in (int, float), "float without a number")
         try:
             return float(v)
-        except OverflowError:  # an integer of hundreds of digits: no float holds it
+        except OverflowError:  # an integer too long for any float (a 400-figure JSON number)
             raise WireError("float out of range") from None
     if t == "array":
         key = desc.get("key")
