@@ -33,8 +33,8 @@ def _subs(folder, wanted=(EXERCISE,), **kw):
     return discover(folder, load_catalog(bundled_course()), list(wanted), **kw)
 
 
-def _grade(*args):
-    return CliRunner().invoke(app, ["grade", *[str(a) for a in args], "--isolation", "off"])
+def _grade(*args, isolation="off"):
+    return CliRunner().invoke(app, ["grade", *[str(a) for a in args], "--isolation", isolation])
 
 
 def _rows(out: Path) -> list[dict]:
@@ -90,7 +90,8 @@ def test_nfc_and_nfd_spellings_are_one_student_with_rows_told_apart(tmp_path):
     assert len(list((tmp_path / "out" / "feedback").iterdir())) == 1
 
 
-def test_case_twins_and_a_name_at_the_file_system_limit_do_not_stop_the_class(tmp_path):
+@pytest.mark.parametrize("isolation", ["off", "strict"])  # strict: the names pass through the sandbox too
+def test_case_twins_and_a_name_at_the_file_system_limit_do_not_stop_the_class(tmp_path, isolation):
     folder = tmp_path / "class"
     folder.mkdir()
     (folder / "alice.py").write_text(RIGHT)
@@ -100,7 +101,7 @@ def test_case_twins_and_a_name_at_the_file_system_limit_do_not_stop_the_class(tm
     long_dir = "é" * 127  # 254 bytes
     (folder / long_dir).mkdir()
     (folder / long_dir / ("y" * 250 + ".py")).write_text(RIGHT)
-    r = _grade(folder, "-e", EXERCISE, "-o", tmp_path / "out", "-j", 2)
+    r = _grade(folder, "-e", EXERCISE, "-o", tmp_path / "out", "-j", 2, isolation=isolation)
     assert r.exit_code == 0, r.output
     scores = {x["student"]: x["score"] for x in _rows(tmp_path / "out")}
     assert scores == {"alice": "6", "ALICE": "0", "x" * 252: "6", long_dir: "6"}
