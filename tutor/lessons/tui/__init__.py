@@ -1,0 +1,58 @@
+"""The full-screen lesson player (Textual), and the choice of player, made without importing Textual.
+
+Both players run the same loop (tutor.lessons.runner.play) and differ only in
+their UI object: tutor.lessons.ui has the line-mode ones, this package the
+full-screen one (player.FullScreenUI, drawing through app.PlayerApp). This
+module stays light: `tutor --help` and the lists import the commands that
+call `full_screen_wanted`, and Textual is imported only once a lesson is
+played full screen.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+
+# TUTOR_PLAYER=line (or --line) keeps the line-mode player on a capable terminal:
+# for screen readers, and for people who want the lesson in their scrollback.
+PLAYER_ENV = "TUTOR_PLAYER"
+
+
+def served() -> bool:
+    """True inside `tutor serve`: Textual draws into a web page (textual-serve sets its web driver)."""
+    return "web_driver" in os.environ.get("TEXTUAL_DRIVER", "")
+
+
+def textual_available() -> bool:
+    """True when Textual can be imported (it is a dependency, but a trimmed install may lack it)."""
+    try:
+        return importlib.util.find_spec("textual") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def _capable_terminal() -> bool:
+    """stdin and stdout both a terminal that can be redrawn (not TERM=dumb, not unset)."""
+    try:
+        ttys = sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+    return ttys and os.environ.get("TERM", "") not in ("", "dumb")
+
+
+def full_screen_wanted(*, plain: bool = False, line: bool = False, auto: float | None = None) -> bool:
+    """Whether a lesson is played full screen.
+
+    Line mode when asked for (--plain, --line, TUTOR_PLAYER=line), for a
+    demo that advances without pausing (--auto 0: the transcript is the
+    point), when Textual is missing, and when the terminal cannot be
+    redrawn (a pipe, TERM=dumb). Full screen in `tutor serve`'s page, and
+    on every capable terminal otherwise.
+    """
+    choice = os.environ.get(PLAYER_ENV, "").strip().lower()
+    if plain or line or choice in ("line", "plain") or auto == 0:
+        return False
+    if not textual_available():
+        return False
+    return served() or _capable_terminal()

@@ -1,0 +1,296 @@
+"""PlayerApp: the full-screen lesson player's screen (Textual).
+
+    ┌ course · lesson                          Step k of N ━━━━━━──── ┐  fixed header
+    │ the step's title   (with lambda = 3)                            │
+    ├─────────────────────────────────────────────────────────────────┤
+    │ the step's renderables, in a pane that scrolls (keys, wheel)    │  opens at the top
+    │ ... hints, feedback and answers added under it                  │
+    ├─────────────────────────────────────────────────────────────────┤
+    │ a message                                                       │  fixed footer
+    │ Your answer (h hint, b back, q quit): [                       ] │
+    │ Enter/n next · b back · h hint · r again · ? help · q quit      │
+    └─────────────────────────────────────────────────────────────────┘
+
+The app draws; the lesson loop runs on the FullScreenUI's worker thread and
+calls the methods below through `call_from_thread`. Keys go back to the loop
+on a queue (ui.commands) while it waits for a command, and the answer box's
+lines on another (ui.answers) while it asks. Textual lays the screen out
+again on every resize, and each rich renderable is drawn again at the new
+width.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Input, Static
+
+from tutor.lessons.tui.player import KEY_HELP, KEY_HELP_NARROW, SCROLL_HELP
+
+# Textual's names for the keys the line-mode player reads as characters (tutor.lessons.ui.KEYS).
+_KEY_CHARS = {"enter": "\r", "right": "\x1b[C", "left": "\x1b[D", "ctrl+d": "\x04", "space": " ", "tab": "\t"}
+_SCROLL = ("up", "down", "pageup", "pagedown", "home", "end")
+
+
+class PlayerApp(App):
+    """One lesson, full screen. `ui` is the FullScreenUI whose worker plays it."""
+
+    TITLE = "tutor"
+    ENABLE_COMMAND_PALETTE = False
+    CSS = """
+    Screen { layout: vertical; }
+    #top { height: auto; background: $boost; padding: 0 1; }
+    #title { height: auto; }
+    #body { height: 1fr; padding: 0 1; scrollbar-size-vertical: 1; }
+    #body > Static { width: 100%; }
+    #body > .more { margin-top: 1; }
+    #live { height: auto; display: none; padding: 0 1; border-top: solid $primary; }
+    #help { height: auto; display: none; padding: 0 1; border-top: solid $accent; }
+    #bottom { height: auto; background: $boost; padding: 0 1; }
+    #message { height: auto; max-height: 4; display: none; }
+    #asking { height: auto; display: none; }
+    #prompt { height: auto; }
+    #askrow { height: 1; }
+    #caret { width: 2; color: $accent; }
+    #answer { width: 1fr; height: 1; border: none; padding: 0 1; background: $surface; }
+    #answer:focus { border: none; background-tint: $foreground 5%; }
+    #keys { height: 1; color: $text-muted; }
+    """
+    BINDINGS: ClassVar = [
+        Binding("ctrl+c", "interrupt", "stop", show=False, priority=True),
+        Binding("ctrl+q", "interrupt", "stop", show=False, priority=True),
+    ]
+
+    def __init__(self, ui) -> None:
+        super().__init__()
+        self.ui = ui
+        self.asking = False
+        self.empty_ok = False
+        self.keys_text: str | None = None  # the footer's key line while waiting (None: the usual keys)
+
+    # -- layout ------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Vertical(id="top"):
+            yield Static(Text("Loading the lesson...", style="bold"), id="heading")
+            yield Static("", id="title")
+        body = VerticalScroll(id="body")
+        body.can_focus = False  # keys go to the lesson; the app scrolls the pane itself
+        yield body
+        yield Static("", id="live")
+        yield Static("", id="help")
+        with Vertical(id="bottom"):
+            yield Static("", id="message")
+            with Vertical(id="asking"):
+                yield Static("", id="prompt")
+                with Horizontal(id="askrow"):
+                    yield Static(Text("›", style="bold"), id="caret")
+                    yield Input(id="answer")
+            yield Static(Text("Please wait: computing...", style="dim italic"), id="keys")
+
+    def on_mount(self) -> None:
+        self.query_one("#answer", Input).disabled = True
+        self.ui.start_worker()
+
+    def on_resize(self, event) -> None:
+        self._show_keys()
+
+    # -- what the worker calls (on this thread, through call_from_thread) ------------------------------
+    def show_step(self, head: dict, out: list[Any], keep_place: bool = False) -> None:
+        """A new step: header, its renderables from the top, no message, no help.
+
+        keep_place: the same step drawn anew after a change (an explore step's
+        value turned): the pane stays where the learner had scrolled it.
+        """
+        self._heading(head)
+        body = self.query_one("#body", VerticalScroll)
+        y = body.scroll_y
+        body.remove_children()
+        body.mount(Static(Group(*out)))
+        if keep_place:
+            self.call_after_refresh(lambda: body.scroll_to(y=y, animate=False))
+        else:
+            body.scroll_home(animate=False)
+        self._set_message(None)
+        self._hide("#help")
+        self.end_ask()
+
+    def show_more(self, out: list[Any]) -> None:
+        """Renderables under the step (feedback, a hint, the answer), scrolled into view."""
+        body = self.query_one("#body", VerticalScroll)
+        more = Static(Group(*out), classes="more")
+        body.mount(more)
+        self.call_after_refresh(lambda: body.scroll_to_widget(more, animate=False, top=False))
+
+    def message(self, text: str) -> None:
+        self._set_message(text)
+
+    def show_help(self, rows: list[tuple[str, str]]) -> None:
+        table = Table(title="Keys", title_justify="left", show_header=False, box=None, padding=(0, 2))
+        for key, what in rows:
+            table.add_row(Text(key, style="bold"), what)
+        table.add_row(Text("↑ ↓ PgUp PgDn", style="bold"), "scroll the step (the mouse wheel too)")
+        table.add_row(Text("Ctrl-C", style="bold"), "stop at once (your place is saved)")
+        help_panel = self.query_one("#help", Static)
+        help_panel.update(table)
+        help_panel.display = True
+
+    def ready(self, keys: str | None) -> None:
+        """The loop waits for a key: say which ones."""
+        self.keys_text = keys
+        self._show_keys()
+        self.call_after_refresh(self._show_keys)  # once laid out: whether the step scrolls
+        self.set_timer(0.2, self._show_keys)
+
+    def working(self, text: str | None = None) -> None:
+        """The loop is computing: say so until the next screen."""
+        self.keys_text = None
+        keys = self.query_one("#keys", Static)
+        keys.update(Text(text or "Working...", style="dim italic"))
+
+    def ask(self, prompt: str, editable: bool = True, empty_ok: bool = False) -> None:
+        """Show the prompt and the answer box under it, and give the box the keys.
+
+        empty_ok: an empty Enter is a reply (Enter at 'Show the answer?');
+        otherwise it does nothing, as on the line-mode terminal.
+        """
+        self.asking = True
+        self.empty_ok = empty_ok
+        self.query_one("#prompt", Static).update(Text(f"{prompt}:", style="bold"))
+        self.query_one("#asking").display = True
+        box = self.query_one("#answer", Input)
+        box.value = ""
+        box.disabled = not editable
+        if editable:
+            box.focus()
+        self.query_one("#keys", Static).update(
+            Text("Type your answer, then Enter · " + SCROLL_HELP + " · Ctrl-C stops", style="dim"))
+
+    def typed(self, text: str) -> None:
+        self.query_one("#answer", Input).value = text
+
+    def end_ask(self) -> None:
+        self.asking = False
+        box = self.query_one("#answer", Input)
+        box.value = ""
+        box.disabled = True
+        self.query_one("#asking").display = False
+
+    def live(self, renderable) -> None:
+        """Training's live panel (None hides it)."""
+        panel = self.query_one("#live", Static)
+        if renderable is None:
+            panel.display = False
+            return
+        panel.update(renderable)
+        panel.display = True
+
+    def end(self, text: str, keys: str) -> None:
+        body = self.query_one("#body", VerticalScroll)
+        done = Static(Text(text, style="bold green"), classes="more")
+        body.mount(done)
+        self.call_after_refresh(lambda: body.scroll_to_widget(done, animate=False, top=False))
+        self.keys_text = keys
+        self._show_keys()
+
+    # -- events ------------------------------------------------------------------------------
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if not self.asking:
+            return
+        event.stop()
+        if not event.value.strip() and not self.empty_ok:
+            return  # nothing typed: the box stays open
+        self.end_ask()
+        self.working(None)
+        self.ui.answers.put(event.value)
+
+    def on_key(self, event) -> None:
+        if event.key in _SCROLL:
+            if self.asking and event.key in ("home", "end"):
+                return  # the answer box's own: start and end of the line
+            event.stop()
+            event.prevent_default()
+            self._scroll(event.key)
+            return
+        if self.asking:
+            return  # the answer box has the keys
+        key = _KEY_CHARS.get(event.key) or (event.character if event.is_printable else None)
+        if key is None:
+            return
+        event.stop()
+        event.prevent_default()
+        self._hide("#help")
+        self.ui.commands.put(key)
+
+    def action_interrupt(self) -> None:
+        """Ctrl-C: stop at once; the command saves the step on screen and says how to resume."""
+        self.ui.stop()
+        self.exit(None)
+
+    def on_unmount(self) -> None:
+        self.ui.stop()
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _heading(self, head: dict) -> None:
+        from rich.progress_bar import ProgressBar
+
+        width = self.size.width
+        line = Table.grid(expand=True, padding=(0, 1))
+        line.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        line.add_column(no_wrap=True, justify="right")
+        bar_width = 20 if width >= 100 else 10
+        line.add_column(width=bar_width, no_wrap=True)
+        where = Text()
+        if head["course"] and width >= 100:
+            where.append(head["course"], style="magenta")
+            where.append(" · ", style="dim")
+        where.append(head["lesson"], style="bold magenta")
+        line.add_row(where, Text(f"Step {head['k']} of {head['N']}", style="bold"),
+                     ProgressBar(total=head["N"], completed=head["k"], width=bar_width))
+        self.query_one("#heading", Static).update(line)
+        title = Text(head["title"], style="bold underline") if head["title"] else Text("")
+        if head["in_force"]:
+            title.append("   " if head["title"] else "")
+            title.append(f"with {head['in_force']}", style="yellow")
+        shown = self.query_one("#title", Static)
+        shown.update(title)
+        shown.display = bool(title.plain)
+
+    def _set_message(self, text: str | None) -> None:
+        msg = self.query_one("#message", Static)
+        if not text:
+            msg.display = False
+            return
+        msg.update(Text(text, style="yellow"))
+        msg.display = True
+
+    def _show_keys(self) -> None:
+        if self.asking:
+            return
+        width = self.size.width
+        text = self.keys_text or (KEY_HELP if width >= 60 else KEY_HELP_NARROW)
+        body = self.query_one("#body", VerticalScroll)
+        if body.max_scroll_y > 0 and len(text) + len(SCROLL_HELP) + 3 <= width - 2:
+            text += " · " + SCROLL_HELP
+        self.query_one("#keys", Static).update(Text(text, style="dim"))
+
+    def _hide(self, selector: str) -> None:
+        self.query_one(selector).display = False
+
+    def _scroll(self, key: str) -> None:
+        body = self.query_one("#body", VerticalScroll)
+        {"up": body.scroll_up, "down": body.scroll_down, "pageup": body.scroll_page_up,
+         "pagedown": body.scroll_page_down, "home": body.scroll_home, "end": body.scroll_end}[key](animate=False)
+
+
+def screen_text(app: App) -> str:
+    """What the app shows now, as plain text, one line per row (for tests and checks by eye)."""
+    lines = []
+    for strip in app.screen._compositor.render_strips():
+        lines.append("".join(segment.text for segment in strip).rstrip())
+    return "\n".join(lines)
