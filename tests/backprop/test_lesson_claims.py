@@ -297,3 +297,21 @@ def test_no_number_or_shape_quiz_answer_is_on_the_screen_just_before(repo, lesso
             continue
         before = blocks[i].replace(" x ", "x")
         assert not re.search(rf"(?<![\d.]){re.escape(answer)}(?![\d])", before), (step.id, answer)
+
+
+def test_the_spot_table_names_each_picked_weight_and_marks_the_bias_ones():
+    """Each position in params is read back to its matrix and cell by unrolling marked Thetas."""
+    shapes = [(25, 65), (10, 26)]
+    for l, (r, c) in enumerate(shapes, start=1):
+        for i, j in ((0, 0), (r - 1, c - 1), (r // 2, 3)):
+            marked = [np.zeros(s) for s in shapes]
+            marked[l - 1][i, j] = 1
+            position = int(np.flatnonzero(core.unroll(marked))[0])
+            assert gc.weight_name(position, SIZES) == f"Theta{l}[{i}, {j}]"
+    X = np.random.default_rng(0).random((30, 64))
+    y = np.arange(30) % 10
+    params = core.initialize_params(SIZES, "uniform", epsilon=0.12, seed=0)
+    table = gc.network_spot_check(params, SIZES, X, y, k=8, bias_picks=3)["spot_table"]
+    assert table.shape == (8, 4)
+    assert sum(cell.endswith(" bias") for cell in table[:, 1]) == 3
+    assert all(cell.endswith(", 0] bias") for cell in table[:, 1] if "bias" in cell)

@@ -23,7 +23,7 @@ from tutor.core import (
     verdict,
 )
 from tutor.core.gradcheck import DEBUG_LAYER_SIZES, compute_numerical_gradient
-from tutor.courses.backprop.ops_common import as_sizes
+from tutor.courses.backprop.ops_common import as_sizes, text_table
 from tutor.plugin import operation
 
 
@@ -151,6 +151,17 @@ def spot_indices(layer_sizes, k: int, n_bias: int, seed: int = 0) -> np.ndarray:
     return np.sort(picked)
 
 
+def weight_name(position: int, layer_sizes) -> str:
+    """Which weight sits at `position` of the unrolled vector: "Theta2[3, 0]" (row-major, Theta1 first)."""
+    start = 0
+    for l, (rows, cols) in enumerate(theta_shapes(as_sizes(layer_sizes)), start=1):
+        if position < start + rows * cols:
+            i, j = divmod(int(position) - start, cols)
+            return f"Theta{l}[{i}, {j}]"
+        start += rows * cols
+    raise ValueError(f"position {position} is past the last weight ({start - 1})")
+
+
 def blind_miss_probability(n_total: int, n_bias: int, k: int) -> float:
     """The chance that k distinct positions drawn at random from n_total miss all n_bias bias weights."""
     from math import comb
@@ -158,7 +169,8 @@ def blind_miss_probability(n_total: int, n_bias: int, k: int) -> float:
     return comb(n_total - n_bias, k) / comb(n_total, k) if k <= n_total - n_bias else 0.0
 
 
-@operation("network_spot_check", outputs=("spot_columns", "spot_indices", "spot_rel_diff", "spot_verdict", "spot_seconds",
+@operation("network_spot_check", outputs=("spot_columns", "spot_indices", "spot_table", "spot_rel_diff", "spot_verdict",
+                                          "spot_seconds",
                                           "spot_bias_picked", "n_bias_weights", "blind_miss_percent",
                                           "spot_median_gradient", "start_median_gradient", "start_spot_rel_diff"))
 def network_spot_check(
@@ -169,6 +181,8 @@ def network_spot_check(
 
     spot_columns: (k, 2) numerical | analytical; spot_indices: (k,) positions
     in the unrolled vector. 2k cost evaluations instead of 2 per parameter.
+    spot_table columns: position, weight (e.g. Theta2[3, 0], marked "bias"
+    in column 0), numerical, analytical (10 significant figures).
     spot_bias_picked: how many picks are bias weights; n_bias_weights: how
     many the network has; blind_miss_percent: the chance (%) that k picks
     made blindly among all the weights would include none of them.
@@ -203,9 +217,13 @@ def network_spot_check(
     num0, ana0, grad0 = check(start, idx)
     n_bias = int(bias_positions(sizes).size)
     rel = relative_difference(num, ana)
+    bias = set(bias_positions(sizes).tolist())
+    rows = [[int(i), weight_name(i, sizes) + (" bias" if int(i) in bias else ""), f"{a:.10g}", f"{b:.10g}"]
+            for i, a, b in zip(idx, num, ana)]
     return {
         "spot_columns": _columns(num, ana),
         "spot_indices": idx,
+        "spot_table": text_table(rows),
         "spot_rel_diff": rel,
         "spot_verdict": verdict(rel),
         "spot_seconds": seconds,
