@@ -27,7 +27,12 @@ The format (every key is checked; errors name file, line and key):
     gradient_check: 0               # optional: test index whose inputs feed a check of the learner's own cost
     tolerance: {rtol: 1e-6, atol: 1e-9}
     hints: [first, second, ...]     # shown one at a time by `tutor hint`
-    diagnoses: [labels-off-by-one]  # known mistakes to look for (registered diagnoses)
+    diagnoses:                      # known mistakes to look for: a registered diagnosis by name,
+      - labels-off-by-one
+      - id: transposed              # or one declared here, with its words and a recipe or a wrong version
+        title: The result is transposed
+        message: One row per example, please.
+        recipe: {output: transpose} # or: variant: references.py:wrong_function (see tutor.exercises.recipes)
     tests:
       - name: a small data set
         fixture: small-data         # optional: named inputs (a registered fixture)
@@ -53,6 +58,7 @@ import numpy as np
 
 from tutor.exercises.loader import ExerciseFormatError, fail, load_yaml
 from tutor.exercises.plugins import ensure_loaded
+from tutor.exercises.registry import Diagnosis
 
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 KEYS = {
@@ -109,6 +115,7 @@ class Exercise:
     helpers: tuple[str, ...] = ()
     layout: str | None = None
     order: int | None = None
+    declared: tuple = field(default=(), compare=False, repr=False)  # ((Diagnosis, wrong function), ...) from the file
     course: Any = field(default=None, compare=False, repr=False)  # the tutor.course.Course it belongs to
     vocab: Any = field(default=None, compare=False, repr=False)  # that course's vocabulary (tutor.base.registry)
 
@@ -119,6 +126,18 @@ class Exercise:
     @property
     def reference(self):
         return resolve_reference(self.reference_path, self.path.parent, self.vocab)
+
+    def diagnosis(self, diagnosis_id: str):
+        """The words of a mistake this exercise names: declared in its file, else registered by its course."""
+        for d, _ in self.declared:
+            if d.id == diagnosis_id:
+                return d
+        return self.vocab.diagnoses[diagnosis_id]
+
+    def mistakes(self) -> list[tuple[str, Callable]]:
+        """(diagnosis id, wrong function) for every mistake to try: the file's own, then the course's."""
+        mine = [(d.id, fn) for d, fn in self.declared]
+        return mine + list(self.vocab.mistakes.get(self.function, []))
 
     def helper_functions(self) -> dict:
         """{name: function} the stub may import from tutor_helpers."""
@@ -272,7 +291,7 @@ def parse_exercise(data: dict, lines: dict[str, int], path: Path, course=None) -
             fail(path, line(key), key, "must be a non-empty string")
     params = _signature_params(data["signature"], data["function"], path, line("signature"))
     try:
-        resolve_reference(data["reference"], path.parent, vocab)
+        reference = resolve_reference(data["reference"], path.parent, vocab)
     except ExerciseFormatError as err:
         fail(path, line("reference"), "reference", err.message)
     helpers = data.get("helpers", []) or []
@@ -311,10 +330,8 @@ def parse_exercise(data: dict, lines: dict[str, int], path: Path, course=None) -
     hints = data["hints"]
     if not isinstance(hints, list) or not hints or not all(isinstance(h, str) for h in hints):
         fail(path, line("hints"), "hints", "must be a non-empty list of strings")
-    diagnoses = data.get("diagnoses", [])
-    for i, d in enumerate(diagnoses):
-        if d not in vocab.diagnoses:
-            fail(path, line(f"diagnoses[{i}]"), f"diagnoses[{i}]", f"unknown diagnosis {d!r}")
+    diagnoses, declared = _parse_diagnoses(data.get("diagnoses", []) or [], params, tuple(returns), path, line, vocab,
+                                           reference)
     tol = data.get("tolerance", {}) or {}
     if not isinstance(tol, dict) or set(tol) - {"rtol", "atol"}:
         fail(path, line("tolerance"), "tolerance", "must be a mapping with rtol and/or atol")
@@ -382,6 +399,7 @@ def parse_exercise(data: dict, lines: dict[str, int], path: Path, course=None) -
         atol=float(tol.get("atol", 1e-9)),
         hints=tuple(hints),
         diagnoses=tuple(diagnoses),
+        declared=tuple(declared),
         tests=tuple(tests),
         path=path,
         helpers=tuple(helpers),
@@ -390,6 +408,56 @@ def parse_exercise(data: dict, lines: dict[str, int], path: Path, course=None) -
         course=course,
         vocab=vocab,
     )
+
+
+DIAGNOSIS_KEYS = ("id", "title", "message", "recipe", "variant")
+
+
+def _parse_diagnoses(items, params, returns, path: Path, line, vocab, reference) -> tuple[list[str], list]:
+    """(every diagnosis id, [(Diagnosis, wrong function)] of those declared in the file)."""
+    from tutor.exercises.recipes import RecipeError, parse_recipe, variant_of
+
+    if not isinstance(items, list):
+        fail(path, line("diagnoses"), "diagnoses", "must be a list of diagnosis names or mappings")
+    ids: list[str] = []
+    declared: list = []
+    for i, d in enumerate(items):
+        key = f"diagnoses[{i}]"
+        if isinstance(d, str):
+            if d not in vocab.diagnoses:
+                fail(path, line(key), key, f"unknown diagnosis {d!r} (a registered name, or a mapping with "
+                                           f"{', '.join(DIAGNOSIS_KEYS)})")
+            ids.append(d)
+            continue
+        if not isinstance(d, dict):
+            fail(path, line(key), key, "must be a diagnosis name or a mapping with id, title, message and a recipe")
+        for k in d:
+            if k not in DIAGNOSIS_KEYS:
+                fail(path, line(f"{key}.{k}"), f"{key}.{k}", f"unknown key (known: {', '.join(DIAGNOSIS_KEYS)})")
+        for k in ("id", "title", "message"):
+            if not isinstance(d.get(k), str) or not d[k].strip():
+                fail(path, line(f"{key}.{k}"), f"{key}.{k}", "is required (a non-empty string)")
+        if not ID_RE.match(d["id"]):
+            fail(path, line(f"{key}.id"), f"{key}.id", "must be lowercase words joined by '-'")
+        if d["id"] in ids:
+            fail(path, line(f"{key}.id"), f"{key}.id", f"{d['id']!r} is named twice")
+        if ("recipe" in d) == ("variant" in d):
+            fail(path, line(key), key, "needs exactly one of recipe (a change of the reference) or variant "
+                                       "(file.py:function, a wrong version beside the exercise)")
+        if "variant" in d:
+            try:
+                wrong = resolve_reference(d["variant"], path.parent, vocab)
+            except ExerciseFormatError as err:
+                fail(path, line(f"{key}.variant"), f"{key}.variant", err.message.replace("reference", "variant", 1))
+        else:
+            try:
+                recipe = parse_recipe(d["recipe"], params, returns)
+            except RecipeError as err:
+                fail(path, line(f"{key}.recipe"), f"{key}.recipe", str(err))
+            wrong = variant_of(reference, recipe, params, returns)
+        ids.append(d["id"])
+        declared.append((Diagnosis(d["id"], d["title"].strip(), d["message"].strip()), wrong))
+    return ids, declared
 
 
 def load_exercise_file(path: Path | str, course=None) -> Exercise:

@@ -396,7 +396,7 @@ def evaluate(exercise, cases_args, expected, sandbox: SandboxResult, *, file: st
     if not result.passed:
         ids = find_diagnoses(exercise, [materialize(a, exercise.vocab.helpers) for a in cases_args], expected,
                              learner_outputs, errors=learner_errors, matcher=checker.matcher if checker else None)
-        result.diagnoses = [exercise.vocab.diagnoses[i] for i in ids]
+        result.diagnoses = [exercise.diagnosis(i) for i in ids]
     gc = sandbox.gradient_check
     if gc is not None:
         if "relative_difference" in gc:

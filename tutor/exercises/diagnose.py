@@ -68,9 +68,8 @@ def find_diagnoses(exercise, cases_args: list[list], expected: list, learner: li
     errors = errors or [None] * len(learner)
     allowed = set(exercise.diagnoses)
     found: list[str] = []
-    vocab = exercise.vocab
-    for diag_id, variant in vocab.mistakes.get(exercise.function, []):
-        if diag_id not in allowed or diag_id in found or diag_id not in vocab.diagnoses:
+    for diag_id, variant in exercise.mistakes():
+        if diag_id not in allowed or diag_id in found:
             continue
         if _reproduces(exercise, variant, cases_args, expected, learner, errors, matcher):
             found.append(diag_id)

@@ -64,7 +64,7 @@ def validate_exercise(exercise) -> list[str]:
     if not ref.passed:
         bad = "; ".join(f"{t.name}: {t.message}" for t in ref.tests if not t.passed) or ref.problem
         problems.append(f"{where}: the reference fails its own tests ({bad})")
-    variants = exercise.vocab.mistakes.get(exercise.function, [])
+    variants = exercise.mistakes()
     for diag in exercise.diagnoses:
         mine = [v for d, v in variants if d == diag]
         if not mine:
