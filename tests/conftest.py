@@ -42,12 +42,23 @@ def tutor_home(tmp_path, monkeypatch):
     return home
 
 
+NO_WEIGHTS = "the course's weights are not at"
+
+
 @pytest.fixture
 def ex4_weights_path() -> Path:
     """Path of the course's trained weights, or skip with the reason."""
     if not EX4_WEIGHTS.is_file():
-        pytest.skip(f"the course's weights are not at {EX4_WEIGHTS} (set TUTOR_EX4_DIR to their folder)")
+        pytest.skip(f"{NO_WEIGHTS} {EX4_WEIGHTS} (set TUTOR_EX4_DIR to their folder)")
     return EX4_WEIGHTS
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say loudly, at the end of the run, when the tests that need the course's weights did not run."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if NO_WEIGHTS in str(getattr(r, "longrepr", ""))]
+    if skipped:
+        terminalreporter.write_sep("!", f"{len(skipped)} tests that need the course's weights were SKIPPED: "
+                                        f"{EX4_WEIGHTS} is missing (set TUTOR_EX4_DIR)", red=True, bold=True)
 
 
 @pytest.fixture
