@@ -315,3 +315,16 @@ def test_the_spot_table_names_each_picked_weight_and_marks_the_bias_ones():
     assert table.shape == (8, 4)
     assert sum(cell.endswith(" bias") for cell in table[:, 1]) == 3
     assert all(cell.endswith(", 0] bias") for cell in table[:, 1] if "bias" in cell)
+
+
+def test_big_weights_quiz_measures_the_saturation_it_names(repo, digits):
+    _, session = _page(repo, "sigmoid-gradient")
+    v = session.ctx.values
+    sizes = (64, 25, 10)
+    Theta1 = core.reshape_params(core.initialize_params(sizes, "uniform", epsilon=5.0, seed=0), sizes)[0]
+    z2 = np.column_stack([np.ones(len(digits.X)), digits.X]) @ Theta1.T
+    share = 100 * np.mean(core.sigmoid(z2) * (1 - core.sigmoid(z2)) < 0.01)
+    assert v["big_saturated_percent"] == pytest.approx(share)
+    assert share > 50 > v["saturated_percent"]  # a large start saturates most units; the trained network does not
+    quiz = _quiz(repo, "sigmoid-gradient", "big-weights-quiz")
+    assert f"leave {share:.0f}% of the hidden" in _flat(session.ctx.fill(quiz.explain))

@@ -65,6 +65,26 @@ def saturation(z: np.ndarray, below: float = 0.01) -> dict:
     }
 
 
+@operation("saturation_and_big_start",
+           outputs=("g_prime_z", "mean_g_prime", "saturated_percent", "big_epsilon", "big_saturated_percent"))
+def saturation_and_big_start(z: np.ndarray, X: np.ndarray, layer_sizes, big_epsilon: float = 5.0, seed: int = 0,
+                             below: float = 0.01) -> dict:
+    """`saturation` of z (m, s2), and the same share for a start with large weights, uniform in [-big_epsilon, big_epsilon].
+
+    big_saturated_percent: the share (in %) of the hidden units' g'(z2) below
+    `below` on X (m, n) when Theta1 is drawn that wide (seeded): what a large
+    start does to the hidden layer before any training.
+    """
+    out = saturation(z, below)
+    sizes = as_sizes(layer_sizes)
+    Theta1 = reshape_params(initialize_params(sizes, "uniform", epsilon=float(big_epsilon), seed=int(seed)), sizes)[0]
+    a1 = np.column_stack([np.ones(np.shape(X)[0]), np.asarray(X, dtype=float)])
+    big = sigmoid_gradient(a1 @ Theta1.T)
+    out["big_epsilon"] = float(big_epsilon)
+    out["big_saturated_percent"] = 100.0 * float(np.mean(big < below))
+    return out
+
+
 @operation("init_epsilons", outputs=("epsilons", "epsilon_table", "Theta1_init"))
 def init_epsilons(layer_sizes, seed: int = 0) -> dict:
     """The sqrt(6) rule eps = sqrt(6)/sqrt(L_in + L_out) for each layer, and a sample Theta1.
