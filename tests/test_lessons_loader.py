@@ -260,8 +260,8 @@ def test_find_lesson_unknown_id_suggests():
 
 def test_manifest_lists_the_course_in_order():
     m = bundled_course()
-    assert m.lessons == ("network", "forward-pass", "cost", "sigmoid-gradient", "backprop", "gradient-checking",
-                         "training", "accuracy", "moons-from-scratch")
+    assert m.lessons == ("network", "forward-pass", "cost", "sigmoid-gradient", "graph", "backprop", "deep",
+                         "gradient-checking", "nudge", "training", "accuracy", "moons-from-scratch")
 
 
 def test_bundled_forward_pass_loads():
