@@ -24,6 +24,7 @@ def _lessons() -> None:
         ops_moons,
         ops_network,
         ops_network_lesson,
+        ops_optimizers,
         ops_nudge,
         ops_sigmoid_gradient,
         ops_training,
