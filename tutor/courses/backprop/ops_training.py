@@ -57,14 +57,16 @@ def reshape_trained(params: np.ndarray, layer_sizes) -> dict:
 
 
 
-@operation("start_cost", outputs=("J_start", "mean_h_start", "J_chance_start", "seed_costs", "seeds_above_chance",
-                                  "seed_cost_max", "seed_cost_max_seed"))
+@operation("start_cost", outputs=("J_start", "mean_h_start", "start_lean", "start_lean_effect", "J_chance_start",
+                                  "seed_costs", "seeds_above_chance", "seed_cost_max", "seed_cost_max_seed"))
 def start_cost(layer_sizes, thetas0, X: np.ndarray, y: np.ndarray, lam: float = 0.0, epsilon: float = 0.12,
                seeds: int = 10, activation: str = "sigmoid") -> dict:
     """The cost at a random start, and how it compares with other random starts.
 
     J_start: the cost of thetas0 (lambda included). mean_h_start: the mean of
-    its outputs h (m, K), which says which way this draw leans. J_chance_start:
+    its outputs h (m, K), which says which way this draw leans: start_lean is
+    "low" or "high", and start_lean_effect what that does to the cost when
+    most targets are 0 ("costs less" / "costs more"). J_chance_start:
     K log 2, the cost when every output is 0.5. seed_costs: (seeds,) the same
     cost from uniform [-epsilon, epsilon] starts drawn with seeds 0, 1, ...;
     seeds_above_chance: how many of them start above K log 2; seed_cost_max
@@ -79,9 +81,12 @@ def start_cost(layer_sizes, thetas0, X: np.ndarray, y: np.ndarray, lam: float = 
     costs = np.array(costs)
     chance = sizes[-1] * float(np.log(2.0))
     worst = int(np.argmax(costs))
+    mean_h = float(np.mean(feedforward(thetas0, X, activation).h))
     return {
         "J_start": nn_cost(thetas0, X, y, lam, activation),
-        "mean_h_start": float(np.mean(feedforward(thetas0, X, activation).h)),
+        "mean_h_start": mean_h,
+        "start_lean": "low" if mean_h < 0.5 else "high",
+        "start_lean_effect": "costs less" if mean_h < 0.5 else "costs more",
         "J_chance_start": chance,
         "seed_costs": costs,
         "seeds_above_chance": int(np.sum(costs > chance)),
