@@ -150,7 +150,7 @@ def test_bad_predict_steps_are_load_errors_with_file_line_and_key(tmp_path, yaml
 def test_numbers_and_closeness_in_words():
     assert read_number("1/4") == 0.25 and read_number(" -2e-1 ") == -0.2 and read_number("x") is None
     assert read_number("1/0") is None and read_number("nan") is None
-    assert closeness(0.25, 0.25) == "spot on."
+    assert closeness(0.25, 0.25) == "spot on." and closeness(3.25071, 3.2507121) == "spot on."
     assert closeness(0.5, 0.25) == "0.25 too high (2 times the actual value)."
     assert closeness(0.2, 0.25) == "0.05 too low (0.8 times the actual value)."
     assert closeness(0.24, 0.25) == "0.01 too low (within 4% of it)."

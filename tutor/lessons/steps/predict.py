@@ -62,7 +62,7 @@ def closeness(predicted: float, actual: float) -> str:
     """How far a prediction landed from the actual value, in words (no verdict, no tolerance)."""
     diff = predicted - actual
     scale = max(abs(actual), abs(predicted), 1e-300)
-    if abs(diff) <= 1e-9 * scale or diff == 0:
+    if abs(diff) <= 5e-6 * scale:  # equal to the 6 significant figures the actual value is shown with
         return "spot on."
     if predicted != 0 and actual != 0 and np.sign(predicted) != np.sign(actual):
         return f"the opposite sign: {abs(diff):.4g} {'above' if diff > 0 else 'below'} it."
