@@ -13,7 +13,6 @@ import numpy as np
 import pytest
 
 from tutor import core
-from tutor.courses.backprop.datasets import load_digits, make_moons
 from tutor.courses.backprop import (
     ops_accuracy,
     ops_backprop,
@@ -24,6 +23,7 @@ from tutor.courses.backprop import (
     ops_sigmoid_gradient,
     ops_training,
 )
+from tutor.courses.backprop.datasets import load_digits, make_moons
 
 SIZES = (64, 25, 10)
 
@@ -36,7 +36,8 @@ def _one_blas_thread():
     cores and the CG runs here get about ten times slower; one thread is fast.
     """
     try:
-        from threadpoolctl import threadpool_limits  # comes with scikit-learn, a test dependency
+        # threadpoolctl comes with scikit-learn, a test dependency
+        from threadpoolctl import threadpool_limits
     except ImportError:
         yield
         return

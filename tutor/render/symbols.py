@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-
 def _greek() -> dict[str, str]:
     """Every Greek letter spelt as its name: "λ" -> "lambda", "Ω" -> "Omega".
 

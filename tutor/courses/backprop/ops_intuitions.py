@@ -22,8 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from tutor.core import cross_entropy, feedforward, one_hot, sigmoid, sigmoid_gradient
-from tutor.plugin import expression_function
-from tutor.plugin import operation
+from tutor.plugin import expression_function, operation
 
 
 @expression_function("sigmoid")
