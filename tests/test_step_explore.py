@@ -133,3 +133,54 @@ def test_bad_controls_are_refused_at_load(tmp_path, bad, message):
     with pytest.raises(LessonError) as err:
         lesson_file(tmp_path, steps)
     assert message in str(err.value)
+
+
+# -- in a notebook ---------------------------------------------------------------------------
+
+
+def test_the_exported_notebook_calls_explore_and_names_the_controls(tmp_path):
+    pytest.importorskip("nbformat")
+    from tutor.notebook.build import lesson_notebook
+
+    nb, problems = lesson_notebook(lesson_file(tmp_path))
+    assert problems == []
+    sources = ["".join(c["source"]) for c in nb["cells"]]
+    assert any(s.strip() == "lesson.explore('scale-lab')" for s in sources)
+    assert any("`B` (factor, 0 to 2)" in s and "lesson.explore('scale-lab', B=1)" in s for s in sources)
+
+
+def test_a_notebook_draws_one_setting_on_request(tmp_path, capsys):
+    from tutor.notebook.session import NotebookError, NotebookLesson
+
+    nb = NotebookLesson(lesson_file(tmp_path), record=False)
+    nb.explore("scale-lab", B=1.5)
+    assert "m = 5 times 1.5 is 7.50." in flat(capsys.readouterr().out)
+    with pytest.raises(NotebookError, match="no control 'C'"):
+        nb.explore("scale-lab", C=1)
+
+
+def test_without_ipywidgets_a_notebook_shows_the_fixed_settings(tmp_path, capsys, monkeypatch):
+    import sys
+
+    from tutor.notebook.session import NotebookLesson
+
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)  # import ipywidgets now raises ImportError
+    NotebookLesson(lesson_file(tmp_path), record=False).explore("scale-lab")
+    out = flat(capsys.readouterr().out)
+    assert "With factor = 0.5 m = 5 times 0.5 is 2.50." in out and "With factor = 2 m = 5 times 2 is 10.00." in out
+
+
+def test_with_ipywidgets_a_slider_recomputes_the_step(tmp_path, capsys, monkeypatch):
+    pytest.importorskip("ipywidgets")
+    import IPython.display
+
+    from tutor.notebook.session import NotebookLesson
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objs: shown.extend(objs))
+    NotebookLesson(lesson_file(tmp_path), record=False).explore("scale-lab")
+    slider = shown[0].children[0]
+    assert (slider.min, slider.max, slider.step, slider.value, slider.description) == (0, 2, 0.5, 1, "factor")
+    assert "m = 5 times 1 is 5.00." in flat(capsys.readouterr().out)
+    slider.value = 2
+    assert "m = 5 times 2 is 10.00." in flat(capsys.readouterr().out)

@@ -315,6 +315,16 @@ def predict_cells(b: Built, step, bound: list[str]) -> list[Any]:
     return [md, _code(f"prediction = {guess}  # your prediction: {how}", f"lesson.predict({step.id!r}, prediction)")]
 
 
+def explore_cells(b: Built, step, bound: list[str]) -> list[Any]:
+    """The lab's prose, and a call that draws sliders (with ipywidgets) or the lesson's fixed settings."""
+    dials = ", ".join(f"`{c.name}` ({c.label}, {c.text(c.low)} to {c.text(c.high)})" for c in step.controls)
+    example = ", ".join(f"{c.name}={c.text(c.default)}" for c in step.controls)
+    how = (f"**Turn the values:** {dials}. With ipywidgets installed the cell below draws a slider for each and "
+           f"recomputes as you move them; without it, it shows the lesson's fixed settings. "
+           f"`lesson.explore({step.id!r}, {example})` draws one setting of your choice.")
+    return [_md(_heading(step), how, _notes(b, step)), _code(f"lesson.explore({step.id!r})")]
+
+
 def exercise_cells(b: Built, step, bound: list[str]) -> list[Any]:
     from tutor.notebook import adapters
     from tutor.notebook.checks import stub_cell
@@ -362,6 +372,7 @@ CELLS: dict[str, Builder] = {
     "train": run_cells,
     "quiz": quiz_cells,
     "predict": predict_cells,
+    "explore": explore_cells,
     "exercise": exercise_cells,
 }
 

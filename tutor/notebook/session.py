@@ -225,6 +225,59 @@ class NotebookLesson:
         out = self.session.ensure(i)
         show(adapters.step_header(self.session, i), *out)
 
+    def explore(self, step_id: str, **values: Any) -> Quiet:
+        """An explore step: sliders that recompute it (with ipywidgets), else its fixed settings.
+
+        values: control values to draw once (e.g. alpha=3); the others keep their defaults.
+        """
+        i = self._safe_index(step_id)
+        if i is None:
+            return Quiet()
+        step = self.session.steps[i]
+        if not hasattr(step, "controls"):
+            raise NotebookError(f"{step_id!r} is not an explore step (it is a {step.kind} step)")
+        self._before(i)
+        ctx = self.ctx
+
+        def draw(**chosen: Any) -> list[Any]:
+            setting = {**step.defaults(), **{k: v for k, v in chosen.items() if k in step.defaults()}}
+            return step.draw(ctx, {c.name: c.clamp(setting[c.name]) for c in step.controls}, heading=True)
+
+        if values:
+            unknown = sorted(set(values) - set(step.defaults()))
+            if unknown:
+                raise NotebookError(f"{step_id!r} has no control {unknown[0]!r} "
+                                    f"(it has: {', '.join(step.defaults())})")
+            show(*draw(**values))
+            return Quiet(values=values)
+        try:
+            import ipywidgets as w
+            from IPython.display import display
+        except ImportError:
+            saved, ctx.ui = ctx.ui, None  # nobody can turn the dials: the step shows its fixed settings
+            try:
+                show(*step.run(ctx))
+            finally:
+                ctx.ui = saved
+            return Quiet(widgets=False)
+        sliders = {}
+        for c in step.controls:
+            cls = w.IntSlider if c.integer else w.FloatSlider
+            sliders[c.name] = cls(value=c.clamp(c.default), min=c.low, max=c.high, step=c.step, description=c.label,
+                                  continuous_update=False, style={"description_width": "initial"})
+        out = w.Output()
+
+        def redraw(change=None) -> None:
+            out.clear_output(wait=True)
+            with out:
+                show(*draw(**{name: s.value for name, s in sliders.items()}))
+
+        for s in sliders.values():
+            s.observe(redraw, names="value")
+        display(w.VBox([*sliders.values(), out]))
+        redraw()
+        return Quiet(widgets=True)
+
     # -- questions ------------------------------------------------------------------
     def quiz(self, step_id: str, answer: Any = ...) -> Quiet:
         """Check an answer to a question step; without one, ask for it (where the notebook can).
