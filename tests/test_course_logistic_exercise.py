@@ -47,7 +47,26 @@ NO_SIGMOID = """import numpy as np
 def logistic_gradient(w, X, y):
     return X.T @ (X @ w - y) / len(y)
 """
-SLIPS = {"sign flipped": SIGN_FLIPPED, "no mean": NO_MEAN, "squared error": SQUARED_ERROR, "no sigmoid": NO_SIGMOID}
+NO_TRANSPOSE = """import numpy as np
+def logistic_gradient(w, X, y):
+    h = 1 / (1 + np.exp(-(X @ w)))
+    return X @ (h - y) / len(y)
+"""
+# Two slips at once: no single known mistake reproduces it, so none is named.
+SIGN_AND_SUM = """import numpy as np
+def logistic_gradient(w, X, y):
+    h = 1 / (1 + np.exp(-(X @ w)))
+    return X.T @ (y - h)
+"""
+# slip -> (learner file, the mistake the check must name; None: none may be named)
+SLIPS = {
+    "sign flipped": (SIGN_FLIPPED, "error-sign-flipped"),
+    "no mean": (NO_MEAN, "gradient-not-averaged"),
+    "squared error": (SQUARED_ERROR, "sigmoid-slope-kept"),
+    "no sigmoid": (NO_SIGMOID, "scores-not-chances"),
+    "no transpose": (NO_TRANSPOSE, "transpose-missing"),
+    "two slips": (SIGN_AND_SUM, None),
+}
 
 
 @pytest.fixture
@@ -67,12 +86,17 @@ def _independent_gradient(w, X, y):
     return out / m
 
 
-def test_reference_file_agrees_with_a_term_by_term_gradient():
+def _references():
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("lr_refs", COURSE / "exercises" / "references.py")
     refs = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(refs)
+    return refs
+
+
+def test_reference_file_agrees_with_a_term_by_term_gradient():
+    refs = _references()
     rng = np.random.default_rng(3)
     X = np.column_stack([np.ones(7), rng.normal(size=(7, 2))])
     y = (rng.random(7) > 0.5).astype(float)
@@ -135,12 +159,48 @@ def test_the_hints_and_the_docstring_state_the_contract_not_the_code():
 
 
 @pytest.mark.parametrize("slip", sorted(SLIPS))
-def test_every_slip_the_lesson_names_fails_the_visible_tests(cli, tmp_path, tutor_home, slip):
+def test_every_slip_the_lesson_names_fails_and_is_named_by_the_exercise_file(cli, tmp_path, tutor_home, slip):
+    source, named = SLIPS[slip]
     r = cli("exercise", "start", "logistic-gradient", "--course", str(COURSE))
     assert r.exit_code == 0, r.output
-    (tmp_path / "tutor-exercises" / "logistic-gradient.py").write_text(SLIPS[slip])
+    (tmp_path / "tutor-exercises" / "logistic-gradient.py").write_text(source)
     r = cli("check", "logistic-gradient", "--course", str(COURSE), "--format", "json", "--isolation", "auto")
     assert r.exit_code == 1, r.output
     report = json.loads(r.output)
     visible = [t for t in report["tests"] if t["name"] != "one feature, five students"]
     assert report["score"] < report["max_score"] and not all(t["passed"] for t in visible)
+    ids = [d["id"] for d in report["diagnoses"]]
+    assert ids == ([named] if named else []), report["diagnoses"]
+    if named:  # and in the words the exercise file gives it, as a learner reads them
+        r = cli("check", "logistic-gradient", "--course", str(COURSE), "--isolation", "auto")
+        title = next(d["title"] for d in _exercise_yaml()["diagnoses"] if d["id"] == named)
+        assert title in " ".join(r.output.split())
+
+
+def test_the_reference_passes_its_own_tests_and_names_no_mistake(cli, tmp_path, tutor_home):
+    import inspect
+
+    refs = _references()
+    cli("exercise", "start", "logistic-gradient", "--course", str(COURSE))
+    (tmp_path / "tutor-exercises" / "logistic-gradient.py").write_text(
+        "import numpy as np\n\n\n" + inspect.getsource(refs._arrays) + "\n\n" + inspect.getsource(refs.logistic_gradient))
+    r = cli("check", "logistic-gradient", "--course", str(COURSE), "--format", "json", "--isolation", "auto")
+    report = json.loads(r.output)
+    assert r.exit_code == 0 and report["score"] == report["max_score"] == 5 and report["diagnoses"] == []
+
+
+def test_each_wrong_version_differs_from_the_reference_on_the_visible_tests():
+    refs = _references()
+    doc = _exercise_yaml()
+    X = np.array([[1, 1, 2], [1, 3, 1], [1, 0, 0], [1, 2, 2]], dtype=float)
+    y = np.array([0, 1, 0, 1], dtype=float)
+    w = np.array([-1, 0.5, 0.25])
+    right = _independent_gradient(w, X, y)
+    for d in doc["diagnoses"]:
+        if "variant" in d:
+            fn = getattr(refs, d["variant"].split(":")[1])
+            try:
+                wrong = fn(w, X, y)
+            except ValueError:
+                continue  # a shape error: named by the same error
+            assert not np.allclose(wrong, right), d["id"]
