@@ -109,7 +109,7 @@ def test_the_reference_gives_tutor_cores_deltas_and_gradients_on_the_debug_netwo
     np.testing.assert_allclose(got["D1"], g.grads[0], atol=1e-13)
     np.testing.assert_allclose(got["D2"], g.grads[1], atol=1e-13)
     # and independently of backprop: central differences of the cost
-    J = lambda p: core.nn_cost_function(p, [3, 5, 3], X, y, 0.0)[0]  # noqa: E731
+    J = lambda p: core.nn_cost_function(p, [3, 5, 3], X, y, 0.0)[0]
     num = core.compute_numerical_gradient(J, core.unroll(thetas))
     assert np.max(np.abs(np.concatenate([got["D1"].ravel(), got["D2"].ravel()]) - num)) < 1e-9
 
