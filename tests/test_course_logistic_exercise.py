@@ -183,7 +183,7 @@ def test_the_reference_passes_its_own_tests_and_names_no_mistake(cli, tmp_path, 
     refs = _references()
     cli("exercise", "start", "logistic-gradient", "--course", str(COURSE))
     (tmp_path / "tutor-exercises" / "logistic-gradient.py").write_text(
-        "import numpy as np\n\n\n" + inspect.getsource(refs._arrays) + "\n\n" + inspect.getsource(refs.logistic_gradient))
+        "import numpy as np\n\n\n" + inspect.getsource(refs.logistic_gradient))
     r = cli("check", "logistic-gradient", "--course", str(COURSE), "--format", "json", "--isolation", "auto")
     report = json.loads(r.output)
     assert r.exit_code == 0 and report["score"] == report["max_score"] == 5 and report["diagnoses"] == []

@@ -15,10 +15,12 @@ def _arrays(w, X, y):
 
 
 def logistic_gradient(w, X, y):
-    """(1/m) Xᵀ (g(X w) - y): the gradient of the logistic cost. w (n+1,), X (m, n+1), y (m,) -> (n+1,)."""
-    w, X, y = _arrays(w, X, y)
-    h = 1.0 / (1.0 + np.exp(-(X @ w)))
-    return X.T @ (h - y) / y.size
+    """The logistic cost's gradient, (1/m) Xᵀ (h - y) with h = g(X w).
+
+    w (n+1,), X (m, n+1), y (m,) -> grad (n+1,).
+    """
+    h = 1.0 / (1.0 + np.exp(-(X @ w)))  # the chances, one per row
+    return X.T @ (h - y) / len(y)  # per weight: mean of error x feature
 
 
 def squared_error_gradient(w, X, y):
