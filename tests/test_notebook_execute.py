@@ -260,7 +260,7 @@ def test_a_second_course_runs_as_a_notebook_and_its_check_counts_in_that_course(
                 "    h = 1 / (1 + np.exp(-(X @ w)))\n"
                 "    return X.T @ (h - y) / len(y)\n")
     _execute(nb, root)
-    assert "All tests passed: 5/5" in _text(_cell(nb, "check('logistic-gradient', logistic_gradient)"))
+    assert "All tests passed: 5/5" in _text(_cell(nb, "check('logistic-gradient', logistic_gradient"))
     doc = json.loads((home / "progress.json").read_text())
     assert doc["exercises"]["logistic-regression/logistic-gradient"]["passed"] is True
     assert "logistic-gradient" not in doc["exercises"]
