@@ -156,19 +156,34 @@ def start(
 
 
 def _write_helpers(folder: Path, current, u: Using) -> None:
-    """folder/tutor_helpers.py with the helpers of every exercise started there, so a stub also runs as a script.
+    """folder/tutor_helpers.py with the helpers the started stubs import, so a stub also runs as a script.
 
-    Only started exercises' helpers: a helper that is a later exercise's answer
-    is not handed out early. Checks never use this file; they write their own.
+    Only what a started exercise's stub imports, and never the answer of an
+    exercise the learner has not passed yet: starting a later exercise must
+    not hand out an earlier one's solution. Checks never use this file; they
+    write their own.
     """
     from tutor.exercises.stubs import HELPERS_MODULE, module_source
 
-    functions = {}
-    for ex in _catalog(u).values():
+    catalog = _catalog(u)
+    store = _store()
+    unpassed = {ex.function: ex.id for ex in catalog.values()
+                if store.exercise(ex.id, course=u.key).get("passed") is not True}
+    functions, withheld = {}, {}
+    for ex in catalog.values():
         if ex.id == current.id or (folder / f"{ex.id}.py").is_file():
-            functions.update(ex.helper_functions())
-    if functions:
-        (folder / f"{HELPERS_MODULE}.py").write_text(module_source(functions), encoding="utf-8")
+            for name, fn in ex.stub_helpers().items():
+                if name in unpassed:
+                    withheld[name] = unpassed[name]
+                else:
+                    functions[name] = fn
+    if not functions and not withheld:
+        return
+    text = module_source(functions)
+    for name, exercise_id in withheld.items():  # the import still works; calling it says why it is not there
+        why = f"{name} is the answer to the exercise {exercise_id}: pass it first (`tutor check` lends the real one)."
+        text += f"\n\ndef {name}(*args, **kwargs):\n    raise NotImplementedError({why!r})\n"
+    (folder / f"{HELPERS_MODULE}.py").write_text(text, encoding="utf-8")
 
 
 def _record(store, result, u: Using) -> None:

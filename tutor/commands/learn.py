@@ -202,7 +202,7 @@ def _offer_next(lesson) -> str | None:
 
     nxt = _next_after(lesson)
     if nxt is None:
-        echo("That was the last lesson. `tutor exercises` lists the self-check exercises.")
+        echo(f"That was the last lesson. `tutor exercises{_course_flag(lesson.course)}` lists the self-check exercises.")
         return None
     again = f"tutor learn{_course_flag(lesson.course)}"
     echo(f"Next lesson: {nxt}. Enter starts it, q stops here (`{again}` picks up there later).")
@@ -233,7 +233,7 @@ def _suggest_next(lesson) -> None:
         if later:
             echo(f"Next: {_learn_command(lesson, later[0])}")
             return
-    echo("That was the last lesson. `tutor exercises` lists the self-check exercises.")
+    echo(f"That was the last lesson. `tutor exercises{_course_flag(course)}` lists the self-check exercises.")
 
 
 # -- commands ----------------------------------------------------------------------------
@@ -272,7 +272,7 @@ def learn(
         if not flow or outcome not in ("completed", "last", "next"):
             return
         if outcome == "last":
-            echo("That was the last lesson. `tutor exercises` lists the self-check exercises.")
+            echo(f"That was the last lesson. `tutor exercises{_course_flag(chosen)}` lists the self-check exercises.")
             return
         # `tutor learn` alone flows on through the course, as the README promises
         from tutor.lessons.loader import find_lesson

@@ -143,8 +143,9 @@ def welcome(course_ref: str | None = None) -> None:
         console.print(Text.assemble((f"{verb}: ", "bold"), (f"tutor learn {nxt['id']}{flag}", "bold cyan"),
                                     f"  ({nxt['title']})"))
     else:
-        console.print(Text("You have finished every lesson. `tutor exercises` has self-check exercises.", style="bold"))
-    more = [f"tutor lessons{flag}", "tutor exercises", f"tutor demo ID{flag}", "tutor courses", "tutor --help"]
+        console.print(Text(f"You have finished every lesson. `tutor exercises{flag}` has self-check exercises.",
+                           style="bold"))
+    more = [f"tutor lessons{flag}", f"tutor exercises{flag}", f"tutor demo ID{flag}", "tutor courses", "tutor --help"]
     for line in _fold("More: ", more, console.width):  # broken between commands, never inside one
         console.print(Text(line, style="dim"), no_wrap=True, overflow="ellipsis")
 

@@ -116,6 +116,7 @@ class Exercise:
     layout: str | None = None
     order: int | None = None
     declared: tuple = field(default=(), compare=False, repr=False)  # ((Diagnosis, wrong function), ...) from the file
+    lends: tuple[str, ...] | None = field(default=None, compare=False)  # helpers a check lends (None: `helpers`)
     course: Any = field(default=None, compare=False, repr=False)  # the tutor.course.Course it belongs to
     vocab: Any = field(default=None, compare=False, repr=False)  # that course's vocabulary (tutor.base.registry)
 
@@ -139,9 +140,20 @@ class Exercise:
         mine = [(d.id, fn) for d, fn in self.declared]
         return mine + list(self.vocab.mistakes.get(self.function, []))
 
-    def helper_functions(self) -> dict:
-        """{name: function} the stub may import from tutor_helpers."""
+    def stub_helpers(self) -> dict:
+        """{name: function} the stub imports from tutor_helpers (its `helpers:` list)."""
         return {name: self.vocab.helpers[name] for name in self.helpers}
+
+    def helper_functions(self) -> dict:
+        """{name: function} the checked code may import from tutor_helpers.
+
+        Every helper of the course except this exercise's own answer and the
+        answers of the exercises that build on it (see `lending`); the stub
+        imports only `helpers`, but a learner who writes more in one file may
+        import any of the rest.
+        """
+        names = self.helpers if self.lends is None else self.lends
+        return {name: self.vocab.helpers[name] for name in names}
 
     def call_args(self, values: dict) -> list:
         """Positional arguments in signature order, stopping at the first absent one."""
@@ -483,7 +495,39 @@ def _load_catalog(course) -> dict[str, Exercise]:
     for path in exercise_files(course.exercises_dir):
         ex = load_exercise_file(path, course)
         exercises[ex.id] = ex
-    return exercises
+    return lending(exercises)
+
+
+def lending(exercises: dict[str, Exercise]) -> dict[str, Exercise]:
+    """Each exercise with the helpers its check lends: the course's, less the answers it must not see.
+
+    The course's helpers are those its exercises hand to learners (every
+    `helpers:` list); a helper registered only to be passed as an argument
+    (a cost J given to a gradient checker) is not lent. An exercise's answer
+    is its function; exercise B builds on A when B's stub imports A's function
+    (and so on, transitively). Checking A lends every course helper except
+    A's own answer and the answers of everything built on A.
+    """
+    import dataclasses
+
+    answers = {ex.function: ex_id for ex_id, ex in exercises.items()}
+    users: dict[str, set[str]] = {ex_id: set() for ex_id in exercises}  # A -> the exercises whose helpers use A
+    for ex_id, ex in exercises.items():
+        for h in ex.helpers:
+            if h in answers and answers[h] != ex_id:
+                users[answers[h]].add(ex_id)
+    handed_out = list(dict.fromkeys(h for ex in exercises.values() for h in ex.helpers))
+    out = {}
+    for ex_id, ex in exercises.items():
+        above, todo = set(), [ex_id]
+        while todo:
+            for u in users[todo.pop()] - above:
+                above.add(u)
+                todo.append(u)
+        hidden = {ex.function} | {exercises[u].function for u in above}
+        lends = tuple(dict.fromkeys([*ex.helpers, *(n for n in handed_out if n not in hidden)]))
+        out[ex_id] = dataclasses.replace(ex, lends=lends)
+    return out
 
 
 def forget() -> None:
@@ -514,12 +558,14 @@ def get_exercise(exercise_id: str, course) -> Exercise:
         return catalog[exercise_id]
     import difflib
 
+    from tutor.course import course_flag
+
     from tutor.exercises.safetext import safe_text
 
     wanted = str(exercise_id).strip().lower().replace("_", "-").replace(" ", "-")
     close = [wanted] if wanted in catalog else difflib.get_close_matches(wanted, list(catalog), n=1)
     tip = f" Did you mean {close[0]!r}?" if close else ""
-    raise ExerciseFormatError(f"there is no exercise {safe_text(exercise_id)!r}.{tip} (`tutor exercises` lists them)")
+    raise ExerciseFormatError(f"there is no exercise {safe_text(exercise_id)!r}.{tip} (`tutor exercises{course_flag(course)}` lists them)")
 
 
 def status(exercise_id: str, store=None, *, course: str | None = None) -> str:

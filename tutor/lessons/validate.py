@@ -72,13 +72,34 @@ def check_lesson(path: Path, course=None) -> tuple[list[str], list[str], int]:
     except TutorError as err:
         return [f"{path}: {err.message}"], [], 0
     warnings = [f"{path}: {w}" for w in lesson_warnings(lesson)]
+    missing = exercise_step_problems(lesson)
     try:
         session = render_lesson(lesson, _Console(file=io.StringIO(), width=100), answers=True, notes=True)
     except LessonError as err:
         return [p.locate() for p in err.problems], warnings, len(lesson.steps)
     except TutorError as err:
         return [f"{path}: setup: {err.message}"], warnings, len(lesson.steps)
-    return [f"{path}: {p}" for p in session.describe_problems()], warnings, len(lesson.steps)
+    warnings += [f"{path}: {w}" for w in session.describe_warnings()]
+    return missing + [f"{path}: {p}" for p in session.describe_problems()], warnings, len(lesson.steps)
+
+
+def exercise_step_problems(lesson) -> list[str]:
+    """An exercise step must name an exercise of the lesson's course (its file is `<id>.yaml`)."""
+    from tutor.base.errors import did_you_mean
+
+    course = lesson.course
+    if course is None:
+        return []
+    known = sorted(p.stem for p in course.exercises_dir.glob("*.yaml")) if course.exercises_dir.is_dir() else []
+    out = []
+    for i, step in enumerate(lesson.steps):
+        name = getattr(step, "exercise", None) if step.kind == "exercise" else None
+        if name is not None and name not in known:
+            where = step.common.where
+            hint = did_you_mean(name, known) or (f" (its exercises: {', '.join(known)})" if known else
+                                                  " (it has no exercises folder)")
+            out.append(where.error(f"exercise: the course {course.id!r} has no exercise {name!r}{hint}").locate())
+    return out
 
 
 def validate_manifest(path: Path) -> list[str]:

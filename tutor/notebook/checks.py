@@ -132,7 +132,7 @@ def provide_helpers(*exercise_ids: str, course: str | None = None) -> None:
     chosen = adapters.resolve(course)
     functions: dict = {}
     for exercise_id in exercise_ids:
-        functions.update(adapters.get_exercise(exercise_id, chosen).helper_functions())
+        functions.update(adapters.get_exercise(exercise_id, chosen).stub_helpers())
     if not functions:
         return
     module = sys.modules.get(HELPERS_MODULE) or types.ModuleType(HELPERS_MODULE)
