@@ -1,0 +1,15 @@
+# expect: missing-divide-by-m | off-by-a-factor
+import numpy as np
+
+
+def backward_propagation(parameters, cache, X, Y):
+    m = X.shape[0]
+    W2 = parameters["W2"]
+    A1, A2 = cache["A1"], cache["A2"]
+    dZ2 = A2 - Y
+    dW2 = 1 / m * dZ2.T @ A1
+    db2 = 1 / m * np.sum(dZ2, axis=0)
+    dZ1 = dZ2 @ W2 * (1 - A1 ** 2)
+    dW1 = dZ1.T @ X
+    db1 = 1 / m * np.sum(dZ1, axis=0)
+    return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}

@@ -1,0 +1,7 @@
+# expect: none
+import numpy as np
+
+
+def rand_initialize_weights(L_in, L_out, epsilon=0.12, rng=None):
+    rng = np.random.default_rng(rng)
+    return rng.uniform(-epsilon, epsilon, size=(L_out, L_out + 1))
