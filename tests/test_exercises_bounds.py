@@ -215,3 +215,39 @@ def test_the_no_fork_filter_is_a_valid_program_for_each_known_machine():
                 assert at + 1 + max(jt, jf) < len(ins)
         assert all(code == 0x06 for code, *_ in ins[-3:])
     assert iso.no_fork_filter("sparc") is None
+
+
+# -- the parent decides: in-place changes the child tries to hide ---------------------------
+
+UPDATE_IN_PLACE = ("def update_parameters(parameters, grads, learning_rate):\n"
+                   "    for k in parameters:\n        parameters[k] -= learning_rate * grads['d' + k]\n"
+                   "    return {k: v.copy() for k, v in parameters.items()}\n")
+
+
+@pytest.mark.parametrize("hide", [
+    # numpy's judges replaced at import: every comparison in this process says "unchanged".
+    "import numpy as np\nnp.allclose = lambda *a, **k: True\nnp.array_equal = lambda *a, **k: True\n"
+    "np.isclose = lambda a, b, *r, **k: np.ones(np.shape(a), bool)\n",
+    # The attack on the old checker: walk up to the runner's frames and make its copies of the inputs
+    # match the changed ones (and clear any list of changes), so a comparison there finds nothing.
+    "import sys, numpy as np\n"
+    "def _scrub():\n    f = sys._getframe(1)\n    while f is not None:\n"
+    "        for v in list(f.f_locals.values()):\n"
+    "            if isinstance(v, list) and v and all(isinstance(x, tuple) and len(x) == 3 for x in v):\n"
+    "                for _, arr, before in v:\n                    if isinstance(before, np.ndarray):\n"
+    "                        before[...] = arr\n"
+    "            if isinstance(v, dict) and isinstance(v.get('changed'), list):\n                v['changed'].clear()\n"
+    "        f = f.f_back\n",
+], ids=["numpy-judges-replaced", "frames-reached"])
+def test_an_in_place_change_cannot_be_hidden_from_the_parent(tmp_path, hide):
+    src = hide + UPDATE_IN_PLACE.replace("    return {k:", "    _scrub() if '_scrub' in globals() else None\n    return {k:")
+    result = run(tmp_path, src, exercise="update-parameters")
+    assert not result.passed and result.score == 0
+    changed = [t for t in result.tests if not t.hidden]
+    assert changed and all("changed its input parameters[" in t.message for t in changed)
+
+
+def test_a_copy_that_leaves_the_inputs_alone_passes(tmp_path):
+    src = ("def update_parameters(parameters, grads, learning_rate):\n"
+           "    return {k: v - learning_rate * grads['d' + k] for k, v in parameters.items()}\n")
+    assert run(tmp_path, src, exercise="update-parameters").passed

@@ -157,7 +157,7 @@ MISTAKES = [
      "    return np.random.rand(L_out, 1 + L_in) * epsilon\n", "wrong-init-range"),
     ("rand-initialize-weights",
      "import numpy as np\ndef rand_initialize_weights(L_in, L_out, epsilon=0.12, rng=None):\n"
-     "    return np.random.uniform(-epsilon, epsilon, (L_out, L_in))\n", "missing-bias-column"),
+     "    return np.random.uniform(-epsilon, epsilon, (L_out, L_in))\n", "init-missing-bias-column"),
     ("predict", HEADER + "def predict(thetas, X):\n    a = X\n    for T in thetas:\n"
      "        a = sigmoid(np.hstack([np.ones((a.shape[0], 1)), a]) @ T.T)\n    return np.argmax(a, axis=1) + 1\n",
      "labels-off-by-one"),

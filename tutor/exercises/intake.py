@@ -197,9 +197,7 @@ def parse_result(data: bytes, n_cases: int, outputs) -> dict:
     for entry in cases:
         if not isinstance(entry, dict) or entry.get("status") not in ("ok", "error"):
             raise IntakeError("result.json has a test result of the wrong structure")
-        changed = entry.get("changed", [])
         clean = {"status": entry["status"],
-                 "changed": [_str(c, 80) for c in changed[:20] if isinstance(c, str)] if isinstance(changed, list) else [],
                  "seconds": _float(entry.get("seconds"))}
         if entry["status"] == "ok":
             try:
