@@ -60,6 +60,8 @@ def _register_all(app) -> None:
     register_grade(app)
     from tutor.commands.autograder import register as register_autograder  # Gradescope autograder (issue 13)
     register_autograder(app)
+    from tutor.commands.serve import register as register_serve  # the player in a web page (issue 24)
+    register_serve(app)
 
 
 def _register_course_commands(root) -> None:
