@@ -129,3 +129,17 @@ def test_two_courses_checked_in_one_process_use_their_own_exercises(tmp_path):
     assert load_catalog(logistic)["logistic-gradient"].declared == () or all(
         d.id not in {"naive-overflow"} for d, _ in load_catalog(logistic)["logistic-gradient"].declared)
     assert json.dumps(sorted(load_catalog(softmax)))  # plain ids, nothing else
+
+
+def test_the_authoring_guide_lists_exactly_what_the_plugin_door_offers():
+    import re
+
+    import tutor.plugin as door
+
+    guide = (REPO / "docs" / "authoring.md").read_text(encoding="utf-8")
+    table = guide[guide.index("What the door offers"):guide.index("### Slow operations")]
+    listed = {n for row in table.splitlines() if row.startswith("| `")
+              for n in re.findall(r"`([A-Za-z_]+)`", row.split("|")[1])}
+    assert listed == set(door.__all__)
+    for name in listed:
+        assert getattr(door, name) is not None
