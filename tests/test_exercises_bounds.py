@@ -238,9 +238,18 @@ UPDATE_IN_PLACE = ("def update_parameters(parameters, grads, learning_rate):\n"
     "                        before[...] = arr\n"
     "            if isinstance(v, dict) and isinstance(v.get('changed'), list):\n                v['changed'].clear()\n"
     "        f = f.f_back\n",
-], ids=["numpy-judges-replaced", "frames-reached"])
+    # In the runner's frame, swap the argument it will report back for an untouched copy.
+    "import sys, copy\n_saved = {}\n"
+    "def _scrub():\n    f = sys._getframe(1)\n    mine = f.f_locals['parameters']\n    f = f.f_back\n"
+    "    while f is not None:\n        for v in list(f.f_locals.values()):\n"
+    "            if isinstance(v, list) and any(x is mine for x in v):\n"
+    "                v[[i for i, x in enumerate(v) if x is mine][0]] = _saved['p']\n"
+    "        f = f.f_back\n",
+], ids=["numpy-judges-replaced", "frames-scrubbed", "argument-swapped"])
 def test_an_in_place_change_cannot_be_hidden_from_the_parent(tmp_path, hide):
     src = hide + UPDATE_IN_PLACE.replace("    return {k:", "    _scrub() if '_scrub' in globals() else None\n    return {k:")
+    src = src.replace("    for k in parameters:", "    if '_saved' in globals():\n        _saved['p'] = copy.deepcopy(parameters)\n"
+                      "    for k in parameters:")
     result = run(tmp_path, src, exercise="update-parameters")
     assert not result.passed and result.score == 0
     changed = [t for t in result.tests if not t.hidden]

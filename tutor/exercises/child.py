@@ -220,7 +220,8 @@ def run(folder, fds, request, progress):
     result = {"status": "ok", "cases": [], "printed": "", "blocked": blocked.attempts}
     for i, case in enumerate(request["cases"]):
         progress(str(i))
-        args = [wire.decode(d, inputs, funcs) for d in case["args"]]
+        # A tuple: code that reaches this frame cannot swap the objects it reports back after the call.
+        args = tuple(wire.decode(d, inputs, funcs) for d in case["args"])
         start = time.perf_counter()
         try:
             with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
@@ -230,7 +231,7 @@ def run(folder, fds, request, progress):
             entry = {"status": "error", "error": _error(err, filename)}
         entry["seconds"] = time.perf_counter() - start
         # The inputs as they are now: the parent compares them with its own copies (this process can lie).
-        entry["after"] = wire.encode(args, arrays_out)
+        entry["after"] = wire.encode(list(args), arrays_out)
         result["cases"].append(entry)
     gc = request.get("gradient_check")
     if gc is not None:
