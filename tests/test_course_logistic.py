@@ -222,6 +222,8 @@ def test_gradient_descent_matches_numpy_step_for_step():
     grad0 = X.T @ (0.5 - y) / y.size
     assert np.allclose(v["w_one_step"], -0.2 * grad0, rtol=1e-14)  # the typed update at w = 0
     assert grad0[1] < 0 and v["w_one_step"][1] > 0  # quiz-direction: the practice weight grows
+    # "w0 went down (fewer than half passed) and both hour weights went up"
+    assert grad0[0] > 0 and grad0[2] < 0 and y.mean() < 0.5
     trace = v["J_trace"]
     assert trace.size == 1001 and trace[0] == pytest.approx(np.log(2))
     assert np.allclose(trace, costs, rtol=1e-12)
