@@ -285,6 +285,7 @@ def _first_run(lesson_id: str, reading: float, ahead: bool, weights: Path) -> li
     from rich.console import Console
 
     from tutor.lessons.environment import build_environment
+    from tutor.course import bundled_course
     from tutor.lessons.loader import find_lesson
     from tutor.lessons.runner import Session, step_header
     from tutor.lessons.ui import RecordingUI
@@ -315,6 +316,7 @@ def _first_run(lesson_id: str, reading: float, ahead: bool, weights: Path) -> li
 
 
 def section_lookahead(lessons, rounds, readings, out):
+    from tutor.course import bundled_course
     from tutor.lessons.environment import build_environment
     from tutor.lessons.loader import find_lesson
 
