@@ -218,3 +218,68 @@ def test_an_include_that_cannot_work_is_a_load_error_that_says_why(tmp_path, inc
     with pytest.raises(LessonError) as info:
         load_lesson(path, bundled_course())
     assert words in str(info.value), str(info.value)
+
+
+# -- no warning or traceback reaches the learner -------------------------------------------------------------
+
+OVERFLOW = """\
+    - id: fw
+      kind: compute
+      op: forward
+      bind: {z3: z3}
+    - id: big
+      kind: compute
+      op: multiply
+      inputs: {A: z3, B: 1000000}
+      bind: big
+    - id: blow
+      kind: compute
+      op: exp
+      inputs: {A: big}
+      bind: E
+      show: E
+    - id: after
+      kind: text
+      text: "E is {E.shape}."
+"""
+
+
+def test_numpy_warnings_are_kept_for_validate_and_never_printed(tmp_path, capfd):
+    import warnings
+
+    from tutor.course import bundled_course
+    from tutor.lessons.validate import check_lesson
+
+    path = write(tmp_path, OVERFLOW)
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")  # as a learner's python would: warnings shown once each
+        session, text = render(path)
+        problems, said, _ = check_lesson(path, bundled_course())
+    assert np.isinf(session.ctx.values["E"]).any()  # the overflow happened
+    err = capfd.readouterr().err
+    assert "Warning" not in err and "Warning" not in text and "ops_arrays" not in err
+    assert problems == []  # a warning is advice, not a failure
+    assert any("step 3 (blow): RuntimeWarning: overflow encountered in exp" in w for w in said), said
+
+
+def test_an_operation_that_raises_anything_is_one_line_under_its_step(tmp_path, capfd):
+    from tutor.lessons.registry import operation
+
+    @operation("explode_for_test")
+    def explode(A):
+        """Raises what no operation should."""
+        raise RuntimeError("the operation broke")
+
+    path = write(tmp_path, """\
+        - id: boom
+          kind: compute
+          op: explode_for_test
+          inputs: {A: X}
+          bind: nothing
+        - id: after
+          kind: text
+          text: Still here.
+    """)
+    _, text = render(path)
+    assert "This step could not run: RuntimeError: the operation broke" in text and "Still here." in text
+    assert "Traceback" not in text + capfd.readouterr().err

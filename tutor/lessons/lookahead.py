@@ -127,7 +127,10 @@ class LookAhead:
                 job.state = "running"
             job.thread = threading.current_thread().name
             try:
-                job.result = job.plan.compute(job.values)
+                import numpy as np
+
+                with np.errstate(all="ignore"):  # a step computed ahead says nothing on the learner's screen
+                    job.result = job.plan.compute(job.values)
             except BaseException as err:  # kept for the step to raise as its own
                 job.error = err
             job.values = {}

@@ -54,6 +54,7 @@ class Session:
         self.ctx.course = lesson.course  # who the commands a step prints are for (--course)
         self.outputs: list[list[Any]] = []
         self.problems: dict[int, list[str]] = {}
+        self.warned: dict[int, list[str]] = {}  # warnings a step raised (numpy's overflow...): kept, never printed
         self.quizzes: dict[str, dict] = {}
         self.hints_shown: dict[int, int] = {}
         self.completed = False
@@ -114,6 +115,21 @@ class Session:
             self.lookahead.close()
 
     def _run(self, j: int) -> list[Any]:
+        """Step j's renderables. A warning it raises (numpy's "overflow encountered in exp") is kept in
+        `warned` for `tutor validate` to report, not printed over the learner's screen."""
+        import warnings
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            out = self._run_step(j)
+        said = list(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
+        if said:
+            self.warned[j] = said
+        return out
+
+    def _run_step(self, j: int) -> list[Any]:
+        from tutor.base.errors import TutorError
+
         step = self.steps[j]
         before = len(self.ctx.problems)
         try:
@@ -126,7 +142,9 @@ class Session:
         except StepFailed as err:
             self.ctx.problem(str(err))
             out = [failure(str(err))]
-        except (ArithmeticError, ValueError, TypeError, IndexError, KeyError, MemoryError) as err:
+        except TutorError:
+            raise  # a setup or course problem: the command says it in one line
+        except Exception as err:  # noqa: BLE001 - whatever an operation raises, one line under the step, no traceback
             message = f"{type(err).__name__}: {err}"
             self.ctx.problem(message)
             out = [failure(message)]
@@ -157,6 +175,9 @@ class Session:
             return {**record, **fields, "quizzes": merged, "completed": done}
 
         self.store.update("lessons", self.lesson.id, change, course=self.course_id)
+
+    def describe_warnings(self) -> list[str]:
+        return [f"step {j + 1} ({self.steps[j].id}): {w}" for j, ws in sorted(self.warned.items()) for w in ws]
 
     def describe_problems(self) -> list[str]:
         return [f"step {j + 1} ({self.steps[j].id}): {p}" for j, ps in sorted(self.problems.items()) for p in ps]
@@ -273,16 +294,20 @@ def render_lesson(lesson: Lesson | str, console: Console, *, answers: bool = Fal
     console.print(SafeText((lesson.summary, "italic")))
     for note in env.notes:
         console.print(Text(note, style="dim"))
+    import warnings
+
     for i in range(session.N):
-        out = session.ensure(i)
+        out = session.ensure(i)  # what the step warned is kept in session.warned, for validate
         if on_step is not None:
             on_step(i)  # the caller marks the boundary its own way
         else:
             console.print()
             console.print(_rule(console))
-        console.print(step_header(session, i, bar=False, lesson_title=False))
-        for r in out:
-            console.print(r)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a view drawing inf or nan says nothing in the handout
+            console.print(step_header(session, i, bar=False, lesson_title=False))
+            for r in out:
+                console.print(r)
     return session
 
 
@@ -307,8 +332,12 @@ def play(session: Session, start: int = 0) -> str:
     step the learner is on is saved before every wait. However it ends, the
     steps queued to be computed ahead are dropped (one running is not waited for).
     """
+    import warnings
+
     try:
-        return _play(session, start)
+        with warnings.catch_warnings():  # nothing numpy says while drawing reaches the learner's screen
+            warnings.simplefilter("ignore")
+            return _play(session, start)
     finally:
         session.close()
 
