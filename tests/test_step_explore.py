@@ -78,7 +78,7 @@ def test_keys_turn_the_value_and_the_step_is_redrawn(tmp_path):
     assert "m = 5 times 2 is 10.00." in texts[2]
     assert "factor is already at its highest, 2." in texts[3]
     assert "m = 5 times 1.5 is 7.50." in texts[4]
-    assert "+/- change factor by 0.5" in texts[0]
+    assert texts[0].endswith("factor = 1: + and - change it by 0.5 · s types a value")
 
 
 def test_a_typed_value_is_checked_against_the_range(tmp_path):

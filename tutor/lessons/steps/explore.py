@@ -269,21 +269,29 @@ class ExploreStep(Step):
         return ", ".join(f"{c.label} = {c.text(values[c.name])}" for c in self.controls)
 
     def dials(self, ctx) -> Any:
-        """The controls, their values and the keys, for a learner who can turn them."""
+        """The controls and their values (the selected one in brackets when there are several)."""
         from tutor.lessons.context import SafeText
 
         values, chosen = self.current(ctx), self.selected(ctx)
         pieces: list[Any] = []
         for c in self.controls:
-            mark = "▶ " if c is chosen and len(self.controls) > 1 else ""
-            pieces.append((f"{mark}{c.label} = {c.text(values[c.name])}",
-                           "bold reverse" if c is chosen else "bold"))
+            shown = f"{c.label} = {c.text(values[c.name])}"
+            if c is chosen and len(self.controls) > 1:
+                pieces.append((f"[{shown}]", "bold reverse"))
+            else:
+                pieces.append((shown, "bold"))
             pieces.append((f" ({c.text(c.low)} to {c.text(c.high)})   ", "dim"))
-        keys = f"+/- change {chosen.label} by {chosen.text(chosen.step)} · s type a value"
-        if len(self.controls) > 1:
-            keys += " · Tab next control"
-        pieces.append(("\n" + keys, "dim"))
         return SafeText(*pieces)
+
+    def keys_line(self, ctx) -> Any:
+        """The last line of the step: the selected value again and the keys, in view however long the step is."""
+        from tutor.lessons.context import SafeText
+
+        c = self.selected(ctx)
+        keys = f": + and - change it by {c.text(c.step)} · s types a value"
+        if len(self.controls) > 1:
+            keys += " · Tab picks the next one"
+        return SafeText((f"{c.label} = {c.text(self.current(ctx)[c.name])}", "bold"), (keys, "dim"))
 
     def turnable(self, ctx) -> bool:
         ui = getattr(ctx, "ui", None)
@@ -291,7 +299,7 @@ class ExploreStep(Step):
 
     def run(self, ctx) -> list[Any]:
         if self.turnable(ctx):
-            return [self.dials(ctx), *self.draw(ctx, self.current(ctx))]
+            return [self.dials(ctx), *self.draw(ctx, self.current(ctx)), self.keys_line(ctx)]
         settings = [dict(s) for s in self.settings] or [self.defaults()]
         out: list[Any] = []
         for values in settings:
