@@ -238,7 +238,9 @@ def test_gradient_descent_matches_numpy_step_for_step():
     assert np.allclose(v["w"], w_big, rtol=1e-9)
     assert _step(session, "bigger-predict").actual == 1 and big[-1] > costs[-1]
     assert big[1:10].max() > np.log(2)  # "far above where it began"
-    assert _descend(X, y, np.zeros(3), 5.0, 1000)[1][-1] > np.log(2)  # "with even bigger steps it climbs"
+    with np.errstate(divide="ignore", invalid="ignore"):  # some rounds' chances round to exactly 1
+        huge = _descend(X, y, np.zeros(3), 5.0, 1000)[1][-1]
+    assert np.isfinite(huge) and huge > np.log(2)  # "with even bigger steps it climbs"
 
 
 def test_the_claims_about_where_the_weights_are_heading_hold():
