@@ -367,10 +367,11 @@ def hint(
     shown = int(store.exercise(ex.id, course=u.key).get("hints_shown", 0))
     n = min(shown + 1, len(ex.hints))
     store.update_exercise(ex.id, course=u.key, hints_shown=n)
+    from tutor.render.prose import prose
+
     out = console()
     for i in range(n):
-        style = "bold" if i == n - 1 else "dim"
-        out.print(f"[{style}]Hint {i + 1}/{len(ex.hints)}:[/] {ex.hints[i]}", highlight=False, markup=True)
+        out.print(prose(f"**Hint {i + 1}/{len(ex.hints)}:** {ex.hints[i]}"))  # Markdown, as in a lesson
     if n == len(ex.hints):
         out.print("[dim]That was the last hint.[/]")
     _warn(store)

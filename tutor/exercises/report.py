@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tutor.exercises.compare import Comparison
+from tutor.render.prose import prose
 
 MAX_GRID = (6, 8)  # larger arrays are summarised by their differing cells
 
@@ -176,7 +177,7 @@ def render_text(result, *, ascii_only: bool = False, flag: str = "") -> Group:
             shown_arrays = bool(views)
     for d in result.diagnoses:
         parts.append(Text.assemble(("\nLikely mistake: ", "bold yellow"), (d.title, "bold"), (f"  [{d.id}]", "dim")))
-        parts.append(Text(d.message))
+        parts.append(prose(d.message))  # the course's words, in Markdown like a lesson's
     gc = result.gradient_check
     if gc:
         if "relative_difference" in gc:
