@@ -92,21 +92,15 @@ def test_methods_that_write_are_not_in_the_allow_list(text):
 
 def test_even_a_function_that_writes_cannot_reach_the_lesson_values():
     # A course's own function that writes into its argument (a bug) fails instead of changing the lesson.
-    from tutor.lessons.expression.functions import FUNCTIONS
-
     def scribble(z):
         z[...] = 0
         return z
 
-    FUNCTIONS["scribble_for_test"] = scribble
-    try:
-        names = lesson_values()
-        before = snapshot(names)
-        with pytest.raises(ExpressionError):
-            evaluate("scribble_for_test(X)", names)
-        assert_unchanged(names, before)
-    finally:
-        del FUNCTIONS["scribble_for_test"]
+    names = lesson_values()
+    before = snapshot(names)
+    with pytest.raises(ExpressionError):
+        evaluate("scribble(X)", names, functions={"scribble": scribble})
+    assert_unchanged(names, before)
 
 
 def test_the_result_is_the_learners_own_array_not_a_view_of_the_lesson():
@@ -265,3 +259,28 @@ def test_a_lesson_survives_the_attacks_typed_at_its_prompt(tmp_path):
     text = " ".join(ui.text().split())
     assert "RIGHT a1 @ Theta1.T" in text and "PASS" in text and "FAIL" not in text
     assert sum("takes at most" in m for m in ui.messages) == len(attacks)
+
+
+def test_a_courses_expression_functions_belong_to_that_course_only(tmp_path):
+    # the bundled course registers sigmoid for its typed expressions; a course without a plugin has none, and its
+    # lesson that calls sigmoid is told so at load, not run with the other course's function
+    from tutor.base.errors import LessonError
+    from tutor.base.registry import ENGINE
+    from tutor.course import bundled_course, course_vocabulary, load_course
+    from tutor.lessons.loader import load_lesson
+
+    bundled = course_vocabulary(bundled_course()).load()
+    assert "sigmoid" in bundled.functions and "sigmoid" not in ENGINE.functions
+    z = np.array([[-1.0, 0.0, 2.0]])
+    np.testing.assert_allclose(evaluate("sigmoid(z)", {"z": z}, functions=bundled.functions), 1 / (1 + np.exp(-z)))
+
+    course_dir = tmp_path / "plain-course"
+    (course_dir / "lessons").mkdir(parents=True)
+    (course_dir / "lessons" / "course.yaml").write_text(
+        "id: plain-course\ntitle: Plain\nsummary: No plugin.\nlessons: [one]\n", encoding="utf-8")
+    (course_dir / "lessons" / "one.yaml").write_text(
+        "id: one\ntitle: One\nsummary: A typed sigmoid.\nsetup:\n  arrays:\n    z: {value: [[-1.0, 0.0, 2.0]]}\nsteps:\n"
+        "  - id: typed\n    kind: expression\n    question: Squash z.\n    expected: sigmoid(z)\n", encoding="utf-8")
+    course = load_course(course_dir / "lessons" / "course.yaml")
+    with pytest.raises(LessonError, match="sigmoid"):
+        load_lesson(course_dir / "lessons" / "one.yaml", course)

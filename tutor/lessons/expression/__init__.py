@@ -2,7 +2,7 @@
 
 - limits.py: the sizes, work and time one expression may use; its errors;
 - allowed.py: what may be called, and what each call costs before it runs;
-- functions.py: the course's own functions (`sigmoid`), registered by plugins;
+- functions.py: registering a course's own functions (`sigmoid`) into its vocabulary;
 - evaluator.py: parsing and the safe walk (`evaluate`);
 - mistakes.py: comparing with the answer and naming the mistake (`diagnose`).
 
@@ -19,7 +19,7 @@ _HOMES = {
                "MAX_INT_BITS", "TIME_LIMIT", "Budget", "ExpressionError", "ShapeError", "shape_text"),
     "allowed": ("KEYWORDS", "NUMPY_FUNCTIONS", "LINALG_FUNCTIONS", "NUMPY_CONSTANTS", "ARRAY_METHODS",
                 "ARRAY_ATTRIBUTES", "allowed_summary"),
-    "functions": ("FUNCTIONS", "expression_function"),
+    "functions": ("expression_function",),
     "evaluator": ("evaluate", "parse", "names_used", "check_syntax"),
     "mistakes": ("Mistake", "same", "diagnose", "swapped_axis_variants"),
 }

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tutor.lessons.expression.functions import FUNCTIONS
 from tutor.lessons.expression.limits import (
     DECOMPOSITION_WORK_PER_UNIT,
     MAX_PRODUCT_WORK,
@@ -368,10 +367,10 @@ ARRAY_METHODS: dict[str, Allowed] = {
 }
 
 
-def allowed_summary() -> str:
-    """One line listing what may be called, for messages and the docs."""
+def allowed_summary(functions=()) -> str:
+    """One line listing what may be called (numpy's, and a course's `functions`), for messages and the docs."""
     funcs = ", ".join(f"np.{n}" for n in sorted(NUMPY_FUNCTIONS)) + ", np.linalg.norm"
-    extra = ", ".join(sorted(FUNCTIONS))
+    extra = ", ".join(sorted(functions))
     return funcs + (f"; and {extra}" if extra else "")
 
 

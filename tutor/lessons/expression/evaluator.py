@@ -37,7 +37,6 @@ from tutor.lessons.expression.allowed import (
     matmul_shape,
     short_list,
 )
-from tutor.lessons.expression.functions import FUNCTIONS
 from tutor.lessons.expression.limits import (
     MAX_DEPTH,
     MAX_ELEMENTS,
@@ -101,10 +100,12 @@ def read_only(value):
 class Walk:
     """One evaluation: the text (for naming parts), the read-only names, and the budget it spends."""
 
-    def __init__(self, text: str, names: Mapping[str, Any], budget: Budget) -> None:
+    def __init__(self, text: str, names: Mapping[str, Any], budget: Budget,
+                 functions: Mapping[str, Any] | None = None) -> None:
         self.text = text
         self.names = {k: read_only(v) for k, v in names.items()}
         self.budget = budget
+        self.functions = functions if functions is not None else {}
 
     def part(self, node) -> str:
         seg = ast.get_source_segment(self.text, node)
@@ -148,13 +149,13 @@ class Walk:
             return NP
         if name in self.names:
             return self.names[name]
-        if name in FUNCTIONS:
-            return FUNCTIONS[name]
+        if name in self.functions:
+            return self.functions[name]
         if name in ("True", "False", "None"):
             return {"True": True, "False": False, "None": None}[name]
         from tutor.base.errors import did_you_mean
 
-        hint = did_you_mean(name, list(self.names) + list(FUNCTIONS))
+        hint = did_you_mean(name, list(self.names) + list(self.functions))
         raise ExpressionError(f"`{name}` is not a name this step knows{hint or '.'} "
                               f"Names you can use: {', '.join(sorted(self.names))}", name)
 
@@ -310,15 +311,15 @@ class Walk:
     def callee(self, fnode):
         """(function, its Allowed entry or None for a course function, label, the array of a method or None)."""
         if isinstance(fnode, ast.Name):
-            if fnode.id in FUNCTIONS and fnode.id not in self.names:
-                return FUNCTIONS[fnode.id], None, fnode.id, None
+            if fnode.id in self.functions and fnode.id not in self.names:
+                return self.functions[fnode.id], None, fnode.id, None
             if fnode.id.startswith("_"):
                 self.refuse(fnode, "names starting with _ are never reachable")
             if fnode.id in self.names:
                 self.refuse(fnode, f"{fnode.id} is a value, not a function")
             from tutor.base.errors import did_you_mean
 
-            known = list(FUNCTIONS)
+            known = list(self.functions)
             hint = did_you_mean(fnode.id, known)
             self.refuse(fnode, f"{fnode.id}() is not a function you can call here{hint or ''} "
                                f"(functions: {', '.join(sorted(known)) or 'none'}, and np.<name>)")
@@ -463,12 +464,14 @@ def parse(text: str) -> ast.Expression:
     return tree
 
 
-def names_used(text: str) -> set[str]:
-    """The bare names an expression reads (not `np`, not attribute names): for load-time scope checks."""
+def names_used(text: str, functions: Mapping[str, Any] | None = None) -> set[str]:
+    """The bare names an expression reads (not `np`, not attribute names, not a call of one of `functions`):
+    for load-time scope checks."""
     tree = parse(text)
+    functions = functions if functions is not None else {}
     called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id not in ("np", "numpy")
-            and not (id(n) in called and n.id in FUNCTIONS)}
+            and not (id(n) in called and n.id in functions)}
 
 
 def check_syntax(text: str) -> None:
@@ -484,14 +487,16 @@ def check_syntax(text: str) -> None:
             raise ExpressionError(f"the name {node.id} is never reachable", node.id)
 
 
-def evaluate(text: str, names: Mapping[str, Any], *, time_limit: float = TIME_LIMIT) -> Any:
+def evaluate(text: str, names: Mapping[str, Any], *, functions: Mapping[str, Any] | None = None,
+             time_limit: float = TIME_LIMIT) -> Any:
     """The value of `text` with `names` bound; ExpressionError for anything not allowed or too big.
 
     names: the values a learner may use, {name: number | ndarray | list of ndarray}; never changed.
+    functions: what may be called by name, {name: function} (a course vocabulary's `functions`).
     The result is a number or an ndarray of its own (at most MAX_ELEMENTS numbers).
     """
     tree = parse(text)
-    walk = Walk(text.strip(), names, Budget(time_limit))
+    walk = Walk(text.strip(), names, Budget(time_limit), functions)
     try:
         value = walk.ev(tree)
     except RecursionError:

@@ -26,14 +26,13 @@ axis); a shape error names both shapes. Evaluation goes through
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from tutor.base.schema import Reader, Scope, Where
 from tutor.lessons.expression.evaluator import check_syntax, evaluate, names_used, parse
-from tutor.lessons.expression.functions import FUNCTIONS
 from tutor.lessons.expression.limits import ExpressionError, ShapeError
 from tutor.lessons.expression.mistakes import (
     Mistake,
@@ -61,14 +60,21 @@ def _usable(value) -> bool:
     return False
 
 
+def course_functions(scope: Scope):
+    """The functions this lesson's course lets learners call by name (its vocabulary's), {} without one."""
+    vocab = getattr(scope, "vocab", None)
+    return vocab.functions if vocab is not None else {}
+
+
 def _parse_expression(text: str, where: Where, scope: Scope, cond) -> set[str]:
+    functions = course_functions(scope)
     try:
         check_syntax(text)
-        used = names_used(text)
+        used = names_used(text, functions)
     except ExpressionError as err:
         raise where.error(f"{text!r}: {err.message}") from None
     for name in sorted(used):
-        if name in FUNCTIONS:
+        if name in functions:
             continue
         scope.require(name, where, cond)
     return used
@@ -89,6 +95,7 @@ class ExpressionStep(Step):
     bind: str | None = None
     factors: tuple[str, ...] = DEFAULT_FACTORS
     where: Where | None = None
+    functions: Any = field(default=None, compare=False, repr=False)  # the course's, {name: function}
     KEYS = ("question", "expected", "names", "mistakes", "hints", "explain", "retries", "skippable", "tol", "bind",
             "factors")
     interactive = True
@@ -97,9 +104,7 @@ class ExpressionStep(Step):
 
     def letter_is_answer(self, letter: str, ctx) -> bool:
         """A single letter typed at the prompt is an answer when it names something this step can use."""
-        from tutor.lessons.expression.functions import FUNCTIONS
-
-        return letter in self.names or letter in FUNCTIONS
+        return letter in self.names or letter in (self.functions or {})
 
     @classmethod
     def parse(cls, r: Reader, common: Common, scope: Scope) -> ExpressionStep:
@@ -124,7 +129,8 @@ class ExpressionStep(Step):
         names = r.str_list("names") or ()
         for name in names:
             scope.require(name, r.where("names"), cond)
-        allowed = tuple(dict.fromkeys(list(names) + sorted(n for n in used if n not in FUNCTIONS)))
+        functions = course_functions(scope)
+        allowed = tuple(dict.fromkeys(list(names) + sorted(n for n in used if n not in functions)))
         factors = tuple(r.str_list("factors") or ())
         for name in factors:
             scope.require(name, r.where("factors"), cond)
@@ -137,7 +143,7 @@ class ExpressionStep(Step):
         return cls(
             common, question, expected, allowed, tuple(mistakes), hints, parse_text(r, "explain", scope, cond),
             r.int("retries", 3, min=1), bool(r.bool("skippable", True)), r.number("tol", 1e-6, min=0), bind,
-            factors or DEFAULT_FACTORS, r.where("expected"),
+            factors or DEFAULT_FACTORS, r.where("expected"), functions,
         )
 
     # -- values ----------------------------------------------------------------
@@ -160,7 +166,7 @@ class ExpressionStep(Step):
 
     def _evaluate_authored(self, text: str, ctx, key: str):
         try:
-            return evaluate(text, self.values(ctx))
+            return evaluate(text, self.values(ctx), functions=self.functions)
         except ExpressionError as err:
             raise StepFailed(f"{key} {text!r} cannot be evaluated: {err.message}") from None
 
@@ -172,7 +178,7 @@ class ExpressionStep(Step):
         out = []
         for i, (mistake, where) in enumerate(self.mistakes):
             try:
-                out.append((mistake, evaluate(mistake.expression, self.values(ctx))))
+                out.append((mistake, evaluate(mistake.expression, self.values(ctx), functions=self.functions)))
             except ExpressionError:
                 out.append((mistake, None))
         return out
@@ -205,7 +211,7 @@ class ExpressionStep(Step):
         for i, (mistake, where) in enumerate(self.mistakes):
             at = f"line {where.line}, {where.path}" if where.line else where.path
             try:
-                wrong = evaluate(mistake.expression, self.values(ctx))
+                wrong = evaluate(mistake.expression, self.values(ctx), functions=self.functions)
             except ShapeError:
                 continue  # a mistake whose shapes do not fit: told apart by its error, named by its form
             except ExpressionError as err:
@@ -255,7 +261,7 @@ class ExpressionStep(Step):
         expected = self.expected_value(ctx)
         mistakes = self.mistake_values(ctx)
         try:
-            value = evaluate(text, values)
+            value = evaluate(text, values, functions=self.functions)
         except ShapeError as err:
             known = self._same_form(text)
             detail = f"Shapes that do not fit: {err.message}."
@@ -282,7 +288,7 @@ class ExpressionStep(Step):
             return None
         for other, was in variants:
             try:
-                if same(evaluate(other, values), expected, self.tol):
+                if same(evaluate(other, values, functions=self.functions), expected, self.tol):
                     now = "axis=1" if was == "axis=0" else "axis=0"
                     return (f"The wrong axis: axis=0 runs down each column (over the rows), axis=1 along each "
                             f"row (over the columns). With {now} instead of {was} it is right.")
