@@ -157,8 +157,10 @@ def test_all_writes_one_file_with_contents(tmp_path, monkeypatch):
     import tutor.handouts.write as exporting
     from tutor.lessons.loader import find_lesson
 
-    lessons = [find_lesson(str(_lesson(tmp_path, "one", "Lesson One"))),
-               find_lesson(str(_lesson(tmp_path, "two", "Lesson Two")))]
+    from tutor.course import bundled_course
+
+    lessons = [find_lesson(str(_lesson(tmp_path, "one", "Lesson One")), bundled_course()),
+               find_lesson(str(_lesson(tmp_path, "two", "Lesson Two")), bundled_course())]
     monkeypatch.setattr(exporting, "course_lessons", lambda course: ("Test course", lessons))
     for fmt in ("html", "md", "txt"):
         out = tmp_path / f"all.{fmt}"

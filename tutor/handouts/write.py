@@ -108,17 +108,22 @@ def export(
     return ExportResult([_write(output, text)], problems)
 
 
-def _export_svg(lessons, typed, output: Path, all_lessons: bool, answers: bool, notes: bool) -> ExportResult:
-    if all_lessons:
-        if output.exists() and not output.is_dir():
-            raise TutorError(f"--all --format svg writes one file per lesson: give a folder, not {str(output)!r}")
-        if not output.parent.is_dir():
-            raise TutorError(f"the folder {str(output.parent)!r} does not exist")
-        output.mkdir(exist_ok=True)
-        targets = [output / f"{lesson.id}.svg" for lesson in lessons]
-    else:
+def file_per_lesson(output: Path, lessons: list, suffix: str, all_lessons: bool) -> list[Path]:
+    """Where each lesson's file goes: `output` itself (one lesson), or `output/<id>.<suffix>` (--all, a folder)."""
+    output = Path(output)
+    if not all_lessons:
         _check_file_target(output)
-        targets = [output]
+        return [output]
+    if output.exists() and not output.is_dir():
+        raise TutorError(f"--all --format {suffix} writes one file per lesson: give a folder, not {str(output)!r}")
+    if not output.parent.is_dir():
+        raise TutorError(f"the folder {str(output.parent)!r} does not exist")
+    output.mkdir(exist_ok=True)
+    return [output / f"{lesson.id}.{suffix}" for lesson in lessons]
+
+
+def _export_svg(lessons, typed, output: Path, all_lessons: bool, answers: bool, notes: bool) -> ExportResult:
+    targets = file_per_lesson(output, lessons, "svg", all_lessons)
     written, problems = [], []
     for lesson, s, target in zip(lessons, typed, targets):
         svg, found = lesson_svg(lesson, answers=answers, notes=notes, settings=s)

@@ -62,6 +62,7 @@ class Built:
     defined: set[str] = field(default_factory=set)  # Python names the notebook has assigned
     from_start: list[str] = field(default_factory=list)  # bound names the setup cell pulls in
     exercises: list[str] = field(default_factory=list)
+    functions: list[str] = field(default_factory=list)  # the course's functions the lesson names (`sigmoid`)
 
     @property
     def ctx(self):
@@ -346,6 +347,63 @@ def _course_arg(b: Built) -> str:
     return f", course={b.course_ref!r}" if b.course_ref else ""
 
 
+def expression_cells(b: Built, step, bound: list[str]) -> list[Any]:
+    """A type-along step: the question, then the learner's numpy as code, its value graded.
+
+    The names the step lets the learner use are notebook variables (pulled
+    from the lesson where no cell made them); its functions come from the
+    setup cell. `lesson.answer` grades the value with the step's named
+    mistakes; an expression in quotes still goes through the safe evaluator.
+    """
+    pre: list[str] = []
+    usable = [n for n in step.names if n in b.ctx.values]
+    for n in usable:
+        b.use(n, pre)
+    shown = ", ".join(f"`{py(n)}`" for n in usable)
+    funcs = [f for f in b.functions if f in _words(step.expected, step.question)]
+    if funcs:
+        shown += (", " if shown else "") + ", ".join(f"`{f}`" for f in funcs)
+    how = (f"*Write it as numpy code after `answer =` and run the cell: the value it computes is graded. "
+           f"You can use {shown or 'the values above'} and `np`.*")
+    md = _md(_heading(step) or "### Your turn", _text(b, step.question), how, _notes(b, step))
+    answer = step.expected if b.answers else "..."
+    return [md, _code(*pre, f"answer = {answer}  # your numpy expression, as code (or in quotes, as typed text)",
+                      f"lesson.answer({step.id!r}, answer)")]
+
+
+def _words(*texts: str | None) -> set[str]:
+    """The identifiers in some text or code."""
+    import re
+
+    return {w for t in texts if t for w in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", t)}
+
+
+def _lesson_words(steps) -> set[str]:
+    """Every identifier in the lesson's steps: prose, questions, hints, expressions, mistakes."""
+    found: set[str] = set()
+
+    def walk(v: Any) -> None:
+        if isinstance(v, str):
+            found.update(_words(v))
+        elif isinstance(v, (tuple, list)):
+            for x in v:
+                walk(x)
+        elif is_dataclass(v) and not isinstance(v, type):
+            for f in fields(v):
+                walk(getattr(v, f.name))
+
+    for step in steps:
+        walk(step)
+    return found
+
+
+def lesson_functions(lesson, steps) -> list[str]:
+    """The course's functions for typed expressions (`sigmoid`) that the lesson names anywhere."""
+    registry = getattr(getattr(lesson, "vocab", None), "functions", None) or {}
+    words = _lesson_words(steps)
+    return [name for name in registry if name in words and name.isidentifier()]
+
+
 def generic_cells(b: Built, step, bound: list[str]) -> list[Any]:
     """A kind this module does not know: answered like a quiz if it grades answers, else run by name."""
     if callable(getattr(step, "grade", None)) and getattr(step, "interactive", False):
@@ -373,6 +431,7 @@ CELLS: dict[str, Builder] = {
     "quiz": quiz_cells,
     "predict": predict_cells,
     "explore": explore_cells,
+    "expression": expression_cells,
     "exercise": exercise_cells,
 }
 
@@ -397,6 +456,9 @@ def _setup_cell(b: Built, lesson, settings: dict) -> Any:
     if b.exercises:
         ids = ", ".join(repr(e) for e in b.exercises)
         lines.append(f"provide_helpers({ids}{_course_arg(b)})  # what the exercise's stub imports from tutor_helpers")
+    if b.functions:  # the prose and the type-along steps call them by these names
+        lines.append(f"{', '.join(b.functions)} = lesson.functions({', '.join(repr(f) for f in b.functions)})"
+                     f"  # the lesson's own functions, as its text names them")
     for k in range(0, len(b.from_start), 4):  # four names a line keeps each line readable
         group = b.from_start[k:k + 4]
         if len(group) == 1:
@@ -423,6 +485,7 @@ def lesson_notebook(lesson, settings: dict | None = None, *, answers: bool = Fal
     settings = dict(settings or {})
     nl = NotebookLesson(lesson, settings, record=False)
     b = Built(nl, answers, notes, adapters.course_ref(lesson, notebook_dir))
+    b.functions = lesson_functions(lesson, lesson.steps)
     body: list[Any] = []
     s = nl.session
     for i, step in enumerate(s.steps):
@@ -455,20 +518,9 @@ def export_notebooks(lessons: list, typed: list[dict], output: Path, *, all_less
                      notes: bool) -> tuple[list[Path], list[str]]:
     """Write one notebook per lesson: to `output` (one lesson) or into the folder `output` (--all)."""
     nbformat = require_nbformat()
-    output = Path(output)
-    if all_lessons:
-        if output.exists() and not output.is_dir():
-            raise TutorError(f"--all --format ipynb writes one notebook per lesson: give a folder, not {str(output)!r}")
-        if not output.parent.is_dir():
-            raise TutorError(f"the folder {str(output.parent)!r} does not exist")
-        output.mkdir(exist_ok=True)
-        targets = [output / f"{lesson.id}.ipynb" for lesson in lessons]
-    else:
-        if output.is_dir():
-            raise TutorError(f"{str(output)!r} is a folder; give a file name with -o")
-        if not output.parent.is_dir():
-            raise TutorError(f"the folder {str(output.parent)!r} does not exist")
-        targets = [output]
+    from tutor.handouts.write import file_per_lesson
+
+    targets = file_per_lesson(output, lessons, "ipynb", all_lessons)
     written, problems = [], []
     for lesson, settings, target in zip(lessons, typed, targets):
         nb, found = lesson_notebook(lesson, settings, answers=answers, notes=notes, notebook_dir=target.parent)
