@@ -298,7 +298,9 @@ def find_lesson(ref: str, course=None) -> Lesson:
     if p.suffix in (".yaml", ".yml") or "/" in ref or p.is_file():
         if not p.exists():
             raise TutorError(f"there is no lesson file {ref}")
-        return load_lesson(p, course)
+        from tutor.course import course_of_lesson
+
+        return load_lesson(p, course_of_lesson(p) or course)  # a file inside a course folder is that course's
     if course is None:
         raise TypeError("find_lesson needs the course to look a lesson id up in")
     path = course.lesson_path(ref)
