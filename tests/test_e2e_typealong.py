@@ -50,13 +50,14 @@ def test_a_wrong_expression_is_named_then_a_right_one_passes(tmp_path, panes):  
     assert record["quizzes"]["z2-typed"] == {"right": True, "tries": 2, "revealed": False, "skipped": False}
 
 
-def test_b_at_the_prompt_goes_back_a_step(tmp_path, panes):  # noqa: F811
+def test_back_at_the_prompt_goes_back_a_step(tmp_path, panes):  # noqa: F811
+    # at a type-along step letters are answers; the prompt names the word that goes back
     home = tmp_path / "home"
     pane = Pane(_tutor("learn", "forward-pass", "--from", "z2-typed"), _env(home), tmp_path)
     panes.append(pane)
     screen = pane.wait_for(r"Your answer \(or type hint.*back")
     step = int(__import__("re").findall(r"Step (\d+) of", screen)[-1])
-    pane.type("b")
+    pane.type("back")
     pane.keys("Enter")
     pane.wait_for(rf"Step {step - 1} of \d+", after="Your answer")
     pane.keys("q")

@@ -114,3 +114,14 @@ def test_the_elementwise_ufuncs_a_learner_writes_are_accepted(tmp_path):
                        ("np.sum(np.multiply(-Y, np.log(h)) - np.multiply(np.subtract(1, Y), np.log(1 - h)))",
                         np.sum(-y * np.log(h) - (1 - y) * np.log(1 - h)))]:
         np.testing.assert_allclose(evaluate(text, names), want, err_msg=text)
+
+
+def test_a_letter_that_names_nothing_is_still_an_answer_and_says_which_word_does_the_job(tmp_path):
+    # "Type h." where h is not one of the step's names: h is read as the answer and refused (no try spent), with
+    # the word for a hint; q still quits
+    session, ui = typed_session(tmp_path, ["n", "h", "b", "q"])
+    assert play(session) == "quit"
+    said = " ".join(ui.messages)
+    assert "`h` is not a name this step knows" in said and "To ask for a hint, type hint." in said
+    assert "To go back, type back." in said
+    assert "Hint 1" not in flat(ui) and "typed" not in session.quizzes and [i for i, _ in ui.pages] == [0, 1]

@@ -103,8 +103,9 @@ class ExpressionStep(Step):
     takes_letters = True  # `h` is an answer here (a name), so the prompt's commands are words
 
     def letter_is_answer(self, letter: str, ctx) -> bool:
-        """A single letter typed at the prompt is an answer when it names something this step can use."""
-        return letter in self.names or letter in (self.functions or {})
+        """A single letter typed at the prompt is an answer ("Type h." means the value h), except `q` when it
+        names nothing here: that quits, as everywhere. The prompt shows the words for the other commands."""
+        return letter.lower() != "q" or letter in self.names or letter in (self.functions or {})
 
     @classmethod
     def parse(cls, r: Reader, common: Common, scope: Scope) -> ExpressionStep:
@@ -270,7 +271,12 @@ class ExpressionStep(Step):
             axis = self._axis_hint(text, values, expected)
             return Verdict(False, f"{detail} {axis}" if axis else detail)
         except ExpressionError as err:
-            return Verdict(None, err.message[:1].upper() + err.message[1:] + ("" if err.message.endswith(".") else "."))
+            said = err.message[:1].upper() + err.message[1:] + ("" if err.message.endswith(".") else ".")
+            word = {"h": "hint", "s": "skip", "b": "back"}.get(text.lower())
+            if word:  # a key pressed out of habit: say what does it here
+                said += f" (To {'ask for a hint' if word == 'hint' else word if word == 'skip' else 'go back'}, " \
+                        f"type {word}.)"
+            return Verdict(None, said)
         shown = [self.result_view(ctx, value, text)]
         said = diagnose(value, expected, mistakes=mistakes, sizes=self._sizes(ctx), tol=self.tol)
         if said is None:
