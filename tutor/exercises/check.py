@@ -21,7 +21,7 @@ import numpy as np
 from tutor.core import verdict as gradient_verdict
 from tutor.exercises import report as _report  # noqa: F401 - loaded before any child runs, like everything the parent uses
 from tutor.exercises.compare import Comparison, type_words, compare
-from tutor.exercises.diagnose import find_diagnoses
+from tutor.exercises.diagnose import name_mistakes
 from tutor.exercises.registry import Diagnosis, FunctionArg
 from tutor.exercises.mutation import changed_inputs
 from tutor.exercises.runner import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, MAX_OUTPUT, SandboxResult, run_sandbox
@@ -394,9 +394,9 @@ def evaluate(exercise, cases_args, expected, sandbox: SandboxResult, *, file: st
             if result.tests[index].passed:
                 result.tests[index] = replace(result.tests[index], passed=False, score=0.0, message=why)
     if not result.passed:
-        ids = find_diagnoses(exercise, [materialize(a, exercise.vocab.helpers) for a in cases_args], expected,
-                             learner_outputs, errors=learner_errors, matcher=checker.matcher if checker else None)
-        result.diagnoses = [exercise.diagnosis(i) for i in ids]
+        result.diagnoses = name_mistakes(exercise, [materialize(a, exercise.vocab.helpers) for a in cases_args],
+                                         expected, learner_outputs, errors=learner_errors,
+                                         matcher=checker.matcher if checker else None)
     gc = sandbox.gradient_check
     if gc is not None:
         if "relative_difference" in gc:

@@ -105,3 +105,135 @@ def _reproduces(exercise, variant, cases_args, expected, learner, errors, matche
             if not same(w, e_parts[name], args):
                 evidence += 1
     return evidence > 0
+
+
+# -- the engine's mistake families (tutor.exercises.families) -------------------------------
+
+MAX_PAIRS = 600  # compositions of two output changes (and of an input and an output change) tried, at most each
+MAX_RUNS = 300  # compositions of two input changes tried (each a run of the reference), at most
+
+
+def name_mistakes(exercise, cases_args: list[list], expected: list, learner: list, *, errors: list | None = None,
+                  matcher=None) -> list:
+    """The Diagnosis objects to show: the course's own named mistakes when one is confirmed,
+    else the engine's families (find_families)."""
+    ids = find_diagnoses(exercise, cases_args, expected, learner, errors=errors, matcher=matcher)
+    if ids:
+        return [exercise.diagnosis(i) for i in ids]
+    return find_families(exercise, cases_args, expected, learner, errors=errors)
+
+
+def find_families(exercise, cases_args: list[list], expected: list, learner: list, *,
+                  errors: list | None = None) -> list:
+    """Diagnoses from the engine's mistake families, each confirmed on every test.
+
+    One change of the reference's inputs or output is tried first (changed
+    inputs also for one returned value alone), then two at a time (capped:
+    MAX_PAIRS, MAX_RUNS); each candidate is compared on the first test and
+    only the ones that match it run on the others. A change is named only when the changed reference reproduces the
+    learner's result on every test (values within tolerance, NaN and inf in
+    the same places, or the same error) and differs from the right result
+    somewhere. When changes of different families each reproduce it, which
+    one happened is not confirmed, and nothing is named.
+    Exercises graded by a course's checker (random answers) are left to the course.
+    """
+    from tutor.exercises import families as fam
+
+    errors = errors or [None] * len(learner)
+    if exercise.checker != "compare" or not cases_args or len(learner) != len(cases_args):
+        return []
+    if any(got is None and err is None for got, err in zip(learner, errors)):
+        return []  # a test the learner's code never answered: nothing to reproduce
+    try:
+        rules = fam.rules(exercise, cases_args, expected)
+    except Exception:  # noqa: BLE001 - a rule that cannot read these values names nothing
+        return []
+    reference = exercise.reference
+    same = lambda a, b: close(a, b, exercise.rtol * 10, max(exercise.atol * 10, 1e-9))
+    runs: dict = {}
+
+    def run(ins: tuple, k: int):
+        key = (tuple(id(c) for c in ins), k)
+        if key not in runs:
+            args = copy.deepcopy(cases_args[k])
+            try:
+                for c in ins:
+                    args = fam.apply_input(c, args, k)
+                runs[key] = ("ok", reference(*args))
+            except Exception as e:  # noqa: BLE001 - the changed reference's error is evidence too
+                runs[key] = ("error", error_signature(type(e).__name__, str(e)))
+        return runs[key]
+
+    def outcome(ins: tuple, outs: tuple, only, k: int):
+        """None: not reproduced on test k; else True when it differs from the right result there.
+
+        only: with changed inputs, the index of the one returned value they change (the
+        others come from the unchanged inputs: a term left out of one returned value)."""
+        kind, value = run(ins, k)
+        err = errors[k]
+        if only is not None and kind == "ok":
+            base_kind, base = run((), k)
+            if base_kind != "ok":
+                return None
+            value = fam.replace_at(base, (only,), lambda _: value[only])
+        if kind == "error" or err is not None:
+            if kind != "error" or err is None or outs:
+                return None
+            return True if value == error_signature(err.get("type", ""), err.get("message", "")) else None
+        try:
+            for c in outs:
+                value = fam.apply_output(exercise, c, value, k)
+        except Exception:  # noqa: BLE001 - a change that does not fit this test's result
+            return None
+        w_parts = _checked(value, exercise.returns, exercise.check)
+        g_parts = _checked(learner[k], exercise.returns, exercise.check)
+        e_parts = _checked(expected[k], exercise.returns, exercise.check)
+        if not w_parts:
+            return None
+        try:
+            if any(n not in g_parts or not same(g_parts[n], w) for n, w in w_parts.items()):
+                return None
+            return any(not same(w, e_parts[n]) for n, w in w_parts.items())
+        except Exception:  # noqa: BLE001 - values that cannot be compared do not match
+            return None
+
+    def confirmed(candidate) -> bool:
+        if outcome(*candidate, 0) is None:
+            return False
+        found = [outcome(*candidate, k) for k in range(1, len(cases_args))]
+        return all(f is not None for f in found) and (outcome(*candidate, 0) or any(found))
+
+    def verdict(candidates: list) -> list:
+        kinds = {tuple(dict.fromkeys(c.family for c in ins + outs)) for ins, outs, _ in candidates}
+        if len(kinds) != 1:
+            return []  # different families reproduce it alike: not confirmed which
+        ins, outs, only = candidates[0]
+        part = exercise.returns[only] if only is not None else None
+        seen, out = set(), []
+        for c in outs + ins:
+            if c.family not in seen:
+                seen.add(c.family)
+                out.append(c.diagnosis(part))
+        return out
+
+    checked = [n for n, name in enumerate(exercise.returns) if name in exercise.check]
+    parts = checked if len(exercise.returns) > 1 and len(checked) > 1 else []
+    singles = [((), (c,), None) for c in rules.outputs] + [((c,), (), None) for c in rules.inputs]
+    singles += [((c,), (), n) for c in rules.inputs for n in parts]
+    hits = [s for s in singles if confirmed(s)]
+    if hits:
+        return verdict(hits)
+    hits = [pair for pair in _pairs(rules) if confirmed(pair)]
+    return verdict(hits) if hits else []
+
+
+def _pairs(rules) -> list:
+    """Two changes at once, each kind capped: two of the output (MAX_PAIRS), one of each (MAX_PAIRS),
+    two of the inputs (MAX_RUNS: each is a run of the reference). Never two of one family in one
+    place (that is one change with another size)."""
+    outs, ins = rules.outputs, rules.inputs
+    both_out = [((), (a, b), None) for i, a in enumerate(outs) for b in outs[i + 1:]
+                if not (a.family == b.family and (a.path == b.path or "*" in a.path + b.path))]
+    mixed = [((a,), (b,), None) for a in ins for b in outs]
+    both_in = [((a, b), (), None) for i, a in enumerate(ins) for b in ins[i + 1:] if a.path != b.path]
+    return both_out[:MAX_PAIRS] + mixed[:MAX_PAIRS] + both_in[:MAX_RUNS]

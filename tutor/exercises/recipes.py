@@ -12,7 +12,8 @@ An exercise may name, under `diagnoses:`, a mistake of its own in YAML:
         message: Subtract each row's largest score before taking exp.
         variant: references.py:naive_softmax
 
-A recipe changes the reference's inputs or its output; `variant` names a
+A recipe changes the reference's inputs or its output (the same changes the
+engine's mistake families try on every exercise: tutor.exercises.families); `variant` names a
 wrong function in a Python file beside the exercise (loaded in the parent
 process only, like the reference). Either way the mistake is a function with
 the exercise's signature, and it is named only when it reproduces the
@@ -21,9 +22,12 @@ learner's output (NaN and inf included, in the same places) on every test.
 Recipe steps, applied in this order:
 
     input: {NAME: CHANGE, ...}   change an argument before the call; CHANGE is one of
-                                 transpose, negate, plus-one, minus-one, drop-first-column
+                                 transpose, negate, plus-one, minus-one, drop-first-column,
+                                 add-first-column (a column of ones in front), ravel (a column made
+                                 flat), column (a flat vector made a column), zero, one
     output: CHANGE               change the returned value (or every returned value): transpose, negate,
-                                 drop-first-column, zero-first-column, sum-rows, sum-columns
+                                 drop-first-column, zero-first-column, sum-rows, sum-columns,
+                                 total (the sum of every entry), ravel, column, row, plus-one, minus-one
     scale: FACTOR                multiply the output: a number, or rows(NAME) / cols(NAME) / size(NAME),
                                  optionally as 1/rows(NAME)
     part: NAME                   with several returned values, change only this one
@@ -38,8 +42,10 @@ from typing import Any
 
 import numpy as np
 
-INPUT_CHANGES = ("transpose", "negate", "plus-one", "minus-one", "drop-first-column")
-OUTPUT_CHANGES = ("transpose", "negate", "drop-first-column", "zero-first-column", "sum-rows", "sum-columns")
+INPUT_CHANGES = ("transpose", "negate", "plus-one", "minus-one", "drop-first-column", "add-first-column", "ravel",
+                 "column", "zero", "one")
+OUTPUT_CHANGES = ("transpose", "negate", "drop-first-column", "zero-first-column", "sum-rows", "sum-columns", "total",
+                  "ravel", "column", "row", "plus-one", "minus-one")
 RECIPE_KEYS = ("input", "output", "scale", "part")
 _FACTOR = re.compile(r"^(1/)?(rows|cols|size)\(([A-Za-z_][A-Za-z0-9_]*)\)$")
 
@@ -91,7 +97,16 @@ def parse_recipe(data: Any, params: tuple[str, ...], returns: tuple[str, ...]) -
     return Recipe(tuple(inputs.items()), output, scale, part)
 
 
-def _change_input(value, change: str):
+def change_input(value, change: str):
+    """An argument changed as INPUT_CHANGES names; a fresh value, the caller's is left as it was.
+
+    A plain number stays a number (zero, one, negate, plus-one, minus-one); an
+    array keeps its dtype (whole-number labels stay whole numbers).
+    """
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and change in ("zero", "one", "negate",
+                                                                                    "plus-one", "minus-one"):
+        return {"zero": 0 * value, "one": 1 + 0 * value, "negate": -value, "plus-one": value + 1,
+                "minus-one": value - 1}[change]
     a = np.array(value, dtype=float) if not isinstance(value, np.ndarray) else value.copy()
     if change == "transpose":
         return a.T
@@ -101,11 +116,24 @@ def _change_input(value, change: str):
         return a + 1
     if change == "minus-one":
         return a - 1
+    if change == "add-first-column":
+        return np.hstack([np.ones((a.shape[0], 1), dtype=a.dtype), a])
+    if change == "ravel":
+        return a.ravel()
+    if change == "column":
+        return a.reshape(-1, 1)
+    if change == "zero":
+        return np.zeros_like(a)
+    if change == "one":
+        return np.ones_like(a)
     return a[:, 1:]  # drop-first-column
 
 
-def _change_output(value, change: str):
-    a = np.asarray(value, dtype=float)
+def change_output(value, change: str):
+    """A returned value changed as OUTPUT_CHANGES names (a new array; whole numbers stay whole)."""
+    a = np.asarray(value)
+    if a.dtype.kind not in "iu":
+        a = a.astype(float)
     if change == "transpose":
         return a.T
     if change == "negate":
@@ -118,7 +146,19 @@ def _change_output(value, change: str):
         return a
     if change == "sum-rows":
         return a.sum(axis=1)
-    return a.sum(axis=0)  # sum-columns
+    if change == "sum-columns":
+        return a.sum(axis=0)
+    if change == "total":
+        return a.sum()
+    if change == "ravel":
+        return a.ravel()
+    if change == "column":
+        return a.reshape(-1, 1)
+    if change == "row":
+        return a.reshape(1, -1)
+    if change == "plus-one":
+        return a + 1
+    return a - 1  # minus-one
 
 
 def _factor(scale, args: dict) -> float:
@@ -139,12 +179,12 @@ def variant_of(reference: Callable, recipe: Recipe, params: tuple[str, ...], ret
         for name, change in recipe.inputs:
             i = params.index(name)
             if i < len(changed):
-                changed[i] = _change_input(changed[i], change)
+                changed[i] = change_input(changed[i], change)
         out = reference(*changed)
 
         def change(value):
             if recipe.output is not None:
-                value = _change_output(value, recipe.output)
+                value = change_output(value, recipe.output)
             if recipe.scale is not None:
                 value = np.asarray(value, dtype=float) * _factor(recipe.scale, named)
             return value

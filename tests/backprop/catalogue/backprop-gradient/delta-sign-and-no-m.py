@@ -1,4 +1,4 @@
-# expect: none
+# expect: sign-flipped + off-by-a-factor
 import numpy as np
 from tutor_helpers import sigmoid, sigmoid_gradient, reshape_params
 

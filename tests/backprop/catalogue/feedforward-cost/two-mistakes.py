@@ -1,4 +1,4 @@
-# expect: none
+# expect: off-by-a-factor + index-off-by-one
 import numpy as np
 from tutor_helpers import sigmoid, reshape_params
 
