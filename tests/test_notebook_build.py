@@ -45,7 +45,7 @@ def test_a_lesson_becomes_markdown_latex_numpy_and_calls(tmp_path):
     follow = next(c for c in cells if "lesson.run('follow'" in c.source)
     assert "h_i" in follow.source.split("=")[0]
     # a question: the choices in Markdown, then an answer left for the learner
-    quiz = _after(nb, lambda c: c.cell_type == "markdown" and "1. Take the column with the largest value" in c.source)
+    quiz = _after(nb, lambda c: c.cell_type == "markdown" and "1. Class 1, the largest score" in c.source)
     assert quiz.source.startswith("answer = ...  # your answer: the number of a choice\n")
     assert quiz.source.endswith("lesson.quiz('predict-quiz', answer)")
     # the exercise: its stub, then the check
@@ -53,15 +53,24 @@ def test_a_lesson_becomes_markdown_latex_numpy_and_calls(tmp_path):
     assert "raise NotImplementedError" in stub.source and "tutor check" not in stub.source
     assert cells[cells.index(stub) + 1].source == "check('predict', predict)"
     assert "from tutor.notebook import open_lesson, check, hint" in cells[1].source
+    # the prose and the type-along steps call `sigmoid`: the setup cell defines it, from the lesson
+    assert "sigmoid = lesson.functions('sigmoid')" in cells[1].source
+    # a type-along step: the numpy written as code (its value is graded), the cell saying so
+    typed = _after(nb, lambda c: c.cell_type == "markdown" and "Type it: every example into every hidden unit" in c.source)
+    assert typed.source == ("answer = ...  # your numpy expression, as code (or in quotes, as typed text)\n"
+                            "lesson.answer('z2-typed', answer)")
+    md = cells[cells.index(typed) - 1].source
+    assert "Write it as numpy code after `answer =`" in md and "`a1`, `Theta1`" in md
     assert nb.metadata["kernelspec"]["name"] == "python3"
 
 
 def test_with_answers_and_settings(tmp_path):
     nb = _export(tmp_path, "--with-answers", "--set", "example=7")
     sources = [c.source for c in nb.cells]
-    assert "answer = 1.0  # your answer: a number\nlesson.quiz('bias-quiz', answer)" in sources
+    assert "answer = 2  # your answer: the number of a choice\nlesson.quiz('bias-quiz', answer)" in sources
     assert any(s.startswith("answer = '5000x25'") for s in sources)
     assert any(s.startswith("answer = 1  # your answer: the number of a choice") for s in sources)
+    assert any(s.startswith("answer = sigmoid(a2 @ Theta2.T)  # your numpy expression, as code") for s in sources)
     assert "open_lesson('forward-pass', settings={'example': 7})" in sources[1]
     assert any("The same recipe for one picture, example 7." in s for s in sources)
 
@@ -92,10 +101,10 @@ def test_without_nbformat_the_export_says_what_to_install(tmp_path, monkeypatch)
 
 
 def _type_along_lesson():
+    from tutor.lessons.loader import find_lesson
     from tutor.lessons.steps.base import Step
     from tutor.lessons.steps.quiz import Verdict
     from tutor.notebook.session import NotebookLesson
-    from tutor.lessons.loader import find_lesson
 
     @dataclass(frozen=True)
     class TypeAlong(Step):
@@ -133,14 +142,14 @@ def test_an_unknown_kind_that_grades_gets_a_cell_to_try_and_an_answer_call():
     assert blank.source.startswith("answer = ...")
     right, out = nl.grade("type-z2", "a1 @ Theta1.T")
     assert right is True
-    right, out = nl.grade("type-z2", "Theta1 @ a1")
+    right, _out = nl.grade("type-z2", "Theta1 @ a1")
     assert right is False
 
 
 def test_an_unknown_kind_that_binds_is_run_by_name():
+    from tutor.lessons.loader import find_lesson
     from tutor.notebook.build import Built, generic_cells
     from tutor.notebook.session import NotebookLesson
-    from tutor.lessons.loader import find_lesson
 
     nl = NotebookLesson(find_lesson("forward-pass", bundled_course()), record=False)
     follow = next(s for s in nl.session.steps if s.id == "follow")

@@ -8,7 +8,7 @@ import pytest
 
 pytest.importorskip("IPython")
 
-from tutor.notebook.display import Rich  # noqa: E402
+from tutor.notebook.display import Rich
 
 
 @pytest.fixture
@@ -37,12 +37,12 @@ def test_load_ext_registers_the_magic_and_plain_mode_steps_and_saves(ip, shown, 
     assert shown[-1] == "Then: %tutor next · %tutor back"
     for _ in range(3):
         ip.run_line_magic("tutor", "next")
-    assert "Step 4 of " in shown[-2] and "Which number?" in shown[-2]
+    assert "Step 4 of " in shown[-2] and "every pixel 0" in shown[-2]
     assert "%tutor answer TEXT" in shown[-1]
-    ip.run_line_magic("tutor", "answer 0")
-    assert "NOT YET 0: Not 0: a bias" in shown[-2] and "Hint 1 of 2" in shown[-2]
     ip.run_line_magic("tutor", "answer 1")
-    assert "RIGHT 1" in shown[-2] and "right." not in shown[-2]  # said once, not twice
+    assert "NOT YET 1: a1 is not all zeros" in shown[-2] and "Hint 1 of 2" in shown[-2]
+    ip.run_line_magic("tutor", "answer 2")
+    assert "RIGHT 2" in shown[-2] and "right." not in shown[-2]  # said once, not twice
     ip.run_line_magic("tutor", "back")
     assert "Step 3 of " in shown[-2]
     record = json.loads((tutor_home / "progress.json").read_text())["lessons"]["forward-pass"]
@@ -98,10 +98,10 @@ def test_widget_mode_has_buttons_that_step_and_check(tutor_home):
     for _ in range(3):
         s.next_button.click()
     assert "Step 4 of " in s.html.value and s.answer_row.layout.display == ""
-    s.answer_box.value = "2"
+    s.answer_box.value = "3"
     s.check_button.click()
-    assert "NOT YET" in s.html.value and "Too high" in s.html.value
-    s.answer_box.value = "1"
+    assert "NOT YET" in s.html.value and "every input to be 1" in s.html.value
+    s.answer_box.value = "2"
     s.check_button.click()
     assert "RIGHT" in s.html.value
     s.back_button.click()

@@ -58,15 +58,15 @@ def test_run_returns_what_the_step_binds_in_order():
 
 def test_quiz_verdicts_hints_and_the_reveal(shown, tutor_home):
     lesson = open_lesson("forward-pass")
-    assert lesson.quiz("bias-quiz", 2).right is False
-    assert "NOT YET" in shown[-1] and "Too high" in shown[-1] and "2 tries left" in shown[-1]
+    assert lesson.quiz("bias-quiz", 3).right is False  # the lesson's feedback for that choice, then a hint
+    assert "NOT YET" in shown[-1] and "every input to be 1" in shown[-1] and "2 tries left" in shown[-1]
     assert "Hint 1 of 2" in shown[-1]
     assert lesson.quiz("z2-quiz", (5000, 25)).right is True  # a tuple is read as a shape
     assert "RIGHT" in shown[-1] and "one column per hidden unit" in shown[-1]
-    assert lesson.quiz("predict-quiz", "Take the column with the largest value").right is True
-    for wrong in (2, 3, 2):
+    assert lesson.quiz("predict-quiz", "Class 1, the largest score, however unsure").right is True  # by its words
+    for wrong in (1, 3, 1):
         lesson.quiz("bias-quiz", wrong)
-    assert "The answer is: 1" in shown[-1]
+    assert "The answer is: 2) Theta1[j, 0]" in shown[-1]
     record = json.loads((tutor_home / "progress.json").read_text())["lessons"]["forward-pass"]["quizzes"]
     assert record["z2-quiz"]["right"] is True
     assert record["bias-quiz"] == {"right": False, "tries": 4, "revealed": True, "skipped": False}
@@ -89,7 +89,7 @@ def test_quiz_without_an_answer_and_without_stdin_says_what_to_do(shown, monkeyp
     lesson = open_lesson("forward-pass", record=False)
     assert lesson.quiz("bias-quiz").right is None
     assert "in place of the ..." in shown[-1]
-    monkeypatch.setattr("builtins.input", lambda prompt="": "1")
+    monkeypatch.setattr("builtins.input", lambda prompt="": "2")
     assert lesson.quiz("bias-quiz").right is True
 
 
@@ -145,8 +145,7 @@ def test_check_refuses_what_it_cannot_grade_in_one_line(shown):
 
 
 def test_rich_output_carries_html_for_jupyter():
-    from tutor.lessons.views import render_view
-    from tutor.lessons.views import ViewSpec
+    from tutor.lessons.views import ViewSpec, render_view
 
     lesson = open_lesson("forward-pass", record=False)
     view = render_view(ViewSpec("X", view="matrix", label="X"), lesson["X"], lesson.ctx)
@@ -170,9 +169,65 @@ def test_lam_in_a_call_is_the_lessons_lambda():
     from tutor.core import nn_cost
 
     lesson = open_lesson("training", record=False)
-    params0, thetas0 = lesson.run("start")
+    _params0, thetas0 = lesson.run("start")
     X, y = lesson.values("X", "y")
-    assert lesson.run("start-cost", lam=0.0) == pytest.approx(nn_cost(thetas0, X, y, 0.0), rel=1e-12)
+    assert lesson.run("start-cost", lam=0.0)[0] == pytest.approx(nn_cost(thetas0, X, y, 0.0), rel=1e-12)  # J_start
     assert lesson["lambda"] == 0.0
-    with_reg = lesson.run("start-cost", lam=3.0)
+    with_reg = lesson.run("start-cost", lam=3.0)[0]
     assert with_reg == pytest.approx(nn_cost(thetas0, X, y, 3.0), rel=1e-12) and with_reg > nn_cost(thetas0, X, y, 0.0)
+
+
+def test_a_type_along_step_grades_the_value_a_cell_computes(shown):
+    """`answer = a1 @ Theta1.T` (a value, not a string) is graded against the step's expected value,
+    with the step's named mistake and the generic ones; text still goes through the safe evaluator."""
+    lesson = open_lesson("forward-pass", record=False)
+    X, Theta1, Theta2 = lesson.values("X", "Theta1", "Theta2")
+    a1 = np.hstack([np.ones((len(X), 1)), X])
+    g2 = 1 / (1 + np.exp(-(a1 @ Theta1.T)))
+    a2 = np.hstack([np.ones((len(X), 1)), g2])
+    sigmoid = lesson.functions("sigmoid")
+
+    assert lesson.answer("z2-typed", a1 @ Theta1.T).right is True
+    assert f"✓ RIGHT your value ({len(X)} x 25)" in shown[-1] and "characters long" not in shown[-1]
+
+    wrong = lesson.answer("z2-typed", (a1 @ Theta1.T).T)  # the generic diagnosis, read from the value
+    assert wrong.right is False
+    assert f"The right numbers, transposed: yours is 25 x {len(X)}" in shown[-1]
+
+    # the step's own named mistake: the bias column of Theta2 dropped along with g2's
+    assert lesson.answer("h-typed", sigmoid(g2 @ Theta2[:, 1:].T)).right is False
+    declared = {m.expression: m.message for m, _ in
+                    lesson.session.steps[lesson.index("h-typed")].mistakes}["sigmoid(g2 @ Theta2[:, 1:].T)"]
+    assert " ".join(declared.split()[:6]) in " ".join(shown[-1].split())
+    assert lesson.answer("h-typed", sigmoid(a2 @ Theta2.T)).right is True
+
+    # a string is still an expression for the safe evaluator, which refuses what is not numpy
+    assert lesson.answer("h-typed", "sigmoid(a2 @ Theta2.T)").right is True
+    assert lesson.answer("h-typed", "__import__('os').getcwd()").right is None
+    assert "_" in shown[-1] and "RIGHT" not in shown[-1]
+    assert lesson.answer("h-typed", {"not": "an array"}).right is None  # no try spent on a value it cannot read
+    assert "not a number or an array" in shown[-1]
+
+
+def test_the_lessons_functions_are_the_ones_its_expressions_call():
+    lesson = open_lesson("sigmoid-gradient", record=False)
+    sigmoid, sigmoid_gradient = lesson.functions("sigmoid", "sigmoid_gradient")
+    z = np.array([-1.0, -0.5, 0.0, 0.5, 1.0])
+    np.testing.assert_allclose(sigmoid_gradient(z), [0.196612, 0.235004, 0.25, 0.235004, 0.196612], atol=5e-7)
+    np.testing.assert_allclose(sigmoid(z), 1 / (1 + np.exp(-z)), rtol=1e-15)
+    from tutor.notebook.session import NotebookError
+
+    with pytest.raises(NotebookError, match="no function 'sigmod'.*'sigmoid'"):
+        lesson.functions("sigmod")
+
+
+def test_a_compute_step_without_views_shows_its_value_as_the_terminal_draws_a_value(shown):
+    lesson = open_lesson("forward-pass", record=False)
+    z2 = lesson.run("z2")
+    g2 = 1 / (1 + np.exp(-z2))
+    lesson.show("a2", g2=g2)
+    text = shown[-1]
+    assert f"g2  {len(z2)} x 25  float64" in text  # the matrix view's header, not a one-line summary
+    first = " ".join(f"{v:.4f}" for v in g2[0, :6])
+    assert first in " ".join(text.split()), text
+    assert f"showing 6 of {len(z2)} rows" in text

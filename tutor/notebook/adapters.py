@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+
 def resolve(ref=None):
     """The Course a notebook call names (a folder, an id, or a Course; None: $TUTOR_COURSE, else the bundled one).
 

@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import keyword
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from tutor.base.errors import TutorError
 

@@ -150,7 +150,7 @@ class Progress:
             self.last = now
         return False  # never asks the optimizer to stop
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         if in_ipython():
             from IPython.display import display
 

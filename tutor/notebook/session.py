@@ -21,11 +21,9 @@ from __future__ import annotations
 import keyword
 from typing import Any
 
+from tutor.base.errors import TutorError
 from tutor.notebook import adapters
 from tutor.notebook.display import Rich, show
-
-
-from tutor.base.errors import TutorError  # noqa: E402  (cheap: no heavy imports)
 
 
 class NotebookError(TutorError):
@@ -108,6 +106,21 @@ class NotebookLesson:
         got = tuple(self[n] for n in names)
         return got[0] if len(got) == 1 else got
 
+    def functions(self, *names: str) -> Any:
+        """The course's functions that typed expressions call by name (`sigmoid`): one name gives the
+        function, several a tuple. They are the very functions the lesson's type-along steps use."""
+        import difflib
+
+        registry = getattr(self.lesson.vocab, "functions", None) or {}
+        got = []
+        for name in names:
+            if name not in registry:
+                close = difflib.get_close_matches(name, list(registry), n=1)
+                tip = f" Did you mean {close[0]!r}?" if close else ""
+                raise NotebookError(f"the course of {self.id!r} has no function {name!r}.{tip}")
+            got.append(registry[name])
+        return got[0] if len(got) == 1 else tuple(got)
+
     def bind(self, **values: Any) -> None:
         """Bind notebook values; `lam` (and `if_`-style names) stand for the keywords `lambda` (`if`)."""
         for name, value in values.items():
@@ -187,7 +200,7 @@ class NotebookLesson:
         specs = getattr(step, "show", None)
         try:
             if isinstance(specs, tuple):  # a compute step: its views only
-                return [ctx.view(spec) for spec in specs] or _summaries(step, ctx)
+                return [ctx.view(spec) for spec in specs] or _value_views(step, ctx)
             return [r for r in step.run(ctx) if not _is_text(r)]
         except StepFailed as err:
             from tutor.lessons.runner import failure
@@ -313,11 +326,12 @@ class NotebookLesson:
         if not callable(getattr(step, "grade", None)):
             return None, [error_line(f"step {step_id!r} of {self.id!r} is not a question (it is a {step.kind} step)")]
         self.session.ensure(i)
-        raw = _as_text(answer)
         from tutor.lessons.steps.base import StepFailed
 
-        try:
-            verdict = step.grade(raw, self.ctx)
+        by_value = callable(getattr(step, "grade_value", None)) and not isinstance(answer, str)
+        raw = _value_label(answer) if by_value else _as_text(answer)
+        try:  # a type-along step grades the value a cell computed; text goes through the safe evaluator
+            verdict = step.grade_value(answer, self.ctx) if by_value else step.grade(raw, self.ctx)
         except StepFailed as err:
             return None, [error_line(str(err))]
         if verdict.right is None:
@@ -334,6 +348,7 @@ class NotebookLesson:
                 out.append(LessonText(self.ctx.fill(explain)))
             self._record(step_id, right=True, tries=tries, revealed=False, predicted=raw)
             return True, out
+        out.extend(verdict.show)  # what the answer computes (a type-along step's result), as the terminal shows it
         if verdict.right:
             from tutor.lessons.context import LessonText
 
@@ -393,24 +408,38 @@ class NotebookLesson:
         return f"<lesson {self.id!r}: {self.lesson.title}, {len(self.step_ids)} steps>"
 
 
-def _summaries(step, ctx) -> list[Any]:
-    """One line per value a compute step without views binds: `acc = 0.9872`, `z3: 1797 x 10`."""
-    import numpy as np
-    from rich.text import Text
-
-    from tutor.lessons.placeholders import shape_text
+def _value_views(step, ctx) -> list[Any]:
+    """The values a compute step without views binds, each in the view the terminal draws for a value
+    (`show: {value: g2}`): a matrix with its shape, a vector, a number. The terminal shows this step's
+    prose only; in a notebook the cell that computes a value also shows it."""
+    from tutor.lessons.steps.base import StepFailed
+    from tutor.lessons.views import ViewSpec
 
     names = [step.bind_one] if getattr(step, "bind_one", None) else [n for _, n in getattr(step, "bind_map", ())]
     out = []
     for name in names:
         if name not in ctx.values:
             continue
-        v = ctx.values[name]
-        if np.ndim(v) == 0 and isinstance(v, (int, float, np.number)):
-            out.append(Text.assemble((name, "bold"), f" = {float(v):.6g}"))
-        elif isinstance(v, np.ndarray):
-            out.append(Text.assemble((name, "bold"), f": {shape_text(v.shape)} {v.dtype}", style=None))
+        try:
+            out.append(ctx.view(ViewSpec(value=name)))
+        except StepFailed:  # a value no view draws (a record, a callable): its name says what it is
+            continue
     return out
+
+
+def _value_label(value: Any) -> str:
+    """How a value answer is named in its verdict: `your value (1797 x 25)`, `your value 0.25`."""
+    import numpy as np
+
+    try:
+        a = np.asarray(value)
+    except (TypeError, ValueError):
+        return "your value"
+    if a.ndim == 0 and a.dtype.kind in "biuf":
+        return f"{a.item():.6g}"
+    if a.ndim:
+        return f"your value ({' x '.join(map(str, a.shape))})"
+    return "your value"
 
 
 def _ask() -> str | None:
@@ -492,4 +521,4 @@ def quiz(lesson_id: str, step_id: str, answer: Any = ...) -> Quiet:
 answer = quiz
 
 
-__all__ = ["NotebookLesson", "NotebookError", "open_lesson", "quiz", "answer", "Rich"]
+__all__ = ["NotebookError", "NotebookLesson", "Rich", "answer", "open_lesson", "quiz"]

@@ -287,6 +287,29 @@ class ExpressionStep(Step):
                 said = axis
         return Verdict(False, _fill(ctx, said), tuple(shown))
 
+    def grade_value(self, value, ctx) -> Verdict:
+        """Compare a value computed elsewhere (a notebook cell's numpy) with the answer.
+
+        The same diagnosis as `grade`, for every mistake a value can show:
+        the declared mistakes by their values, then the generic ones. No text
+        is evaluated here. Not a number or an array: right=None (no try spent).
+        """
+        try:
+            as_array = np.asarray(value)
+            np.asarray(as_array, dtype=float)
+        except (TypeError, ValueError):
+            return Verdict(None, f"That is a {type(value).__name__!s}, not a number or an array: put the value your "
+                                 "numpy expression computes after `answer =` (or the expression in quotes).")
+        if as_array.dtype.kind not in "biuf":
+            return Verdict(None, "That is not a number or an array of numbers: put the value your numpy expression "
+                                 "computes after `answer =` (or the expression in quotes).")
+        expected = self.expected_value(ctx)
+        shown = [self.result_view(ctx, value, "your answer")]
+        said = diagnose(value, expected, mistakes=self.mistake_values(ctx), sizes=self._sizes(ctx), tol=self.tol)
+        if said is None:
+            return Verdict(True, "Right.", tuple(shown))
+        return Verdict(False, _fill(ctx, said), tuple(shown))
+
     def _axis_hint(self, text: str, values, expected) -> str | None:
         try:
             variants = swapped_axis_variants(text)
