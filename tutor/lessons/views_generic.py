@@ -82,16 +82,33 @@ def table(value, ctx, spec):
         a = a.reshape(-1, 1)
     columns = spec.option("columns", ())
     precision = int(spec.option("precision", 4))
-    t = Table(title=spec.label, show_lines=False)
-    for j in range(a.shape[1]):
-        # fold, not the default ellipsis: a narrow terminal keeps every figure, and
-        # an ASCII-only stream cannot print '…' (it crashed a lesson at 40 columns)
-        t.add_column(columns[j] if j < len(columns) else str(j), justify="right", overflow="fold")
-    for row in a[:40]:
-        t.add_row(*[f"{x:.{precision}g}" if isinstance(x, (float, np.floating)) else str(x) for x in row])
-    if a.shape[0] > 40:
-        t.caption = f"first 40 of {a.shape[0]} rows"
-    return t
+
+    def build(spell) -> Table:
+        """The table, its words spelt for the stream (an ASCII-only one cannot print '±' in a heading)."""
+        t = Table(title=spell(spec.label) if spec.label else None, show_lines=False)
+        for j in range(a.shape[1]):
+            # fold, not the default ellipsis: a narrow terminal keeps every figure, and
+            # an ASCII-only stream cannot print '…' (it crashed a lesson at 40 columns)
+            t.add_column(spell(columns[j]) if j < len(columns) else str(j), justify="right", overflow="fold")
+        for row in a[:40]:
+            t.add_row(*[f"{x:.{precision}g}" if isinstance(x, (float, np.floating)) else spell(str(x)) for x in row])
+        if a.shape[0] > 40:
+            t.caption = f"first 40 of {a.shape[0]} rows"
+        return t
+
+    return SpeltForStream(build)
+
+
+class SpeltForStream:
+    """A renderable built when drawn, with `spell(text)` making its words safe for that console's stream."""
+
+    def __init__(self, build) -> None:
+        self.build = build
+
+    def __rich_console__(self, console, options):
+        from tutor.render.symbols import text_for
+
+        yield self.build(lambda text: text_for(console, options, text))
 
 
 @view("cost")
