@@ -22,18 +22,37 @@ def start():
     return initialize_params(SIZES, "uniform", seed=0), ds.X, ds.y
 
 
-def test_the_race_times_four_optimizers_from_the_same_start(start):
+def test_the_race_puts_four_paths_from_the_same_start_on_a_measured_clock(start):
     p0, X, y = start
-    r = ops_optimizers.optimizer_race(p0, SIZES, X, y, 1.0, 0.1)
+    paths = ops_optimizers.optimizer_paths.__wrapped__(p0, SIZES, X, y, 1.0, 30, 8)["paths"]
+    r = ops_optimizers.optimizer_race(paths, p0, SIZES, X, y, 1.0)
     J0 = nn_cost_function(p0, SIZES, X, y, 1.0)[0]
     names = [name for name, _, _ in r["race_curves"]]
     assert names == ["CG", "L-BFGS", "momentum, batch 64", "Adam, batch 64"]
-    for _, t, J in r["race_curves"]:
+    for k, (_, t, J) in enumerate(r["race_curves"]):
         assert t[0] == 0.0 and J[0] == pytest.approx(J0)
-        assert np.all(np.diff(t) >= 0) and t[-1] >= 0.1
-        assert J[-1] < J0 / 2  # every one of them learns something in 0.1 s
+        assert np.all(np.diff(t) >= 0) and t[-1] == pytest.approx(r["race_seconds"])
+        assert J[-1] < J0 / 2  # every one of them learns something
+        # the clock is the measured speed times the work: a full-batch path's last record is its 30th evaluation
+        work = paths[3 * k]
+        rate = r["seconds_full_pass"] if k < 2 else r["seconds_batch_pass"]
+        assert t[1] == pytest.approx(work[1] * rate)
+    assert paths[0][-1] >= 30 and paths[6][-1] == pytest.approx(8.0)  # CG's evaluations; momentum's passes
     finals = [float(row[2]) for row in r["race_table"]]
     assert r["race_final_name"] == names[int(np.argmin(finals))]
+    assert r["batch_steps"] == 29
+
+
+def test_the_mini_batch_path_is_the_core_run(start):
+    p0, X, y = start
+    from tutor.core.optim import minibatch_train
+
+    paths = ops_optimizers.optimizer_paths.__wrapped__(p0, SIZES, X, y, 1.0, 5, 2)["paths"]
+    m = len(y)
+    res = minibatch_train(lambda p, rows: nn_cost_function(p, SIZES, X[rows], y[rows], len(rows) / m),
+                          lambda p: nn_cost_function(p, SIZES, X, y, 1.0)[0], p0, m, "adam", batch_size=64,
+                          epochs=2, learning_rate=0.01, seed=0, report_every=7)
+    assert np.allclose(paths[10], res.costs) and paths[11][0] == 58
 
 
 def test_a_tiny_batch_is_learnt_by_heart(start):
