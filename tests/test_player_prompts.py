@@ -93,6 +93,7 @@ def test_q_in_piped_answers_quits_instead_of_printing_every_answer(tmp_path, mon
     assert play(Session(lesson, build_environment(lesson), ui)) == "quit"
     text = " ".join(console.export_text().split())
     assert "The answer is" not in text and "How many weights?" not in text  # stopped at the first question
+    assert "Stopped at step 2 of 4." in text and "End of the lesson" not in text
 
 
 def test_the_end_of_piped_input_still_shows_the_remaining_answers(tmp_path, monkeypatch):

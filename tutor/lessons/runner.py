@@ -355,7 +355,7 @@ def _play(session: Session, start: int = 0) -> str:
                 if getattr(ui, "reads_answers", False):
                     outcome = ask_quiz(session, i, can_go_back=False)
                     if outcome == "quit":  # the learner typed q: stop here, as on a terminal
-                        ui.finish(session)
+                        ui.message(f"Stopped at step {i + 1} of {session.N}.")
                         return "quit"
                     if outcome != "ended":
                         continue
