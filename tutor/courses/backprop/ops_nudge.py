@@ -11,7 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from tutor.core import feedforward, nn_cost, nn_cost_function, one_hot, unroll
+from tutor.core import (
+    feedforward,
+    nn_cost,
+    nn_cost_function,
+    one_hot,
+    reshape_params,
+    unroll,
+)
 from tutor.core.optim import first_nonfinite
 from tutor.courses.backprop.ops_common import as_sizes, text_table
 from tutor.plugin import operation, view
@@ -150,28 +157,29 @@ def _curvature_along(params, sizes, X, y, lam, g, e: float = 1e-4) -> float:
     return float(u @ (plus - minus) / (2 * e)) * float(g @ g)
 
 
-@operation("rate_threshold", outputs=("g_norm2", "gHg", "alpha_best", "alpha_up", "alpha_up_actual"))
+@operation("rate_threshold", outputs=("g_norm2", "gHg", "alpha_best", "alpha_up", "alpha_up_actual"), ahead=True)
 def rate_threshold(params, layer_sizes, X, y, lam: float = 0.0) -> dict:
     """Where one gradient step stops lowering J: predicted from the curvature along g, then found on J itself.
 
     Along the gradient J(params - alpha g) ≈ J - alpha |g|² + alpha² gᵀHg / 2, lowest at
     alpha_best = |g|² / gᵀHg and back above J at alpha_up = 2 |g|² / gᵀHg.
-    alpha_up_actual: the smallest alpha in (0, 20] at which the real J ends above where it started.
+    alpha_up_actual: where, on the real J, a step first ends above where it started (searched on
+    (0.05, 20], to 1e-6).
     """
     sizes = as_sizes(layer_sizes)
     params = np.asarray(params, dtype=float)
     J0, g = nn_cost_function(params, sizes, X, y, lam)
     gg = float(g @ g)
     gHg = _curvature_along(params, sizes, X, y, lam, g)
-    alphas = np.linspace(0.05, 20, 400)
-    above = [a for a in alphas if nn_cost_function(params - a * g, sizes, X, y, lam)[0] > J0]
-    lo = (above[0] - (alphas[1] - alphas[0])) if above else None
+    alphas = np.geomspace(0.05, 20, 60)  # about 10% apart, then narrowed down by bisection
+    above = next((k for k, a in enumerate(alphas) if nn_cost(reshape_params(params - a * g, sizes), X, y, lam) > J0),
+                 None)
     actual = float("nan")
-    if above:  # narrow it down between the last alpha below and the first above
-        a, b = lo, above[0]
+    if above is not None:  # between the last alpha below and the first above
+        a, b = (alphas[above - 1] if above > 0 else 0.0), alphas[above]
         for _ in range(30):
             mid = (a + b) / 2
-            if nn_cost_function(params - mid * g, sizes, X, y, lam)[0] > J0:
+            if nn_cost(reshape_params(params - mid * g, sizes), X, y, lam) > J0:
                 b = mid
             else:
                 a = mid
