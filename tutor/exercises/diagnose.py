@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import re
+from dataclasses import replace
 
 from tutor.exercises.compare import close
 
@@ -209,10 +210,17 @@ def find_families(exercise, cases_args: list[list], expected: list, learner: lis
             return []  # different families reproduce it alike: not confirmed which
         ins, outs, only = candidates[0]
         part = exercise.returns[only] if only is not None else None
+        places: dict = {}  # (family, side) -> every value a confirmed change of it touches (w or y...)
+        for c_ins, c_outs, _ in candidates:
+            for c in c_outs + c_ins:
+                places.setdefault((c.family, c.side), {})[c.what] = None
         seen, out = set(), []
         for c in outs + ins:
             if c.family not in seen:
                 seen.add(c.family)
+                whats = list(places[(c.family, c.side)])
+                if len(whats) > 1:  # the same slip reproduces it from several places: name them all
+                    c = replace(c, what=" or ".join(whats[:3]))
                 out.append(c.diagnosis(part))
         return out
 

@@ -113,7 +113,8 @@ class Change:
         """The words shown; part: the one returned value a changed input alone affects."""
         title, advice = FAMILIES[self.family]
         subject = f"Your {self.what}" if self.side == "output" else f"Your {part or 'result'}"
-        return Diagnosis(self.family, title, advice.format(subject=subject, what=self.what, detail=self.detail))
+        detail = self.detail.replace("{what}", self.what)
+        return Diagnosis(self.family, title, advice.format(subject=subject, what=self.what, detail=detail))
 
 
 @dataclass(frozen=True)
@@ -243,7 +244,7 @@ def _input_rules(params: tuple[str, ...], cases_args: list[list], factors, whole
                 out.append(Change("term-dropped", "input", (i,), name, "", lambda v, k: change_input(v, "zero")))
                 if not whole_result:
                     out.append(Change("sign-flipped", "input", (i,), name,
-                                      f"what the right code gives with {name} of the opposite sign",
+                                      "what the right code gives with {what} of the opposite sign",
                                       lambda v, k: change_input(v, "negate")))
                 for words, values in factors:
                     out.append(Change("input-off-by-a-factor", "input", (i,), name,
@@ -260,20 +261,20 @@ def _input_rules(params: tuple[str, ...], cases_args: list[list], factors, whole
             where = (i,) + path
             if _whole(a):
                 out.append(Change("index-off-by-one", "input", where, label,
-                                  f"what the right code gives with every entry of {label} one larger",
+                                  "what the right code gives with every entry of {what} one larger",
                                   lambda v, k: change_input(v, "plus-one")))
                 out.append(Change("index-off-by-one", "input", where, label,
-                                  f"what the right code gives with every entry of {label} one smaller",
+                                  "what the right code gives with every entry of {what} one smaller",
                                   lambda v, k: change_input(v, "minus-one")))
             elif np.any(a != 0) and not whole_result:
                 out.append(Change("sign-flipped", "input", where, label,
-                                  f"what the right code gives with {label} of the opposite sign",
+                                  "what the right code gives with {what} of the opposite sign",
                                   lambda v, k: change_input(v, "negate")))
             if a.ndim == 1 and a.size > 1:
-                out.append(Change("flat-against-column", "input", where, label, f"a column ({a.size}, 1), not flat",
+                out.append(Change("flat-against-column", "input", where, label, "a column (n, 1), not a flat vector",
                                   lambda v, k: change_input(v, "column")))
             if a.ndim == 2 and a.shape[1] == 1 and a.shape[0] > 1:
-                out.append(Change("flat-against-column", "input", where, label, f"flat ({a.shape[0]},), not a column",
+                out.append(Change("flat-against-column", "input", where, label, "a flat vector, not a column (n, 1)",
                                   lambda v, k: np.asarray(v).ravel()))
             if a.ndim == 2 and a.size > 1 and not _whole(a):
                 out.append(Change("input-transposed", "input", where, label, "", lambda v, k: change_input(v, "transpose")))
