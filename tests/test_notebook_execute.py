@@ -24,22 +24,18 @@ pytest.importorskip("nbformat")
 pytest.importorskip("nbclient")
 pytest.importorskip("ipykernel")
 
-import nbformat  # noqa: E402
-from nbclient import NotebookClient  # noqa: E402
+import nbformat
+from nbclient import NotebookClient
 
-from tests.conftest import REPO  # noqa: E402
+from tests.conftest import REPO
 from tutor.course import bundled_course
 
 KERNEL = "tutor-notebook-test"
 
-RIGHT = {
-    "sigmoid-gradient": (
-        "import numpy as np\n\n"
-        "def sigmoid_gradient(z):\n"
-        "    g = 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))\n"
-        "    return g * (1.0 - g)\n"
-    ),
-}
+# The natural answer: the stub's own body filled in, calling the `sigmoid` its import line brings
+# (`from tutor_helpers import sigmoid`); the check must send that import with it.
+NATURAL = ('    # TODO: write sigmoid_gradient\n    raise NotImplementedError("sigmoid_gradient is not written yet")',
+           "    s = sigmoid(z)\n    return s * (1 - s)")
 WRONG = {
     "predict": (  # argmax down the columns instead of along each row
         "import numpy as np\n\n"
@@ -50,8 +46,16 @@ WRONG = {
         "    return np.argmax(a, axis=0)\n"
     ),
 }
-# (lesson whose notebook gets the solution, exercise)
-REPLACE = {("sigmoid-gradient", "sigmoid-gradient"): RIGHT["sigmoid-gradient"], ("forward-pass", "predict"): WRONG["predict"]}
+
+
+def _fill(lesson: str, exercise: str, stub: str) -> str | None:
+    """What the learner writes in an exercise's stub cell here (None: the stub is left as exported)."""
+    if (lesson, exercise) == ("sigmoid-gradient", "sigmoid-gradient"):
+        assert NATURAL[0] in stub, stub
+        return stub.replace(*NATURAL)
+    if (lesson, exercise) == ("forward-pass", "predict"):
+        return WRONG["predict"]
+    return None
 
 
 def _kernelspec(root, home) -> None:
@@ -99,44 +103,162 @@ def kernel(tmp_path_factory):
 
 
 def _execute(nb, root):
+    """Run nb on a kernel of its own (started and shut down here)."""
     NotebookClient(nb, timeout=180, kernel_name=KERNEL, resources={"metadata": {"path": str(root)}}).execute()
     return nb
 
 
+# What a fresh kernel would not have: the previous notebook's variables, its `tutor_helpers`
+# module and the lessons it opened. Imported modules stay (that is the time saved).
+RESET = ("%reset -f\n"
+         "import sys\n"
+         "sys.modules.pop('tutor_helpers', None)\n"
+         "sys.modules.get('tutor.notebook.session') and sys.modules['tutor.notebook.session']._OPEN.clear()\n"
+         "del sys")
+
+
+class SharedKernel:
+    """One kernel for many notebooks: each starts on an emptied namespace (2 cores: a kernel start
+    and numpy's import cost more than most notebooks)."""
+
+    def __init__(self, root) -> None:
+        self.root = root
+        from jupyter_client import KernelManager
+
+        self.km = KernelManager(kernel_name=KERNEL)
+        self.km.start_kernel(cwd=str(root))
+
+    def run(self, nb, cwd=None):
+        """Execute nb (in place) after a reset; cwd: the folder the notebook lies in (its relative paths)."""
+        folder = str(cwd or self.root)
+        reset = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(RESET + f"\n%cd -q {folder!s}")])
+        for book in (reset, nb):
+            client = NotebookClient(book, km=self.km, timeout=180, kernel_name=KERNEL,
+                                    resources={"metadata": {"path": folder}})
+            try:
+                client.execute()
+            finally:
+                if client.kc is not None:
+                    client.kc.stop_channels()
+        return nb
+
+    def close(self) -> None:
+        self.km.shutdown_kernel(now=True)
+
+
 @pytest.fixture(scope="module")
-def executed(kernel):
-    """{lesson id: executed notebook}, plus the kernel's TUTOR_HOME."""
-    from tutor.course import bundled_course
+def shared(kernel):
+    k = SharedKernel(kernel[0])
+    yield k
+    k.close()
+
+
+def _run_course(shared, course, folder):
+    """Every lesson of `course` exported with its answers into `folder`, each run on the shared kernel
+    after a reset: {lesson id: executed notebook}."""
     from tutor.notebook.build import export
 
-    root, home = kernel
-    result = export(None, all_lessons=True, output=root / "out", answers=True, course=bundled_course())
-    assert [p.name for p in result.written] == [f"{lesson_id}.ipynb" for lesson_id in bundled_course().lesson_ids()]
+    result = export(None, all_lessons=True, output=folder, answers=True, course=course)
+    assert [p.stem for p in result.written] == list(course.lesson_ids())
     books, seconds = {}, {}
     for path in result.written:
         nb = nbformat.read(path, as_version=4)
         lesson = path.stem
         for i, c in enumerate(nb.cells):
             m = re.match(r"check\('([a-z-]+)', ", c.source) if c.cell_type == "code" else None
-            if m and (lesson, m.group(1)) in REPLACE:
-                nb.cells[i - 1].source = REPLACE[(lesson, m.group(1))]
+            filled = _fill(lesson, m.group(1), nb.cells[i - 1].source) if m else None
+            if filled is not None:
+                nb.cells[i - 1].source = filled
         start = time.monotonic()
-        _execute(nb, root)
+        shared.run(nb, cwd=folder)
         seconds[lesson] = time.monotonic() - start
         books[lesson] = nb
-    print("executed in seconds:", {k: round(v, 1) for k, v in seconds.items()})
-    return books, home
+    print(f"{course.id}: executed in seconds:", {k: round(v, 1) for k, v in seconds.items()})
+    return books
 
 
-def test_every_notebook_runs_top_to_bottom_without_an_error(executed):
-    books, _ = executed
-    for lesson, nb in books.items():
+@pytest.fixture(scope="module")
+def executed(kernel, shared):
+    """{lesson id: executed notebook} of the bundled course, plus the kernel's TUTOR_HOME."""
+    root, home = kernel
+    return _run_course(shared, bundled_course(), root / "out"), home
+
+
+@pytest.fixture(scope="module")
+def executed_logistic(kernel, shared):
+    """{lesson id: executed notebook} of courses/logistic-regression, exported beside the bundled ones."""
+    from tutor.course import resolve_course
+
+    root, _ = kernel
+    return _run_course(shared, resolve_course(str(REPO / "courses" / "logistic-regression")), root / "logistic")
+
+
+@pytest.fixture(scope="module")
+def every_book(executed, executed_logistic):
+    """[(course, lesson id, executed notebook)] for every lesson of both courses."""
+    return ([("backprop", k, nb) for k, nb in executed[0].items()]
+            + [("logistic-regression", k, nb) for k, nb in executed_logistic.items()])
+
+
+def test_every_notebook_runs_top_to_bottom_without_an_error(every_book):
+    for _, lesson, nb in every_book:
         code = [c for c in nb.cells if c.cell_type == "code"]
         assert all(c.execution_count for c in code), lesson
         errors = [o for c in code for o in c.outputs if o.output_type == "error"]
         assert not errors, f"{lesson}: {errors[0]['ename']}: {errors[0]['evalue']}"
-        failed = [c.source for c in code if "This step could not run" in _text(c)]
+        failed = [c.source for c in code if "This step could not run" in _text(c)
+                  or any(line.startswith("error: ") for line in _text(c).splitlines())]  # a call's one-line error
         assert not failed, f"{lesson}: {failed}"
+        unprepared = [c.source for c in nb.cells if "could not be prepared" in c.source]
+        assert not unprepared, f"{lesson}: {unprepared}"
+
+
+def test_every_type_along_step_is_numpy_code_whose_value_is_graded_right(every_book):
+    """`answer = a1 @ Theta1.T` as code (not a quoted string), graded by its value: right in every lesson
+    of both courses; each cell's names were defined by the cells above it on a reset kernel."""
+    count = 0
+    for course, lesson, nb in every_book:
+        for c in nb.cells:
+            if c.cell_type == "code" and "lesson.answer(" in c.source:
+                count += 1
+                line = next(x for x in c.source.splitlines() if x.startswith("answer = "))
+                assert not line.startswith(("answer = '", 'answer = "')), line  # the expression itself
+                assert "# your numpy expression, as code" in line
+                # graded by value: the verdict names an array by its shape, a number by itself
+                assert re.search(r"✓ RIGHT (your value \(|-?[0-9])", _text(c)) and "characters long" not in _text(c), \
+                    f"{course} {lesson}: {c.source!r} -> {_text(c)!r}"
+    assert count >= 45  # 33 in the bundled course, 15 in logistic-regression (a few sit under a `when`)
+
+
+def test_the_setup_cell_defines_the_functions_the_prose_names(executed):
+    books, _ = executed
+    setup = [c for c in books["sigmoid-gradient"].cells if c.cell_type == "code"][0]
+    assert "sigmoid, sigmoid_gradient = lesson.functions('sigmoid', 'sigmoid_gradient')" in setup.source
+    assert "sigmoid = lesson.functions('sigmoid')" in [c for c in books["forward-pass"].cells
+                                                      if c.cell_type == "code"][0].source
+
+
+def test_every_prediction_is_set_beside_the_real_value(every_book):
+    per_lesson = {}
+    for course, lesson, nb in every_book:
+        for c in nb.cells:
+            if c.cell_type == "code" and "lesson.predict(" in c.source:
+                per_lesson[(course, lesson)] = per_lesson.get((course, lesson), 0) + 1
+                text = _text(c)
+                assert "You predicted" in text or "Your prediction" in text, f"{lesson}: {text!r}"
+    assert len(per_lesson) >= 12, per_lesson  # issue 22: a predict step in (nearly) every lesson
+
+
+def test_an_explore_step_draws_sliders_whose_output_holds_the_lessons_view(executed):
+    pytest.importorskip("ipywidgets")
+    books, _ = executed
+    nb = books["nudge"]
+    cell = _cell(nb, "lesson.explore('nudge-lab')")
+    views = [o for o in cell.outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert len(views) == 1
+    state = json.dumps(nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"])
+    # the Output widget under the sliders holds the drawing for the default setting (nudge 0.1, Theta2[3, 22])
+    assert "With nudge = 0.1, row = 3, column = 22" in state and "Nudged by 0.1: J moves by" in state
 
 
 def test_every_quiz_is_answered_right_from_the_lessons_answers(executed):
@@ -151,18 +273,19 @@ def test_every_quiz_is_answered_right_from_the_lessons_answers(executed):
     assert count >= 20  # the course has 23 questions; those under a `when` that does not hold are left out
 
 
-def test_every_check_step_passes_in_the_notebook(executed):
+def test_every_check_step_passes_in_the_notebook(every_book):
     from tutor.notebook import open_lesson
 
-    books, _ = executed
     seen = expected = 0
-    for lesson_id, nb in books.items():
+    for course, lesson_id, nb in every_book:
         # the check steps that run on the bundled data (those under `when: {dataset: course}` do not)
-        checks = [s.id for s in open_lesson(lesson_id, record=False).session.steps if s.kind == "check"]
+        where = None if course == "backprop" else str(REPO / "courses" / course)
+        checks = [s.id for s in open_lesson(lesson_id, record=False, course=where).session.steps
+                  if s.kind == "check"]
         expected += len(checks)
         for c in nb.cells:
             # a check of a typed value first reads it from the lesson (`x = lesson['x']`), then shows
-            m = re.search(r"^lesson\.show\('([^']+)'", c.source, re.M) if c.cell_type == "code" else None
+            m = re.search(r"^lesson\.show\('([^']+)'", c.source, re.MULTILINE) if c.cell_type == "code" else None
             if m and m.group(1) in checks:
                 seen += 1
                 assert "✓ PASS" in _text(c) and "FAIL" not in _text(c), f"{lesson_id} {m.group(1)}: {_text(c)}"
@@ -195,7 +318,10 @@ def test_check_cells_grade_like_tutor_check_and_the_terminal_sees_it(executed):
     from tutor.cli import app
 
     books, home = executed
-    cell = _cell(books["sigmoid-gradient"], "check('sigmoid-gradient', sigmoid_gradient)")
+    nb = books["sigmoid-gradient"]
+    cell = _cell(nb, "check('sigmoid-gradient', sigmoid_gradient)")
+    stub = nb.cells[nb.cells.index(cell) - 1].source  # the natural answer: the stub's helper, called
+    assert "from tutor_helpers import sigmoid\n" in stub and "s = sigmoid(z)" in stub and "np.exp" not in stub
     assert len(cell.outputs) == 1 and "text/html" in cell.outputs[0]["data"]
     right = _text(cell)
     assert "All tests passed: 6/6" in right and "(hidden test)" in right
@@ -242,7 +368,7 @@ def test_training_shows_its_progress_in_place_and_ends_at_the_optimizers_cost(ex
     assert end and float(m.group(2)) == pytest.approx(float(end.group(1)), abs=2e-6)
 
 
-def test_a_second_course_runs_as_a_notebook_and_its_check_counts_in_that_course(kernel):
+def test_a_second_course_runs_as_a_notebook_and_its_check_counts_in_that_course(kernel, shared):
     """The logistic-regression course (no plugin, a references.py file): exported with its
     course, executed with a right answer in the stub cell, graded, and recorded under it."""
     from tutor.course import resolve_course
@@ -260,7 +386,7 @@ def test_a_second_course_runs_as_a_notebook_and_its_check_counts_in_that_course(
                 "def logistic_gradient(w, X, y):\n"
                 "    h = 1 / (1 + np.exp(-(X @ w)))\n"
                 "    return X.T @ (h - y) / len(y)\n")
-    _execute(nb, root)
+    shared.run(nb)
     assert "All tests passed: 5/5" in _text(_cell(nb, "check('logistic-gradient', logistic_gradient"))
     doc = json.loads((home / "progress.json").read_text())
     assert doc["exercises"]["logistic-regression/logistic-gradient"]["passed"] is True

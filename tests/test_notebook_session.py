@@ -231,3 +231,34 @@ def test_a_compute_step_without_views_shows_its_value_as_the_terminal_draws_a_va
     first = " ".join(f"{v:.4f}" for v in g2[0, :6])
     assert first in " ".join(text.split()), text
     assert f"showing 6 of {len(z2)} rows" in text
+
+
+def _moved(text: str, delta: str) -> float:
+    import re
+
+    m = re.search(rf"Nudged by {re.escape(delta)}: J moves by ([-+0-9.]+)", " ".join(text.split()))
+    assert m, text
+    return float(m.group(1))
+
+
+def test_an_explore_step_draws_a_setting_asked_for_and_its_fixed_settings_without_widgets(shown, monkeypatch):
+    from tutor.core import nn_cost
+
+    lesson = open_lesson("nudge", record=False)
+    lesson.explore("nudge-lab", delta=1.0)  # one setting of the learner's choice, recomputed
+    thetas, X, y, lam = lesson.values("thetas", "X", "y", "lambda")
+    nudged = [T.copy() for T in thetas]
+    nudged[1][3, 22] += 1.0
+    J0, J1 = nn_cost(list(thetas), X, y, lam), nn_cost(nudged, X, y, lam)
+    assert _moved(shown[-1], "1") == pytest.approx(J1 - J0, abs=6e-6)
+    assert "With nudge = 1, row = 3, column = 22" in shown[-1]
+
+    monkeypatch.setitem(__import__("sys").modules, "ipywidgets", None)  # no sliders: the lesson's settings
+    assert lesson.explore("nudge-lab").widgets is False
+    text = shown[-1]
+    for delta in ("0.1", "1", "-2"):
+        assert f"With nudge = {delta}, row = 3, column = 22" in text
+    from tutor.notebook.session import NotebookError
+
+    with pytest.raises(NotebookError, match="no control 'speed'"):
+        lesson.explore("nudge-lab", speed=2)
