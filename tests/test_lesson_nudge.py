@@ -112,3 +112,18 @@ def test_the_lesson_validates_and_its_rate_lab_turns():
     assert "learning rate = 0.5" in pages[0]
     assert "learning rate = 3 " in pages[1] and "it rose" in pages[1]
     assert "learning rate = 2.9" in pages[2]
+
+
+def test_the_forecast_is_typed_and_the_best_step_is_named():
+    lesson = find_lesson("nudge", bundled_course())
+    env = build_environment(lesson)
+    probe = Session(lesson, env, None, mode="render")
+    k = next(i for i, s in enumerate(probe.steps) if s.id == "forecast-typed")
+    ui = RecordingUI(keys=["n"] * k + ["g_norm2 / gHg", "2*g_norm2/gHg", "q"], width=80)
+    s2 = Session(lesson, build_environment(lesson), ui, mode="learn")
+    s2.quizzes.update({st.id: {"right": True} for st in s2.steps[:k] if st.interactive})
+    play(s2)
+    text = " ".join(ui.text().split())
+    assert "That is the best step, the bottom of the parabola." in text
+    assert s2.quizzes["forecast-typed"]["right"] is True
+    assert s2.ctx.values["alpha_forecast"] == pytest.approx(2 * s2.ctx.values["g_norm2"] / s2.ctx.values["gHg"])
