@@ -5,7 +5,9 @@ Each implements the same small interface the runner calls:
     interactive                  True: wait for the learner between steps
     show_step(session, i, out)   draw step i (header, its kept renderables, key help)
     show_more(out)               add renderables below the current step
-    read_command(session, i)     'next' | 'back' | 'hint' | 'again' | 'help' | 'quit'
+    read_command(session, i)     'next' | 'back' | 'hint' | 'again' | 'help' | 'quit', or a step's own
+                                 command ('write' | 'check' for an exercise; 'more' | 'less' |
+                                 'switch' | 'set' for an explore step), passed to step.act
     ask(prompt, empty_ok=False)  a typed answer, or None at end of input; with empty_ok an empty Enter
                                  is a reply ('') rather than ignored (a UI may leave the keyword out:
                                  runner.ask_allowing_empty checks)
