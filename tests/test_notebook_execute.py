@@ -391,3 +391,25 @@ def test_a_second_course_runs_as_a_notebook_and_its_check_counts_in_that_course(
     doc = json.loads((home / "progress.json").read_text())
     assert doc["exercises"]["logistic-regression/logistic-gradient"]["passed"] is True
     assert "logistic-gradient" not in doc["exercises"]
+
+
+def test_a_gradient_check_cell_shows_central_differences_an_independent_loop_agrees_with(executed_logistic):
+    from tutor.notebook import open_lesson
+
+    nb = executed_logistic["cost-and-gradient"]
+    cell = _cell(nb, "numerical_gradient, numerical_gradient_difference = lesson.run('check-gradient', w=w, grad=grad")
+    md = nb.cells[nb.cells.index(cell) - 1].source
+    assert r"\frac{\partial J}{\partial w_i} \approx \frac{J(w + \epsilon\, e_i) - J(w - \epsilon\, e_i)}{2\epsilon}" in md
+    lesson = open_lesson("cost-and-gradient", record=False, course=str(REPO / "courses" / "logistic-regression"))
+    lesson.run("check-gradient")
+    X, y, w, eps = lesson.values("X", "y", "w", "epsilon")
+
+    def J(v):
+        h = 1 / (1 + np.exp(-(X @ v)))
+        return float(np.mean(-y * np.log(h) - (1 - y) * np.log(1 - h)))
+
+    numerical = [(J(w + eps * e) - J(w - eps * e)) / (2 * eps) for e in np.eye(len(w))]
+    rows = re.findall(r"^\s+(\d+)│\s+(\S+)\s+(\S+)", _text(cell), re.MULTILINE)
+    assert [int(r[0]) for r in rows] == list(range(len(w)))
+    np.testing.assert_allclose([float(r[1]) for r in rows], numerical, rtol=1e-8)
+    assert "✓ PASS" in _text(cell)

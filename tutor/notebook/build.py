@@ -372,6 +372,33 @@ def expression_cells(b: Built, step, bound: list[str]) -> list[Any]:
                       f"lesson.answer({step.id!r}, answer)")]
 
 
+def gradient_check_cells(b: Built, step, bound: list[str]) -> list[Any]:
+    """Central differences: the formula typeset, then the lesson's check of the notebook's gradient.
+
+    The cost is recomputed by the lesson's own steps (the ones the step
+    replays), so the cell passes only what a learner may have computed:
+    the weights and the gradient to test.
+    """
+    from tutor.notebook.formulas import tex_name
+
+    J, w, g = tex_name(step.of), tex_name(step.wrt), tex_name(step.against)
+    eps = step.epsilon if isinstance(step.epsilon, str) else None
+    maths = (rf"$$\frac{{\partial {J}}}{{\partial {w}_i}} \approx \frac{{{J}({w} + \epsilon\, e_i) - "
+             rf"{J}({w} - \epsilon\, e_i)}}{{2\epsilon}} \quad\text{{against}}\quad {g}_i$$")
+    pre: list[str] = []
+    args = b.kwargs([step.wrt, step.against] + ([eps] if eps else []), pre)
+    names = [n for n in bound if py(n).isidentifier()]
+    for n in names:
+        b.defined.add(py(n))
+    replayed = ", ".join(f"`{i}`" for i in step.run_ids)
+    comment = (f"# each entry of {py(step.wrt)} nudged by +-epsilon, {step.of} recomputed"
+               + (f" by the steps {replayed.replace('`', '')}" if replayed else "")
+               + f", compared with {py(step.against)}")
+    call = _call("lesson.run", f"{step.id!r}, {args}")
+    md = _md(_heading(step), _text(b, step.text), maths, _notes(b, step))
+    return [md, _code(*pre, comment, f"{_assign(names)} = {call}" if names else call)]
+
+
 def _words(*texts: str | None) -> set[str]:
     """The identifiers in some text or code."""
     import re
@@ -433,6 +460,7 @@ CELLS: dict[str, Builder] = {
     "predict": predict_cells,
     "explore": explore_cells,
     "expression": expression_cells,
+    "gradient-check": gradient_check_cells,
     "exercise": exercise_cells,
 }
 
