@@ -185,10 +185,8 @@ class ExploreStep(Step):
         local = Scope(scope.visible(cond))
         local.lenient, local.vocab = scope.lenient, scope.vocab
         outputs = tuple(op.outputs)
-        bind_one = None
-        if not outputs:
-            bind_one = r.name("bind", required=True)
-            outputs = (bind_one,)
+        if not outputs:  # an operation that returns one value: the step names it
+            outputs = (r.name("bind", required=True),)
         elif r.has("bind"):
             raise r.error("bind", f"operation {name!r} gives named values ({', '.join(op.outputs)}); they are "
                                   "used under those names, so leave bind out")
@@ -211,8 +209,7 @@ class ExploreStep(Step):
                         raise sr.error(c.name, f"{v:g} is outside {c.label}'s range {c.low:g} to {c.high:g}")
                     one.append((c.name, c.clamp(v)))
                 settings.append(tuple(one))
-        return cls(common, name, tuple(given.items()), tuple(controls), outputs if bind_one is None else (bind_one,),
-                   text, show, tuple(settings), op)
+        return cls(common, name, tuple(given.items()), tuple(controls), outputs, text, show, tuple(settings), op)
 
     # -- the values a front end turns ---------------------------------------------------
     def defaults(self) -> dict[str, float]:
