@@ -73,6 +73,7 @@ class PlayerApp(App):
         self.asking = False
         self.empty_ok = False
         self.keys_text: str | None = None  # the footer's key line while waiting (None: the usual keys)
+        self.head: dict | None = None  # what the header says (kept to draw it again at another width)
 
     # -- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -95,9 +96,12 @@ class PlayerApp(App):
 
     def on_mount(self) -> None:
         self.query_one("#answer", Input).disabled = True
+        self.ui.mounted.set()
         self.ui.start_worker()
 
     def on_resize(self, event) -> None:
+        if self.head is not None:
+            self._heading(self.head, event.size.width)  # the course's name fits from 100 columns
         self._show_keys()
 
     # -- what the worker calls (on this thread, through call_from_thread) ------------------------------
@@ -236,10 +240,11 @@ class PlayerApp(App):
         self.ui.stop()
 
     # -- helpers ---------------------------------------------------------------------------
-    def _heading(self, head: dict) -> None:
+    def _heading(self, head: dict, width: int | None = None) -> None:
         from rich.progress_bar import ProgressBar
 
-        width = self.size.width
+        self.head = head
+        width = width or self.size.width
         line = Table.grid(expand=True, padding=(0, 1))
         line.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         line.add_column(no_wrap=True, justify="right")

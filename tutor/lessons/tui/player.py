@@ -18,6 +18,7 @@ in line mode does.
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 import time
@@ -61,6 +62,8 @@ class FullScreenUI:
         self.error: BaseException | None = None
         self.outcome: str | None = None
         self._job = None
+        self._worker: threading.Thread | None = None
+        self.mounted = threading.Event()  # set by the app once it can draw
         self.shown: int | None = None  # the step on screen
         self.last: str | None = None  # the last command read
 
@@ -79,7 +82,15 @@ class FullScreenUI:
         Errors of the lesson (a TutorError) are raised here, on the main
         thread, once the terminal is given back.
         """
+        from tutor.lessons.tui import served
+
+        if not served():
+            # Textual takes COLUMNS and LINES, when exported, for the window's size and would
+            # then never follow a resize; on a terminal the terminal itself knows better.
+            for name in ("COLUMNS", "LINES"):
+                os.environ.pop(name, None)
         app = self.make_app(session, start)
+        self.start_worker()  # the first step is computed while Textual starts; drawing waits for the app
         app.run()
         return self.result()
 
@@ -92,8 +103,10 @@ class FullScreenUI:
         raise KeyboardInterrupt
 
     def start_worker(self) -> None:
-        """Called by the app once it is on screen: the lesson loop starts on its own thread."""
-        threading.Thread(target=self._work, name="tutor-player", daemon=True).start()
+        """Start the lesson loop on its own thread (once: `play` starts it early, the app when it mounts)."""
+        if self._worker is None:
+            self._worker = threading.Thread(target=self._work, name="tutor-player", daemon=True)
+            self._worker.start()
 
     def _work(self) -> None:
         from tutor.lessons.runner import play
@@ -101,13 +114,15 @@ class FullScreenUI:
         session, start = self._job
         try:
             if start:
-                self._call("working", "Computing the steps before this one...")
+                if self.mounted.is_set():  # else the app opens saying it is computing
+                    self._call("working", "Computing the steps before this one...")
                 session.ensure(start - 1)  # bind the names the earlier steps compute, quietly
             self.outcome = play(session, start)
         except KeyboardInterrupt:
             self.outcome = "interrupted"
         except BaseException as err:  # noqa: BLE001 - raised again on the main thread
             self.error = err
+        self.mounted.wait()
         if not self.closed:
             try:
                 self.app.call_from_thread(self.app.exit, self.outcome)
@@ -122,6 +137,9 @@ class FullScreenUI:
 
     def _call(self, name: str, *args: Any) -> Any:
         """Run the app's method `name` on its thread and return its result."""
+        while not self.mounted.wait(0.1):
+            if self.closed:
+                raise KeyboardInterrupt
         if self.closed:
             raise KeyboardInterrupt
         try:
