@@ -232,10 +232,12 @@ def test_every_type_along_step_is_numpy_code_whose_value_is_graded_right(every_b
 
 def test_the_setup_cell_defines_the_functions_the_prose_names(executed):
     books, _ = executed
-    setup = [c for c in books["sigmoid-gradient"].cells if c.cell_type == "code"][0]
-    assert "sigmoid, sigmoid_gradient = lesson.functions('sigmoid', 'sigmoid_gradient')" in setup.source
-    assert "sigmoid = lesson.functions('sigmoid')" in [c for c in books["forward-pass"].cells
-                                                      if c.cell_type == "code"][0].source
+    def setup(nb):
+        return next(c for c in nb.cells if c.cell_type == "code").source
+
+    assert "sigmoid, sigmoid_gradient = lesson.functions('sigmoid', 'sigmoid_gradient')" in setup(books["sigmoid-gradient"])
+    assert "sigmoid = lesson.functions('sigmoid')" in setup(books["forward-pass"])
+    assert "lesson.functions(" not in setup(books["accuracy"])  # a lesson that names no function gets none
 
 
 def test_every_prediction_is_set_beside_the_real_value(every_book):
