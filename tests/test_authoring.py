@@ -283,3 +283,20 @@ def test_an_operation_that_raises_anything_is_one_line_under_its_step(tmp_path, 
     _, text = render(path)
     assert "This step could not run: RuntimeError: the operation broke" in text and "Still here." in text
     assert "Traceback" not in text + capfd.readouterr().err
+
+
+def test_the_lists_count_the_steps_and_questions_an_include_brings(tmp_path):
+    from tutor.lessons.headers import read_header
+
+    write(tmp_path, SOURCE, "source")
+    path = write(tmp_path, """\
+        - id: first
+          kind: text
+          text: Before.
+        - id: run
+          kind: include
+          from: source
+          steps: [fw, typed]
+    """)
+    header = read_header(path)
+    assert header["steps"] == 3 and header["questions"] == 1  # first, run-fw, run-typed (an expression step)

@@ -50,6 +50,23 @@ def _step_facts(steps) -> tuple[int, list[str]]:
     return questions, exercises
 
 
+def _with_includes(nodes, path: Path) -> list:
+    """The step nodes with each `kind: include` replaced by the steps it brings (kept as one when it cannot)."""
+    from tutor.base.errors import LessonError
+    from tutor.lessons.includes import expand, is_include
+
+    out = []
+    for k, node in enumerate(nodes):
+        if not is_include(node):
+            out.append(node)
+            continue
+        try:
+            out.extend(inc.node for inc in expand(node, f"steps[{k}]", str(path)))
+        except LessonError:
+            out.append(node)  # the loader reports it; the list still counts the step
+    return out
+
+
 def read_header(path: Path) -> dict:
     """The top level of one lesson file (yaml parsed, steps counted, not built)."""
     from tutor.base.errors import LessonError
@@ -62,9 +79,10 @@ def read_header(path: Path) -> dict:
         steps = r.map.get("steps")
         if steps is None or not isinstance(steps.value, list):
             raise r.error("steps", "a lesson needs a list of steps")
-        questions, exercises = _step_facts(steps.value)
+        nodes = _with_includes(steps.value, path)
+        questions, exercises = _step_facts(nodes)
         return {"id": r.str("id", required=True), "title": r.str("title", required=True),
-                "summary": r.str("summary", required=True), "steps": len(steps.value), "problem": None,
+                "summary": r.str("summary", required=True), "steps": len(nodes), "problem": None,
                 "questions": questions, "exercises": exercises}
     except LessonError as err:
         return {"id": Path(path).stem, "title": "", "summary": "", "steps": 0, "problem": err.message}
