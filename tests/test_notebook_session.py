@@ -262,3 +262,17 @@ def test_an_explore_step_draws_a_setting_asked_for_and_its_fixed_settings_withou
 
     with pytest.raises(NotebookError, match="no control 'speed'"):
         lesson.explore("nudge-lab", speed=2)
+
+
+def test_the_natural_answer_that_calls_the_stubs_helper_passes_its_check(shown, tutor_home):
+    """The stub imports `sigmoid` from tutor_helpers; an answer that uses it is sent with that import."""
+    from tutor.notebook import provide_helpers
+
+    provide_helpers("sigmoid-gradient")  # as the exported notebook's setup cell does
+    namespace: dict = {}
+    exec("import numpy as np\nfrom tutor_helpers import sigmoid\n\n"  # the stub cell, its body written
+         "def sigmoid_gradient(z):\n    s = sigmoid(z)\n    return s * (1 - s)\n", namespace)
+    np.testing.assert_allclose(namespace["sigmoid_gradient"](0.0), 0.25)  # it runs in the kernel too
+    result = check("sigmoid-gradient", "def sigmoid_gradient(z):\n    s = sigmoid(z)\n    return s * (1 - s)\n")
+    assert result.passed and result.score == result.max_score == 6, shown[-1]
+    assert "NameError" not in shown[-1]
