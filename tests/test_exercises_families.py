@@ -82,6 +82,13 @@ def test_a_cost_summed_instead_of_averaged_is_a_factor_named_with_its_size():
     found = families_for(RIDGE, learner, ridge_cases())
     assert [d.id for d in found] == ["off-by-a-factor"]
     assert found[0].message.startswith("Your J is the right one times 6 (the number of rows of X on the first test)")
+    # a hidden test's sizes are never quoted: the first visible test's are, or none at all
+    tests = [SimpleNamespace(hidden=True), SimpleNamespace(hidden=False), SimpleNamespace(hidden=True)]
+    found = families_for(SimpleNamespace(**vars(RIDGE), tests=tests), learner, ridge_cases())
+    assert found[0].message.startswith("Your J is the right one times 9 (the number of rows of X on test 2)")
+    tests = [SimpleNamespace(hidden=True)] * 3
+    found = families_for(SimpleNamespace(**vars(RIDGE), tests=tests), learner, ridge_cases())
+    assert found[0].message.startswith("Your J is the right one times the number of rows of X.")
 
 
 def test_a_penalty_left_out_of_one_returned_value_is_a_dropped_term_of_that_value():
@@ -143,7 +150,7 @@ def test_a_reduction_over_every_axis_and_a_keepdims_shape():
     found = families_for(ex, lambda X: X.sum() / X.shape[0], cases)
     assert [d.id for d in found] == ["wrong-axis"]
     found = families_for(ex, lambda X: X.mean(axis=0, keepdims=True), cases)
-    assert [d.id for d in found] == ["result-column-or-flat"] and "a row (1, 3)" in found[0].message
+    assert [d.id for d in found] == ["result-column-or-flat"] and "a row (1, n)" in found[0].message
 
 
 def test_whole_numbers_off_by_one_in_an_input_and_in_the_result():

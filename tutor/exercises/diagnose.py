@@ -150,8 +150,13 @@ def find_families(exercise, cases_args: list[list], expected: list, learner: lis
     except Exception:  # noqa: BLE001 - a rule that cannot read these values names nothing
         return []
     reference = exercise.reference
-    same = lambda a, b: close(a, b, exercise.rtol * 10, max(exercise.atol * 10, 1e-9))
+    rtol, atol = exercise.rtol * 10, max(exercise.atol * 10, 1e-9)
+
+    def same(a, b) -> bool:
+        return not _surely_differ(a, b, rtol, atol) and close(a, b, rtol, atol)
     runs: dict = {}
+    learner_parts = [_checked(v, exercise.returns, exercise.check) for v in learner]
+    expected_parts = [_checked(v, exercise.returns, exercise.check) for v in expected]
 
     def run(ins: tuple, k: int):
         key = (tuple(id(c) for c in ins), k)
@@ -187,8 +192,7 @@ def find_families(exercise, cases_args: list[list], expected: list, learner: lis
         except Exception:  # noqa: BLE001 - a change that does not fit this test's result
             return None
         w_parts = _checked(value, exercise.returns, exercise.check)
-        g_parts = _checked(learner[k], exercise.returns, exercise.check)
-        e_parts = _checked(expected[k], exercise.returns, exercise.check)
+        g_parts, e_parts = learner_parts[k], expected_parts[k]
         if not w_parts:
             return None
         try:
@@ -233,6 +237,32 @@ def find_families(exercise, cases_args: list[list], expected: list, learner: lis
         return verdict(hits)
     hits = [pair for pair in _pairs(rules) if confirmed(pair)]
     return verdict(hits) if hits else []
+
+
+def _surely_differ(a, b, rtol: float, atol: float) -> bool:
+    """A cheap, sound rejection before `close`: different shapes, or totals too far apart.
+
+    Where every cell is within atol + rtol * |b|, the totals are within
+    n * atol + rtol * sum|b|; totals further apart prove a difference. Anything
+    else (NaN, containers of another kind) is left to `close`.
+    """
+    import numpy as np
+
+    if isinstance(b, dict) and isinstance(a, dict):
+        return any(k in a and _surely_differ(a[k], b[k], rtol, atol) for k in b)
+    if isinstance(b, (list, tuple)) and isinstance(a, (list, tuple)):
+        return len(a) == len(b) and any(_surely_differ(x, y, rtol, atol) for x, y in zip(a, b))
+    try:
+        x, y = np.asarray(a), np.asarray(b)
+        if x.dtype.kind not in "iuf" or y.dtype.kind not in "iuf":
+            return False
+        if x.shape != y.shape:
+            return not (y.ndim == 0 and x.size == 1)
+        gap = abs(float(x.sum()) - float(y.sum()))
+        bound = x.size * atol + rtol * float(np.abs(y).sum())
+        return bool(np.isfinite(gap) and np.isfinite(bound) and gap > 1.01 * bound + 1e-12)
+    except (TypeError, ValueError, OverflowError):
+        return False
 
 
 def _pairs(rules) -> list:

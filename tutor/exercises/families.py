@@ -228,8 +228,19 @@ def _scale(values: tuple, reciprocal: bool):
 
 
 def _source(values: tuple, words: str) -> str:
-    """'5 (the number of rows of X on the first test)', or just '2' for the constant."""
-    return str(values[0]) if words == str(values[0]) == "2" else f"{values[0]} ({words} on the first test)"
+    """The factor in words, as `rules` wrote it for the tests a learner may see."""
+    return words
+
+
+def say_size(words: str, values: tuple, shown: int | None) -> str:
+    """'16 (the number of rows of X on test 2)' from the first visible test; without a visible
+    test, the size is named but not its value (a hidden test's sizes stay hidden). '2' stays 2."""
+    if words == "2":
+        return "2"
+    if shown is None:
+        return words
+    where = "the first test" if shown == 0 else f"test {shown + 1}"
+    return f"{values[shown]} ({words} on {where})"
 
 
 def _input_rules(params: tuple[str, ...], cases_args: list[list], factors, whole_result: bool) -> list[Change]:
@@ -332,16 +343,16 @@ def _output_rules(returns: tuple[str, ...], check: tuple[str, ...], first_out, f
                 out.append(Change("first-column-zeroed", "output", where, label, "",
                                   lambda v, k: change_output(v, "zero-first-column")))
             if a.ndim == 1:
-                out.append(Change("result-column-or-flat", "output", where, label, f"a column ({a.size}, 1)",
+                out.append(Change("result-column-or-flat", "output", where, label, "a column (n, 1)",
                                   lambda v, k: change_output(v, "column")))
                 if a.size > 1:
-                    out.append(Change("result-column-or-flat", "output", where, label, f"a row (1, {a.size})",
+                    out.append(Change("result-column-or-flat", "output", where, label, "a row (1, n)",
                                       lambda v, k: change_output(v, "row")))
                 if not _whole(a) and a.size > 1:
                     out.append(Change("wrong-axis", "output", where, label, "the total of the right one's entries",
                                       lambda v, k: change_output(v, "total")))
             if a.ndim == 2 and 1 in a.shape and a.size > 1:
-                out.append(Change("result-column-or-flat", "output", where, label, f"a flat vector ({a.size},)",
+                out.append(Change("result-column-or-flat", "output", where, label, "a flat vector (n,)",
                                   lambda v, k: change_output(v, "ravel")))
     if len(floats) > 1:  # the same slip in every part at once
         out.append(Change("sign-flipped", "output", ("*",), "result", "the right one with the opposite sign",
@@ -357,10 +368,15 @@ def _output_rules(returns: tuple[str, ...], check: tuple[str, ...], first_out, f
 
 
 def rules(exercise, cases_args: list[list], expected: list) -> Rules:
-    """The changes worth trying for this exercise, read from its first test's arguments and result."""
+    """The changes worth trying for this exercise, read from its first test's arguments and result.
+
+    Their words quote sizes from the first test a learner sees (never a hidden one's)."""
     if not cases_args:
         return Rules((), ())
-    factors = sizes(exercise.params, cases_args)
+    tests = getattr(exercise, "tests", None) or ()
+    hidden = [bool(getattr(t, "hidden", False)) for t in tests]
+    shown = next((k for k in range(len(cases_args)) if k >= len(hidden) or not hidden[k]), None)
+    factors = [(say_size(words, values, shown), values) for words, values in sizes(exercise.params, cases_args)]
     whole = [a for _, a in leaves(expected[0] if isinstance(expected[0], (tuple, list, dict)) else [expected[0]])]
     whole_result = bool(whole) and all(_whole(a) for a in whole)
     inputs = _input_rules(exercise.params, cases_args, factors, whole_result)
