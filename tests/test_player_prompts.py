@@ -126,3 +126,17 @@ def test_a_letter_that_names_nothing_is_still_an_answer_and_says_which_word_does
     assert "`h` is not a name this step knows" in said and "To ask for a hint, type hint." in said
     assert "To go back, type back." in said
     assert "Hint 1" not in flat(ui) and "typed" not in session.quizzes and [i for i, _ in ui.pages] == [0, 1]
+
+
+def test_feedback_on_an_ascii_stream_says_the_word_once():
+    from tutor.lessons.runner import mark
+
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="ascii")  # as PYTHONIOENCODING=ascii makes stdout
+    console = Console(file=stream, width=80, color_system=None)
+    console.print(mark(True, "10,285"))
+    console.print(mark(False, "X", "That is the *other* one."))
+    stream.flush()
+    text = raw.getvalue().decode("ascii")
+    assert "RIGHT 10,285" in text and "PASS" not in text and "FAIL" not in text
+    assert "NOT YET X: That is the other one." in text

@@ -52,10 +52,13 @@ class Feedback:
         return f"{self.label} {self.answer}" + (f": {said}" if said else "")
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        from tutor.render.symbols import text_for
+        from tutor.render.symbols import text_for, wants_ascii
 
+        label = self.label
+        if wants_ascii(console, options) and label[:2] in ("✓ ", "✗ "):
+            label = label[2:]  # the word says it: "RIGHT", not "PASS RIGHT"
         line = Text()
-        line.append(text_for(console, options, self.label + " "), self.style)
+        line.append(text_for(console, options, label + " "), self.style)
         line.append(text_for(console, options, self.answer))
         if self.message:
             line.append(": ")
