@@ -83,7 +83,7 @@ def ratio_choice(ratio: float) -> int:
 
 
 @operation("layer_norms", outputs=("norms", "norm_bars", "norm_ratio", "norm_choice"),
-           literals=("act", "init"))
+           literals=("act", "init"), ahead=True)
 def layer_norms(X, y, act: str = "sigmoid", init: str = "uniform", epsilon: float = 0.12, seed: int = 0,
                 sizes: tuple = NORM_SIZES) -> dict:
     """||D_l|| for every layer of a deep network (NORM_SIZES) at its starting weights, on X, y.
@@ -103,7 +103,7 @@ def layer_norms(X, y, act: str = "sigmoid", init: str = "uniform", epsilon: floa
     return {"norms": norms, "norm_bars": bars, "norm_ratio": ratio, "norm_choice": ratio_choice(ratio)}
 
 
-@operation("norm_table", outputs=("norm_table",))
+@operation("norm_table", outputs=("norm_table",), ahead=True)
 def norm_table(X, y, epsilon: float = 0.12, seed: int = 0) -> dict:
     """last / first gradient norm for every activation and initialisation (rows: sigmoid, tanh, relu).
 
@@ -157,7 +157,7 @@ def softmax_pass(thetas, X, y, e: float = 1e-5) -> dict:
             "softmax_row_sums": p.sum(axis=1), "dJ_dz_numeric": numeric, "dJ_dz_backprop": res.deltas[-1][0]}
 
 
-@operation("deep_gradient_check", outputs=("deep_rel_diff",))
+@operation("deep_gradient_check", outputs=("deep_rel_diff",), ahead=True)
 def deep_gradient_check(thetas, X, y, lam: float = 0.0, count: int = 40, seed: int = 0) -> dict:
     """Central differences against deep backprop on `count` weights drawn at random, bias columns included."""
     thetas = [np.asarray(T, dtype=float) for T in thetas]
