@@ -305,7 +305,7 @@ def test_tutor_ops_lists_every_registered_op_and_view_with_signature_and_doc():
     assert set(ENGINE.operations) < set(listed["operations"])  # the engine's and the course's own
     assert "matmul" in ENGINE.operations and "forward" not in ENGINE.operations
     assert listed["operations"]["matmul"]["signature"] == "matmul(A, B)"
-    assert listed["operations"]["mean"]["signature"] == "mean(A, axis=None)"
+    assert listed["operations"]["mean"]["signature"] == "mean(A, axis=None, keepdims=False)"
     assert listed["operations"]["forward"]["outputs"][:2] == ["a1", "z2"]  # the bundled course's plugin
     assert all(v["doc"] for v in listed["operations"].values())
     assert {"repeat", "gradient-check", "compute", "train"} <= set(listed["steps"])

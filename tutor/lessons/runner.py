@@ -622,7 +622,7 @@ def ask_quiz(session: Session, i: int, *, can_go_back: bool = True) -> str:
 
 
 def mark(right: bool, answer: str, message: str = ""):
-    """`✓ RIGHT a1 @ Theta1.T` or `✗ NOT YET X: message`: the answer as typed (literal), the message as
+    """`✓ RIGHT A @ B.T` or `✗ NOT YET X: message`: the answer as typed (literal), the message as
     lesson Markdown (`*other*` in italics), wrapped at word boundaries."""
     from tutor.lessons.feedback import Feedback
 
