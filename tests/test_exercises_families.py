@@ -319,3 +319,35 @@ def test_at_least_75_percent_of_the_heldout_wrong_answers_are_named_and_none_wro
               f"median {statistics.median(spent) * 1000:.0f} ms, max {max(spent) * 1000:.0f} ms")
     assert wrong == []
     assert len(right) / len(nameable) >= 0.75
+
+
+def test_a_reduction_of_a_matrix_input_along_the_other_axis():
+    def column_means(X):
+        return X.mean(axis=0)  # (n,)
+
+    cases = [[np.arange(12.0).reshape(4, 3) ** 1.3], [np.cos(np.arange(15.0)).reshape(5, 3)]]
+    found = families_for(made_up(column_means, ["X"]), lambda X: X.mean(axis=1), cases)
+    assert [d.id for d in found] == ["wrong-axis"]
+    assert found[0].message.startswith("Your result is what the right code gives with X transposed")
+    # where a matrix comes out too, the transpose of an input is a .T, not an axis
+    ex = made_up(lambda A, B: A.T @ B, ["A", "B"])
+    assert [d.id for d in families_for(ex, lambda A, B: A @ B, [[np.ones((4, 3)), np.ones((4, 2))]])] == \
+        ["input-transposed"]
+
+
+def test_a_column_of_ones_added_twice_or_a_first_column_left_out():
+    def scores(X, W):  # X already holds its column of ones
+        return X @ W.T
+
+    rng = np.random.default_rng(1)
+    cases = [[np.column_stack([np.ones(5), rng.normal(size=(5, 2))]), rng.normal(size=(4, 3))],
+             [np.column_stack([np.ones(3), rng.normal(size=(3, 2))]), rng.normal(size=(2, 3))]]
+    ex = made_up(scores, ["X", "W"])
+    found = families_for(ex, lambda X, W: np.hstack([np.ones((len(X), 1)), X]) @ W.T, cases)
+    assert [d.id for d in found] == ["ones-column-added"]  # the same mismatch error as the changed reference
+    found = families_for(ex, lambda X, W: X[:, 1:] @ W[:, 1:].T, cases)  # the same slip twice
+    assert [d.id for d in found] == ["first-column-dropped"]
+    assert found[0].message.startswith("Your result is what the right code gives without the first column of X and W")
+    found = families_for(ex, lambda X, W: (X @ W.T)[:, 1:], cases)
+    assert [d.id for d in found] == ["first-column-dropped"]
+    assert found[0].message.startswith("Your out is the right one without its first column")

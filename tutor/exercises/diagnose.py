@@ -222,9 +222,12 @@ def find_families(exercise, cases_args: list[list], expected: list, learner: lis
         for c in outs + ins:
             if c.family not in seen:
                 seen.add(c.family)
-                whats = list(places[(c.family, c.side)])
-                if len(whats) > 1:  # the same slip reproduces it from several places: name them all
-                    c = replace(c, what=" or ".join(whats[:3]))
+                own = [x.what for x in outs + ins if x.family == c.family and x.side == c.side]
+                others = [w for w in places[(c.family, c.side)] if w not in own]
+                if len(own) > 1:  # the same slip made in two places: name both
+                    c = replace(c, what=" and ".join(own))
+                elif others:  # the same slip reproduces it from another place alike: name each
+                    c = replace(c, what=" or ".join([own[0]] + others[:2]))
                 out.append(c.diagnosis(part))
         return out
 
@@ -274,4 +277,6 @@ def _pairs(rules) -> list:
                 if not (a.family == b.family and (a.path == b.path or "*" in a.path + b.path))]
     mixed = [((a,), (b,), None) for a in ins for b in outs]
     both_in = [((a, b), (), None) for i, a in enumerate(ins) for b in ins[i + 1:] if a.path != b.path]
+    # the same slip made in two places (both layers, both offsets) is the likeliest pair: first
+    both_in.sort(key=lambda pair: pair[0][0].family != pair[0][1].family)
     return both_out[:MAX_PAIRS] + mixed[:MAX_PAIRS] + both_in[:MAX_RUNS]

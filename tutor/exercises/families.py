@@ -41,8 +41,8 @@ FAMILIES: dict[str, tuple[str, str]] = {
         "or extra where it is used. Print {what}.shape next to the shapes the formula needs.")),
     "wrong-axis": (
         "A reduction ran along the wrong axis",
-        ("{subject} is {detail}: a sum or mean went over every entry (or the wrong axis) instead of along "
-        "one axis. Pass the axis you mean (axis=0 adds up the rows, one total per column).")),
+        ("{subject} is {detail}: a sum, mean or argmax went over every entry, or along the other axis. "
+        "Pass the axis you mean (axis=0 goes down the rows: one result per column).")),
     "first-column-dropped": (
         "The first column is missing",
         ("{subject} is {detail}. The first column matters here; check each slice ([:, 1:]) and each "
@@ -243,10 +243,13 @@ def say_size(words: str, values: tuple, shown: int | None) -> str:
     return f"{values[shown]} ({words} on {where})"
 
 
-def _input_rules(params: tuple[str, ...], cases_args: list[list], factors, whole_result: bool) -> list[Change]:
+def _input_rules(params: tuple[str, ...], cases_args: list[list], factors, whole_result: bool,
+                 flat_result: bool = False) -> list[Change]:
     """Changes of the first test's arguments. whole_result: the result is whole numbers (indexes,
     classes), which many sign changes of an input reproduce alike (argmax of -h is argmin of h),
-    so no input's sign is changed."""
+    so no input's sign is changed. flat_result: every checked result is a vector or a number, so
+    a matrix input was reduced, and the right code on its transpose is a reduction along the
+    other axis (wrong-axis rather than input-transposed)."""
     out: list[Change] = []
     for i, (name, value) in enumerate(zip(params, cases_args[0])):
         if _number(value):
@@ -288,10 +291,19 @@ def _input_rules(params: tuple[str, ...], cases_args: list[list], factors, whole
                 out.append(Change("flat-against-column", "input", where, label, "a flat vector, not a column (n, 1)",
                                   lambda v, k: np.asarray(v).ravel()))
             if a.ndim == 2 and a.size > 1 and not _whole(a):
-                out.append(Change("input-transposed", "input", where, label, "", lambda v, k: change_input(v, "transpose")))
+                if flat_result:  # a matrix in, only vectors and numbers out: the matrix was reduced
+                    out.append(Change("wrong-axis", "input", where, label,
+                                      "what the right code gives with {what} transposed",
+                                      lambda v, k: change_input(v, "transpose")))
+                else:
+                    out.append(Change("input-transposed", "input", where, label, "",
+                                      lambda v, k: change_input(v, "transpose")))
                 if a.shape[1] >= 2:
                     out.append(Change("ones-column-added", "input", where, label, "",
                                       lambda v, k: change_input(v, "add-first-column")))
+                    out.append(Change("first-column-dropped", "input", where, label,
+                                      "what the right code gives without the first column of {what}",
+                                      lambda v, k: change_input(v, "drop-first-column")))
     return out
 
 
@@ -367,6 +379,19 @@ def _output_rules(returns: tuple[str, ...], check: tuple[str, ...], first_out, f
     return out
 
 
+def _result_arrays(value, depth: int = 0) -> list[np.ndarray]:
+    """Every number and numeric array in a result (numbers as 0-d arrays), two levels deep."""
+    if _number(value):
+        return [np.asarray(value)]
+    if isinstance(value, np.ndarray):
+        return [value] if value.dtype.kind in "iuf" else []
+    if isinstance(value, dict) and depth < 2:
+        return [a for v in value.values() for a in _result_arrays(v, depth + 1)]
+    if isinstance(value, (list, tuple)) and depth < 2:
+        return [a for v in value for a in _result_arrays(v, depth + 1)]
+    return []
+
+
 def rules(exercise, cases_args: list[list], expected: list) -> Rules:
     """The changes worth trying for this exercise, read from its first test's arguments and result.
 
@@ -377,9 +402,10 @@ def rules(exercise, cases_args: list[list], expected: list) -> Rules:
     hidden = [bool(getattr(t, "hidden", False)) for t in tests]
     shown = next((k for k in range(len(cases_args)) if k >= len(hidden) or not hidden[k]), None)
     factors = [(say_size(words, values, shown), values) for words, values in sizes(exercise.params, cases_args)]
-    whole = [a for _, a in leaves(expected[0] if isinstance(expected[0], (tuple, list, dict)) else [expected[0]])]
+    whole = _result_arrays(expected[0])
     whole_result = bool(whole) and all(_whole(a) for a in whole)
-    inputs = _input_rules(exercise.params, cases_args, factors, whole_result)
+    flat_result = bool(whole) and all(a.ndim <= 1 for a in whole)
+    inputs = _input_rules(exercise.params, cases_args, factors, whole_result, flat_result)
     outputs = _output_rules(exercise.returns, exercise.check, expected[0], factors)
     return Rules(tuple(inputs), tuple(outputs))
 
