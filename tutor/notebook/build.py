@@ -365,7 +365,8 @@ def expression_cells(b: Built, step, bound: list[str]) -> list[Any]:
     if funcs:
         shown += (", " if shown else "") + ", ".join(f"`{f}`" for f in funcs)
     how = (f"*Write it as numpy code after `answer =` and run the cell: the value it computes is graded. "
-           f"You can use {shown or 'the values above'} and `np`.*")
+           f"You can use {shown or 'the values above'} and `np`. If numpy stops on shapes that do not fit, put "
+           f"the expression in quotes: the tutor then reads it as typed text and says what went wrong.*")
     md = _md(_heading(step) or "### Your turn", _text(b, step.question), how, _notes(b, step))
     answer = step.expected if b.answers else "..."
     return [md, _code(*pre, f"answer = {answer}  # your numpy expression, as code (or in quotes, as typed text)",
