@@ -5,9 +5,10 @@
 Each round runs, in rotated order, each as a fresh process:
   the peer: a minimal typer app with two commands, importing rich, `--help`
   tutor --help, tutor (the welcome screen), tutor lessons, tutor exercises
-  tutor learn forward-pass (the shortcut) and tutor learn forward-pass --from 1
-  (an option with a value goes through the typer app): time until the first
-  screen ("Step 1 of") is on a pseudo-terminal (pexpect), then q.
+  tutor learn forward-pass (the shortcut; the full-screen player, Textual, the
+  default on a terminal), the same with --line (the line-mode player) and with
+  --from 1 (an option with a value goes through the typer app): time until the
+  first screen ("Step 1 of") is on a pseudo-terminal (pexpect), then q.
 The figure for each is its median with [min-max]; the ratio to the peer is
 taken within each round, then its median and range over the rounds.
 
@@ -128,7 +129,7 @@ def _import_tree(stderr: str):
     return [n for d in sorted(pending) for n in pending[d]]
 
 
-HEAVY = ("numpy", "scipy", "yaml", "pydantic", "rich", "typer", "click", "platformdirs", "watchfiles")
+HEAVY = ("numpy", "scipy", "yaml", "pydantic", "rich", "typer", "click", "platformdirs", "watchfiles", "textual")
 
 
 def importtime(cmd, env, stdin=None) -> str:
@@ -175,8 +176,9 @@ def main(argv=None) -> int:
     fs = {k: run_cmd(c, env) for k, c in cmds.items()}
     learn = [py, "-m", "tutor", "learn", "forward-pass"]
     learn_from = learn + ["--from", "1"]  # an option with a value: through the typer app
-    pty_names = {"tutor learn forward-pass: first screen (pty)": learn,
-                 "tutor learn forward-pass --from 1: first screen (pty)": learn_from}
+    pty_names = {"tutor learn forward-pass: first screen, full screen (pty)": learn,
+                 "tutor learn forward-pass --line: first screen, line mode (pty)": learn + ["--line"],
+                 "tutor learn forward-pass --from 1: first screen, full screen (pty)": learn_from}
     pty_times: dict[str, list[float]] | None = {k: [] for k in pty_names}
     try:
         import pexpect  # noqa: F401

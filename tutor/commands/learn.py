@@ -128,6 +128,10 @@ def _run(lesson_ref, *, mode, from_step, data, weights, settings, restart=False,
     from tutor.progress import ProgressStore
 
     err = stderr_console(plain=plain)
+    from tutor.lessons.tui import full_screen_wanted, preload
+
+    if full_screen_wanted(plain=plain or is_plain(), line=line, auto=auto if mode == "demo" else None):
+        preload()  # Textual loads while the lesson does
     try:
         lesson, env = _prepare(lesson_ref, data, weights, settings, course)
         course_id = lesson.course.id if lesson.course is not None else None

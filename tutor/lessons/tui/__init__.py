@@ -41,6 +41,27 @@ def _capable_terminal() -> bool:
     return ttys and os.environ.get("TERM", "") not in ("", "dumb")
 
 
+def preload() -> None:
+    """Import Textual on a background thread while the lesson is prepared (numpy, the data).
+
+    Textual's import is most of what full screen adds to the first screen;
+    part of it overlaps with the lesson's own loading this way. A failure
+    here is left for the real import to report.
+    """
+    import threading
+
+    def load() -> None:
+        try:
+            import textual.app
+            import textual.containers
+            import textual.widgets._input
+            import textual.widgets._static  # noqa: F401
+        except Exception:  # noqa: BLE001, S110 - imported again, and reported, where it is used
+            pass
+
+    threading.Thread(target=load, name="tutor-import-textual", daemon=True).start()
+
+
 def full_screen_wanted(*, plain: bool = False, line: bool = False, auto: float | None = None) -> bool:
     """Whether a lesson is played full screen.
 
