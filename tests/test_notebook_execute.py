@@ -339,14 +339,14 @@ def test_check_cells_grade_like_tutor_check_and_the_terminal_sees_it(executed):
     assert "passed" in row and "6/6" in row
 
 
-def test_the_magic_steps_through_a_lesson_in_a_real_kernel(kernel):
+def test_the_magic_steps_through_a_lesson_in_a_real_kernel(kernel, shared):
     root, home = kernel
     v4 = nbformat.v4
     nb = v4.new_notebook(cells=[v4.new_code_cell("%load_ext tutor"),
                                 v4.new_code_cell("%tutor learn network --plain --restart"),
                                 v4.new_code_cell("%tutor next"),
                                 v4.new_code_cell("%tutor learn network")])
-    _execute(nb, root)
+    shared.run(nb)
     first, second, widget = (_text(c) for c in nb.cells[1:])
     assert "Step 1 of" in first and "Step 2 of" not in first
     assert "Step 2 of" in second
