@@ -415,3 +415,18 @@ def test_a_gradient_check_cell_shows_central_differences_an_independent_loop_agr
     assert [int(r[0]) for r in rows] == list(range(len(w)))
     np.testing.assert_allclose([float(r[1]) for r in rows], numerical, rtol=1e-8)
     assert "✓ PASS" in _text(cell)
+
+
+def test_a_course_found_by_its_folder_is_named_relative_to_the_notebook(kernel, executed_logistic):
+    """The logistic notebooks ran from their own folder: each names its course by a relative path
+    that leads from that folder to the course, never by this machine's absolute path."""
+    import os
+
+    root, _ = kernel
+    for lesson, nb in executed_logistic.items():
+        setup = next(c for c in nb.cells if c.cell_type == "code").source
+        m = re.search(r"open_lesson\('[a-z-]+', course='([^']+)'\)", setup)
+        assert m and not os.path.isabs(m.group(1)), setup
+        assert (root / "logistic" / m.group(1)).resolve() == (REPO / "courses" / "logistic-regression").resolve()
+        text = json.dumps(nb)
+        assert f"'{REPO}" not in text and f'\\"{REPO}' not in text, lesson  # no absolute path anywhere
