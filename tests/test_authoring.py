@@ -173,10 +173,15 @@ def test_an_include_brings_a_run_of_another_lessons_steps_with_prefixed_ids(tmp_
     write(tmp_path, SOURCE, "source")
     (tmp_path / "steps").mkdir()
     (tmp_path / "steps" / "recap.yaml").write_text(textwrap.dedent("""\
+        runs:
+          short: [note]
         steps:
           - id: note
             kind: text
             text: "z2 was {z2.shape}."
+          - id: more
+            kind: text
+            text: Not in the short run.
     """), encoding="utf-8")
     path = write(tmp_path, """\
         - id: first
@@ -190,6 +195,7 @@ def test_an_include_brings_a_run_of_another_lessons_steps_with_prefixed_ids(tmp_
         - id: lib
           kind: include
           from: steps/recap
+          run: short
         - id: after
           kind: text
           text: "After, with {z2.shape} still bound."
@@ -199,6 +205,7 @@ def test_an_include_brings_a_run_of_another_lessons_steps_with_prefixed_ids(tmp_
     assert session.problems == {}, session.describe_problems()
     m = session.ctx.values["a1"].shape[0]
     assert f"a1 is {m} x " in text and f"z2 was {m} x " in text and "The end of the source" not in text
+    assert "Not in the short run" not in text  # the library's named run holds only its first step
 
 
 @pytest.mark.parametrize("include, words", [
@@ -206,6 +213,8 @@ def test_an_include_brings_a_run_of_another_lessons_steps_with_prefixed_ids(tmp_
     ("from: ../source", "is not a lesson id or a library name"),
     ("from: source\n  steps: [fw, missing]", "source.yaml has no step 'missing'"),
     ("from: source\n  first: typed\n  last: fw", "a run goes forward"),
+    ("from: source\n  run: recap", "source.yaml names no run 'recap' (it has no `runs:`)"),
+    ("from: source\n  run: recap\n  first: fw", "pick steps one way"),
     ("from: source\n  steps: [say-shape]", "'a1' is not bound"),  # its names must be bound here
 ])
 def test_an_include_that_cannot_work_is_a_load_error_that_says_why(tmp_path, include, words):

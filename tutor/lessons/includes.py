@@ -5,14 +5,16 @@
   kind: include
   from: forward-pass        # a lesson beside this one, or a library file: steps/recap (steps/recap.yaml)
   first: add-bias           # a run: from this step ...
-  last: z2-typed            # ... to this one (both optional), or `steps: [add-bias, z2]` to pick
+  last: z2-typed            # ... to this one (both optional), or `steps: [add-bias, z2]` to pick,
+                            # or `run: NAME` for a run a step library names (its `runs:`)
 ```
 
 `from` names a file in this lesson's folder (or a folder below it), never
 outside it: `forward-pass` is `forward-pass.yaml`, `steps/recap` is
 `steps/recap.yaml`. A step library is a YAML file with a `steps:` list
 (no id, title or setup: it is not a lesson, and `tutor validate` of the
-lessons folder does not take it for one). The included steps are parsed in
+lessons folder does not take it for one), and optionally `runs:`, names
+for lists of its step ids (`runs: {forward: [bias, z2, a2]}`). The included steps are parsed in
 this lesson's scope, in order, exactly as if they were written here: every
 name they use must be bound by this lesson's setup or an earlier step, and
 a problem in one points to its own file and line. An included step cannot
@@ -29,7 +31,7 @@ from tutor.base.schema import Reader
 from tutor.base.trees import read_node
 from tutor.base.yamlsafe import Node
 
-INCLUDE_KEYS = ("id", "kind", "from", "steps", "first", "last")
+INCLUDE_KEYS = ("id", "kind", "from", "steps", "first", "last", "run")
 SOURCE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*$")
 
 
@@ -80,7 +82,7 @@ def expand(node: Node, path: str, file: str) -> list[Included]:
         raise r.error("from", f"{src.name} has no list of steps to include")
     ids = [(item.value.get("id").value if isinstance(item.value, dict) and item.value.get("id") is not None
             else None) for item in items.value]
-    chosen = _choose(r, ids, src.name)
+    chosen = _choose(r, ids, src.name, _runs(root, src))
     out = []
     for k in chosen:
         item = items.value[k]
@@ -93,8 +95,17 @@ def expand(node: Node, path: str, file: str) -> list[Included]:
     return out
 
 
-def _choose(r: Reader, ids: list[str | None], source: str) -> list[int]:
-    """Indices of the steps to include: `steps: [ids]`, or the run `first`..`last`, or all of them."""
+def _runs(root: Node, src: Path) -> dict[str, list[str]]:
+    """A library's named runs, {name: [step ids]} (empty for a lesson, which names none)."""
+    runs = root.value.get("runs") if isinstance(root.value, dict) else None
+    if runs is None or not isinstance(runs.value, dict):
+        return {}
+    return {name: [i.value for i in node.value if isinstance(i.value, str)] if isinstance(node.value, list) else []
+            for name, node in runs.value.items()}
+
+
+def _choose(r: Reader, ids: list[str | None], source: str, runs: dict[str, list[str]]) -> list[int]:
+    """Indices of the steps to include: `steps: [ids]`, a named `run`, the run `first`..`last`, or all."""
     from tutor.base.errors import did_you_mean
 
     def index(step_id: str, key: str) -> int:
@@ -104,10 +115,16 @@ def _choose(r: Reader, ids: list[str | None], source: str) -> list[int]:
                                f"(its steps: {', '.join(known[:15])}{', ...' if len(known) > 15 else ''})")
         return ids.index(step_id)
 
+    if sum(1 for k in ("steps", "run") if r.has(k)) + (r.has("first") or r.has("last")) > 1:
+        raise r.error(None, "pick steps one way: `steps: [...]`, `run: NAME` or first/last")
+    if r.has("run"):
+        name = r.str("run")
+        if name not in runs:
+            raise r.error("run", f"{source} names no run {name!r}{did_you_mean(name, list(runs)) or ''}"
+                                 + (f" (its runs: {', '.join(runs)})" if runs else " (it has no `runs:`)"))
+        return [index(s, "run") for s in runs[name]]
     picked = r.str_list("steps")
     if picked is not None:
-        if r.has("first") or r.has("last"):
-            raise r.error("steps", "pick steps with `steps: [...]` or a run with first/last, not both")
         return [index(s, "steps") for s in picked]
     lo = index(r.str("first"), "first") if r.has("first") else 0
     hi = index(r.str("last"), "last") if r.has("last") else len(ids) - 1
