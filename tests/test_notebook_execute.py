@@ -340,7 +340,7 @@ def test_check_cells_grade_like_tutor_check_and_the_terminal_sees_it(executed):
 
 
 def test_the_magic_steps_through_a_lesson_in_a_real_kernel(kernel, shared):
-    root, home = kernel
+    _, home = kernel
     v4 = nbformat.v4
     nb = v4.new_notebook(cells=[v4.new_code_cell("%load_ext tutor"),
                                 v4.new_code_cell("%tutor learn network --plain --restart"),
