@@ -314,3 +314,37 @@ def test_key_screens_line_by_line(size):
     expr = _lines(screens["expression"])
     assert "Your answer (" in expr[-3] and expr[-2].strip() == "›" and "Type your answer, then Enter" in expr[-1]
     assert any("Type a numpy expression" in line for line in expr[2:-2])
+
+
+# -- the end of a lesson, and demo mode's automatic advance -----------------------------------------
+
+
+def test_the_end_screen_offers_the_next_lesson_and_enter_takes_it():
+    async def script(pilot, session):
+        await _until(pilot, f"Step {session.N} of {session.N}", "q quit")
+        await pilot.press("n")
+        end = await _until(pilot, "You reached the end of this lesson. Next lesson: cost.", "Enter starts it")
+        assert "Enter starts it · q stops here" in _lines(end)[-1]
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+
+    session, ui = _play("forward-pass", script, start=_session("forward-pass")[0].N - 1, next_lesson="cost")
+    assert ui.result() == "completed" and ui.goes_on is True
+
+
+def test_demo_auto_advances_by_itself_and_a_key_pauses_it():
+    async def script(pilot, session):
+        await _until(pilot, "Step 1 of", "auto: next step in 0.3 s")
+        await _until(pilot, "Step 3 of", timeout=30)  # two steps later, no key pressed
+        await pilot.press("x")
+        paused = await _until(pilot, "Paused.", "a resume auto")
+        k = int(_lines(paused)[0].split("Step ")[1].split(" of")[0])
+        await pilot.pause(1.0)
+        assert f"Step {k} of" in _lines(screen_text(pilot.app))[0]  # it waits now
+        await pilot.press("n")
+        await _until(pilot, f"Step {k + 1} of")
+        await pilot.press("q")
+        await pilot.pause(0.2)
+
+    _, ui = _play("forward-pass", script, start=0, mode="demo", auto=0.3)
+    assert ui.result() == "quit"

@@ -235,7 +235,14 @@ class FullScreenUI:
 
     def finish(self, session) -> None:
         """The end screen: the next lesson offered (tutor learn alone), else a key to leave."""
-        if self.next_lesson:
+        from tutor.lessons.tui import served
+
+        if self.next_lesson and served():
+            # The page's session ends with the app; its Restart button opens the course where it now is.
+            self._call("end", f"You reached the end of this lesson. Press Enter, then Restart on the page: "
+                              f"the next lesson, {self.next_lesson}, begins.", "Enter or q ends this lesson")
+            self.next_lesson = None
+        elif self.next_lesson:
             self._call("end", f"You reached the end of this lesson. Next lesson: {self.next_lesson}.",
                        "Enter starts it · q stops here")
         else:
@@ -275,7 +282,8 @@ class LivePanel:
         head = Text(f"Training: {self.title}   iteration {done} of {self.total}", style="bold")
         if self.costs:
             head.append(f"   cost {self.costs[-1]:.6f}", style="cyan")
-        parts: list[Any] = [head, ProgressBar(total=self.total, completed=done, width=40)]
+        # a bar ends no line of its own: the empty Text after it does, so the curve starts below
+        parts: list[Any] = [head, ProgressBar(total=self.total, completed=done, width=40), Text("")]
         curve = find_renderer("CostCurve")
         if curve is not None and len(self.costs) > 1:
             parts.append(curve(list(self.costs), height=8))
