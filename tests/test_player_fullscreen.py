@@ -328,7 +328,7 @@ def test_the_end_screen_offers_the_next_lesson_and_enter_takes_it():
         await pilot.press("enter")
         await pilot.pause(0.3)
 
-    session, ui = _play("forward-pass", script, start=_session("forward-pass")[0].N - 1, next_lesson="cost")
+    _, ui = _play("forward-pass", script, start=_session("forward-pass")[0].N - 1, next_lesson="cost")
     assert ui.result() == "completed" and ui.goes_on is True
 
 
