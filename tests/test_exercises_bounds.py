@@ -62,6 +62,16 @@ def test_four_forked_children_cannot_each_take_the_memory_limit(tmp_path):
     assert result.passed  # refusing a fork is not a failure of the function
 
 
+def test_no_namespace_of_its_own_where_a_tmpfs_could_escape_the_limits(tmp_path):
+    # In a user namespace of its own the code could mount a tmpfs of any size: unshare and setns are refused.
+    src = ("import ctypes, json\nlibc = ctypes.CDLL(None, use_errno=True)\n"
+           "r = libc.unshare(0x10000000 | 0x00020000)\ne = ctypes.get_errno()\n"
+           "s = libc.setns(0, 0)\n"
+           "print('RESULT ' + json.dumps({'unshare': [r, e], 'setns': s}))\n") + RIGHT
+    seen = printed_json(run(tmp_path, src))
+    assert seen == {"unshare": [-1, 1], "setns": -1}  # EPERM
+
+
 def test_threads_share_one_memory_limit(tmp_path):
     # Four threads each try to hold 100 MB under a limit of 256 MB: they cannot all have it.
     src = ("import json, threading\nheld, refused = [], []\n"

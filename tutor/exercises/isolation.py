@@ -112,8 +112,8 @@ _LD_W_ABS, _JEQ, _JGE, _JSET, _RET = 0x20, 0x15, 0x35, 0x45, 0x06
 _ALLOW, _ERRNO = 0x7FFF0000, 0x00050000
 _EPERM, _ENOSYS = 1, 38
 _CLONE_THREAD = 0x10000
-# (audit arch, clone, clone3, [fork, vfork]) per machine.
-_SYSCALLS = {"x86_64": (0xC000003E, 56, 435, [57, 58]), "aarch64": (0xC00000B7, 220, 435, [])}
+# (audit arch, clone, clone3, [fork, vfork, unshare, setns]) per machine.
+_SYSCALLS = {"x86_64": (0xC000003E, 56, 435, [57, 58, 272, 308]), "aarch64": (0xC00000B7, 220, 435, [97, 268])}
 
 
 def no_fork_filter(machine: str | None = None) -> bytes | None:
@@ -123,6 +123,8 @@ def no_fork_filter(machine: str | None = None) -> bytes | None:
     check (threads share it): four forked children cannot each take the limit.
     fork/vfork and clone without CLONE_THREAD fail with EPERM; clone3 with
     ENOSYS, so the C library falls back to clone (whose flags can be read).
+    unshare and setns fail with EPERM: a user namespace of its own would let
+    the code mount a tmpfs that no size limit here covers.
     A system call of another ABI (32-bit, x32) fails with EPERM.
     """
     import platform
@@ -164,8 +166,22 @@ def inside_roots(roots: dict) -> dict:
             "prefix": PYTHON, "site": SITE, "packages": [f"{SITE}/{os.path.basename(p)}" for p in roots["packages"]]}
 
 
+@lru_cache(maxsize=4)
+def bwrap_version(bwrap: str) -> tuple:
+    """(major, minor, patch) of bubblewrap, or () when it does not say."""
+    try:
+        out = subprocess.run([bwrap, "--version"], capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return ()
+    words = out.split()
+    try:
+        return tuple(int(p) for p in words[-1].split(".")) if words else ()
+    except ValueError:
+        return ()
+
+
 def bwrap_args(roots: dict, files: list, *, in_bytes: int, uid: int | None, seccomp_fd: int | None,
-               env: dict) -> list[str]:
+               env: dict, disable_userns: bool = True) -> list[str]:
     """bwrap's options (passed through --args, so no host path shows in /proc/1/cmdline).
 
     files: [(fd, name)] copied into SANDBOX/in (a tmpfs of in_bytes, then
@@ -179,7 +195,7 @@ def bwrap_args(roots: dict, files: list, *, in_bytes: int, uid: int | None, secc
     cmd = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
            "--die-with-parent", "--new-session"]
     if uid is None:  # not root: a user namespace, in which RLIMIT_NPROC counts this check's tasks alone
-        cmd += ["--unshare-user", "--disable-userns"]
+        cmd += ["--unshare-user"] + (["--disable-userns"] if disable_userns else [])  # bubblewrap 0.8 and later
     cmd += ["--cap-drop", "ALL"]
     if uid is not None:
         cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]

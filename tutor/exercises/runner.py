@@ -297,7 +297,8 @@ def run_sandbox(
                 seccomp_fd = os.open(folder / "seccomp.bpf", os.O_RDONLY | os.O_CLOEXEC)
                 opened.append(seccomp_fd)
             options = isolation.bwrap_args(roots, list(zip(file_fds, [n for n, _ in staged])), in_bytes=in_bytes,
-                                           uid=uid, seccomp_fd=seccomp_fd, env=_child_env(token))
+                                           uid=uid, seccomp_fd=seccomp_fd, env=_child_env(token),
+                                           disable_userns=isolation.bwrap_version(bwrap) >= (0, 8))
             (folder / "args").write_bytes(b"".join(o.encode() + b"\0" for o in options))
             args_fd = os.open(folder / "args", os.O_RDONLY | os.O_CLOEXEC)
             opened.append(args_fd)
