@@ -422,7 +422,7 @@ def _value_views(step, ctx) -> list[Any]:
             continue
         try:
             out.append(ctx.view(ViewSpec(value=name)))
-        except StepFailed:  # a value no view draws (a record, a callable): its name says what it is
+        except (StepFailed, TypeError, ValueError):  # a value no view draws (a record, a callable): left out
             continue
     return out
 
