@@ -430,3 +430,19 @@ def test_a_course_found_by_its_folder_is_named_relative_to_the_notebook(kernel, 
         assert (root / "logistic" / m.group(1)).resolve() == (REPO / "courses" / "logistic-regression").resolve()
         text = json.dumps(nb)
         assert f"'{REPO}" not in text and f'\\"{REPO}' not in text, lesson  # no absolute path anywhere
+
+
+def test_without_answers_every_question_cell_says_what_to_write_and_nothing_fails(kernel, shared):
+    """As a learner gets it: `answer = ...` left in place runs, and says where the answer goes."""
+    from tutor.notebook.build import export
+
+    root, _ = kernel
+    path = export("forward-pass", output=root / "blank.ipynb", course=bundled_course()).written[0]
+    nb = shared.run(nbformat.read(path, as_version=4))
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert not [o for c in code for o in c.outputs if o.output_type == "error"]
+    asked = [c for c in code if re.search(r"^(answer|prediction) = \.\.\.", c.source, re.MULTILINE)]
+    assert len(asked) >= 5
+    for c in asked:
+        assert "Write your answer in place of the ... in this cell" in _text(c), (c.source, _text(c))
+        assert "RIGHT" not in _text(c) and "NOT YET" not in _text(c)
