@@ -135,3 +135,30 @@ def test_a_tutor_error_in_a_cell_is_one_line_not_a_traceback(ip, capsys):
     ip.run_cell("1 / 0")  # anything else is left as IPython shows it
     err = capsys.readouterr()
     assert "ZeroDivisionError" in err.out + err.err
+
+
+def test_widget_mode_gives_an_explore_step_sliders_that_recompute_it(tutor_home):
+    pytest.importorskip("ipywidgets")
+    import re
+
+    from tutor.core import nn_cost
+    from tutor.notebook.magic import Stepper
+
+    s = Stepper("nudge", restart=True)
+    s.render()
+    assert s.controls_row.layout.display == "none" and not s.controls_row.children  # a text step: no sliders
+    s.i = s.nl.index("nudge-lab")
+    s.render()
+    assert [c.description for c in s.controls_row.children] == ["nudge", "row", "column"]
+    assert "With nudge = 0.1, row = 3, column = 22" in s.html.value
+    s.sliders["nudge-lab"]["delta"].value = 1.0  # the learner drags the slider: the view is recomputed
+    s.sliders["nudge-lab"]["col"].value = 5
+    text = " ".join(re.sub(r"<[^>]+>", "", s.html.value).split())
+    assert "With nudge = 1, row = 3, column = 5" in text and "With nudge = 0.1" not in text
+    thetas, X, y, lam = s.nl.values("thetas", "X", "y", "lambda")
+    nudged = [T.copy() for T in thetas]
+    nudged[1][3, 5] += 1.0
+    moved = float(re.search(r"Nudged by 1: J moves by ([-+0-9.]+)", text).group(1))
+    assert moved == pytest.approx(nn_cost(nudged, X, y, lam) - nn_cost(list(thetas), X, y, lam), abs=6e-6)
+    s.next_button.click()
+    assert s.controls_row.layout.display == "none"

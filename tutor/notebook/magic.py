@@ -43,6 +43,7 @@ class Stepper:
         self.i = 0 if restart else self._saved_place()
         self.feedback: list[Any] = []
         self.plain = plain or not widgets_available()
+        self.sliders: dict[str, dict[str, Any]] = {}  # explore step id -> its sliders, kept while stepping
         self.box = None if self.plain else self._build_widgets()
 
     def _saved_place(self) -> int:
@@ -60,8 +61,27 @@ class Stepper:
     def asks(self) -> bool:
         return bool(getattr(self.step, "interactive", False)) and callable(getattr(self.step, "grade", None))
 
+    def explore_sliders(self) -> dict[str, Any] | None:
+        """The sliders of an explore step in widget mode (made once per step); None elsewhere."""
+        step = self.step
+        if self.plain or not hasattr(step, "controls"):
+            return None
+        if step.id not in self.sliders:
+            from tutor.notebook.session import control_sliders
+
+            made = control_sliders(step)
+            for slider in made.values():
+                slider.observe(lambda _change: self.render(), names="value")
+            self.sliders[step.id] = made
+        return self.sliders[step.id]
+
     def renderables(self) -> list[Any]:
         out = list(self.session.ensure(self.i))
+        sliders = self.explore_sliders()
+        if sliders is not None:  # the setting the sliders hold, recomputed, in place of the fixed settings
+            step = self.step
+            setting = {c.name: c.clamp(sliders[c.name].value) for c in step.controls}
+            out = list(step.draw(self.session.ctx, setting, heading=True))
         parts = [adapters.step_header(self.session, self.i), *out, *self.feedback]
         if self.i == self.session.N - 1:
             parts.append(note_line("The last step of this lesson."))
@@ -78,6 +98,9 @@ class Stepper:
             self.back_button.disabled = self.i == 0
             self.next_button.description = "Finish" if self.i == self.session.N - 1 else "Next"
             self.answer_row.layout.display = "" if self.asks() else "none"
+            sliders = self.explore_sliders()
+            self.controls_row.children = tuple(sliders.values()) if sliders else ()
+            self.controls_row.layout.display = "" if sliders else "none"
 
     # -- moving -------------------------------------------------------------------------------
     def next(self) -> None:
@@ -130,7 +153,8 @@ class Stepper:
         self.check_button.on_click(lambda _b: self.answer(self.answer_box.value))
         self.hint_button.on_click(lambda _b: self.hint())
         self.answer_row = w.HBox([self.answer_box, self.check_button, self.hint_button])
-        return w.VBox([self.html, self.answer_row, w.HBox([self.back_button, self.next_button])])
+        self.controls_row = w.VBox([])  # an explore step's sliders
+        return w.VBox([self.controls_row, self.html, self.answer_row, w.HBox([self.back_button, self.next_button])])
 
 
 _CURRENT: dict[str, Stepper] = {}

@@ -273,11 +273,7 @@ class NotebookLesson:
             finally:
                 ctx.ui = saved
             return Quiet(widgets=False)
-        sliders = {}
-        for c in step.controls:
-            cls = w.IntSlider if c.integer else w.FloatSlider
-            sliders[c.name] = cls(value=c.clamp(c.default), min=c.low, max=c.high, step=c.step, description=c.label,
-                                  continuous_update=False, style={"description_width": "initial"})
+        sliders = control_sliders(step)
         out = w.Output()
 
         def redraw(change=None) -> None:
@@ -406,6 +402,18 @@ class NotebookLesson:
 
     def __repr__(self) -> str:
         return f"<lesson {self.id!r}: {self.lesson.title}, {len(self.step_ids)} steps>"
+
+
+def control_sliders(step) -> dict[str, Any]:
+    """One ipywidgets slider per control of an explore step, at its default: {control name: slider}."""
+    import ipywidgets as w
+
+    sliders = {}
+    for c in step.controls:
+        cls = w.IntSlider if c.integer else w.FloatSlider
+        sliders[c.name] = cls(value=c.clamp(c.default), min=c.low, max=c.high, step=c.step, description=c.label,
+                              continuous_update=False, style={"description_width": "initial"})
+    return sliders
 
 
 def _value_views(step, ctx) -> list[Any]:
