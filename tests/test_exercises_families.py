@@ -351,3 +351,26 @@ def test_a_column_of_ones_added_twice_or_a_first_column_left_out():
     found = families_for(ex, lambda X, W: (X @ W.T)[:, 1:], cases)
     assert [d.id for d in found] == ["first-column-dropped"]
     assert found[0].message.startswith("Your out is the right one without its first column")
+
+
+def test_a_course_written_in_yaml_alone_gets_the_families_for_free(tmp_path, monkeypatch):
+    """tests/courses/softmax declares three mistakes of its own; a transposed answer is none of them."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from tutor.cli import app
+
+    course = str(Path(__file__).resolve().parent / "courses" / "softmax")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(app, ["exercise", "start", "softmax", "--course", course]).exit_code == 0
+    (tmp_path / "tutor-exercises" / "softmax.py").write_text(
+        "import numpy as np\n\ndef softmax(Z):\n    E = np.exp(Z - Z.max(axis=1, keepdims=True))\n"
+        "    return (E / E.sum(axis=1, keepdims=True)).T\n")
+    r = runner.invoke(app, ["check", "softmax", "--course", course, "--format", "json"])
+    assert r.exit_code == 1
+    assert [d["id"] for d in json.loads(r.stdout)["diagnoses"]] == ["result-transposed"]
+    r = runner.invoke(app, ["check", "softmax", "--course", course])
+    text = " ".join(r.stdout.split())
+    assert "The result is transposed" in text and "Your P is the right one with rows and columns swapped" in text
