@@ -17,6 +17,8 @@ Modules, one idea each:
   intake      the child's files read as untrusted data (regular, capped, validated)
   compare     learner value versus expected, in plain words (facts, not guesses)
   diagnose    named mistakes, confirmed by recomputing a known-wrong variant
+  recipes     changes of a reference's inputs or output (a mistake declared in YAML)
+  families    the engine's mistake families: those changes tried on any exercise by rules
   check       the whole check of one file: results, score, diagnoses
   safetext    control characters escaped in anything that came from learner code
   report      text (rich), JSON and Gradescope forms of a check
