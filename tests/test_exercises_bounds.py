@@ -72,6 +72,17 @@ def test_no_namespace_of_its_own_where_a_tmpfs_could_escape_the_limits(tmp_path)
     assert seen == {"unshare": [-1, 1], "setns": -1}  # EPERM
 
 
+def test_memory_outside_the_address_space_is_refused(tmp_path):
+    # Memory files and System V segments hold memory the address-space limit does not count.
+    src = ("import ctypes, json, os, resource\nlibc = ctypes.CDLL(None, use_errno=True)\n"
+           "fd = libc.memfd_create(b'x', 0)\nmemfd = [fd, ctypes.get_errno()]\n"
+           "seg = libc.shmget(0, 1 << 20, 0o1000 | 0o600)\nshm = [seg, ctypes.get_errno()]\n"
+           "files = resource.getrlimit(resource.RLIMIT_NOFILE)[0]\n"
+           "print('RESULT ' + json.dumps({'memfd': memfd, 'shm': shm, 'files': files}))\n") + RIGHT
+    seen = printed_json(run(tmp_path, src))
+    assert seen == {"memfd": [-1, 1], "shm": [-1, 1], "files": iso.MAX_FILES}
+
+
 def test_threads_share_one_memory_limit(tmp_path):
     # Four threads each try to hold 100 MB under a limit of 256 MB: they cannot all have it.
     src = ("import json, threading\nheld, refused = [], []\n"

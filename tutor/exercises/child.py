@@ -76,6 +76,8 @@ def _limits(request):
     cap(resource.RLIMIT_FSIZE, int(request["fsize_mb"]) * 1024 * 1024)
     if request.get("nproc"):
         cap(resource.RLIMIT_NPROC, int(request["nproc"]))
+    if request.get("nofile"):
+        cap(resource.RLIMIT_NOFILE, int(request["nofile"]))
 
 
 class _Tail(io.TextIOBase):

@@ -90,6 +90,7 @@ def _under(path: str, root: str) -> bool:
 WORK_BYTES = 64 * 1024 * 1024  # the learner code's writable folder: a tmpfs of this size
 OUTPUTS = ("result.json", "outputs.npz", "progress")
 MAX_TASKS = 64  # processes and threads of one check together (RLIMIT_NPROC on a uid of its own)
+MAX_FILES = 128  # open descriptors (RLIMIT_NOFILE): socket and pipe buffers are memory too
 SMALL_TMPFS = 4096  # bytes: the size of every tmpfs that only hides or stands in for something
 _UIDS = (1_500_000_000, 1_900_000_000)  # a fresh unprivileged uid per check when the tutor runs as root
 
@@ -112,8 +113,9 @@ _LD_W_ABS, _JEQ, _JGE, _JSET, _RET = 0x20, 0x15, 0x35, 0x45, 0x06
 _ALLOW, _ERRNO = 0x7FFF0000, 0x00050000
 _EPERM, _ENOSYS = 1, 38
 _CLONE_THREAD = 0x10000
-# (audit arch, clone, clone3, [fork, vfork, unshare, setns]) per machine.
-_SYSCALLS = {"x86_64": (0xC000003E, 56, 435, [57, 58, 272, 308]), "aarch64": (0xC00000B7, 220, 435, [97, 268])}
+# (audit arch, clone, clone3, [fork, vfork, unshare, setns, memfd_create, memfd_secret, shmget]) per machine.
+_SYSCALLS = {"x86_64": (0xC000003E, 56, 435, [57, 58, 272, 308, 319, 447, 29]),
+             "aarch64": (0xC00000B7, 220, 435, [97, 268, 279, 447, 194])}
 
 
 def no_fork_filter(machine: str | None = None) -> bytes | None:
@@ -124,7 +126,9 @@ def no_fork_filter(machine: str | None = None) -> bytes | None:
     fork/vfork and clone without CLONE_THREAD fail with EPERM; clone3 with
     ENOSYS, so the C library falls back to clone (whose flags can be read).
     unshare and setns fail with EPERM: a user namespace of its own would let
-    the code mount a tmpfs that no size limit here covers.
+    the code mount a tmpfs that no size limit here covers. So do memfd_create,
+    memfd_secret and shmget: memory files and System V segments hold memory
+    outside the address space (a segment outlives its detachment).
     A system call of another ABI (32-bit, x32) fails with EPERM.
     """
     import platform

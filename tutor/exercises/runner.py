@@ -283,7 +283,8 @@ def run_sandbox(
         request = {"filename": filename, "source": source, "function": function, "cases": encoded,
                    "memory_mb": memory_mb, "fsize_mb": fsize_mb, "gradient_check": gradient_check,
                    "path": isolation.child_path(inside_roots), "siblings": os.path.join(inside, "in", "lib"),
-                   "nproc": isolation.MAX_TASKS if bwrap else _nproc_limit(), "uid": uid, "outputs": out_fds}
+                   "nproc": isolation.MAX_TASKS if bwrap else _nproc_limit(), "uid": uid, "outputs": out_fds,
+                   "nofile": isolation.MAX_FILES if bwrap else None}
         (inp / "request.json").write_text(json.dumps(request), encoding="utf-8")
         argv = [inside_roots["exe"], "-I", "-S", "-B", os.path.join(inside, "in", "_tutor_child.py"), inside]
         if bwrap:
