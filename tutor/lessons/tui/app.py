@@ -45,14 +45,14 @@ class PlayerApp(App):
     ENABLE_COMMAND_PALETTE = False
     CSS = """
     Screen { layout: vertical; }
-    #top { height: auto; background: $boost; padding: 0 1; }
+    #top { height: auto; background: $panel; padding: 0 1; }
     #title { height: auto; }
     #body { height: 1fr; padding: 0 1; scrollbar-size-vertical: 1; }
     #body > Static { width: 100%; }
     #body > .more { margin-top: 1; }
     #live { height: auto; display: none; padding: 0 1; border-top: solid $primary; }
     #help { height: auto; display: none; padding: 0 1; border-top: solid $accent; }
-    #bottom { height: auto; background: $boost; padding: 0 1; }
+    #bottom { height: auto; background: $panel; padding: 0 1; }
     #message { height: auto; max-height: 4; display: none; }
     #asking { height: auto; display: none; }
     #prompt { height: auto; }
