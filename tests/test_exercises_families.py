@@ -374,3 +374,26 @@ def test_a_course_written_in_yaml_alone_gets_the_families_for_free(tmp_path, mon
     r = runner.invoke(app, ["check", "softmax", "--course", course])
     text = " ".join(r.stdout.split())
     assert "The result is transposed" in text and "Your P is the right one with rows and columns swapped" in text
+
+
+def test_a_whole_number_argument_is_never_grown():
+    """It may be a count of iterations: the reference runs in the grading process, unbounded."""
+    seen = []
+
+    def halve_repeatedly(x, n):
+        seen.append(n)
+        for _ in range(int(n)):
+            x = x / 2
+        return x
+
+    cases = [[np.array([8.0, 4.0, 2.0]), 3], [np.array([1.0, 5.0]), 2]]
+    ex = made_up(halve_repeatedly, ["x", "n"])
+    expected = [halve_repeatedly(*copy.deepcopy(a)) for a in cases]
+    seen.clear()
+    assert find_families(ex, cases, expected, [np.full(3, 9.0), np.full(2, 9.0)]) == []
+    assert seen and max(seen) <= 3
+    # a float argument may be scaled both ways: the rate of a step
+    assert [d.id for d in families_for(made_up(lambda w, g, rate: w - rate * g, ["w", "g", "rate"]),
+                                       lambda w, g, rate: w - 2 * rate * g,
+                                       [[np.ones(2), np.ones(2), 0.1], [np.ones(3), np.arange(3.0), 0.5]])] == \
+        ["input-off-by-a-factor"]

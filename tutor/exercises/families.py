@@ -261,8 +261,11 @@ def _input_rules(params: tuple[str, ...], cases_args: list[list], factors, whole
                                       "what the right code gives with {what} of the opposite sign",
                                       lambda v, k: change_input(v, "negate")))
                 for words, values in factors:
-                    out.append(Change("input-off-by-a-factor", "input", (i,), name,
-                                      f"multiplied by {_source(values, words)}", _number_scale(values, False)))
+                    if not any(isinstance(v, (int, np.integer)) for v in seen):
+                        # a whole number may be a count (iterations, a size): never grown, the
+                        # reference would run that many times longer in the grading process
+                        out.append(Change("input-off-by-a-factor", "input", (i,), name,
+                                          f"multiplied by {_source(values, words)}", _number_scale(values, False)))
                     out.append(Change("input-off-by-a-factor", "input", (i,), name,
                                       f"divided by {_source(values, words)}", _number_scale(values, True)))
             if any(v != 1 for v in seen):
