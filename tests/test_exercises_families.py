@@ -397,3 +397,14 @@ def test_a_whole_number_argument_is_never_grown():
                                        lambda w, g, rate: w - 2 * rate * g,
                                        [[np.ones(2), np.ones(2), 0.1], [np.ones(3), np.arange(3.0), 0.5]])] == \
         ["input-off-by-a-factor"]
+
+
+def test_a_broadcast_is_tried_only_on_vectors_small_enough_for_its_table():
+    def centred(x, c):
+        return x - c  # x (n,), c (n,)
+
+    ex = made_up(centred, ["x", "c"])
+    small = [[np.arange(5.0), np.ones(5)], [np.arange(3.0), np.zeros(3)]]
+    assert any(c.family == "flat-against-column" for c in rules(ex, small, [centred(*a) for a in small]).inputs)
+    big = [[np.arange(5000.0), np.ones(5000)]]  # its table would be 5000 x 5000, in the grading process
+    assert not any(c.family == "flat-against-column" for c in rules(ex, big, [centred(*a) for a in big]).inputs)

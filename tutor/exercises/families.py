@@ -90,6 +90,9 @@ FAMILIES: dict[str, tuple[str, str]] = {
 }
 
 MAX_SIZES = 6  # factor candidates besides 2: the first distinct sizes of the arguments
+# A column against a flat vector of n entries makes n x n tables in the grading process (where
+# the reference runs, without the sandbox's bounds): tried only up to this n.
+MAX_BROADCAST = 500
 
 
 @dataclass(frozen=True)
@@ -287,10 +290,10 @@ def _input_rules(params: tuple[str, ...], cases_args: list[list], factors, whole
                 out.append(Change("sign-flipped", "input", where, label,
                                   "what the right code gives with {what} of the opposite sign",
                                   lambda v, k: change_input(v, "negate")))
-            if a.ndim == 1 and a.size > 1:
+            if a.ndim == 1 and 1 < a.size <= MAX_BROADCAST:
                 out.append(Change("flat-against-column", "input", where, label, "a column (n, 1), not a flat vector",
                                   lambda v, k: change_input(v, "column")))
-            if a.ndim == 2 and a.shape[1] == 1 and a.shape[0] > 1:
+            if a.ndim == 2 and a.shape[1] == 1 and 1 < a.shape[0] <= MAX_BROADCAST:
                 out.append(Change("flat-against-column", "input", where, label, "a flat vector, not a column (n, 1)",
                                   lambda v, k: np.asarray(v).ravel()))
             if a.ndim == 2 and a.size > 1 and not _whole(a):
