@@ -181,3 +181,26 @@ def test_the_softmax_courses_yaml_mistakes_are_named(tmp_path, monkeypatch):
         res = cli("check", "softmax", "--course", ref, "--isolation", "off", "--format", "json")
         doc = json.loads(res.stdout)
         assert [d["id"] for d in doc["diagnoses"]] == [expected], (expected, doc["diagnoses"])
+
+
+def test_the_autograder_of_a_course_found_by_its_folder_carries_it_and_grades_on_its_own(tmp_path):
+    """A course given by its folder travels inside the zip (`course/`): the zip grades without that folder."""
+    import zipfile
+
+    ref = str(REPO / "tests" / "courses" / "softmax")
+    archive = tmp_path / "ag.zip"
+    res = cli("autograder", "build", "softmax", "--course", ref, "-o", archive)
+    assert res.exit_code == 0, res.output
+    with zipfile.ZipFile(archive) as z:
+        names = set(z.namelist())
+        config = json.loads(z.read("autograder.json"))
+    assert {"course/course.yaml", "course/exercises/softmax.yaml", "course/exercises/references.py"} <= names
+    assert config["course"] == "course" and config["course_id"] == "softmax-regression"
+    assert not any("__pycache__" in n for n in names)
+    _, right, wrong = ANSWERS["softmax-regression"]
+    for source, score in ((right, "5/5"), (wrong, "3/5")):
+        sub = tmp_path / "softmax.py"
+        sub.write_text(source)
+        res = cli("autograder", "test", archive, sub)
+        assert res.exit_code == 0, res.output
+        assert f"Score {score}" in res.output, res.output

@@ -34,8 +34,7 @@ def build(
         ids = check_ids(list(exercise_ids), load_catalog(chosen))
         if output.exists() and output.is_dir():
             raise TutorError(f"{output} is a folder; give the zip's file name")
-        made = build_zip(ids, output, timeout=timeout, memory_mb=memory_mb,
-                         course=None if chosen.bundled else chosen.id)
+        made = build_zip(ids, output, timeout=timeout, memory_mb=memory_mb, course=chosen)
     except TutorError as err:
         fail(err.message)
     except OSError as err:

@@ -144,12 +144,17 @@ def pinned_requirements() -> list[str]:
     return [f"{name}=={version}" for name, version in sorted(seen.items())]
 
 
+COURSE_FOLDER = "course"  # where a course found by its folder travels inside the zip
+
+
 def build(ids: list[str], output: Path, *, timeout: float = DEFAULT_TIMEOUT,
-          memory_mb: int = DEFAULT_MEMORY_MB, course: str | None = None) -> dict:
+          memory_mb: int = DEFAULT_MEMORY_MB, course=None) -> dict:
     """Write the autograder zip; returns what went in (for the command to print).
 
-    course: the id of the course the exercises belong to (None: the bundled one);
-    a course other than the bundled one must be installed where Gradescope runs it.
+    course: the tutor.course.Course the exercises belong to (None: the bundled one).
+    The bundled course is inside the wheel; an installed course is named by its
+    id (install its package in the image too); a course found by its folder
+    travels in the zip, as `course/`, so the zip grades on Gradescope as it does here.
     """
     from tutor.base.version import __version__
 
@@ -157,8 +162,10 @@ def build(ids: list[str], output: Path, *, timeout: float = DEFAULT_TIMEOUT,
         wheel = build_wheel(Path(tmp))
         requirements = pinned_requirements()
         config = {"exercises": ids, "timeout": timeout, "memory_mb": memory_mb, "tutor_version": __version__}
-        if course is not None:
-            config["course"] = course
+        shipped = course is not None and not course.bundled and course.origin != "entry point"
+        if course is not None and not course.bundled:
+            config["course"] = COURSE_FOLDER if shipped else course.id
+            config["course_id"] = course.id
         output.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as z:
             for name, text in (("setup.sh", SETUP_SH), ("run_autograder", RUN_AUTOGRADER)):
@@ -169,7 +176,20 @@ def build(ids: list[str], output: Path, *, timeout: float = DEFAULT_TIMEOUT,
             z.writestr("requirements.txt", "\n".join(requirements) + "\n")
             z.writestr("autograder.json", json.dumps(config, indent=1) + "\n")
             z.write(wheel, wheel.name)
+            if shipped:
+                for path in course_files(course.root):
+                    z.write(path, f"{COURSE_FOLDER}/{path.relative_to(course.root).as_posix()}")
     return {"wheel": wheel.name, "requirements": requirements, "config": config}
+
+
+def course_files(root: Path) -> list[Path]:
+    """The files of a course folder a grader needs: everything but caches, hidden files and compiled Python."""
+    out = []
+    for path in sorted(Path(root).rglob("*")):
+        parts = path.relative_to(root).parts
+        if path.is_file() and not any(p.startswith(".") or p == "__pycache__" for p in parts) and path.suffix != ".pyc":
+            out.append(path)
+    return out
 
 
 def test_zip(archive: Path, submission: Path, *, keep: Path | None = None) -> dict:

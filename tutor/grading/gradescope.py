@@ -166,8 +166,12 @@ def main() -> int:
         config = json.loads((root() / "source" / "autograder.json").read_text())
         from tutor.course import resolve_course
 
-        # The course the zip was built for (its id; None: the bundled one), resolved here, at the front door.
-        doc = grade_submission(config, resolve_course(config.get("course")))
+        # The course the zip was built for, resolved here, at the front door: a folder the zip
+        # carries (`course/`), an installed course's id, or none (the bundled one).
+        ref = config.get("course")
+        if ref and (root() / "source" / ref).is_dir():
+            ref = str(root() / "source" / ref)
+        doc = grade_submission(config, resolve_course(ref))
     except Exception as err:  # whatever happens, Gradescope gets a results.json that says so
         doc = {"score": 0.0, "output": f"The autograder failed ({type(err).__name__}: {err}); "
                                       "please tell your instructor.", "tests": []}
