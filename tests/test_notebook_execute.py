@@ -258,6 +258,9 @@ def test_an_explore_step_draws_sliders_whose_output_holds_the_lessons_view(execu
     cell = _cell(nb, "lesson.explore('nudge-lab')")
     views = [o for o in cell.outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
     assert len(views) == 1
+    # a page that cannot draw widgets shows the default setting, not the widget's repr
+    assert "With nudge = 0.1, row = 3, column = 22" in views[0]["data"]["text/plain"]
+    assert "VBox(" not in views[0]["data"]["text/plain"] and "<pre" in views[0]["data"]["text/html"]
     state = json.dumps(nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"])
     # the Output widget under the sliders holds the drawing for the default setting (nudge 0.1, Theta2[3, 22])
     assert "With nudge = 0.1, row = 3, column = 22" in state and "Nudged by 0.1: J moves by" in state

@@ -283,7 +283,13 @@ class NotebookLesson:
 
         for s in sliders.values():
             s.observe(redraw, names="value")
-        display(w.VBox([*sliders.values(), out]))
+        box = w.VBox([*sliders.values(), out])
+        # Where no widget can be drawn (a saved notebook on a page, a front end without ipywidgets),
+        # the output falls back to the default setting's drawing rather than "VBox(children=...)".
+        bundle = dict(box._repr_mimebundle_() or {})
+        still = Rich(*draw())
+        bundle.update({"text/plain": still.text(), "text/html": still.html()})
+        display(bundle, raw=True)
         redraw()
         return Quiet(widgets=True)
 
