@@ -124,12 +124,21 @@ class PlayerApp(App):
         self._hide("#help")
         self.end_ask()
 
-    def show_more(self, out: list[Any]) -> None:
-        """Renderables under the step (feedback, a hint, the answer), scrolled into view."""
+    async def show_more(self, out: list[Any]) -> None:
+        """Renderables under the step (feedback, a hint, the answer, a check's report), scrolled into view:
+        the least that shows them, and never past their first line when they are taller than the pane."""
         body = self.query_one("#body", VerticalScroll)
         more = Static(Group(*out), classes="more")
-        body.mount(more)
-        self.call_after_refresh(lambda: body.scroll_to_widget(more, animate=False, top=False))
+        await body.mount(more)
+        self.call_after_refresh(self._reveal, more)
+
+    def _reveal(self, widget) -> None:
+        body = self.query_one("#body", VerticalScroll)
+        region = widget.virtual_region
+        if region.height >= body.scrollable_content_region.height:
+            body.scroll_to(y=region.y, animate=False)
+        else:
+            body.scroll_to_widget(widget, animate=False, top=False)
 
     def message(self, text: str) -> None:
         self._set_message(text)
@@ -198,7 +207,7 @@ class PlayerApp(App):
         body = self.query_one("#body", VerticalScroll)
         done = Static(Text(text, style="bold green"), classes="more")
         body.mount(done)
-        self.call_after_refresh(lambda: body.scroll_to_widget(done, animate=False, top=False))
+        self.call_after_refresh(self._reveal, done)
         self.keys_text = keys
         self._show_keys()
 
