@@ -99,10 +99,12 @@ MAX_BROADCAST = 500
 class Change:
     """One slip: `apply` maps a value (an argument, or a part of the result) to the wrong one.
 
-    side: "input" or "output". path: where the value sits (argument index or
-    returned name, then dict keys or list indexes); an output change with
-    path () applies to every part the exercise checks. what/detail fill the
-    family's words.
+    side: "input" or "output". path: where the value sits: for an input, the
+    argument's index, then dict keys or list indexes; for an output, the
+    returned value's index (nothing when the exercise returns one value),
+    then keys or indexes; ("*",) is every non-whole part the exercise checks.
+    apply(value, k) changes the value of test k (a factor is a size of that
+    test). what and detail fill the family's words.
     """
 
     family: str
@@ -122,6 +124,8 @@ class Change:
 
 @dataclass(frozen=True)
 class Rules:
+    """The changes worth trying on one exercise, inputs and outputs apart (the diagnosis composes them)."""
+
     inputs: tuple[Change, ...]
     outputs: tuple[Change, ...]
 
