@@ -348,3 +348,21 @@ def test_demo_auto_advances_by_itself_and_a_key_pauses_it():
 
     _, ui = _play("forward-pass", script, start=0, mode="demo", auto=0.3)
     assert ui.result() == "quit"
+
+
+def test_a_checks_report_under_an_exercise_step_is_scrolled_into_view(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # `w` writes tutor-exercises/ here
+
+    async def script(pilot, session):
+        i = next(k for k, s in enumerate(session.steps) if s.kind == "exercise")
+        await _until(pilot, f"Step {i + 1} of", "q quit")
+        await pilot.press("w")
+        await _until(pilot, "Wrote tutor-exercises/")
+        await pilot.press("c")
+        screen = await _until(pilot, "Score 0/", timeout=120)  # the stub is not written yet: every test fails
+        _assert_frame(screen, SMALL, session.steps[i].title, i + 1, session.N)
+        assert "FAIL" in screen
+
+    session = _session("forward-pass")[0]
+    _play("forward-pass", script, start=next(k for k, s in enumerate(session.steps) if s.kind == "exercise"))
+    assert any((tmp_path / "tutor-exercises").iterdir())
