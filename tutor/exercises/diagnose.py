@@ -130,13 +130,14 @@ def find_families(exercise, cases_args: list[list], expected: list, learner: lis
 
     One change of the reference's inputs or output is tried first (changed
     inputs also for one returned value alone), then two at a time (capped:
-    MAX_PAIRS, MAX_RUNS); each candidate is compared on the first test and
-    only the ones that match it run on the others. A change is named only when the changed reference reproduces the
-    learner's result on every test (values within tolerance, NaN and inf in
-    the same places, or the same error) and differs from the right result
-    somewhere. When changes of different families each reproduce it, which
-    one happened is not confirmed, and nothing is named.
-    Exercises graded by a course's checker (random answers) are left to the course.
+    MAX_PAIRS, MAX_RUNS); each candidate is compared on the first test, and
+    only one that matches there runs on the others. A change is named only
+    when the changed reference reproduces the learner's result on every test
+    (values within tolerance, NaN and inf in the same places, or the same
+    error) and differs from the right result somewhere. When changes of
+    different families each reproduce it, which one happened is not
+    confirmed, and nothing is named. Exercises graded by a course's checker
+    (random answers) are left to the course.
     """
     import numpy as np
 
