@@ -6,7 +6,9 @@ function. Its diagnosis is named only when the variant reproduces what the
 learner got on every test: the same value (within tolerance) where the
 learner's code returned, the same kind of error with the same sizes where it
 raised; and the variant is wrong on at least one test. A mistake that is
-only suspected is never named.
+only suspected is never named. When no mistake of the course's is
+confirmed, the engine's mistake families (tutor.exercises.families) are
+tried by the same rule: `name_mistakes` is the one entry for a check.
 """
 
 from __future__ import annotations
