@@ -17,7 +17,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from tutor.exercises.compare import close
+from tutor.exercises.compare import close, compare
 from tutor.exercises.intake import IntakeError, clean_error, load_npz, parse_result, read_fd, read_regular
 from tutor.exercises.mutation import changed_inputs
 from tutor.exercises.wire import MAX_DEPTH, MAX_ITEMS, decode, encode
@@ -225,3 +225,79 @@ def test_changes_are_found_down_to_the_depth_limit_and_named_by_position():
     assert changed_inputs([before], [after], ["deep"]) == ["deep[0][0][0][0][0][0]"]
     assert changed_inputs([np.zeros(1), np.zeros(1)], [np.zeros(1), np.ones(1)], ["a"]) == ["argument 2"]
     assert changed_inputs([np.zeros(1)], [np.zeros(1), np.zeros(1)], ["a"]) == ["a"]  # a report of another length
+
+
+# -- compare: structure, names, tolerances, and the words for a wrong kind of value ----------
+
+
+def test_compare_passes_names_and_tolerances_down_and_says_ok_as_a_bool():
+    dict_ok = compare("c", {"a": 1.01, "b": [0.005]}, {"a": 1.0, "b": [0.0]}, rtol=0.02, atol=0.01)
+    assert dict_ok.ok is True and [c.name for c in dict_ok.children] == ['c["a"]', 'c["b"]']
+    assert dict_ok.children[1].children[0].name == 'c["b"][0]' and dict_ok.children[1].children[0].ok is True
+    assert compare("c", {"a": 1.01}, {"a": 1.0}).ok is False
+    missing = compare("c", {}, {"a": np.ones(2)}).children[0]
+    assert missing.name == 'c["a"]' and missing.ok is False and missing.got is None
+    np.testing.assert_array_equal(missing.expected, np.ones(2))
+    listed = compare("g", [1.01, 2.0], [1.0, 2.0], rtol=0.02)
+    assert listed.ok is True and [c.name for c in listed.children] == ["g[0]", "g[1]"]
+    wrong = compare("g", [1.5, 2.0], [1.0, 2.0])
+    assert wrong.ok is False and wrong.message == "your g[0] is 1.5; expected 1."
+
+
+def test_a_list_of_matrices_where_a_flat_vector_is_due_is_named_as_such():
+    layout = [("Theta1", (2, 3)), ("Theta2", (1, 4))]
+    c = compare("grad", [np.zeros((2, 3)), np.zeros((1, 4))], np.zeros(10), layout=layout)
+    assert c.ok is False and c.name == "grad"
+    assert c.message.startswith("your grad is a list of 2 matrices; it should be one flat vector")
+    bad = compare("grad", [np.zeros((3, 2)), np.zeros((1, 4))], np.zeros(10), layout=layout)
+    assert "your Theta1 part is 3 x 2, not 2 x 3" in bad.message
+    plain = compare("grad", [np.zeros((2, 3)), np.zeros((1, 4))], np.zeros(10))  # no layout: just the wrong kind
+    assert plain.message == "your grad is a list of 2; it should be a numpy array (a vector of 10) (wrap it in np.array, or build it with numpy operations)."
+
+
+def test_the_wrong_kind_of_value_gets_the_right_advice():
+    assert compare("J", (0.3, np.zeros(2)), 0.3).message == (
+        "your J is a tuple of 2; it should be a number (return the cost J as the first item of the tuple, "
+        "not a tuple inside it).")
+    assert compare("J", None, 0.3).message == "your J is None (did the function forget to return?); it should be a number."
+    assert compare("J", "0.3", 0.3).ok is False
+    shape = compare("A", np.zeros((3, 2)), np.zeros((2, 3)))
+    assert shape.ok is False and shape.name == "A" and shape.message == "your A is 3 x 2; it should be 2 x 3: rows and columns are swapped."
+
+
+# -- wire: function arguments and the edges of decode -----------------------------------------
+
+
+def test_a_function_argument_is_rebuilt_from_its_name_and_decoded_keywords():
+    X = np.arange(3.0)
+    desc = {"t": "func", "name": "network_cost", "kwargs": {"X": {"t": "array", "key": "a0"}, "lam": {"t": "float", "v": 3}}}
+    seen = decode(desc, {"a0": X}, funcs=lambda name, kwargs: (name, kwargs))
+    assert seen[0] == "network_cost" and seen[1]["lam"] == 3.0 and seen[1]["X"] is X
+    inside = decode({"t": "list", "items": [desc]}, {"a0": X}, funcs=lambda n, k: n)
+    assert inside == ["network_cost"]
+    assert decode({"t": "dict", "items": {"J": desc}}, {"a0": X}, funcs=lambda n, k: n) == {"J": "network_cost"}
+    for bad in [{"t": "func", "name": 3, "kwargs": {}}, {"t": "func", "name": "f", "kwargs": []}]:
+        with pytest.raises(Exception, match="a bad function description"):
+            decode(bad, {}, funcs=lambda n, k: n)
+
+
+def test_decode_edges():
+    assert decode({"t": "float", "v": "inf"}, {}) == float("inf") and decode({"t": "float", "v": "-inf"}, {}) == float("-inf")
+    assert decode({"t": "array", "key": "a3"}, lambda key: key.upper()) == "A3"  # a loader instead of a mapping
+    assert len(decode({"t": "list", "items": [{"t": "none"}] * MAX_ITEMS}, {})) == MAX_ITEMS
+    many = {str(i): {"t": "none"} for i in range(MAX_ITEMS)}
+    assert len(decode({"t": "dict", "items": many}, {})) == MAX_ITEMS
+    for bad in [{"t": "dict", "items": [1]}, {"t": "dict", "items": {**many, "x": {"t": "none"}}},
+                {"t": "str", "v": 3}, {"t": "other", "type": 3}]:
+        with pytest.raises(Exception):
+            decode(bad, {})
+    assert decode({"t": "other", "type": "numpy.matrix"}, {}).type_name == "numpy.matrix"
+
+
+def test_lists_of_arrays_are_compared_item_by_item():
+    a, b = np.zeros(2), np.ones(2)
+    assert changed_inputs([[a, b]], [[a.copy(), b.copy()]], ["p"]) == []
+    assert changed_inputs([[a, b]], [[a.copy(), b + 1]], ["p"]) == ["p[1]"]
+    assert changed_inputs([[a, b]], [[a.copy()]], ["p"]) == ["p[0]", "p[1]"]  # the report lost an item
+    beyond = [[[[[[[a]]]]]]]  # seven levels down: past the depth the walk follows
+    assert changed_inputs([beyond], [[[[[[[b]]]]]]], ["x"]) == []
