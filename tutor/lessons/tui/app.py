@@ -123,6 +123,7 @@ class PlayerApp(App):
         self._set_message(None)
         self._hide("#help")
         self.end_ask()
+        self.call_after_refresh(self.ui.painted.set)
 
     async def show_more(self, out: list[Any]) -> None:
         """Renderables under the step (feedback, a hint, the answer, a check's report), scrolled into view:

@@ -64,6 +64,8 @@ class FullScreenUI:
         self._job = None
         self._worker: threading.Thread | None = None
         self.mounted = threading.Event()  # set by the app once it can draw
+        self.painted = threading.Event()  # set by the app once a step is on screen
+        self._held = None  # the session's look-ahead, until the first screen is drawn
         self.shown: int | None = None  # the step on screen
         self.last: str | None = None  # the last command read
 
@@ -73,6 +75,9 @@ class FullScreenUI:
         from tutor.lessons.tui.app import PlayerApp
 
         self._job = (session, start)
+        # Computing ahead (tutor.lessons.lookahead) waits until the first screen is drawn: its
+        # thread would otherwise take turns on the interpreter with Textual starting up.
+        self._held, session.lookahead = session.lookahead, None
         self.app = PlayerApp(self)
         return self.app
 
@@ -170,6 +175,10 @@ class FullScreenUI:
             "in_force": in_force,
         }, list(out), i == self.shown and self.last in _REDRAWS)
         self.shown = i
+        if self._held is not None:  # the first screen is up: computing ahead may start
+            self.painted.wait(0.5)
+            session.lookahead, self._held = self._held, None
+            session.look_ahead()
         if self.notice:
             self.message(self.notice)
             self.notice = None
