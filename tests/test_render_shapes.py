@@ -45,4 +45,5 @@ def test_chain_and_no_result():
 def test_ascii_fallback():
     text = show(ShapeEquation(*GOOD), 40, ascii=True)
     assert text.isascii()
-    assert "Theta1^T (65 x 25)" in text and "*" in text and "->" in text
+    # the product reads @ in ASCII too: the course teaches * as elementwise
+    assert "Theta1^T (65 x 25)" in text and " @ " in text and "*" not in text and "->" in text
