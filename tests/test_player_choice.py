@@ -83,3 +83,30 @@ def test_help_welcome_lists_and_a_piped_lesson_do_not_import_textual(tmp_path):
                  ["learn", "sigmoid-gradient", "--line"]):
         loaded = _loaded(argv, home, extra=("textual", "tutor.lessons.tui.app", "tutor.lessons.tui.player"))
         assert not loaded & {"textual", "tutor.lessons.tui.app", "tutor.lessons.tui.player"}, argv
+
+
+def test_serve_listens_locally_by_default_and_warns_for_any_other_address(tmp_path):
+    import os
+    import signal
+    import socket
+    import subprocess
+    import time
+
+    from test_startup import REPO
+
+    def first_lines(*args: str) -> tuple[str, str, str]:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = str(s.getsockname()[1])
+        env = dict(os.environ, TUTOR_HOME=str(tmp_path / "home"), PYTHONPATH=str(REPO))
+        proc = subprocess.Popen([sys.executable, "-m", "tutor", "serve", *args, "--port", port], cwd=REPO, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        time.sleep(3)
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=20)
+        return out, err, port
+
+    out, err, port = first_lines()
+    assert f"at http://127.0.0.1:{port} " in out and "warning" not in err
+    out, err, port = first_lines("--host", "0.0.0.0")
+    assert err.startswith(f"warning: listening on 0.0.0.0: anyone who can reach this machine on port {port}")
