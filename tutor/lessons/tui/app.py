@@ -209,6 +209,7 @@ class PlayerApp(App):
         done = Static(Text(text, style="bold green"), classes="more")
         body.mount(done)
         self.call_after_refresh(self._reveal, done)
+        self._set_message(None)  # what was said during the lesson is done with
         self.keys_text = keys
         self._show_keys()
 
