@@ -48,7 +48,7 @@ class FullScreenUI:
     interactive = True
     reads_answers = False
 
-    def __init__(self, *, auto: float | None = None, next_lesson: str | None = None, size=None) -> None:
+    def __init__(self, *, auto: float | None = None, next_lesson: str | None = None) -> None:
         self.auto = auto
         self.paused = False
         self.next_lesson = next_lesson
@@ -57,7 +57,6 @@ class FullScreenUI:
         self.commands: queue.Queue = queue.Queue()
         self.answers: queue.Queue = queue.Queue()
         self.app = None
-        self.size = size  # (columns, rows) for a headless run (tests); None: the terminal's
         self.closed = False
         self.error: BaseException | None = None
         self.outcome: str | None = None
