@@ -260,17 +260,20 @@ def test_ctrl_c_leaves_at_once_and_the_step_on_screen_is_saved(tutor_home):
     assert record["step"] == 2 and record["step_id"] == session.steps[2].id
 
 
-def test_demo_poses_then_types_the_answer_and_walks_to_the_end():
-    """Every step of a lesson, every kind, drawn by the one player: its title on row 1 at 80 x 24."""
+@pytest.mark.parametrize("lesson_id", ["forward-pass", "backprop", "gradient-checking", "accuracy", "nudge"])
+def test_demo_poses_then_types_the_answer_and_walks_to_the_end(lesson_id):
+    """Every step of a lesson, every kind, drawn by the one player at 80 x 24: the header on row 0,
+    the step's title on row 1, the keys on the last row, nothing wider than the window."""
     titles = []
 
     async def script(pilot, session):
         k = 0
         while k < session.N:
             title = session.steps[k].title or ""
-            screen = await _until(pilot, f"Step {k + 1} of {session.N}", title)
-            if title:
-                assert title in _lines(screen)[1]
+            screen = await _until(pilot, f"Step {k + 1} of {session.N}", title[:70], "q quit")
+            lines = _lines(screen)
+            assert f"Step {k + 1} of {session.N}" in lines[0] and "q quit" in lines[-1]
+            assert title[:70] in lines[1] and max(map(len, lines)) <= 80
             titles.append(title)
             step = session.steps[k]
             await pilot.press("n")
@@ -284,7 +287,7 @@ def test_demo_poses_then_types_the_answer_and_walks_to_the_end():
         await pilot.press("q")
         await pilot.pause(0.2)
 
-    session, ui = _play("forward-pass", script, start=0, mode="demo", auto=None)
+    session, ui = _play(lesson_id, script, start=0, mode="demo", auto=None)
     assert ui.result() == "completed"
     assert len(titles) == session.N
 
