@@ -221,6 +221,7 @@ class PlayerApp(App):
         if not event.value.strip() and not self.empty_ok:
             return  # nothing typed: the box stays open
         self.end_ask()
+        self._set_message(None)  # what was said about the last answer
         self.working(None)
         self.ui.answers.put(event.value)
 
