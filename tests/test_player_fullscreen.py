@@ -369,3 +369,18 @@ def test_a_checks_report_under_an_exercise_step_is_scrolled_into_view(tmp_path, 
     session = _session("forward-pass")[0]
     _play("forward-pass", script, start=next(k for k, s in enumerate(session.steps) if s.kind == "exercise"))
     assert any((tmp_path / "tutor-exercises").iterdir())
+
+
+def test_a_terminal_textual_cannot_start_on_gets_one_line_naming_line_mode(monkeypatch):
+    from tutor.base.errors import TutorError
+    from tutor.lessons.tui.app import PlayerApp
+
+    def cannot_start(self):
+        raise OSError("not a terminal Textual can drive")
+
+    monkeypatch.setattr(PlayerApp, "run", cannot_start)
+    session, ui = _session("forward-pass")
+    with pytest.raises(TutorError) as err:
+        ui.play(session, 0)
+    assert "could not start on this terminal" in err.value.message and "`--line`" in err.value.message
+    assert ui.closed  # the lesson's thread stops waiting for a screen

@@ -95,7 +95,16 @@ class FullScreenUI:
                 os.environ.pop(name, None)
         app = self.make_app(session, start)
         self.start_worker()  # the first step is computed while Textual starts; drawing waits for the app
-        app.run()
+        try:
+            app.run()
+        except Exception as err:
+            if self.mounted.is_set():
+                raise
+            self.stop()  # the worker's wait for the screen ends
+            from tutor.base.errors import TutorError
+
+            raise TutorError(f"the full-screen player could not start on this terminal ({type(err).__name__}: "
+                             f"{err}); `--line` plays the lesson line by line") from None
         return self.result()
 
     def result(self) -> str:
