@@ -182,8 +182,8 @@ class PlayerApp(App):
         box.disabled = not editable
         if editable:
             box.focus()
-        self.query_one("#keys", Static).update(
-            Text("Type your answer, then Enter · " + SCROLL_HELP + " · Ctrl-C stops", style="dim"))
+        said = "Type your answer, then Enter" if editable else "Demo: the answer types itself"
+        self.query_one("#keys", Static).update(Text(f"{said} · {SCROLL_HELP} · Ctrl-C stops", style="dim"))
 
     def typed(self, text: str) -> None:
         self.query_one("#answer", Input).value = text
