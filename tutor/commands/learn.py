@@ -260,6 +260,7 @@ def learn(
 
     Your place is saved after every step; `tutor learn ID` opens where you stopped,
     and `tutor learn` alone continues the course (the lesson you are in, or the next one).
+    On a terminal the lesson fills the window; --line (or TUTOR_PLAYER=line) plays it line by line instead.
     Without a terminal (a pipe), every step is printed in order.
     """
     chosen = resolve_course(course)
