@@ -1,14 +1,24 @@
 """Grading one exercise with the tutor, otter-grader and nbgrader, side by side.
 
-    python bench/peers.py --peers-venv /tmp/peers [--rounds 5] [--class-rounds 3] [--size 40] [--markdown PATH]
+    python bench/peers.py --peers-venv /tmp/peers [--otter-venv /tmp/peers-otter] [--rounds 5]
+        [--class-rounds 3] [--size 40] [--markdown PATH]
 
-The peers live in a virtualenv of their own, never in the project's (CI does
+The peers live in virtualenvs of their own, never in the project's (CI does
 not run bench/, and pyproject does not name them):
 
     python3 -m venv /tmp/peers
     /tmp/peers/bin/pip install otter-grader nbgrader jupyter nbconvert numpy
+    # otter-grader at its fastest, alone (see below):
+    python3 -m venv /tmp/peers-otter
+    /tmp/peers-otter/bin/pip install otter-grader numpy ipykernel
 
-A peer whose commands are not in --peers-venv is skipped with a line saying so.
+--peers-venv serves both peers; --otter-venv or --nbgrader-venv gives one its
+own. Why otter alone: nbgrader (through jupyter_server and jupyter-events)
+installs jsonschema's format extras, among them rfc3987-syntax, which builds
+its grammars with lark whenever nbformat's validator is imported. In a shared
+virtualenv every otter process pays that (`import rfc3987_syntax` alone: 1.4 s, 1.0 s of CPU, at load 3.8;
+`otter run` took 9.5 s there against 4.1 s alone). A peer whose command is
+not in its virtualenv is skipped with a line saying so.
 
 The exercise is the bundled course's `sigmoid-gradient`, with the course's own
 tests (their inputs, points and the hidden one, expected values from the
@@ -287,13 +297,14 @@ with Gradebook("sqlite:///" + sys.argv[1]) as gb:
 class Setup:
     """Every tool's copy of the exercise and the class, under one temporary folder."""
 
-    def __init__(self, tmp: Path, venv: Path | None, size: int):
-        self.tmp, self.venv = tmp, venv
+    def __init__(self, tmp: Path, otter_venv: Path | None, nbgrader_venv: Path | None, size: int):
+        self.tmp, self.otter_venv, self.nbgrader_venv = tmp, otter_venv, nbgrader_venv
         self.tests, self.rtol, self.atol = course_tests()
         self.students = make_class(size)
         self.kind = dict(self.students)
-        self.env = peer_env(tmp, venv)
-        self.tutor_env = dict(self.env, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+        self.otter_env = peer_env(tmp, otter_venv)
+        self.nbgrader_env = peer_env(tmp, nbgrader_venv)
+        self.tutor_env = dict(peer_env(tmp, None), PYTHONPATH=str(Path(__file__).resolve().parent.parent))
         for d in ("jupyter-config", "jupyter-data", "jupyter-runtime", "ipython", "tutor-home"):
             (tmp / d).mkdir()
         self.learner = tmp / "learner"
@@ -307,8 +318,8 @@ class Setup:
         (self.learner / f"{EXERCISE}.py").write_text(TUTOR_HEAD + right)
         here = Path(sys.executable).parent / "tutor"
         self.tutor_cmd = [str(here)] if here.exists() else [sys.executable, "-m", "tutor"]
-        self.have_otter = venv is not None and (venv / "bin" / "otter").exists()
-        self.have_nbgrader = venv is not None and (venv / "bin" / "nbgrader").exists()
+        self.have_otter = otter_venv is not None and (otter_venv / "bin" / "otter").exists()
+        self.have_nbgrader = nbgrader_venv is not None and (nbgrader_venv / "bin" / "nbgrader").exists()
         if self.have_otter:
             self._otter(right)
         if self.have_nbgrader:
@@ -320,7 +331,8 @@ class Setup:
         (root / "tests" / "sigmoid_gradient.py").write_text(otter_test_file(self.tests, self.rtol, self.atol))
         (root / "requirements.txt").write_text("numpy\n")
         self.otter_zip = root / "autograder.zip"
-        run([str(self.venv / "bin" / "otter"), "generate", "-t", "tests", "-o", str(self.otter_zip)], self.env, root)
+        run([str(self.otter_venv / "bin" / "otter"), "generate", "-t", "tests", "-o", str(self.otter_zip)],
+            self.otter_env, root)
         self.otter_class = root / "class"
         self.otter_class.mkdir()
         for sid, kind in self.students:
@@ -342,7 +354,8 @@ class Setup:
         master["cells"][2]["source"] = ("def sigmoid_gradient(z):\n    ### BEGIN SOLUTION\n    s = sigmoid(z)\n"
                                         "    return s * (1 - s)\n    ### END SOLUTION\n")
         (root / "source" / ASSIGNMENT / NOTEBOOK).write_text(json.dumps(master, indent=1))
-        run([str(self.venv / "bin" / "nbgrader"), "generate_assignment", ASSIGNMENT, "--force"], self.env, root)
+        run([str(self.nbgrader_venv / "bin" / "nbgrader"), "generate_assignment", ASSIGNMENT, "--force"],
+            self.nbgrader_env, root)
         released = json.loads((root / "release" / ASSIGNMENT / NOTEBOOK).read_text())
         self.nbgrader_learner = self.tmp / "nbgrader-learner"
         shutil.copytree(root, self.nbgrader_learner)
@@ -375,13 +388,13 @@ def learner_contenders(s: Setup) -> dict:
         out.mkdir()
 
         def otter_run():
-            run([str(s.venv / "bin" / "otter"), "run", "-a", str(s.otter_zip), "-o", str(out), "--no-logo",
-                 str(s.otter_learner)], s.env, s.learner)
+            run([str(s.otter_venv / "bin" / "otter"), "run", "-a", str(s.otter_zip), "-o", str(out), "--no-logo",
+                 str(s.otter_learner)], s.otter_env, s.learner)
         fs["otter run"] = otter_run
     if s.have_nbgrader:
         def nbgrader_one():
-            run([str(s.venv / "bin" / "nbgrader"), "autograde", ASSIGNMENT, "--student", "learner", "--force"],
-                s.env, s.nbgrader_learner)
+            run([str(s.nbgrader_venv / "bin" / "nbgrader"), "autograde", ASSIGNMENT, "--student", "learner",
+                 "--force"], s.nbgrader_env, s.nbgrader_learner)
         fs["nbgrader autograde"] = nbgrader_one
     return fs
 
@@ -422,6 +435,7 @@ def warm_check(s: Setup):
     def f():
         r = check_file(ex, path, isolation=mode)
         assert r.passed, r
+        return {"isolated": bool(r.isolated)}
     return f
 
 
@@ -450,12 +464,12 @@ def class_contenders(s: Setup) -> dict[str, Contender]:
                                    str(state["tutor"])], s.tutor_env, s.tmp, ok=(0, 1)),
         tutor_scores)}
     if s.have_otter:
-        otter = str(s.venv / "bin" / "otter")
+        otter = str(s.otter_venv / "bin" / "otter")
 
         def otter_cli():
             for sid, _ in s.students:
                 run([otter, "run", "-a", str(s.otter_zip), "-o", str(state["otter-cli"] / sid), "--no-logo",
-                     str(s.otter_class / f"{sid}.ipynb")], s.env, s.tmp)
+                     str(s.otter_class / f"{sid}.ipynb")], s.otter_env, s.tmp)
 
         def otter_cli_prepare():
             fresh("otter-cli")
@@ -473,21 +487,22 @@ def class_contenders(s: Setup) -> dict[str, Contender]:
         out["otter run, in sequence"] = Contender(otter_cli_prepare, otter_cli, otter_cli_scores)
         out["otter Python API"] = Contender(
             lambda: fresh("otter-api"),
-            lambda: run([str(s.venv / "bin" / "python"), "-c", OTTER_API, str(s.otter_zip), str(s.otter_class),
-                         str(state["otter-api"])], s.env, s.tmp),
+            lambda: run([str(s.otter_venv / "bin" / "python"), "-c", OTTER_API, str(s.otter_zip),
+                         str(s.otter_class), str(state["otter-api"])], s.otter_env, s.tmp),
             lambda: json.loads(state["otter-api"].read_text()))
     if s.have_nbgrader:
         def nbgrader_prepare():
             state["nbgrader"] = s.nbgrader_copy("class")
 
         def nbgrader_scores() -> dict:
-            p = run([str(s.venv / "bin" / "python"), "-c", NBGRADER_SCORES, str(state["nbgrader"] / "gradebook.db"),
-                     ASSIGNMENT], s.env, state["nbgrader"])
+            p = run([str(s.nbgrader_venv / "bin" / "python"), "-c", NBGRADER_SCORES,
+                     str(state["nbgrader"] / "gradebook.db"), ASSIGNMENT], s.nbgrader_env, state["nbgrader"])
             return json.loads(p.stdout)
 
         out["nbgrader autograde"] = Contender(
             nbgrader_prepare,
-            lambda: run([str(s.venv / "bin" / "nbgrader"), "autograde", ASSIGNMENT], s.env, state["nbgrader"]),
+            lambda: run([str(s.nbgrader_venv / "bin" / "nbgrader"), "autograde", ASSIGNMENT], s.nbgrader_env,
+                        state["nbgrader"]),
             nbgrader_scores)
     return out
 
@@ -549,12 +564,15 @@ def verdict_lines(s: Setup, verdicts: dict) -> tuple[list[str], bool]:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--peers-venv", type=Path, help="virtualenv holding otter-grader and nbgrader (see the docstring)")
+    ap.add_argument("--otter-venv", type=Path, help="otter-grader's own virtualenv (default: --peers-venv)")
+    ap.add_argument("--nbgrader-venv", type=Path, help="nbgrader's own virtualenv (default: --peers-venv)")
     ap.add_argument("--rounds", type=int, default=5, help="rounds of the one-learner commands")
     ap.add_argument("--class-rounds", type=int, default=3, help="rounds of grading the class")
     ap.add_argument("--size", type=int, default=40, help="students in the class")
     ap.add_argument("--markdown", type=Path)
     args = ap.parse_args(argv)
-    venv = args.peers_venv.resolve() if args.peers_venv else None
+    venvs = {name: (v or args.peers_venv).resolve() if (v or args.peers_venv) else None
+             for name, v in (("otter-grader", args.otter_venv), ("nbgrader", args.nbgrader_venv))}
     os.environ.update(ENV_THREADS)  # the in-process check, like the contenders
 
     out = ["Machine and conditions:", ""] + [f"- {line}" for line in machine_lines()]
@@ -562,13 +580,13 @@ def main(argv=None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="tutor-bench-peers-"))
     try:
         t0 = time.perf_counter()
-        s = Setup(tmp, venv, args.size)
+        s = Setup(tmp, venvs["otter-grader"], venvs["nbgrader"], args.size)
         versions = _versions(s)
         out.append("- tools: " + "; ".join(versions))
         for name, have in (("otter-grader", s.have_otter), ("nbgrader", s.have_nbgrader)):
             if not have:
                 out.append(f"- {name}: SKIPPED, not found in "
-                           f"{venv or '(no --peers-venv given)'}; see the docstring for the install commands.")
+                           f"{venvs[name] or '(no --peers-venv given)'}; see the docstring for the install commands.")
         n_right = sum(1 for _, k in s.students if ANSWERS[k][0])
         out.append(f"- exercise {EXERCISE}: {len(s.tests)} tests ({', '.join(format(t['points'], 'g') for t in s.tests)} "
                    f"points, {sum(t['hidden'] for t in s.tests)} hidden), rtol {s.rtol:g}, atol {s.atol:g}; "
@@ -584,7 +602,7 @@ def main(argv=None) -> int:
         if warm is not None:
             fs["check_file in a warm process"] = warm
         print(f"(a) one learner's command, {args.rounds} rounds; load {loadavg()}", flush=True)
-        times, _ = interleaved(fs, args.rounds, on_round=lambda r, t: print(
+        times, extras = interleaved(fs, args.rounds, on_round=lambda r, t: print(
             f"  round {r + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in t.items()), flush=True))
         splits = splits[-args.rounds:]  # drop the warm-up run
         out += ["", (f"#### (a) one learner's command on a right answer, {args.rounds} rounds interleaved "
@@ -609,11 +627,13 @@ def main(argv=None) -> int:
         mem = {"tutor check": peak_mib(s.tutor_cmd + ["check", EXERCISE, "--file", str(s.learner / f"{EXERCISE}.py")],
                                        s.tutor_env, s.learner)}
         if s.have_otter:
-            mem["otter run"] = peak_mib([str(venv / "bin" / "otter"), "run", "-a", str(s.otter_zip), "-o",
-                                         str(tmp / "otter-learner-out"), "--no-logo", str(s.otter_learner)], s.env)
+            mem["otter run"] = peak_mib([str(s.otter_venv / "bin" / "otter"), "run", "-a", str(s.otter_zip), "-o",
+                                         str(tmp / "otter-learner-out"), "--no-logo", str(s.otter_learner)],
+                                        s.otter_env)
         if s.have_nbgrader:
-            mem["nbgrader autograde"] = peak_mib([str(venv / "bin" / "nbgrader"), "autograde", ASSIGNMENT,
-                                                  "--student", "learner", "--force"], s.env, s.nbgrader_learner)
+            mem["nbgrader autograde"] = peak_mib([str(s.nbgrader_venv / "bin" / "nbgrader"), "autograde", ASSIGNMENT,
+                                                  "--student", "learner", "--force"], s.nbgrader_env,
+                                                 s.nbgrader_learner)
 
         # (b) the class
         print(f"(b) the class of {len(s.students)}, {args.class_rounds} rounds; load {loadavg()}", flush=True)
@@ -628,12 +648,15 @@ def main(argv=None) -> int:
                                    "vs tutor grade (per round)"], rows))
         out += ["", "#### (c) peak memory of one check (the largest single process, ru_maxrss; one run each)", ""]
         out.append(markdown_table(["command", "peak resident set"], [[k, f"{v:.0f} MiB"] for k, v in mem.items()]))
-        out += ["", "#### verdicts, by answer kind (score/max as each tool gave it; every round's last run)", ""]
+        out += ["", "#### verdicts, by answer kind (score/max as each tool gave it, from its last run)", ""]
         vlines, agreed = verdict_lines(s, verdicts)
         out += vlines
-        out.append("- isolation: only the tutor's checks ran sandboxed (bubblewrap, when `tutor check` reports it); "
-                   "otter run and nbgrader execute the learner's notebook in a plain Jupyter kernel with the "
-                   "grader's own rights.")
+        isolated = extras.get("check_file in a warm process", {}).get("isolated")
+        out.append("- isolation: the tutor's checks ran "
+                   + {True: "sandboxed (bubblewrap)", False: "NOT sandboxed (no bubblewrap here)",
+                      None: "as `tutor check` decides (not recorded)"}[isolated]
+                   + "; otter run and nbgrader execute the learner's notebook in a plain Jupyter kernel with the "
+                     "grader's own rights and files.")
         out.append(f"- load average at the end: {loadavg()}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -648,12 +671,15 @@ def _versions(s: Setup) -> list[str]:
     out = []
     p = subprocess.run(s.tutor_cmd + ["--version"], check=False, env=s.tutor_env, capture_output=True, text=True)
     out.append(f"tutor {(p.stdout or p.stderr).strip().split()[-1] if p.returncode == 0 else '?'}")
-    if s.venv is not None and (s.venv / "bin" / "python").exists():
-        code = ("from importlib.metadata import version as v\n"
-                "for n in ('otter-grader', 'nbgrader', 'nbconvert', 'ipykernel', 'numpy'):\n"
-                "    try: print(n, v(n))\n    except Exception: pass\n")
-        p = subprocess.run([str(s.venv / "bin" / "python"), "-c", code], check=False, capture_output=True, text=True)
-        out += [line.strip() for line in p.stdout.splitlines()]
+    code = ("import sys\nfrom importlib.metadata import version as v\n"
+            "for n in sys.argv[1:]:\n"
+            "    try: print(n, v(n))\n    except Exception: pass\n")
+    for venv, names in ((s.otter_venv, ["otter-grader"]), (s.nbgrader_venv, ["nbgrader"])):
+        if venv is None or not (venv / "bin" / "python").exists():
+            continue
+        p = subprocess.run([str(venv / "bin" / "python"), "-c", code, *names, "nbconvert", "ipykernel", "numpy",
+                            "rfc3987-syntax"], check=False, capture_output=True, text=True)
+        out.append(", ".join(line.strip() for line in p.stdout.splitlines()) + f" (in {venv})")
     return out
 
 
