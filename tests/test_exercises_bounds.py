@@ -281,3 +281,34 @@ def test_a_copy_that_leaves_the_inputs_alone_passes(tmp_path):
     src = ("def update_parameters(parameters, grads, learning_rate):\n"
            "    return {k: v - learning_rate * grads['d' + k] for k, v in parameters.items()}\n")
     assert run(tmp_path, src, exercise="update-parameters").passed
+
+
+# -- the hidden tests arrive last, in the same process ----------------------------------------
+
+ON_HIDDEN = ("import numpy as np\nfrom tutor_helpers import sigmoid\n\ndef sigmoid_gradient(z):\n"
+             "    if np.max(np.abs(z)) > 10:  # only the hidden test's inputs are this large\n{what}\n"
+             "    s = sigmoid(z)\n    return s * (1 - s)\n")
+
+
+def test_an_endless_loop_on_a_hidden_test_keeps_the_visible_results(tmp_path):
+    result = run(tmp_path, ON_HIDDEN.format(what="        while True:\n            pass"), timeout=3)
+    assert [t.passed for t in result.tests] == [True, True, True, False]
+    assert result.problem == ("your code did not finish within 3 s during hidden test 4 ('large |z| stays finite "
+                              "and near 0') (an endless loop?). It was stopped.")
+
+
+def test_a_crash_on_a_hidden_test_says_so_in_the_parents_words(tmp_path):
+    result = run(tmp_path, ON_HIDDEN.format(what="        print('SECRET', z.tolist())\n        import os\n"
+                                                  "        os._exit(3)"))
+    assert [t.passed for t in result.tests] == [True, True, True, False]
+    assert "stopped during hidden test 4" in result.problem and "SECRET" not in result.problem
+    assert "SECRET" not in result.printed  # what it printed after the hidden inputs arrived is dropped
+
+
+def test_code_that_reads_the_hidden_inputs_off_stdin_only_loses_them(tmp_path):
+    # A thread waits on stdin from import on; whatever it gets arrives after the visible report is final.
+    src = ("import os, threading\nstolen = []\n"
+           "threading.Thread(target=lambda: stolen.append(os.read(0, 1 << 20)), daemon=True).start()\n") + RIGHT
+    result = run(tmp_path, src)
+    assert [t.passed for t in result.tests][:3] == [True, True, True]
+    assert result.tests[3].hidden and result.tests[3].public_message().startswith(("passed", "failed"))

@@ -109,19 +109,22 @@ for o in gc.get_objects():
 @pytest.mark.parametrize("mode", MODES)
 def test_clearing_the_cases_fails_and_names_the_first_test_that_did_not_run(tmp_path, mode):
     result = run(tmp_path, CLEAR.format(how=".clear()") + RIGHT, mode)
-    assert not result.passed and result.score == 0 and result.max_score == 6
+    # The hidden test's inputs arrive only after the visible ones are reported: clearing cannot reach
+    # them, so that test runs and (the function being right) passes; the three cleared ones count 0.
+    assert not result.passed and result.score == 1 and result.max_score == 6
     assert "your code ended the check before test 1" in result.problem
+    assert [t.passed for t in result.tests] == [False, False, False, True]
 
 
 @pytest.mark.parametrize("mode", MODES)
 def test_dropping_the_last_case_fails_and_keeps_the_maximum(tmp_path, mode):
-    # The hidden test runs in a second child of its own, so the last case the first child sees is test 3;
-    # dropping it there, and the hidden one in the second run, costs both.
+    # The hidden test's inputs arrive after the visible ones are reported, so the last case the code
+    # can drop is test 3: it counts 0, the maximum stays 6, and the hidden test still runs.
     result = run(tmp_path, CLEAR.format(how=".pop()") + RIGHT, mode)
     assert not result.passed
-    assert result.max_score == 6 and result.score == 3  # tests 1 and 2 ran and were right
+    assert result.max_score == 6 and result.score == 4  # tests 1, 2 and the hidden 4 ran and were right
     assert "before test 3 ('a 2 x 3 matrix, elementwise') ran" in result.problem
-    assert [t.passed for t in result.tests] == [True, True, False, False]
+    assert [t.passed for t in result.tests] == [True, True, False, True]
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -138,11 +138,12 @@ def check_file(exercise, file: Path | str, *, timeout: float = DEFAULT_TIMEOUT,
     siblings: stage the .py files beside the file too (a student's folder as
     `tutor grade` stages it); `tutor check` stages the learner's file alone.
 
-    Hidden tests run in a second child, after the first has answered the
-    visible ones: the hidden inputs are never where the code that reports
-    words (load errors, printed text, visible messages) can read them, and of
-    the second run only values and pass/fail are used (its printed text and
-    whole-file messages are dropped; a hidden test's message is never shown).
+    Hidden tests reach the child only after it has reported every visible
+    one (on its stdin, in the same process): the hidden inputs are never where
+    the code that reports words (load errors, printed text, visible messages)
+    can read them, and of what comes back after them only values and
+    pass/fail are used (printed text and whole-file messages are dropped; a
+    hidden test's message is never shown).
     """
     file = Path(file)
     source = read_source(file, f"; start the exercise with `tutor exercise start {exercise.id}`")
@@ -151,19 +152,20 @@ def check_file(exercise, file: Path | str, *, timeout: float = DEFAULT_TIMEOUT,
     visible = [i for i in range(len(exercise.tests)) if i not in hidden]
     gc = exercise.gradient_check
 
-    def run(indexes):
-        args = [cases_args[i] for i in indexes]
-        return run_sandbox(source, exercise.function, args, list(exercise.params), filename=file.name,
-                           source_file=file, siblings=siblings, helpers=exercise.helper_functions(),
-                           function_args=_function_args(args, exercise.vocab.helpers), timeout=timeout, memory_mb=memory_mb,
-                           gradient_check=indexes.index(gc) if gc in indexes else None, isolation_mode=isolation,
-                           expected_bytes=_nbytes([expected[i] for i in indexes]) + _nbytes(args),
-                           encode_extra=_encode_function_arg)
+    def pick(indexes):
+        return [cases_args[i] for i in indexes]
 
-    first = run(visible)
+    first = run_sandbox(source, exercise.function, pick(visible), list(exercise.params), filename=file.name,
+                        source_file=file, siblings=siblings, helpers=exercise.helper_functions(),
+                        function_args=_function_args(cases_args, exercise.vocab.helpers), timeout=timeout,
+                        memory_mb=memory_mb, gradient_check=visible.index(gc) if gc in visible else None,
+                        isolation_mode=isolation, expected_bytes=_nbytes(expected) + _nbytes(cases_args),
+                        encode_extra=_encode_function_arg, later_cases=pick(hidden) or None,
+                        later_gradient_check=hidden.index(gc) if gc in hidden else None)
     sandbox = _place(first, visible, len(exercise.tests))
     if hidden and first.status == "ok" and not first.blocked:
-        sandbox = _with_hidden(sandbox, run(hidden), hidden, exercise, timeout, memory_mb)
+        second = first.later if first.later is not None else SandboxResult("crashed")
+        sandbox = _with_hidden(sandbox, second, hidden, exercise, timeout, memory_mb)
     return evaluate(exercise, cases_args, expected, sandbox, file=str(file), timeout=timeout, memory_mb=memory_mb)
 
 

@@ -19,6 +19,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +62,7 @@ class SandboxResult:
     notice: str | None = None
     blocked: list = field(default_factory=list)  # tutor modules the code tried to import
     bounds: str = ""  # one line: which bounds held (isolation.bounds_line)
+    later: "SandboxResult | None" = None  # the hidden tests' values, when they were sent (run_sandbox later_cases)
     hidden_problem: str | None = None  # why the hidden tests' run gave no values (words of the parent's own)
 
 
@@ -143,8 +145,12 @@ def _processes_with(token: str) -> list[int]:
     return pids
 
 
-def _communicate(proc: subprocess.Popen, timeout: float) -> tuple[str, bytes]:
-    """('exited' | 'timeout' | 'output', the tail of stdout+stderr); reads with a cap, never blocks past timeout."""
+def _communicate(proc: subprocess.Popen, timeout: float, marker: int | None = None,
+                 on_marker=None) -> tuple[str, bytes]:
+    """('exited' | 'timeout' | 'output', the tail of stdout+stderr); reads with a cap, never blocks past timeout.
+
+    marker: a pipe the child writes one byte to when its visible tests are done;
+    on_marker(tail) is called once, at that moment (it must not block)."""
     if os.name == "nt":  # select() cannot wait on pipes there: the plain way, unbounded (no isolation there anyway)
         try:
             out, err = proc.communicate(timeout=timeout)
@@ -155,6 +161,9 @@ def _communicate(proc: subprocess.Popen, timeout: float) -> tuple[str, bytes]:
     for stream in (proc.stdout, proc.stderr):
         os.set_blocking(stream.fileno(), False)
         sel.register(stream, selectors.EVENT_READ)
+    if marker is not None:
+        os.set_blocking(marker, False)
+        sel.register(marker, selectors.EVENT_READ, "marker")
     deadline = time.monotonic() + timeout
     tail, total, outcome = b"", 0, None
     while outcome is None:
@@ -166,9 +175,15 @@ def _communicate(proc: subprocess.Popen, timeout: float) -> tuple[str, bytes]:
             outcome = "timeout"
             break
         for key, _ in sel.select(timeout=min(0.05, deadline - now)):
+            fd = key.fileobj if isinstance(key.fileobj, int) else key.fileobj.fileno()
             try:
-                chunk = os.read(key.fileobj.fileno(), 65536)
+                chunk = os.read(fd, 65536)
             except (BlockingIOError, InterruptedError):
+                continue
+            if key.data == "marker":
+                sel.unregister(key.fileobj)
+                if chunk and on_marker is not None:
+                    on_marker(tail)
                 continue
             if not chunk:
                 sel.unregister(key.fileobj)
@@ -180,6 +195,8 @@ def _communicate(proc: subprocess.Popen, timeout: float) -> tuple[str, bytes]:
                 break
     # What is already in the pipes (a grandchild may hold them open: do not wait for their end).
     for key in list(sel.get_map().values()):
+        if key.data == "marker":
+            continue
         try:
             chunk = os.read(key.fileobj.fileno(), 65536)
             tail = (tail + chunk)[-4000:]
@@ -246,6 +263,8 @@ def run_sandbox(
     isolation_mode: str = "auto",
     expected_bytes: int = 0,
     encode_extra=None,
+    later_cases: list[list] | None = None,
+    later_gradient_check: int | None = None,
 ) -> SandboxResult:
     """Run function(*args) from the learner's source for each args list in cases.
 
@@ -253,6 +272,9 @@ def run_sandbox(
     function_args: {name: function} written as _tutor_args.py (functions passed as arguments).
     siblings: also stage the .py files beside source_file (a student's own
     folder, as `tutor grade` stages it); False stages the learner's code alone.
+    later_cases: cases (hidden tests) the child receives on its stdin only once
+    it has reported every case in `cases`, in the same process: the result's
+    `later` is what came back for them (a SandboxResult of values, or why not).
     """
     bwrap, notice = isolation.decide(isolation_mode)
     roots = isolation.python_roots()
@@ -261,6 +283,8 @@ def run_sandbox(
     token = secrets.token_hex(16)
     opened: list[int] = []
     out_fds: list[int] = []
+    later_fds: list[int] = []  # marker (read end), result, outputs of the hidden tests
+    kept: list[int] = []  # copies of the visible tests' result files, taken at the marker
     try:
         os.chmod(folder, 0o700)
         inp, out, work = folder / "in", folder / "out", folder / "work"
@@ -285,6 +309,13 @@ def run_sandbox(
                    "path": isolation.child_path(inside_roots), "siblings": os.path.join(inside, "in", "lib"),
                    "nproc": isolation.MAX_TASKS if bwrap else _nproc_limit(), "uid": uid, "outputs": out_fds,
                    "nofile": isolation.MAX_FILES if bwrap else None}
+        payload = b""
+        if later_cases:
+            marker_r, marker_w = os.pipe()
+            later_fds = [marker_r, *_output_fds(out)[:2]]
+            opened.append(marker_w)
+            request["later"] = {"fds": [marker_w, *later_fds[1:]]}
+            payload = _later_payload(later_cases, names, later_gradient_check, encode_extra)
         (inp / "request.json").write_text(json.dumps(request), encoding="utf-8")
         argv = [inside_roots["exe"], "-I", "-S", "-B", os.path.join(inside, "in", "_tutor_child.py"), inside]
         if bwrap:
@@ -308,20 +339,41 @@ def run_sandbox(
             cmd = argv
         env = {"TUTOR_CHECK_TOKEN": token} if bwrap else _child_env(token)
         started = time.monotonic()
-        proc = subprocess.Popen(cmd, cwd=str(work), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        proc = subprocess.Popen(cmd, cwd=str(work), env=env,
+                                stdin=subprocess.PIPE if later_cases else subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, start_new_session=True, close_fds=True,
-                                pass_fds=[*out_fds, *opened])
+                                pass_fds=[*out_fds, *later_fds[1:], *opened])
         for fd in opened:
             os.close(fd)
         opened = []
+        seen: dict = {}
+
+        def on_marker(tail_now: bytes) -> None:
+            # The visible tests' report is final now: keep a copy the child cannot touch, then send the
+            # hidden inputs from a thread (a child that does not read must not hold up the timer).
+            kept.extend(_copy_fd(fd) for fd in out_fds)
+            seen["tail"] = tail_now
+            threading.Thread(target=_send, args=(proc.stdin, payload), daemon=True).start()
+
         try:
-            outcome, tail = _communicate(proc, timeout)
+            outcome, tail = _communicate(proc, timeout, later_fds[0] if later_cases else None, on_marker)
         finally:
             _kill_tree(proc, token)
             proc.stdout.close()
             proc.stderr.close()
+            if proc.stdin is not None and not kept:
+                proc.stdin.close()
         elapsed = time.monotonic() - started
-        result = _read(out_fds, outcome, tail, proc.returncode, len(cases), expected_bytes, timeout, elapsed)
+        if kept:
+            result = _read(kept, "exited", seen["tail"], 0, len(cases), expected_bytes, timeout, elapsed)
+            later = _read([*later_fds[1:], out_fds[2]], outcome, tail, proc.returncode, len(later_cases),
+                          expected_bytes, timeout, elapsed)
+            if later.status == "crashed":
+                later.detail = {}  # its exit code and output are the hidden run's: no words of it are shown
+            later.printed = ""
+            result.later = later
+        else:
+            result = _read(out_fds, outcome, tail, proc.returncode, len(cases), expected_bytes, timeout, elapsed)
         result.isolated = bwrap is not None
         result.notice = notice
         result.bounds = isolation.bounds_line(bwrap is not None, memory_mb=memory_mb, timeout=timeout,
@@ -329,9 +381,40 @@ def run_sandbox(
                                               tasks_capped=bwrap is not None or _nproc_limit() is not None)
         return result
     finally:
-        for fd in [*opened, *out_fds]:
+        for fd in [*opened, *out_fds, *later_fds, *kept]:
             os.close(fd)
         _remove(folder)
+
+
+def _later_payload(cases: list[list], names: list[str], gradient_check: int | None, encode_extra) -> bytes:
+    """What the child reads on stdin for the hidden tests: two 8-byte lengths, the JSON, the .npz."""
+    import io
+
+    arrays: dict = {}
+    encoded = [{"args": [encode(a, arrays, extra=encode_extra) for a in args], "names": names[: len(args)]}
+               for args in cases]
+    doc = json.dumps({"cases": encoded, "gradient_check": gradient_check}).encode("utf-8")
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    npz = buffer.getvalue()
+    return len(doc).to_bytes(8, "big") + len(npz).to_bytes(8, "big") + doc + npz
+
+
+def _send(stream, payload: bytes) -> None:
+    try:
+        stream.write(payload)
+        stream.close()
+    except (OSError, ValueError):  # the child is gone or stopped reading: the timer decides
+        pass
+
+
+def _copy_fd(fd: int) -> int:
+    """A private copy of a result file as it is now (a memory file where the system has them)."""
+    data = os.pread(fd, max(os.fstat(fd).st_size, 0) + 1, 0)
+    copy = os.memfd_create("kept", os.MFD_CLOEXEC) if hasattr(os, "memfd_create") else os.open(
+        tempfile.mkstemp()[1], os.O_RDWR)
+    os.write(copy, data)
+    return copy
 
 
 def _nproc_limit() -> int | None:
@@ -365,6 +448,7 @@ def _running(fds: list[int]) -> int | None:
         text = read_fd(fds[2], 64, "progress").decode("ascii", "replace").strip()
     except IntakeError:
         return None
+    text = text.removeprefix("h")  # "h3": the hidden tests' fourth case
     return int(text) if text.isdigit() else None
 
 
