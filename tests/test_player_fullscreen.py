@@ -384,3 +384,17 @@ def test_a_terminal_textual_cannot_start_on_gets_one_line_naming_line_mode(monke
         ui.play(session, 0)
     assert "could not start on this terminal" in err.value.message and "`--line`" in err.value.message
     assert ui.closed  # the lesson's thread stops waiting for a screen
+
+
+def test_in_the_served_page_the_end_screen_sends_the_learner_to_restart(monkeypatch):
+    """The page's session ends with the app, so the next lesson begins from the page's Restart button."""
+    monkeypatch.setenv("TEXTUAL_DRIVER", "textual.drivers.web_driver:WebDriver")  # what textual-serve sets
+
+    async def script(pilot, session):
+        await pilot.press("n")
+        await _until(pilot, "Restart on the page", "next lesson, cost", "Enter or q ends this lesson")
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+
+    _, ui = _play("forward-pass", script, start=_session("forward-pass")[0].N - 1, next_lesson="cost")
+    assert ui.result() == "completed" and ui.goes_on is False
