@@ -7,18 +7,18 @@ paths. Small limits keep the suite fast. All of it needs bubblewrap.
 
 from __future__ import annotations
 
+import io
 import json
-import os
 import tempfile
 from pathlib import Path
 
 import pytest
 
+from tutor.course import bundled_course
 from tutor.exercises import isolation as iso
 from tutor.exercises.catalog import get_exercise
 from tutor.exercises.check import check_file
 from tutor.exercises.report import to_json
-from tutor.course import bundled_course
 
 RIGHT = "from tutor_helpers import sigmoid\n\ndef sigmoid_gradient(z):\n    s = sigmoid(z)\n    return s * (1 - s)\n"
 PACKAGE = Path(__file__).resolve().parent.parent / "tutor"
@@ -178,11 +178,11 @@ def test_hidden_inputs_never_reach_the_learners_code_or_any_message(tmp_path):
            "def sigmoid_gradient(z):\n    raise ValueError(text[-400:] + ' ' + repr(z.tolist()))\n")
     result = run(tmp_path, src)
     # Everything a learner or a grader is shown: the JSON document, the text report, the gradebook record.
-    from tutor.exercises.report import render_text, to_gradescope
-
     from rich.console import Console
 
-    console = Console(record=True, width=200, file=open(os.devnull, "w"))
+    from tutor.exercises.report import render_text, to_gradescope
+
+    console = Console(record=True, width=200, file=io.StringIO())
     console.print(render_text(result))
     doc = json.dumps(to_json(result)) + json.dumps(to_gradescope(result)) + console.export_text() + result.printed
     assert "ValueError" in doc and "request.json" in doc  # the visible tests show the message...
@@ -247,25 +247,25 @@ UPDATE_IN_PLACE = ("def update_parameters(parameters, grads, learning_rate):\n"
 
 @pytest.mark.parametrize("hide", [
     # numpy's judges replaced at import: every comparison in this process says "unchanged".
-    "import numpy as np\nnp.allclose = lambda *a, **k: True\nnp.array_equal = lambda *a, **k: True\n"
-    "np.isclose = lambda a, b, *r, **k: np.ones(np.shape(a), bool)\n",
+    ("import numpy as np\nnp.allclose = lambda *a, **k: True\nnp.array_equal = lambda *a, **k: True\n"
+     "np.isclose = lambda a, b, *r, **k: np.ones(np.shape(a), bool)\n"),
     # The attack on the old checker: walk up to the runner's frames and make its copies of the inputs
     # match the changed ones (and clear any list of changes), so a comparison there finds nothing.
-    "import sys, numpy as np\n"
-    "def _scrub():\n    f = sys._getframe(1)\n    while f is not None:\n"
+    ("import sys, numpy as np\n"
+     "def _scrub():\n    f = sys._getframe(1)\n    while f is not None:\n"
     "        for v in list(f.f_locals.values()):\n"
     "            if isinstance(v, list) and v and all(isinstance(x, tuple) and len(x) == 3 for x in v):\n"
     "                for _, arr, before in v:\n                    if isinstance(before, np.ndarray):\n"
     "                        before[...] = arr\n"
     "            if isinstance(v, dict) and isinstance(v.get('changed'), list):\n                v['changed'].clear()\n"
-    "        f = f.f_back\n",
+     "        f = f.f_back\n"),
     # In the runner's frame, swap the argument it will report back for an untouched copy.
-    "import sys, copy\n_saved = {}\n"
+    ("import sys, copy\n_saved = {}\n"
     "def _scrub():\n    f = sys._getframe(1)\n    mine = f.f_locals['parameters']\n    f = f.f_back\n"
     "    while f is not None:\n        for v in list(f.f_locals.values()):\n"
     "            if isinstance(v, list) and any(x is mine for x in v):\n"
     "                v[[i for i, x in enumerate(v) if x is mine][0]] = _saved['p']\n"
-    "        f = f.f_back\n",
+    "        f = f.f_back\n"),
 ], ids=["numpy-judges-replaced", "frames-scrubbed", "argument-swapped"])
 def test_an_in_place_change_cannot_be_hidden_from_the_parent(tmp_path, hide):
     src = hide + UPDATE_IN_PLACE.replace("    return {k:", "    _scrub() if '_scrub' in globals() else None\n    return {k:")

@@ -21,7 +21,15 @@ from tutor.exercises.compare import close, compare, explain_shape, unrolled_cell
 from tutor.exercises.intake import IntakeError, load_npz, parse_result, read_fd
 from tutor.exercises.mutation import array_changed, changed_inputs
 from tutor.exercises.registry import FunctionArg
-from tutor.exercises.wire import MAX_DEPTH, MAX_ITEMS, MAX_STR, Other, WireError, decode, encode
+from tutor.exercises.wire import (
+    MAX_DEPTH,
+    MAX_ITEMS,
+    MAX_STR,
+    Other,
+    WireError,
+    decode,
+    encode,
+)
 
 # -- compare ---------------------------------------------------------------------------
 

@@ -18,9 +18,16 @@ import numpy as np
 import pytest
 
 from tutor.exercises.compare import close, compare
-from tutor.exercises.intake import IntakeError, clean_error, load_npz, parse_result, read_fd, read_regular
+from tutor.exercises.intake import (
+    IntakeError,
+    clean_error,
+    load_npz,
+    parse_result,
+    read_fd,
+    read_regular,
+)
 from tutor.exercises.mutation import changed_inputs
-from tutor.exercises.wire import MAX_DEPTH, MAX_ITEMS, decode, encode
+from tutor.exercises.wire import MAX_DEPTH, MAX_ITEMS, WireError, decode, encode
 
 
 def _parse(doc, n=1, outputs=None):
@@ -289,7 +296,7 @@ def test_decode_edges():
     assert len(decode({"t": "dict", "items": many}, {})) == MAX_ITEMS
     for bad in [{"t": "dict", "items": [1]}, {"t": "dict", "items": {**many, "x": {"t": "none"}}},
                 {"t": "str", "v": 3}, {"t": "other", "type": 3}]:
-        with pytest.raises(Exception):
+        with pytest.raises(WireError):
             decode(bad, {})
     assert decode({"t": "other", "type": "numpy.matrix"}, {}).type_name == "numpy.matrix"
 

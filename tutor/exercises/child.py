@@ -303,7 +303,7 @@ def _run_cases(context, cases, arrays_out, progress, tag):
 
 
 def _run_gradient_check(context, case, progress):
-    np, wire, func, inputs, funcs, printed, filename = context
+    np, wire, func, inputs, funcs, printed, _filename = context
     progress("gradient-check")
     args = [wire.decode(d, inputs, funcs) for d in case["args"]]
     try:

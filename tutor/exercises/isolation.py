@@ -174,7 +174,7 @@ def inside_roots(roots: dict) -> dict:
 def bwrap_version(bwrap: str) -> tuple:
     """(major, minor, patch) of bubblewrap, or () when it does not say."""
     try:
-        out = subprocess.run([bwrap, "--version"], capture_output=True, text=True, timeout=10).stdout
+        out = subprocess.run([bwrap, "--version"], capture_output=True, text=True, timeout=10, check=False).stdout
     except (OSError, subprocess.TimeoutExpired):
         return ()
     words = out.split()

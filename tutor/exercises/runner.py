@@ -62,7 +62,7 @@ class SandboxResult:
     notice: str | None = None
     blocked: list = field(default_factory=list)  # tutor modules the code tried to import
     bounds: str = ""  # one line: which bounds held (isolation.bounds_line)
-    later: "SandboxResult | None" = None  # the hidden tests' values, when they were sent (run_sandbox later_cases)
+    later: SandboxResult | None = None  # the hidden tests' values, when they were sent (run_sandbox later_cases)
     hidden_problem: str | None = None  # why the hidden tests' run gave no values (words of the parent's own)
 
 
