@@ -351,7 +351,7 @@ def run_sandbox(
         def on_marker(tail_now: bytes) -> None:
             # The visible tests' report is final now: keep a copy the child cannot touch, then send the
             # hidden inputs from a thread (a child that does not read must not hold up the timer).
-            kept.extend(_copy_fd(fd) for fd in out_fds)
+            kept.extend(_copy_fd(fd, out / f"kept-{i}") for i, fd in enumerate(out_fds))
             seen["tail"] = tail_now
             threading.Thread(target=_send, args=(proc.stdin, payload), daemon=True).start()
 
@@ -408,11 +408,13 @@ def _send(stream, payload: bytes) -> None:
         pass
 
 
-def _copy_fd(fd: int) -> int:
-    """A private copy of a result file as it is now (a memory file where the system has them)."""
+def _copy_fd(fd: int, spare: Path) -> int:
+    """A private copy of a result file as it is now (a memory file where the system has them, else `spare`)."""
     data = os.pread(fd, max(os.fstat(fd).st_size, 0) + 1, 0)
-    copy = os.memfd_create("kept", os.MFD_CLOEXEC) if hasattr(os, "memfd_create") else os.open(
-        tempfile.mkstemp()[1], os.O_RDWR)
+    if hasattr(os, "memfd_create"):
+        copy = os.memfd_create("kept", os.MFD_CLOEXEC)
+    else:
+        copy = os.open(spare, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
     os.write(copy, data)
     return copy
 
