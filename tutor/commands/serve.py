@@ -70,7 +70,7 @@ def serve(
     if not 1 <= port <= 65535:
         fail(f"--port {port}: give a port from 1 to 65535, e.g. --port 8000")
     if demo and not lesson_id:
-        fail("--demo needs the lesson to present, e.g. `tutor serve --demo backprop`")
+        fail("--demo needs the lesson to present, e.g. `tutor serve --demo LESSON`")
     chosen = resolve_course(course)
     if lesson_id:
         from tutor.lessons.loader import find_lesson

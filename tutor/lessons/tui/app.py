@@ -31,7 +31,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
-from tutor.lessons.tui.player import KEY_HELP, KEY_HELP_NARROW, SCROLL_HELP
+from tutor.lessons.tui.keys import KEY_HELP, KEY_HELP_NARROW, SCROLL_HELP
 
 # Textual's names for the keys the line-mode player reads as characters (tutor.lessons.ui.KEYS).
 _KEY_CHARS = {"enter": "\r", "right": "\x1b[C", "left": "\x1b[D", "ctrl+d": "\x04", "space": " ", "tab": "\t"}

@@ -26,9 +26,6 @@ from typing import Any
 
 from tutor.lessons.ui import KEYS, WORDS
 
-KEY_HELP = "Enter/n next · b back · h hint · r again · ? help · q quit"
-KEY_HELP_NARROW = "n next · b back · h hint · q quit · ? help"
-SCROLL_HELP = "↑↓ scroll"
 
 # Commands after which a step is drawn again in place (an explore step's controls): the scroll stays.
 _REDRAWS = ("more", "less", "switch", "set")
