@@ -291,7 +291,7 @@ class NotebookLesson:
         bundle.update({"text/plain": still.text(), "text/html": still.html()})
         display(bundle, raw=True)
         redraw()
-        return Quiet(widgets=True)
+        return Quiet(widgets=True, box=box)  # the sliders and their output, for code that drives them
 
     # -- questions ------------------------------------------------------------------
     def quiz(self, step_id: str, answer: Any = ...) -> Quiet:
