@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._common import interleaved, markdown_table, ratio_text, round_ratios, spread, loadavg
+from bench._common import interleaved, loadavg, markdown_table, ratio_text, round_ratios, spread
 from bench.startup import MINIMAL_TYPER_APP, first_screen, run_cmd
 
 OLD, NEW = sys.argv[1], sys.argv[2]

@@ -34,11 +34,11 @@ if str(REPO) not in sys.path:
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
+from tutor.course import bundled_course
 from tutor.exercises.catalog import load_catalog  # noqa: E402
 from tutor.grading.discover import discover  # noqa: E402
 from tutor.grading.run import grade_all  # noqa: E402
 from tutor.grading.synthetic import BENCH_MIX, EXERCISE, make_class  # noqa: E402
-from tutor.course import bundled_course
 
 
 def scaled_mix(size: int) -> dict[str, int]:

@@ -49,11 +49,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._common import (  # noqa: E402
     REPO,
     interleaved,
-    pick_clock,
     loadavg,
     machine_lines,
     markdown_table,
     median,
+    pick_clock,
     spread,
 )
 
@@ -284,8 +284,8 @@ def _first_run(lesson_id: str, reading: float, ahead: bool, weights: Path) -> li
     last step with a look-ahead plan, reading `reading` seconds after each step."""
     from rich.console import Console
 
-    from tutor.lessons.environment import build_environment
     from tutor.course import bundled_course
+    from tutor.lessons.environment import build_environment
     from tutor.lessons.loader import find_lesson
     from tutor.lessons.runner import Session, step_header
     from tutor.lessons.ui import RecordingUI

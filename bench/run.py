@@ -59,8 +59,8 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench._common import median as _median, ratio_text, round_ratios  # noqa: E402
-
+from bench._common import median as _median  # noqa: E402
+from bench._common import ratio_text, round_ratios
 from tutor.core import (  # noqa: E402
     accuracy,
     check_nn_gradients,
@@ -339,7 +339,7 @@ def section_b(quick: bool) -> Section:
                   f"lambda {LAM:g}", ["method", "time: median [min-max]", "iterations", "cost evaluations", "accuracy",
                                       "vs tutor CG (per round)"])
     repeats = 7
-    fs, info = {}, {}
+    fs, _info = {}, {}
     for method, label in (("cg", "tutor CG"), ("lbfgs", "tutor L-BFGS-B")):
         fs[label] = (lambda mth: lambda: tutor_to_target(mth, ds.X, ds.y, sizes, LAM, target))(method)
     try:

@@ -37,10 +37,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._common import (  # noqa: E402
     REPO,
     interleaved,
-    pick_clock,
     loadavg,
     machine_lines,
     markdown_table,
+    pick_clock,
     ratio_text,
     round_ratios,
     spread,

@@ -22,6 +22,7 @@ from tutor import blas
 from tutor.core import (
     DEFAULT_METHOD,
     accuracy,
+    activations,
     backprop,
     backprop_loop,
     feedforward,
@@ -34,7 +35,6 @@ from tutor.core import (
     train,
     train_network,
 )
-from tutor.core import activations
 
 
 def _expit(z):

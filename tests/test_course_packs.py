@@ -13,10 +13,9 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from tutor.base.errors import LessonError, TutorError
 from tutor.cli import app
 from tutor.course import bundled_course, course_vocabulary, load_course, resolve_course
-from tutor.base.errors import TutorError
-from tutor.base.errors import LessonError
 from tutor.lessons.loader import load_lesson
 from tutor.progress import ProgressStore
 
@@ -277,8 +276,8 @@ def test_lessons_of_two_courses_with_one_id_keep_their_own_progress(tmp_path, tu
     folder = _course(tmp_path / "other", "id: other\ntitle: O\nlessons: [cost]\n",
                      {"cost": "id: cost\ntitle: Another cost\nsummary: S\nsetup: {}\nsteps:\n"
                               "  - {id: a, kind: text, text: one}\n  - {id: b, kind: text, text: two}\n"})
-    from tutor.lessons.runner import Session
     from tutor.lessons.environment import build_environment
+    from tutor.lessons.runner import Session
 
     lesson = load_lesson(folder / "lessons" / "cost.yaml")
     session = Session(lesson, build_environment(lesson), None, store=ProgressStore())
@@ -379,9 +378,11 @@ def test_ops_broadcast_reduce_and_compare_like_numpy(tmp_path):
   - {id: r, kind: compute, op: reshape, inputs: {A: M, shape: [3, 2]}, bind: r}
 """
     path = _arrays_lesson(tmp_path, steps, "    M: {value: [[1, 2, 3], [4, 5, 6]]}\n    k: {value: [2, 0]}\n")
-    from tutor.lessons.runner import render_lesson
     import io
+
     from rich.console import Console
+
+    from tutor.lessons.runner import render_lesson
 
     session = render_lesson(load_lesson(path), Console(file=io.StringIO()))
     v = session.ctx.values

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tutor.course import bundled_course
 from tutor.exercises.catalog import load_catalog, load_exercise_file, status
 from tutor.exercises.loader import ExerciseFormatError
-from tutor.course import bundled_course
 
 IDS = [
     "sigmoid-gradient", "rand-initialize-weights", "feedforward-cost", "regularized-cost", "backprop-gradient",

@@ -12,9 +12,9 @@ import textwrap
 import numpy as np
 import pytest
 
+from tutor.course import bundled_course
 from tutor.exercises.catalog import get_exercise
 from tutor.exercises.check import check_file
-from tutor.course import bundled_course
 
 # numpy only: a learner could import these from tutor.core, but the core pulls
 # in scipy and every sandbox run would pay its import time.
@@ -341,7 +341,6 @@ def test_a_changed_signature_is_explained(tmp_path):
 
 
 def test_init_properties_never_fail_a_right_answer_and_catch_one_signed_weights():
-    from tutor.exercises import registry
     from tutor.exercises.catalog import get_exercise
 
     ex = get_exercise("rand-initialize-weights", bundled_course())

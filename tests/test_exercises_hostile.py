@@ -22,11 +22,11 @@ from pathlib import Path
 import pytest
 
 from tutor.base.errors import TutorError
+from tutor.course import bundled_course
 from tutor.exercises import isolation as iso
 from tutor.exercises.catalog import get_exercise
 from tutor.exercises.check import check_file
 from tutor.exercises.report import render_text, to_gradescope, to_json
-from tutor.course import bundled_course
 
 # Where the child's runner writes what the parent reads back: descriptors it inherits, named in its
 # request (the learner's code can find them too, and reopen them through /proc/self/fd).

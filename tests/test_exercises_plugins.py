@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from tutor.course import bundled_course
 from tutor.exercises import registry
 from tutor.exercises.catalog import get_exercise, load_catalog
 from tutor.exercises.check import check_file
-from tutor.course import bundled_course
 
 ENGINE = Path(__file__).resolve().parent.parent / "tutor" / "exercises"
 

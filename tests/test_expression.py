@@ -9,7 +9,14 @@ import numpy as np
 import pytest
 
 from tutor.lessons.expression import (
-    MAX_ELEMENTS, ExpressionError, Mistake, ShapeError, diagnose, evaluate, same, swapped_axis_variants,
+    MAX_ELEMENTS,
+    ExpressionError,
+    Mistake,
+    ShapeError,
+    diagnose,
+    evaluate,
+    same,
+    swapped_axis_variants,
 )
 
 RNG = np.random.default_rng(0)

@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 from tutor.cli import app
 from tutor.grading.synthetic import EXERCISE, EXPECTED, HELPER, HOSTILE, IN_FOLDER, make_class, write_student
 
-
 TIMEOUT = 8  # seconds per submission: the endless one's cost; room for the others on a busy machine
 
 

@@ -155,9 +155,8 @@ def test_html_is_one_self_contained_printable_page(lesson, tmp_path):
 
 def test_all_writes_one_file_with_contents(tmp_path, monkeypatch):
     import tutor.handouts.write as exporting
-    from tutor.lessons.loader import find_lesson
-
     from tutor.course import bundled_course
+    from tutor.lessons.loader import find_lesson
 
     lessons = [find_lesson(str(_lesson(tmp_path, "one", "Lesson One")), bundled_course()),
                find_lesson(str(_lesson(tmp_path, "two", "Lesson Two")), bundled_course())]

@@ -10,9 +10,9 @@ import pytest
 
 from tutor.base import trees
 from tutor.base.errors import LessonError
-from tutor.lessons.loader import read_node
 from tutor.base.paths import lessons_dir
 from tutor.base.yamlsafe import parse, read_text
+from tutor.lessons.loader import read_node
 
 LESSON = """\
 id: tiny

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from tutor.base.errors import TutorError
-from tutor.base.errors import LessonError
-from tutor.lessons.loader import find_lesson, load_lesson
-from tutor.lessons.params import ParamSpec, parse_set_options
+from tutor.base.errors import LessonError, TutorError
 from tutor.base.yamlsafe import MAX_BYTES
 from tutor.course import bundled_course
+from tutor.lessons.loader import find_lesson, load_lesson
+from tutor.lessons.params import ParamSpec, parse_set_options
 
 GOOD = """\
 id: {id}

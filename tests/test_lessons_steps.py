@@ -10,11 +10,11 @@ import pytest
 from rich.console import Console
 
 from tutor import core
+from tutor.course import bundled_course
 from tutor.lessons.environment import build_environment
 from tutor.lessons.loader import load_lesson
 from tutor.lessons.runner import Session, play, render_lesson
 from tutor.lessons.ui import RecordingUI
-from tutor.course import bundled_course
 
 HEAD = """\
 id: kinds

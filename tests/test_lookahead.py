@@ -17,9 +17,9 @@ import time
 import numpy as np
 import pytest
 
+from tutor.course import bundled_course
 from tutor.lessons import registry
 from tutor.lessons.environment import build_environment
-from tutor.course import bundled_course
 from tutor.lessons.loader import load_lesson
 from tutor.lessons.lookahead import digest
 from tutor.lessons.runner import Session, play

@@ -9,12 +9,12 @@ import textwrap
 import pytest
 from rich.console import Console
 
+from tutor.course import bundled_course
 from tutor.lessons.environment import build_environment
 from tutor.lessons.loader import load_lesson
 from tutor.lessons.runner import Session, play
 from tutor.lessons.ui import RecordingUI
 from tutor.progress import ProgressStore
-from tutor.course import bundled_course
 
 LESSON = """\
 id: tiny
@@ -147,8 +147,8 @@ def test_progress_saved_after_every_step_and_resumed(lesson, tutor_home):
 
 
 def test_restart_and_from(lesson):
-    from tutor.commands.learn import _start_index
     from tutor.base.errors import TutorError
+    from tutor.commands.learn import _start_index
 
     steps = lesson.steps
     record = {"step": 2, "step_id": "quiz"}

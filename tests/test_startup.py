@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from tutor.base import cache as headers
 from tutor.commands import _common
 from tutor.course import bundled_course, load_course
-from tutor.base import cache as headers
 from tutor.exercises import headers as exercise_headers_mod
 from tutor.lessons import headers as lesson_headers_mod
 from tutor.lessons.loader import load_lesson
@@ -196,8 +196,8 @@ def test_each_shortcut_runs_the_function_the_app_runs_under_that_name():
 
     from typer.models import ParameterInfo
 
-    from tutor.cli import _LIGHT, get_app
     from tutor.base import options as spec
+    from tutor.cli import _LIGHT, get_app
     from tutor.commands import light
 
     registered = {info.name or info.callback.__name__: info.callback for info in get_app().registered_commands}
@@ -231,8 +231,8 @@ def test_the_fast_path_judges_each_option_as_it_would_judge_typers_own():
 
     from typer.models import ArgumentInfo, OptionInfo
 
-    from tutor.cli import get_app
     from tutor.base import options as spec
+    from tutor.cli import get_app
     from tutor.commands import light
 
     cosmetic = {"default", "param_decls", "help", "metavar", "rich_help_panel", "show_default", "hidden",
@@ -258,8 +258,8 @@ def test_a_command_with_a_callback_or_an_envvar_always_goes_through_the_app():
     """Those act even when their option is absent, so no command line of such a command is plain."""
     import typer
 
-    from tutor.commands import light
     from tutor.base.options import Argument, Option
+    from tutor.commands import light
 
     def with_callback(name: str = Argument(...), loud: bool = Option(False, "--loud", callback=print)):
         pass
@@ -592,7 +592,7 @@ def test_exercise_headers_match_the_catalog_and_follow_a_changed_file(tmp_path):
 
 
 def test_a_lessons_exercise_card_is_read_from_its_own_file_without_the_catalog(tmp_path):
-    from tutor.exercises.catalog import exercise_files, load_catalog
+    from tutor.exercises.catalog import load_catalog
 
     bundled = bundled_course()
     for ex in load_catalog(bundled).values():

@@ -129,8 +129,8 @@ def _plugin_missing(manifest: Path, file: Path):
 def _read_manifest(manifest: Path) -> dict:
     """The checked fields of one course.yaml (LessonError at the first problem)."""
     from tutor.base.schema import ID_RE as LESSON_ID_RE
-    from tutor.base.trees import read_node
     from tutor.base.schema import Reader, Where
+    from tutor.base.trees import read_node
 
     node = read_node(manifest)
     r = Reader(node, "", str(manifest), MANIFEST_KEYS, what="the course manifest")

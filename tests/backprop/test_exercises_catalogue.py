@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from tutor.course import bundled_course
 from tutor.exercises.catalog import get_exercise
 from tutor.exercises.check import check_file
-from tutor.course import bundled_course
 
 CATALOGUE = Path(__file__).resolve().parent / "catalogue"
 FILES = sorted(CATALOGUE.glob("*/*.py"))

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from tutor.courses.backprop import figures
 from tutor.cli import app
+from tutor.courses.backprop import figures
 
 runner = CliRunner()
 

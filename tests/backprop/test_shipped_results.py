@@ -85,8 +85,8 @@ def test_a_fresh_home_reads_them_instead_of_training(monkeypatch, tutor_home):
     import importlib
 
     import tutor.core
-    from tutor.courses.backprop import ops_accuracy, ops_sigmoid_gradient, setups
     from tutor.course import bundled_course
+    from tutor.courses.backprop import ops_accuracy, ops_sigmoid_gradient, setups
     from tutor.lessons.loader import find_lesson
     from tutor.lessons.runner import render_lesson
 

@@ -9,7 +9,6 @@ colour, ASCII only) so it reads well in pipes, logs and screen readers.
 from __future__ import annotations
 
 from tutor.base.options import Option
-
 from tutor.render.console import (  # noqa: F401  (the commands' shared helpers, re-exported)
     PlainConsole,
     console,

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
-from tutor.commands._common import course_option, echo, fail, resolve_course, stdout_console
 from tutor.base.options import Argument, Option
+from tutor.commands._common import course_option, echo, fail, resolve_course, stdout_console
 
 if TYPE_CHECKING:
     import typer

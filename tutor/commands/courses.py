@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
-from tutor.commands._common import course_option, echo, fail, resolve_course, stdout_console
 from tutor.base.options import Option
+from tutor.commands._common import course_option, echo, fail, resolve_course, stdout_console
 
 if TYPE_CHECKING:
     import typer
@@ -27,7 +27,8 @@ def register(app: typer.Typer) -> None:
 
 def courses(as_json: bool = Option(False, "--json", help="Print the list as JSON.")) -> None:
     """The courses you can take: the bundled one, $TUTOR_COURSE's, and installed ones (entry point tutor.courses)."""
-    from tutor.course import available_courses, resolve_course as default_course
+    from tutor.course import available_courses
+    from tutor.course import resolve_course as default_course
     from tutor.progress import ProgressStore
 
     found = available_courses()

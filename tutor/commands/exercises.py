@@ -18,8 +18,8 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tutor.commands._common import console, course_option, echo, fail, stderr_console
 from tutor.base.options import Argument, Option
+from tutor.commands._common import console, course_option, echo, fail, stderr_console
 
 if TYPE_CHECKING:
     import typer

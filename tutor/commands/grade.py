@@ -17,8 +17,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
-from tutor.commands._common import course_option, fail, resolve_course, stderr_console, stdout_console
 from tutor.base.options import Argument, Option
+from tutor.commands._common import course_option, fail, resolve_course, stderr_console, stdout_console
 
 if TYPE_CHECKING:
     import typer

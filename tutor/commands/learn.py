@@ -11,13 +11,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
-from tutor.commands._common import (course_option, echo, fail, is_plain, resolve_course, stderr_console,
-                                    stdout_console)
+from tutor.base.errors import TutorError
+from tutor.base.options import Argument, Option
+from tutor.commands._common import course_option, echo, fail, is_plain, resolve_course, stderr_console, stdout_console
 from tutor.commands.overview import lesson_rows as _lesson_rows
 from tutor.commands.overview import next_lesson as _next_lesson
 from tutor.commands.overview import show_lessons, welcome  # noqa: F401  (welcome: `tutor` alone)
-from tutor.base.options import Argument, Option
-from tutor.base.errors import TutorError
 
 if TYPE_CHECKING:
     import typer
@@ -93,7 +92,7 @@ def _start_index(lesson, steps, record: dict, from_step: Optional[str], restart:
     if restart or not record:
         return 0
     if record.get("completed") and record.get("step", 0) >= len(steps) - 1:
-        err.print(f"You finished this lesson before; starting from the top (--from STEP jumps to a step).")
+        err.print("You finished this lesson before; starting from the top (--from STEP jumps to a step).")
         return 0
     ids = [s.id for s in steps]
     if record.get("step_id") in ids:

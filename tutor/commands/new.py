@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
-from tutor.commands._common import course_option, echo, fail, resolve_course
 from tutor.base.options import Argument, Option
+from tutor.commands._common import course_option, echo, fail, resolve_course
 
 if TYPE_CHECKING:
     import typer

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 
-
 # scipy.special.expit, bound on the first call that needs it (a dtype numpy's
 # formula below does not cover: float16, longdouble, complex) and kept:
 # importing scipy.special costs about 0.1 s, more than most lessons' maths.

@@ -559,7 +559,6 @@ def get_exercise(exercise_id: str, course) -> Exercise:
     import difflib
 
     from tutor.course import course_flag
-
     from tutor.exercises.safetext import safe_text
 
     wanted = str(exercise_id).strip().lower().replace("_", "-").replace(" ", "-")

@@ -20,10 +20,10 @@ import numpy as np
 
 from tutor.core import verdict as gradient_verdict
 from tutor.exercises import report as _report  # noqa: F401 - loaded before any child runs, like everything the parent uses
-from tutor.exercises.compare import Comparison, type_words, compare
+from tutor.exercises.compare import Comparison, compare, type_words
 from tutor.exercises.diagnose import name_mistakes
-from tutor.exercises.registry import Diagnosis, FunctionArg
 from tutor.exercises.mutation import changed_inputs
+from tutor.exercises.registry import Diagnosis, FunctionArg
 from tutor.exercises.runner import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, MAX_OUTPUT, SandboxResult, run_sandbox
 from tutor.exercises.safetext import safe_text
 from tutor.exercises.sourcefile import read_source

@@ -180,9 +180,8 @@ def _gradient_check(np, func, args, e=1e-4):
 
 
 def run(folder, fds, request, progress):
-    import numpy as np
-
     import _tutor_wire as wire
+    import numpy as np
 
     filename = request["filename"]
     source = request["source"]

@@ -16,10 +16,10 @@ import hashlib
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from tutor.grading.checker import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, grade_one, not_graded
 from tutor.grading.discover import Submission

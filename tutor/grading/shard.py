@@ -94,7 +94,7 @@ def merge_parts(folders: list[Path]) -> tuple[list[dict], dict]:
         raise TutorError(f"share {which} is missing: run `tutor grade CLASS --shard {missing[0]}/{n} -o DIR` "
                          "and give its folder too")
     by_index: dict[int, dict] = {}
-    for folder, doc in parts:
+    for _folder, doc in parts:
         for entry in doc["records"]:
             if entry["index"] in by_index:
                 raise TutorError(f"submission {entry['index']} is in two shares; the shares overlap")

@@ -7,9 +7,8 @@ import re
 
 from rich.console import Console
 
-
+from tutor.handouts.record import WIDTH, RecordedLesson, body_without_header, colour_console_kwargs
 from tutor.render.styles import PAPER_THEME
-from tutor.handouts.record import (WIDTH, RecordedLesson, colour_console_kwargs, body_without_header)
 
 # -------------------------------------------------------------- formats
 

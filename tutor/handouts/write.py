@@ -5,11 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-
 from tutor.base.errors import TutorError
-
-from tutor.handouts.formats import (lesson_markdown, lesson_text, lesson_html, html_page, lesson_svg, course_html, course_markdown, course_text)
-from tutor.handouts.record import (settings_for, record_lesson)
+from tutor.handouts.formats import (
+    course_html,
+    course_markdown,
+    course_text,
+    html_page,
+    lesson_html,
+    lesson_markdown,
+    lesson_svg,
+    lesson_text,
+)
+from tutor.handouts.record import record_lesson, settings_for
 
 # -------------------------------------------------------------- writing
 

@@ -70,8 +70,8 @@ def _with_includes(nodes, path: Path) -> list:
 def read_header(path: Path) -> dict:
     """The top level of one lesson file (yaml parsed, steps counted, not built)."""
     from tutor.base.errors import LessonError
-    from tutor.lessons.loader import read_node
     from tutor.base.schema import Reader
+    from tutor.lessons.loader import read_node
 
     try:
         root = read_node(path)

@@ -10,20 +10,18 @@ path. Courses themselves are found by tutor.course.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from types import MappingProxyType
 
-from tutor.base.errors import TutorError
-from tutor.base.errors import LessonError, did_you_mean
+from tutor.base.errors import LessonError, TutorError, did_you_mean
+from tutor.base.schema import ID_RE, NAME_RE, Reader, Scope, Where
+from tutor.base.trees import read_node
+from tutor.base.yamlsafe import Node
 from tutor.lessons.includes import expand as expand_include
 from tutor.lessons.includes import is_include
 from tutor.lessons.model import Lesson, Setup, When
 from tutor.lessons.params import TYPES, ParamSpec
-from tutor.base.schema import ID_RE, NAME_RE, Reader, Scope, Where
 from tutor.lessons.steps.base import COMMON_KEYS, Common
-from tutor.base.trees import read_node
-from tutor.base.yamlsafe import Node
 
 TOP_KEYS = ("id", "title", "summary", "setup", "steps")
 PARAM_KEYS = ("type", "default", "min", "max", "choices", "help")

@@ -13,8 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tutor.base.errors import TutorError
-from tutor.base.errors import did_you_mean
+from tutor.base.errors import TutorError, did_you_mean
 
 TYPES = ("int", "float", "str", "bool")
 _TRUE = {"true", "yes", "on", "1"}

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from tutor.base.errors import TutorError
-from tutor.lessons.registry import setup
 from tutor.base.schema import NAME_RE, Reader, Where
+from tutor.lessons.registry import setup
 
 
 @dataclass

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tutor.lessons.placeholders import malformed_in, names_in
 from tutor.base.schema import Reader, Scope, Where
+from tutor.lessons.placeholders import malformed_in, names_in
 
 
 def require_text_names(text: str | None, where: Where, scope: Scope, condition: str | None) -> None:

@@ -16,8 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tutor.base.errors import LessonError
-from tutor.base.errors import TutorError
+from tutor.base.errors import LessonError, TutorError
 from tutor.lessons.loader import MANIFEST, load_lesson
 
 
@@ -43,9 +42,9 @@ def list_operations(course) -> Table:
     table.add_column("gives", overflow="fold", ratio=1)
     table.add_column("what it does", overflow="fold", ratio=3)
     table.add_column("from", style="dim", no_wrap=True)
-    for name, op in sorted(OPERATIONS.items()):
+    for _name, op in sorted(OPERATIONS.items()):
         table.add_row(Text(op.signature()), ", ".join(op.outputs) or "one value", op.doc, _origin(op.func))
-    for name, v in sorted(VIEWS.items()):
+    for _name, v in sorted(VIEWS.items()):
         table.add_row(Text(v.signature()), "a view", v.doc, _origin(v.func))
     return table
 
@@ -92,7 +91,7 @@ def exercise_step_problems(lesson) -> list[str]:
         return []
     known = sorted(p.stem for p in course.exercises_dir.glob("*.yaml")) if course.exercises_dir.is_dir() else []
     out = []
-    for i, step in enumerate(lesson.steps):
+    for _i, step in enumerate(lesson.steps):
         name = getattr(step, "exercise", None) if step.kind == "exercise" else None
         if name is not None and name not in known:
             where = step.common.where

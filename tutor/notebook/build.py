@@ -201,7 +201,7 @@ def _formula_for(b: Built, step) -> tuple[str | None, str | None, list[str]] | N
             mentioned |= {name for _, name, _, _ in string.Formatter().parse(t) if name}
     values = {arg: inp.value(b.ctx) for arg, inp in step.inputs}
     code_ok = f.code is not None
-    for arg, inp in step.inputs:  # an input the code ignores must be at its default
+    for arg, _inp in step.inputs:  # an input the code ignores must be at its default
         if callable(f.code) or arg in mentioned:
             continue
         if arg not in defaults or _differs(values[arg], defaults[arg]):

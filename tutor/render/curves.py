@@ -105,7 +105,7 @@ class Curves:
         scale = f"{plain(self.y_label, ascii)}" + (" (log scale)" if self.log_y else "")
         parts = [f"{letters[k]} = {plain(n, ascii)}" for k, (n, _, _) in enumerate(self.series)]
         yield Text(scale + ": " + ", ".join(parts), style=styles.DIM)
-        for k, (n, x, y) in enumerate(self.series):
+        for k, (_n, x, y) in enumerate(self.series):
             ok = np.isfinite(y)
             if ok.any():
                 last = int(np.flatnonzero(ok)[-1])

@@ -74,7 +74,7 @@ class ShapeEquation:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         sym = symbols_for(console, options)
         ascii = wants_ascii(console, options)
-        color = wants_color(console)
+        wants_color(console)
         width = options.max_width
         units = []  # (Text, joiner before it)
         last = len(self.operands) - 1

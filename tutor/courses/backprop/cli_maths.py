@@ -12,9 +12,7 @@ import sys
 import time
 from typing import Optional
 
-from tutor.plugin import fail, stderr_console, stdout_console
-from tutor.plugin import Option
-from tutor.plugin import TutorError
+from tutor.plugin import Option, TutorError, fail, stderr_console, stdout_console
 
 OPTIMIZERS = ("cg", "lbfgs", "gd")
 DTYPES = ("float64", "float32")
@@ -68,9 +66,8 @@ def _confusion_table(C, class_names):
     View = _view("ConfusionTable")
     if View is not None:
         return View(C, class_names)
-    from rich.table import Table
-
     from rich.console import Group
+    from rich.table import Table
 
     table = Table()
     table.add_column("true \\ pred", justify="right", style="bold")

@@ -11,9 +11,7 @@ import json
 from pathlib import Path
 from typing import Optional
 
-from tutor.plugin import echo, fail, stderr_console, stdout_console
-from tutor.plugin import Argument, Option
-from tutor.plugin import TutorError
+from tutor.plugin import Argument, Option, TutorError, echo, fail, stderr_console, stdout_console
 
 FIGURES = ("digits", "hidden", "cost", "boundary", "confusion")
 

@@ -10,7 +10,7 @@ the picture keeps its proportions. Bright means a large value.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 from rich.color import Color
@@ -27,13 +27,13 @@ LEVELS = 32  # grey levels drawn: plenty for the eye, few enough to cache styles
 GAP = 2  # blank columns between pictures
 
 
-@lru_cache(maxsize=None)
+@cache
 def _grey(level: int) -> Color:
     v = round(255 * level / (LEVELS - 1))
     return Color.from_rgb(v, v, v)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pair_style(top: int, bottom: int) -> Style:
     return Style(color=_grey(top), bgcolor=None if bottom < 0 else _grey(bottom))
 

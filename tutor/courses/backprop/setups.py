@@ -22,9 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from tutor.plugin import TutorError
-
-from tutor.plugin import Built, SetupKind, setup
+from tutor.plugin import Built, SetupKind, TutorError, setup
 
 DATASETS = ("digits", "moons", "debug", "grader")
 WEIGHTS = ("trained", "debug", "random", "normal", "zeros")

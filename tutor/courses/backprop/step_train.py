@@ -7,9 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from tutor.plugin import Node, Reader, Scope, as_number
-from tutor.plugin import Common, Step, StepFailed, step_kind
-from tutor.plugin import parse_text
+from tutor.plugin import Common, Node, Reader, Scope, Step, StepFailed, as_number, parse_text, step_kind
 
 METHODS = ("cg", "lbfgs", "gd")
 _METHOD_NAMES = {"cg": "conjugate gradient", "lbfgs": "L-BFGS", "gd": "gradient descent"}

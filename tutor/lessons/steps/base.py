@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from tutor.base.registry import caller_module, register
-from tutor.lessons.model import When
 from tutor.base.schema import Reader, Scope, Where
+from tutor.lessons.model import When
 
 COMMON_KEYS = ("id", "kind", "title", "notes", "when")
 

@@ -8,11 +8,11 @@ from typing import Any
 import numpy as np
 
 from tutor.base.errors import did_you_mean
-from tutor.lessons.texts import parse_text, require_text_names  # noqa: F401  (re-exported)
 from tutor.base.schema import Reader, Scope, Where, as_number, parse_ref
-from tutor.lessons.steps.base import Common, Step, StepFailed, read_value, step_kind
-from tutor.lessons.views import ViewSpec, parse_views
 from tutor.base.yamlsafe import Node
+from tutor.lessons.steps.base import Common, Step, StepFailed, read_value, step_kind
+from tutor.lessons.texts import parse_text, require_text_names  # noqa: F401  (re-exported)
+from tutor.lessons.views import ViewSpec, parse_views
 
 # Op parameters that cannot be spelt as the bound name they usually take.
 PARAM_ALIASES = {"lam": "lambda"}

@@ -177,7 +177,7 @@ class ExpressionStep(Step):
     def mistake_values(self, ctx) -> list[tuple[Mistake, Any]]:
         """Each declared mistake with its value (None when it is a shape error, matched by its form instead)."""
         out = []
-        for i, (mistake, where) in enumerate(self.mistakes):
+        for _i, (mistake, _where) in enumerate(self.mistakes):
             try:
                 out.append((mistake, evaluate(mistake.expression, self.values(ctx), functions=self.functions)))
             except ExpressionError:
@@ -209,7 +209,7 @@ class ExpressionStep(Step):
     def _check_mistakes(self, ctx, expected) -> None:
         """Every declared mistake must evaluate, differ from the answer, and be the one named for its value."""
         sizes = self._sizes(ctx)
-        for i, (mistake, where) in enumerate(self.mistakes):
+        for _i, (mistake, where) in enumerate(self.mistakes):
             at = f"line {where.line}, {where.path}" if where.line else where.path
             try:
                 wrong = evaluate(mistake.expression, self.values(ctx), functions=self.functions)

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from tutor.base.schema import Reader, Scope
+from tutor.base.yamlsafe import Node
 from tutor.lessons.steps.base import Common, Step, StepFailed, step_kind
 from tutor.lessons.texts import parse_text
 from tutor.lessons.views import ViewSpec, parse_view
-from tutor.base.yamlsafe import Node
 
 
 @step_kind("figure")

@@ -25,7 +25,7 @@ def _replayed(r: Reader, scope: Scope, cond) -> tuple[str, ...]:
     ids = r.str_list("run", required=True, single_ok=True) or ()
     if not ids:
         raise r.error("run", "name at least one earlier compute step to run")
-    for i, step_id in enumerate(ids):
+    for _i, step_id in enumerate(ids):
         step = scope.steps.get(step_id)
         where = r.where("run")
         if step is None:

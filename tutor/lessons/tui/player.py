@@ -26,7 +26,6 @@ from typing import Any
 
 from tutor.lessons.ui import KEYS, WORDS
 
-
 # Commands after which a step is drawn again in place (an explore step's controls): the scroll stays.
 _REDRAWS = ("more", "less", "switch", "set")
 

@@ -16,8 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from tutor.courses.backprop.exercises.variants import init_signature, symmetric_rows
-from tutor.plugin import compare, explain_shape
-from tutor.plugin import checker
+from tutor.plugin import checker, compare, explain_shape
 
 
 def same_kind(a, b, args) -> bool:

@@ -9,6 +9,12 @@ from __future__ import annotations
 
 from tutor import core
 from tutor.courses.backprop.exercises import scratch
+from tutor.courses.backprop.exercises.solutions import (
+    backprop_gradient,
+    feedforward_cost,
+    regularized_cost,
+    regularized_gradient,
+)
 from tutor.plugin import reference
 
 for _name in ("sigmoid_gradient", "rand_initialize_weights", "nn_cost_function",
@@ -21,12 +27,5 @@ for _name in ("forward_propagation", "backward_propagation", "update_parameters"
 # The four exercises whose answer is nn_cost_function, each at its own stage
 # (cost only, regularized cost, gradient, regularized gradient): readable,
 # vectorised answers for `tutor solution`, equal to the library's to rounding.
-from tutor.courses.backprop.exercises.solutions import (
-    backprop_gradient,
-    feedforward_cost,
-    regularized_cost,
-    regularized_gradient,
-)
-
 for _module in (feedforward_cost, regularized_cost, backprop_gradient, regularized_gradient):
     reference(_module.__name__.rpartition(".")[2], _module.nn_cost_function)
