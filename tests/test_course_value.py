@@ -143,3 +143,26 @@ def test_the_authoring_guide_lists_exactly_what_the_plugin_door_offers():
     assert listed == set(door.__all__)
     for name in listed:
         assert getattr(door, name) is not None
+
+
+def test_the_exercise_keys_of_a_lesson_work_for_any_course(tmp_path, monkeypatch, tutor_home):
+    """`w` writes and `c` checks the course's own exercise, and the check counts under that course."""
+    from tutor.lessons.environment import build_environment
+    from tutor.lessons.loader import find_lesson
+    from tutor.lessons.runner import Session, play
+    from tutor.lessons.ui import RecordingUI
+
+    monkeypatch.chdir(tmp_path)
+    course = load_course(REPO / "tests" / "courses" / "softmax")
+    lesson = find_lesson("scores", course)
+    last = len(lesson.steps) - 1
+    assert lesson.steps[last].kind == "exercise"
+    ui = RecordingUI(keys=["w", "c", "q"], width=100)
+    session = Session(lesson, build_environment(lesson), ui)
+    play(session, last)
+    stub = tmp_path / "tutor-exercises" / "softmax.py"
+    assert stub.is_file() and "def softmax(Z):" in stub.read_text()
+    text = " ".join(ui.text().split())
+    assert "not available here" not in text and "softmax" in text and "0/5" in text
+    saved = json.loads((tutor_home / "progress.json").read_text())["exercises"]
+    assert saved["softmax-regression/softmax"]["checks"] == 1 and "softmax" not in saved
