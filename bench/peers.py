@@ -507,12 +507,13 @@ def class_contenders(s: Setup) -> dict[str, Contender]:
     return out
 
 
-def grade_rounds(cs: dict[str, Contender], rounds: int) -> tuple[dict, dict]:
+def grade_rounds(cs: dict[str, Contender], rounds: int) -> tuple[dict, dict, set]:
     """Wall seconds per round for each contender (order rotated each round, only `grade` timed),
-    and each one's verdicts from its last run."""
+    each one's verdicts from its last run, and the contenders whose runs gave different verdicts."""
     names = list(cs)
     times: dict[str, list[float]] = {k: [] for k in names}
     verdicts: dict[str, dict] = {}
+    unsteady: set[str] = set()
     for r in range(rounds):
         for k in names[r % len(names):] + names[:r % len(names)]:
             c = cs[k]
@@ -520,19 +521,23 @@ def grade_rounds(cs: dict[str, Contender], rounds: int) -> tuple[dict, dict]:
             t0 = time.perf_counter()
             c.grade()
             times[k].append(time.perf_counter() - t0)
-            verdicts[k] = c.collect()
+            got = c.collect()
+            if k in verdicts and got != verdicts[k]:
+                print(f"  {k}: verdicts differ from its previous run", flush=True)
+                unsteady.add(k)
+            verdicts[k] = got
         print(f"  round {r + 1}: " + ", ".join(f"{k} {v[-1]:.1f} s" for k, v in times.items())
               + f"; load {loadavg()}", flush=True)
-    return times, verdicts
+    return times, verdicts, unsteady
 
 
 # -- the report -----------------------------------------------------------------------
 
-def verdict_lines(s: Setup, verdicts: dict) -> tuple[list[str], bool]:
+def verdict_lines(s: Setup, verdicts: dict, unsteady: set) -> tuple[list[str], bool]:
     """A table of scores by answer kind and tool, and whether every tool agreed with the truth."""
     tools = list(verdicts)
-    ok = True
-    problems = []
+    ok = not unsteady
+    problems = [f"{tool}: its runs gave different verdicts" for tool in sorted(unsteady)]
     rows = []
     by_kind: dict[str, dict[str, set]] = {}
     for sid, kind in s.students:
@@ -556,7 +561,7 @@ def verdict_lines(s: Setup, verdicts: dict) -> tuple[list[str], bool]:
         rows.append([f"{kind} ({'right' if ANSWERS[kind][0] else 'wrong'}, {n})"]
                     + [", ".join(sorted(by_kind[kind].get(t, {"-"}))) for t in tools])
     lines = [markdown_table(["answer (kind, students)"] + tools, rows), ""]
-    lines.append("- verdicts: " + ("every tool gave every right answer full marks and every wrong one less."
+    lines.append("- verdicts: " + ("in every run, every tool gave every right answer full marks and every wrong one less."
                                    if ok else "DISAGREE: " + "; ".join(problems[:10])))
     return lines, ok
 
@@ -585,8 +590,8 @@ def main(argv=None) -> int:
         out.append("- tools: " + "; ".join(versions))
         for name, have in (("otter-grader", s.have_otter), ("nbgrader", s.have_nbgrader)):
             if not have:
-                out.append(f"- {name}: SKIPPED, not found in "
-                           f"{venvs[name] or '(no --peers-venv given)'}; see the docstring for the install commands.")
+                where = f"not found in {venvs[name]}" if venvs[name] else "no virtualenv given (--peers-venv)"
+                out.append(f"- {name}: SKIPPED, {where}; see the docstring for the install commands.")
         n_right = sum(1 for _, k in s.students if ANSWERS[k][0])
         out.append(f"- exercise {EXERCISE}: {len(s.tests)} tests ({', '.join(format(t['points'], 'g') for t in s.tests)} "
                    f"points, {sum(t['hidden'] for t in s.tests)} hidden), rtol {s.rtol:g}, atol {s.atol:g}; "
@@ -605,6 +610,7 @@ def main(argv=None) -> int:
         times, extras = interleaved(fs, args.rounds, on_round=lambda r, t: print(
             f"  round {r + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in t.items()), flush=True))
         splits = splits[-args.rounds:]  # drop the warm-up run
+        mark = len(out)
         out += ["", (f"#### (a) one learner's command on a right answer, {args.rounds} rounds interleaved "
                     f"(load average after: {loadavg()})"), ""]
         rows = []
@@ -621,7 +627,7 @@ def main(argv=None) -> int:
                                       [[k, spread([x[k] for x in splits], fmt="{:.3f}") + " s"] for k in splits[0]]))
         else:
             out.append("\n- the split is not measured: the command did not call tutor.exercises.check.check_file.")
-        print("\n".join(out[-12:]), flush=True)
+        print("\n".join(out[mark:]), flush=True)
 
         # (c) peak memory of one check
         mem = {"tutor check": peak_mib(s.tutor_cmd + ["check", EXERCISE, "--file", str(s.learner / f"{EXERCISE}.py")],
@@ -637,7 +643,7 @@ def main(argv=None) -> int:
 
         # (b) the class
         print(f"(b) the class of {len(s.students)}, {args.class_rounds} rounds; load {loadavg()}", flush=True)
-        ctimes, verdicts = grade_rounds(class_contenders(s), args.class_rounds)
+        ctimes, verdicts, unsteady = grade_rounds(class_contenders(s), args.class_rounds)
         n = len(s.students)
         out += ["", (f"#### (b) the class of {n}, {args.class_rounds} rounds interleaved "
                     f"(load average after: {loadavg()})"), ""]
@@ -649,7 +655,7 @@ def main(argv=None) -> int:
         out += ["", "#### (c) peak memory of one check (the largest single process, ru_maxrss; one run each)", ""]
         out.append(markdown_table(["command", "peak resident set"], [[k, f"{v:.0f} MiB"] for k, v in mem.items()]))
         out += ["", "#### verdicts, by answer kind (score/max as each tool gave it, from its last run)", ""]
-        vlines, agreed = verdict_lines(s, verdicts)
+        vlines, agreed = verdict_lines(s, verdicts, unsteady)
         out += vlines
         isolated = extras.get("check_file in a warm process", {}).get("isolated")
         out.append("- isolation: the tutor's checks ran "
