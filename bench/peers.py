@@ -37,8 +37,8 @@ Measured, each contender a fresh process, interleaved round by round so that
 load from other work falls on all alike (medians, [min-max], ratios taken
 within a round):
 
-(a) one learner's command on a right answer: `tutor check sigmoid-gradient
-    --file F` (the console script, wall time), `otter run -a autograder.zip
+(a) one learner's command on a right answer: `tutor check sigmoid-gradient`
+    (the console script, in a folder holding tutor-exercises/, wall time), `otter run -a autograder.zip
     F.ipynb`, `nbgrader autograde ps1 --student S --force`. The tutor's command
     is also run under a wrapper that marks when the check function is entered
     and left, which splits it into interpreter start + imports + argument
@@ -315,7 +315,10 @@ class Setup:
         self.tutor_class.mkdir()
         for sid, kind in self.students:
             (self.tutor_class / f"{sid}.py").write_text(f"# {sid}\n" + TUTOR_HEAD + ANSWERS[kind][1])
-        (self.learner / f"{EXERCISE}.py").write_text(TUTOR_HEAD + right)
+        # where `tutor exercise start` puts it, so that the command is exactly what a learner types
+        self.learner_file = self.learner / "tutor-exercises" / f"{EXERCISE}.py"
+        self.learner_file.parent.mkdir()
+        self.learner_file.write_text(TUTOR_HEAD + right)
         here = Path(sys.executable).parent / "tutor"
         self.tutor_cmd = [str(here)] if here.exists() else [sys.executable, "-m", "tutor"]
         self.have_otter = otter_venv is not None and (otter_venv / "bin" / "otter").exists()
@@ -380,7 +383,7 @@ class Setup:
 
 def learner_contenders(s: Setup) -> dict:
     def tutor_check():
-        run(s.tutor_cmd + ["check", EXERCISE, "--file", str(s.learner / f"{EXERCISE}.py")], s.tutor_env, s.learner)
+        run(s.tutor_cmd + ["check", EXERCISE], s.tutor_env, s.learner)
 
     fs = {"tutor check": tutor_check}
     if s.have_otter:
@@ -406,8 +409,7 @@ def split_once(s: Setup, splits: list[dict]):
     def f():
         env = dict(s.tutor_env, PEERS_SPLIT_OUT=str(marks_file))
         t0 = time.perf_counter()
-        run([sys.executable, "-c", SPLIT, "check", EXERCISE, "--file", str(s.learner / f"{EXERCISE}.py")], env,
-            s.learner)
+        run([sys.executable, "-c", SPLIT, "check", EXERCISE], env, s.learner)
         t1 = time.perf_counter()
         m = json.loads(marks_file.read_text())
         if "enter" in m:
@@ -429,7 +431,7 @@ def warm_check(s: Setup):
         print(f"the in-process check is not measured: {err}")
         return None
     ex = get_exercise(EXERCISE, bundled_course())
-    path = s.learner / f"{EXERCISE}.py"
+    path = s.learner_file
     mode = mode_from_env("auto")
 
     def f():
@@ -630,8 +632,7 @@ def main(argv=None) -> int:
         print("\n".join(out[mark:]), flush=True)
 
         # (c) peak memory of one check
-        mem = {"tutor check": peak_mib(s.tutor_cmd + ["check", EXERCISE, "--file", str(s.learner / f"{EXERCISE}.py")],
-                                       s.tutor_env, s.learner)}
+        mem = {"tutor check": peak_mib(s.tutor_cmd + ["check", EXERCISE], s.tutor_env, s.learner)}
         if s.have_otter:
             mem["otter run"] = peak_mib([str(s.otter_venv / "bin" / "otter"), "run", "-a", str(s.otter_zip), "-o",
                                          str(tmp / "otter-learner-out"), "--no-logo", str(s.otter_learner)],
