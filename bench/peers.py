@@ -46,7 +46,8 @@ within a round):
     and numpy, the tests), and what follows (report, progress record, exit);
     and the check function alone is timed in this warm process, as
     bench/isolation.py does.
-(b) the class: `tutor grade CLASS -e sigmoid-gradient -j 2` against otter's
+(b) the class: `tutor grade CLASS -e sigmoid-gradient -j 2` (and -j 1, one
+    submission at a time as the peers grade here) against otter's
     command line (`otter run` per notebook, in sequence), otter's Python API
     (`otter.api.grade_submission` per notebook in one process) and `nbgrader
     autograde ps1` (every student in sequence, in one process), each from a
@@ -460,11 +461,15 @@ def class_contenders(s: Setup) -> dict[str, Contender]:
         doc = json.loads((state["tutor"] / "grades.json").read_text())
         return {Path(sub["file"]).stem: [sub["score"], sub["max_score"]] for sub in doc["submissions"]}
 
-    out = {"tutor grade -j 2": Contender(
-        lambda: fresh("tutor"),
-        lambda: run(s.tutor_cmd + ["grade", str(s.tutor_class), "-e", EXERCISE, "-j", "2", "-o",
-                                   str(state["tutor"])], s.tutor_env, s.tmp, ok=(0, 1)),
-        tutor_scores)}
+    def tutor_grade(jobs: int) -> Contender:
+        return Contender(
+            lambda: fresh("tutor"),
+            lambda: run(s.tutor_cmd + ["grade", str(s.tutor_class), "-e", EXERCISE, "-j", str(jobs), "-o",
+                                       str(state["tutor"])], s.tutor_env, s.tmp, ok=(0, 1)),
+            tutor_scores)
+
+    # -j 1 too: the peers grade one notebook at a time (otter's parallel grading needs Docker)
+    out = {"tutor grade -j 2": tutor_grade(2), "tutor grade -j 1": tutor_grade(1)}
     if s.have_otter:
         otter = str(s.otter_venv / "bin" / "otter")
 
