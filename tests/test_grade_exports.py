@@ -136,9 +136,9 @@ def test_diff_on_the_command_line_after_a_regrade(tmp_path):
     folder.mkdir()
     (folder / "ann.py").write_text(SOURCES["right"])
     (folder / "bob.py").write_text(SOURCES["sigmoid"])
-    assert _grade(folder, "-e", EXERCISE, "-o", tmp_path / "old", "--isolation", "off").exit_code == 0
+    assert _grade(folder, "-e", EXERCISE, "-o", tmp_path / "old", "--isolation", "off", "--timeout", "60").exit_code == 0
     (folder / "bob.py").write_text(SOURCES["right"])
-    assert _grade(folder, "-e", EXERCISE, "-o", tmp_path / "new", "--isolation", "off").exit_code == 0
+    assert _grade(folder, "-e", EXERCISE, "-o", tmp_path / "new", "--isolation", "off", "--timeout", "60").exit_code == 0
     r = _grade("diff", tmp_path / "old", tmp_path / "new" / "grades.json")
     assert r.exit_code == 0, r.output
     lines = r.stdout.splitlines()
