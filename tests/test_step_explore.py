@@ -174,10 +174,9 @@ def test_with_ipywidgets_a_slider_recomputes_the_step(tmp_path, capsys, monkeypa
     pytest.importorskip("ipywidgets")
     import IPython.display
 
-    from tutor.notebook.session import NotebookLesson
-
     import tutor.notebook.session as session
     from tutor.notebook.display import Rich
+    from tutor.notebook.session import NotebookLesson
 
     shown, drawings = [], []
     monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.extend(objs))
