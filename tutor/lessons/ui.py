@@ -184,6 +184,28 @@ class PlainUI(_Base):
         self.console.print(Text(f"End of the lesson {session.lesson.id}.", style="bold"))
 
 
+def training_progress(title: str, total: int, costs: list[float], *, line_after_bar: bool = False) -> Group:
+    """A training run as it goes: iteration k of N and the cost, a bar, and the cost curve so far.
+
+    line_after_bar: an empty line after the bar (a full-screen pane, where a bar ends no line of its own).
+    """
+    from rich.progress_bar import ProgressBar
+
+    from tutor.lessons.views import find_renderer
+
+    done = max(len(costs) - 1, 0)
+    head = Text(f"Training: {title}   iteration {done} of {total}", style="bold")
+    if costs:
+        head.append(f"   cost {costs[-1]:.6f}", style="cyan")
+    parts: list[Any] = [head, ProgressBar(total=total, completed=done, width=40)]
+    if line_after_bar:
+        parts.append(Text(""))
+    curve = find_renderer("CostCurve")
+    if curve is not None and len(costs) > 1:
+        parts.append(curve(list(costs), height=8))
+    return Group(*parts)
+
+
 class _Live:
     """Progress and cost curve redrawn while training runs."""
 
@@ -198,19 +220,7 @@ class _Live:
         self.last = 0.0
 
     def _render(self):
-        from rich.progress_bar import ProgressBar
-
-        from tutor.lessons.views import find_renderer
-
-        done = max(len(self.costs) - 1, 0)
-        head = Text(f"Training: {self.title}   iteration {done} of {self.total}", style="bold")
-        if self.costs:
-            head.append(f"   cost {self.costs[-1]:.6f}", style="cyan")
-        parts: list[Any] = [head, ProgressBar(total=self.total, completed=done, width=40)]
-        curve = find_renderer("CostCurve")
-        if curve is not None and len(self.costs) > 1:
-            parts.append(curve(list(self.costs), height=8))
-        return Group(*parts)
+        return training_progress(self.title, self.total, self.costs)
 
     def update(self, record) -> bool:
         self.costs.append(record.cost)

@@ -284,23 +284,10 @@ class LivePanel:
         self.last = 0.0
 
     def renderable(self):
-        """Progress line, bar and cost curve as one rich Group."""
-        from rich.console import Group
-        from rich.progress_bar import ProgressBar
-        from rich.text import Text
+        """Progress line, bar and cost curve as one rich Group (as the line-mode player draws them)."""
+        from tutor.lessons.ui import training_progress
 
-        from tutor.lessons.views import find_renderer
-
-        done = max(len(self.costs) - 1, 0)
-        head = Text(f"Training: {self.title}   iteration {done} of {self.total}", style="bold")
-        if self.costs:
-            head.append(f"   cost {self.costs[-1]:.6f}", style="cyan")
-        # a bar ends no line of its own: the empty Text after it does, so the curve starts below
-        parts: list[Any] = [head, ProgressBar(total=self.total, completed=done, width=40), Text("")]
-        curve = find_renderer("CostCurve")
-        if curve is not None and len(self.costs) > 1:
-            parts.append(curve(list(self.costs), height=8))
-        return Group(*parts)
+        return training_progress(self.title, self.total, self.costs, line_after_bar=True)
 
     def update(self, record) -> bool:
         self.costs.append(record.cost)
