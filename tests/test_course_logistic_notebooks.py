@@ -33,7 +33,7 @@ def books(kernel):  # noqa: F811 - the imported fixture, by name
         nb = nbformat.read(p, as_version=4)
         if p.stem == "cost-and-gradient":  # a last cell reads the typed gradient back from the kernel
             nb.cells.append(nbformat.v4.new_code_cell("print(repr(lesson['grad'].tolist()))"))
-        out[p.stem] = _execute(nb, root)
+        out[p.stem] = _execute(nb, p.parent)  # the kernel starts in the notebook's folder, as Jupyter starts it
     return out
 
 

@@ -56,6 +56,7 @@ from typing import Any
 
 import numpy as np
 
+from tutor.base.pyparse import parse as parse_python
 from tutor.exercises.loader import ExerciseFormatError, fail, load_yaml
 from tutor.exercises.plugins import ensure_loaded
 from tutor.exercises.registry import Diagnosis
@@ -248,7 +249,7 @@ def _has_source(fn) -> bool:
 def _import_problem(line: str) -> str | None:
     """Why a stub import line is refused (it names the tutor package, or is not an import)."""
     try:
-        tree = ast.parse(line)
+        tree = parse_python(line)
     except SyntaxError:
         return "is not a Python import line"
     if len(tree.body) != 1 or not isinstance(tree.body[0], (ast.Import, ast.ImportFrom)):
@@ -264,7 +265,7 @@ def _import_problem(line: str) -> str | None:
 
 def _signature_params(sig: str, function: str, path, line) -> tuple[str, ...]:
     try:
-        tree = ast.parse(f"def {sig}: pass")
+        tree = parse_python(f"def {sig}: pass")
     except SyntaxError:
         fail(path, line, "signature", f"{sig!r} is not a Python function signature")
     fn = tree.body[0]

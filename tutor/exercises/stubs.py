@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import textwrap
 
+from tutor.base.pyparse import parse as parse_python
+
 HELPERS_MODULE = "tutor_helpers"
 
 
@@ -26,7 +28,7 @@ def module_source(functions: dict) -> str:
     parts = ['"""Helpers for the exercises, copied by the tutor (numpy only)."""\n', "import numpy as np\n"]
     for name, fn in functions.items():
         src = textwrap.dedent(inspect.getsource(fn))
-        node = ast.parse(src).body[0]
+        node = parse_python(src).body[0]
         node.decorator_list = []
         node.name = name
         parts.append("\n\n" + ast.unparse(node) + "\n")

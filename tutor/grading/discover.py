@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tutor.base.errors import TutorError
+from tutor.base.pyparse import parse as parse_python
 from tutor.exercises.stubs import HELPERS_MODULE
 
 MAX_SOURCE = 1024 * 1024  # a submission larger than this is not a hand-written exercise
@@ -109,7 +110,7 @@ def defined_functions(source: bytes) -> tuple[set[str] | None, str | None]:
     if len(source) > MAX_SOURCE:
         return None, f"the file is larger than {MAX_SOURCE // 1024} KB"
     try:
-        tree = ast.parse(source)
+        tree = parse_python(source)  # one at a time: see tutor.base.pyparse
     except SyntaxError as err:
         return None, f"Python cannot read it ({err.msg} at line {err.lineno})"
     except (ValueError, RecursionError, MemoryError) as err:

@@ -21,6 +21,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tutor.base.pyparse import parse as parse_python
 from tutor.grading.checker import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, grade_one, not_graded
 from tutor.grading.discover import Submission
 from tutor.grading.state import GradeState
@@ -44,7 +45,7 @@ def excerpt(source: bytes, function: str | None) -> str:
     lines = text.splitlines()
     start, end = 0, len(lines)
     try:
-        tree = ast.parse(source)
+        tree = parse_python(source)  # one at a time: see tutor.base.pyparse
         for node in tree.body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == function:
                 start = (node.decorator_list[0].lineno if node.decorator_list else node.lineno) - 1

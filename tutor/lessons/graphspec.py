@@ -26,6 +26,7 @@ import ast
 from dataclasses import dataclass
 from typing import Any
 
+from tutor.base.pyparse import parse as parse_python
 from tutor.base.schema import Reader, Scope
 
 _BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.MatMult: "matmul", ast.Div: "div"}
@@ -44,7 +45,7 @@ class NodeLine:
 def parse_line(text: str) -> NodeLine:
     """One node line; ValueError saying what is wrong."""
     try:
-        tree = ast.parse(text.strip(), mode="exec")
+        tree = parse_python(text.strip(), mode="exec")
     except SyntaxError:
         raise ValueError(f"{text!r} is not a node line such as `z = p1 + p2` or `a = sigmoid(z)`") from None
     if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Assign) or len(tree.body[0].targets) != 1 \

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from tutor.base.pyparse import parse as parse_python
 from tutor.lessons.expression.allowed import (
     ARRAY_ATTRIBUTES,
     ARRAY_METHODS,
@@ -453,7 +454,7 @@ def parse(text: str) -> ast.Expression:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "invalid decimal literal" and friends: the error below says it
-            tree = ast.parse(text, mode="eval")
+            tree = parse_python(text, mode="eval")
     except SyntaxError as err:
         where = f" at column {err.offset}" if err.offset else ""
         raise ExpressionError(f"this is not a Python expression{where}: {err.msg}") from None
