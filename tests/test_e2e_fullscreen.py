@@ -111,6 +111,10 @@ def test_the_screen_follows_the_window_size(window):
     assert "How a neural network learns" not in small[0]  # 80 columns: the lesson alone
     w.resize(120, 40)
     large = w.wait_for("How a neural network learns")  # 120: the course's name too
+    deadline = time.monotonic() + 10
+    while "q quit" not in large[39] and time.monotonic() < deadline:  # the footer follows the header's redraw
+        time.sleep(0.2)
+        large = w.screen()
     assert f"{step} of" in large[0] and "q quit" in large[39]
     assert max(len(line.rstrip()) for line in large) > 80  # the matrices use the width
     w.resize(80, 24)
