@@ -15,9 +15,10 @@ not run bench/, and pyproject does not name them):
 --peers-venv serves both peers; --otter-venv or --nbgrader-venv gives one its
 own. Why otter alone: nbgrader (through jupyter_server and jupyter-events)
 installs jsonschema's format extras, among them rfc3987-syntax, which builds
-its grammars with lark whenever nbformat's validator is imported. In a shared
-virtualenv every otter process pays that (`import rfc3987_syntax` alone: 1.4 s, 1.0 s of CPU, at load 3.8;
-`otter run` took 9.5 s there against 4.1 s alone). A peer whose command is
+its grammars with lark whenever nbformat's validator is imported (`import
+rfc3987_syntax` alone: 1.4 s at load 3.8), in otter's process and in the
+kernel it starts. In a shared virtualenv `otter run` took 6.9 s against 3.3 s
+alone (medians of three interleaved runs, load 1.5). A peer whose command is
 not in its virtualenv is skipped with a line saying so.
 
 The exercise is the bundled course's `sigmoid-gradient`, with the course's own
