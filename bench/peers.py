@@ -16,9 +16,8 @@ not run bench/, and pyproject does not name them):
 own. Why otter alone: nbgrader (through jupyter_server and jupyter-events)
 installs jsonschema's format extras, among them rfc3987-syntax, which builds
 its grammars with lark whenever nbformat's validator is imported (`import
-rfc3987_syntax` alone: 1.4 s at load 3.8), in otter's process and in the
-kernel it starts. In a shared virtualenv `otter run` took 6.9 s against 3.3 s
-alone (medians of three interleaved runs, load 1.5). A peer whose command is
+rfc3987_syntax` alone: 1.4 s at load 3.8). In a shared virtualenv
+`otter run` took 6.9 s against 3.3 s alone (medians of three interleaved runs, load 1.5). A peer whose command is
 not in its virtualenv is skipped with a line saying so.
 
 The exercise is the bundled course's `sigmoid-gradient`, with the course's own
