@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -68,13 +70,13 @@ def test_loader_rejects_bad_files_naming_file_line_and_key(tmp_path, change, wor
         load_exercise_file(path, bundled_course())
     msg = info.value.message
     assert str(path) in msg and words in msg
-    assert "line " in msg
+    assert re.search(re.escape(str(path)) + r":\d+(:\d+)?: ", msg), msg  # file:line[:column]: as a lesson's
 
 
 def test_loader_error_points_at_the_right_line(tmp_path):
     text = GOOD.replace("    points: 1\n", "    points: -1\n", 1)
     line = text.splitlines().index("    points: -1") + 1
-    with pytest.raises(ExerciseFormatError, match=f"line {line}, key tests\\[1\\].points"):
+    with pytest.raises(ExerciseFormatError, match=f"yaml:{line}: tests\\[1\\].points: must be a number"):
         load_exercise_file(_write(tmp_path, text), bundled_course())
 
 

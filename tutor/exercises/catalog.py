@@ -57,7 +57,7 @@ from typing import Any
 import numpy as np
 
 from tutor.base.pyparse import parse as parse_python
-from tutor.exercises.loader import ExerciseFormatError, fail, load_yaml
+from tutor.exercises.loader import ExerciseFormatError, check_keys, fail, load_node, plain
 from tutor.exercises.plugins import ensure_loaded
 from tutor.exercises.registry import Diagnosis
 
@@ -288,9 +288,6 @@ def parse_exercise(data: dict, lines: dict[str, int], path: Path, course=None) -
             key = key[: max(key.rfind("."), key.rfind("["), 0)]
         return lines.get(key, 1)
 
-    for key in data:
-        if key not in KEYS:
-            fail(path, line(key), key, f"unknown key (known: {', '.join(sorted(KEYS))})")
     for key in REQUIRED:
         if key not in data:
             fail(path, 1, key, "is required")
@@ -476,7 +473,9 @@ def _parse_diagnoses(items, params, returns, path: Path, line, vocab, reference)
 def load_exercise_file(path: Path | str, course=None) -> Exercise:
     """One exercise file of `course` (None: a loose file, the engine's vocabulary only)."""
     path = Path(path)
-    data, lines = load_yaml(path)
+    root = load_node(path)
+    check_keys(root, path, KEYS)
+    data, lines = plain(root)
     try:
         return parse_exercise(data, lines, path, course)
     except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError, ZeroDivisionError) as err:

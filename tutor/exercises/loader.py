@@ -1,38 +1,37 @@
 """Strict YAML for exercise files: plain data, with the line of every key.
 
-Read with the lessons' strict reader (plain types only; anchors, aliases and
-tags refused). Every error names the file, the line and the key, so an
-instructor can fix it without guessing.
+Read as lessons are: the shared strict reader and its parsed-file cache
+(tutor.base.trees: plain types only; anchors, aliases and tags refused), the
+top level checked by the shared schema reader (tutor.base.schema: unknown keys
+with a suggestion), and every error located the same way, `file:line: key:
+what`, so an instructor can fix it without guessing.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from tutor.base.errors import TutorError
-from tutor.base.yamlsafe import Node, YamlProblem, parse, read_text
+from tutor.base.errors import LessonError, TutorError
+from tutor.base.schema import Reader, Where
+from tutor.base.yamlsafe import Node
 
 
 class ExerciseFormatError(TutorError):
     """An exercise file that cannot be used, with file, line and key."""
 
 
-def where(path: Path | str, line: int | None, key: str | None) -> str:
-    parts = [str(path)]
-    if line:
-        parts.append(f"line {line}")
-    if key:
-        # A key with a newline or control character is shown quoted, so the
-        # message stays on one line.
-        parts.append(f"key {key if key.isprintable() else repr(key)}")
-    return ", ".join(parts)
-
-
 def fail(path, line, key, problem: str):
-    raise ExerciseFormatError(f"{where(path, line, key)}: {problem}")
+    """Raise the exercise error at `line` and `key` of `path`, located as a lesson's errors are."""
+    raise ExerciseFormatError(Where(str(path), line or None, None, key or "").error(problem).locate())
 
 
 EXERCISE_SHAPE = "an exercise is a mapping with id, title, function, signature, docstring, hints, tests and reference"
+
+
+def plain(root: Node) -> tuple[dict, dict[str, int]]:
+    """A node tree as plain Python, and the line of every dotted key (`tests[1].points`)."""
+    lines: dict[str, int] = {}
+    return _plain(root, "", lines), lines
 
 
 def _plain(node: Node, key: str, lines: dict[str, int]):
@@ -45,19 +44,30 @@ def _plain(node: Node, key: str, lines: dict[str, int]):
     return node.value
 
 
-def load_yaml(path: Path | str) -> tuple[dict, dict[str, int]]:
-    """Read one exercise file: (data, {dotted key: line}).
+def load_node(path: Path | str) -> Node:
+    """The file's node tree (cached while unchanged), its top level a mapping of the exercise's keys."""
+    from tutor.base.trees import read_node
 
-    The same strict reading as lessons (tutor.base.yamlsafe): no anchors,
-    aliases, tags or merge keys, bounded size and depth, every refusal with
-    its line.
-    """
     path = Path(path)
     try:
-        root = parse(read_text(path), empty=EXERCISE_SHAPE)
-    except YamlProblem as err:
-        fail(path, err.line, None, err.what)
+        root = read_node(path)
+    except LessonError as err:
+        raise ExerciseFormatError(err.message) from None
+    if root.value is None:
+        fail(path, root.line, None, f"the file is empty; {EXERCISE_SHAPE}")
     if root.kind != "mapping":
         fail(path, root.line, None, "the file must be a mapping (key: value) at the top level")
-    lines: dict[str, int] = {}
-    return _plain(root, "", lines), lines
+    return root
+
+
+def check_keys(root: Node, path: Path | str, allowed) -> None:
+    """Refuse a top-level key the format does not have (the shared schema reader, with a suggestion)."""
+    try:
+        Reader(root, "", str(path), sorted(allowed), what="an exercise").finish()
+    except LessonError as err:
+        raise ExerciseFormatError(err.message) from None
+
+
+def load_yaml(path: Path | str) -> tuple[dict, dict[str, int]]:
+    """Read one exercise file: (data, {dotted key: line})."""
+    return plain(load_node(path))
