@@ -31,6 +31,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
+from tutor.lessons.tui import frame
 from tutor.lessons.tui.keys import KEY_HELP, KEY_HELP_NARROW, SCROLL_HELP
 
 # Textual's names for the keys the line-mode player reads as characters (tutor.lessons.ui.KEYS).
@@ -77,12 +78,18 @@ class PlayerApp(App):
 
     # -- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        # The first step, when the lesson loop computed it before this: composed in, so the first
+        # frame Textual draws is the step (not a "Loading" frame and a second layout after it).
+        first = self.ui.take_first()
+        if first is not None:
+            self.head = first[0]
         with Vertical(id="top"):
-            yield Static(Text("Loading the lesson...", style="bold"), id="heading")
+            yield Static(Text("Loading the lesson...", style="bold") if first is None else "", id="heading")
             yield Static("", id="title")
-        body = VerticalScroll(id="body")
-        body.can_focus = False  # keys go to the lesson; the app scrolls the pane itself
-        yield body
+        with VerticalScroll(id="body") as body:
+            body.can_focus = False  # keys go to the lesson; the app scrolls the pane itself
+            if first is not None:
+                yield Static(Group(*first[1]))
         yield Static("", id="live")
         yield Static("", id="help")
         with Vertical(id="bottom"):
@@ -91,11 +98,14 @@ class PlayerApp(App):
                 yield Static("", id="prompt")
                 with Horizontal(id="askrow"):
                     yield Static(Text("›", style="bold"), id="caret")
-                    yield Input(id="answer")
-            yield Static(Text("Please wait: computing...", style="dim italic"), id="keys")
+                    # the answer box (Input) is mounted at the first question: a step without one
+                    # never pays for it (Input's CSS is the largest a widget brings to the start-up)
+            yield Static(frame.waiting(), id="keys")
 
     def on_mount(self) -> None:
-        self.query_one("#answer", Input).disabled = True
+        if self.head is not None:  # the first step, composed in: its header at the window's width
+            self._heading(self.head)
+            self.call_after_refresh(self.ui.painted.set)
         self.ui.mounted.set()
         self.ui.start_worker()
 
@@ -167,7 +177,7 @@ class PlayerApp(App):
         keys = self.query_one("#keys", Static)
         keys.update(Text(text or "Working...", style="dim italic"))
 
-    def ask(self, prompt: str, editable: bool = True, empty_ok: bool = False) -> None:
+    async def ask(self, prompt: str, editable: bool = True, empty_ok: bool = False) -> None:
         """Show the prompt and the answer box under it, and give the box the keys.
 
         empty_ok: an empty Enter is a reply (Enter at 'Show the answer?');
@@ -177,7 +187,10 @@ class PlayerApp(App):
         self.empty_ok = empty_ok
         self.query_one("#prompt", Static).update(Text(f"{prompt}:", style="bold"))
         self.query_one("#asking").display = True
-        box = self.query_one("#answer", Input)
+        box = self._box()
+        if box is None:
+            box = Input(id="answer")
+            await self.query_one("#askrow").mount(box)
         box.value = ""
         box.disabled = not editable
         if editable:
@@ -186,14 +199,22 @@ class PlayerApp(App):
         self.query_one("#keys", Static).update(Text(f"{said} · {SCROLL_HELP} · Ctrl-C stops", style="dim"))
 
     def typed(self, text: str) -> None:
-        self.query_one("#answer", Input).value = text
+        box = self._box()
+        if box is not None:
+            box.value = text
 
     def end_ask(self) -> None:
         self.asking = False
-        box = self.query_one("#answer", Input)
-        box.value = ""
-        box.disabled = True
+        box = self._box()
+        if box is not None:
+            box.value = ""
+            box.disabled = True
         self.query_one("#asking").display = False
+
+    def _box(self) -> Input | None:
+        """The answer box, once the first question has mounted it."""
+        found = self.query("#answer")
+        return found.first(Input) if found else None
 
     def live(self, renderable) -> None:
         """Training's live panel (None hides it)."""
@@ -253,28 +274,10 @@ class PlayerApp(App):
 
     # -- helpers ---------------------------------------------------------------------------
     def _heading(self, head: dict, width: int | None = None) -> None:
-        from rich.progress_bar import ProgressBar
-
         self.head = head
-        width = width or self.size.width
-        line = Table.grid(expand=True, padding=(0, 1))
-        line.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-        line.add_column(no_wrap=True, justify="right")
-        bar_width = 20 if width >= 100 else 10
-        line.add_column(width=bar_width, no_wrap=True)
-        where = Text()
-        if head["course"] and width >= 100:
-            where.append(head["course"], style="magenta")
-            where.append(" · ", style="dim")
-        where.append(head["lesson"], style="bold magenta")
-        line.add_row(where, Text(f"Step {head['k']} of {head['N']}", style="bold"),
-                     ProgressBar(total=head["N"], completed=head["k"], width=bar_width))
-        self.query_one("#heading", Static).update(line)
-        title = Text(head["title"], style="bold underline") if head["title"] else Text("")
-        if head["in_force"]:
-            title.append("   " if head["title"] else "")
-            title.append(f"with {head['in_force']}", style="yellow")
+        self.query_one("#heading", Static).update(frame.heading(head, width or self.size.width))
         shown = self.query_one("#title", Static)
+        title = frame.title(head)
         shown.update(title)
         shown.display = bool(title.plain)
 

@@ -62,6 +62,11 @@ class FullScreenUI:
         self.painted = threading.Event()  # set by the app once a step is on screen
         self._held = None  # the session's look-ahead, until the first screen is drawn
         self.shown: int | None = None  # the step on screen
+        # The first step computed before the app composed its screen: the app composes it in.
+        self._first_lock = threading.Lock()
+        self._first: tuple[dict, list] | None = None
+        self._composed = False
+        self.first_ready = threading.Event()  # the first step is computed (or the loop ended)
         self.last: str | None = None  # the last command read
 
     # -- running -----------------------------------------------------------------------
@@ -103,6 +108,16 @@ class FullScreenUI:
                              f"{err}); `--line` plays the lesson line by line") from None
         return self.result()
 
+    def take_first(self) -> tuple[dict, list] | None:
+        """For the app's compose: (header, renderables) of the first step if it is computed already.
+
+        From this call on, every step goes through the app (show_step below).
+        """
+        with self._first_lock:
+            self._composed = True
+            first, self._first = self._first, None
+        return first
+
     def result(self) -> str:
         """After the app ended: the runner's outcome, its error, or KeyboardInterrupt."""
         if self.error is not None:
@@ -131,6 +146,7 @@ class FullScreenUI:
             self.outcome = "interrupted"
         except BaseException as err:  # noqa: BLE001 - raised again on the main thread
             self.error = err
+        self.first_ready.set()
         self.mounted.wait()
         if not self.closed:
             try:
@@ -171,13 +187,21 @@ class FullScreenUI:
         step = session.steps[i]
         course = session.lesson.course
         in_force = ", ".join(f"{k} = {_value_text(v)}" for k, v in session.env.in_force.items())
-        self._call("show_step", {
+        head = {
             "course": course.title if course is not None else "",
             "lesson": session.lesson.title,
             "k": i + 1, "N": session.N,
             "title": step.title or "",
             "in_force": in_force,
-        }, list(out), i == self.shown and self.last in _REDRAWS)
+        }
+        with self._first_lock:
+            first = not self._composed
+            if first:
+                self._first = (head, list(out))
+        if first:
+            self.first_ready.set()  # the app composes it in
+        else:
+            self._call("show_step", head, list(out), i == self.shown and self.last in _REDRAWS)
         self.shown = i
         if self._held is not None:  # the first screen is up: computing ahead may start
             self.painted.wait(0.5)

@@ -1,0 +1,46 @@
+"""What the full-screen player's header and footer say, as rich renderables (no Textual here).
+
+Shared by the Textual app (tutor.lessons.tui.app) and by the first frame
+drawn before Textual has loaded (tutor.lessons.tui.early), so the two cannot
+drift apart: the same header line, the same title, the same waiting line.
+"""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+
+WAITING = "Please wait: computing..."  # the footer until the lesson waits for a key
+WAITING_STYLE = "dim italic"
+
+
+def heading(head: dict, width: int) -> Table:
+    """The header's line: course (from 100 columns) and lesson, 'Step k of N', a progress bar."""
+    from rich.progress_bar import ProgressBar
+
+    line = Table.grid(expand=True, padding=(0, 1))
+    line.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    line.add_column(no_wrap=True, justify="right")
+    bar_width = 20 if width >= 100 else 10
+    line.add_column(width=bar_width, no_wrap=True)
+    where = Text()
+    if head["course"] and width >= 100:
+        where.append(head["course"], style="magenta")
+        where.append(" · ", style="dim")
+    where.append(head["lesson"], style="bold magenta")
+    line.add_row(where, Text(f"Step {head['k']} of {head['N']}", style="bold"),
+                 ProgressBar(total=head["N"], completed=head["k"], width=bar_width))
+    return line
+
+
+def title(head: dict) -> Text:
+    """The step's title under the header, with the --set values in force (empty: no title row)."""
+    shown = Text(head["title"], style="bold underline") if head["title"] else Text("")
+    if head["in_force"]:
+        shown.append("   " if head["title"] else "")
+        shown.append(f"with {head['in_force']}", style="yellow")
+    return shown
+
+
+def waiting() -> Text:
+    return Text(WAITING, style=WAITING_STYLE)
