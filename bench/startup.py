@@ -8,7 +8,11 @@ Each round runs, in rotated order, each as a fresh process:
   tutor learn forward-pass (the shortcut; the full-screen player, Textual, the
   default on a terminal), the same with --line (the line-mode player) and with
   --from 1 (an option with a value goes through the typer app): time until the
-  first screen ("Step 1 of") is on a pseudo-terminal (pexpect), then q.
+  first screen ("Step 1 of") is on a pseudo-terminal (pexpect), then q. The
+  full-screen player draws its first frame with rich while Textual loads
+  (tutor.lessons.tui.early); a row of its own says when Textual's first frame,
+  the same screen, follows (the first "Step 1 of" after Textual turns the
+  mouse on), from the same runs.
 The figure for each is its median with [min-max]; the ratio to the peer is
 taken within each round, then its median and range over the rounds.
 
@@ -100,20 +104,36 @@ def run_cmd(cmd, env):
     return f
 
 
-def first_screen(cmd, env):
+def first_screen(cmd, env, textual: bool = False):
+    """Time to the first "Step 1 of" on the pty; with textual, also to the first one Textual itself
+    draws (after it turns the mouse on, which the early frame of tutor.lessons.tui.early does not)."""
     import pexpect
 
     def f():
         child = pexpect.spawn(cmd[0], cmd[1:], env=env, dimensions=(40, 100), encoding="utf-8", timeout=60)
+        out = {}
         try:
-            child.expect("Step 1 of")
-            t = time.perf_counter()
+            started = False
+            while "textual_at" not in out:
+                got = child.expect(["Step 1 of", re.escape(TEXTUAL_STARTS)])
+                now = time.perf_counter()
+                if got == 1:
+                    started = True
+                    continue
+                out.setdefault("screen_at", now)
+                if started:
+                    out["textual_at"] = now
+                if not textual:
+                    break
             child.send("q")
             child.expect(pexpect.EOF)
         finally:
             child.close(force=True)
-        return {"screen_at": t}
+        return out
     return f
+
+
+TEXTUAL_STARTS = "\x1b[?1000h"  # Textual's driver turns mouse reporting on as it starts
 
 
 def _import_tree(stderr: str):
@@ -176,20 +196,24 @@ def main(argv=None) -> int:
     fs = {k: run_cmd(c, env) for k, c in cmds.items()}
     learn = [py, "-m", "tutor", "learn", "forward-pass"]
     learn_from = learn + ["--from", "1"]  # an option with a value: through the typer app
-    pty_names = {"tutor learn forward-pass: first screen, full screen (pty)": learn,
+    full = "tutor learn forward-pass: first screen, full screen (pty)"
+    textual_row = "tutor learn forward-pass: Textual's own first frame (pty)"
+    pty_names = {full: learn,
                  "tutor learn forward-pass --line: first screen, line mode (pty)": learn + ["--line"],
                  "tutor learn forward-pass --from 1: first screen, full screen (pty)": learn_from}
-    pty_times: dict[str, list[float]] | None = {k: [] for k in pty_names}
+    pty_times: dict[str, list[float]] | None = {k: [] for k in [*pty_names, textual_row]}
     try:
         import pexpect  # noqa: F401
 
         def timed(name, cmd):
-            screen = first_screen(cmd, env)
+            screen = first_screen(cmd, env, textual=name == full)
 
             def f():  # time to the first screen, not to exit
                 t0 = time.perf_counter()
                 out = screen()
                 pty_times[name].append(out["screen_at"] - t0)
+                if "textual_at" in out:
+                    pty_times[textual_row].append(out["textual_at"] - t0)
             return f
 
         for name, cmd in pty_names.items():
@@ -210,6 +234,8 @@ def main(argv=None) -> int:
     times, _ = interleaved(fs, args.rounds, warmup=False, clock=clock)
     if pty_times is not None and args.clock != "cpu":  # the pty contenders report time to the first screen
         times.update(pty_times)
+        if len(times[textual_row]) != len(times[PEER]):
+            times.pop(textual_row)  # no early frame: Textual's first frame is the first screen
     rows = [[k, spread(v, unit=1e-3, fmt="{:.0f}") + " ms", ratio_text(round_ratios(times, k, PEER)),
              ratio_text(round_ratios(times, k, PEER_RUN))] for k, v in times.items()]
     out.append(f"#### start-up, {args.rounds} rounds interleaved\n")

@@ -41,14 +41,30 @@ def _capable_terminal() -> bool:
     return ttys and os.environ.get("TERM", "") not in ("", "dumb")
 
 
+# TUTOR_EARLY_FRAME=0: Textual draws the first frame itself (no early frame, see tutor.lessons.tui.early).
+EARLY_FRAME_ENV = "TUTOR_EARLY_FRAME"
+
+
+def early_frame_wanted() -> bool:
+    """Whether the first frame is drawn with rich before Textual loads: on a POSIX terminal, not served."""
+    if os.environ.get(EARLY_FRAME_ENV, "").strip() == "0" or served() or os.name != "posix":
+        return False
+    return _capable_terminal()
+
+
 def preload() -> None:
     """Import Textual on a background thread while the lesson is prepared (numpy, the data).
 
-    Textual's import is most of what full screen adds to the first screen;
-    part of it overlaps with the lesson's own loading this way. A failure
-    here is left for the real import to report.
+    Only where no early frame is drawn (the served page, TUTOR_EARLY_FRAME=0):
+    with one, the first step is drawn before Textual is needed, and an import
+    beside it would only take turns on the interpreter with the lesson's
+    loading and delay that frame. A failure here is left for the real import
+    to report.
     """
     import threading
+
+    if early_frame_wanted():
+        return
 
     def load() -> None:
         try:

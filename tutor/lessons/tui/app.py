@@ -32,7 +32,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
 from tutor.lessons.tui import frame
-from tutor.lessons.tui.keys import KEY_HELP, KEY_HELP_NARROW, SCROLL_HELP
+from tutor.lessons.tui.keys import SCROLL_HELP
 
 # Textual's names for the keys the line-mode player reads as characters (tutor.lessons.ui.KEYS).
 _KEY_CHARS = {"enter": "\r", "right": "\x1b[C", "left": "\x1b[D", "ctrl+d": "\x04", "space": " ", "tab": "\t"}
@@ -68,8 +68,8 @@ class PlayerApp(App):
         Binding("ctrl+q", "interrupt", "stop", show=False, priority=True),
     ]
 
-    def __init__(self, ui) -> None:
-        super().__init__()
+    def __init__(self, ui, driver_class=None) -> None:
+        super().__init__(driver_class=driver_class)
         self.ui = ui
         self.asking = False
         self.empty_ok = False
@@ -292,12 +292,8 @@ class PlayerApp(App):
     def _show_keys(self) -> None:
         if self.asking:
             return
-        width = self.size.width
-        text = self.keys_text or (KEY_HELP if width >= 60 else KEY_HELP_NARROW)
         body = self.query_one("#body", VerticalScroll)
-        if body.max_scroll_y > 0 and len(text) + len(SCROLL_HELP) + 3 <= width - 2:
-            text += " · " + SCROLL_HELP
-        self.query_one("#keys", Static).update(Text(text, style="dim"))
+        self.query_one("#keys", Static).update(frame.keys_line(self.size.width, self.keys_text, body.max_scroll_y > 0))
 
     def _hide(self, selector: str) -> None:
         self.query_one(selector).display = False
@@ -306,6 +302,20 @@ class PlayerApp(App):
         body = self.query_one("#body", VerticalScroll)
         {"up": body.scroll_up, "down": body.scroll_down, "pageup": body.scroll_page_up,
          "pagedown": body.scroll_page_down, "home": body.scroll_home, "end": body.scroll_end}[key](animate=False)
+
+
+def terminal_driver(attrs_before):
+    """Textual's terminal driver, told the terminal's settings from before the early frame
+    (tutor.lessons.tui.early turned echo off already): it gives those back when the app ends."""
+    from textual.drivers.linux_driver import LinuxDriver
+
+    class EarlyFrameDriver(LinuxDriver):
+        def start_application_mode(self) -> None:
+            super().start_application_mode()
+            if attrs_before is not None:
+                self.attrs_before = attrs_before
+
+    return EarlyFrameDriver
 
 
 def screen_text(app: App) -> str:

@@ -44,3 +44,14 @@ def title(head: dict) -> Text:
 
 def waiting() -> Text:
     return Text(WAITING, style=WAITING_STYLE)
+
+
+def keys_line(width: int, keys: str | None = None, scrolls: bool = False) -> Text:
+    """The footer's key line while the lesson waits for a key: `keys`, else the usual ones for the width,
+    and the scroll keys when the step scrolls and they fit."""
+    from tutor.lessons.tui.keys import KEY_HELP, KEY_HELP_NARROW, SCROLL_HELP
+
+    text = keys or (KEY_HELP if width >= 60 else KEY_HELP_NARROW)
+    if scrolls and len(text) + len(SCROLL_HELP) + 3 <= width - 2:
+        text += " · " + SCROLL_HELP
+    return Text(text, style="dim")

@@ -31,6 +31,9 @@ _REDRAWS = ("more", "less", "switch", "set")
 
 _STOP = object()  # put on the queues when the app goes away: the waits end with KeyboardInterrupt
 
+# How long the first step may take before Textual starts without the early frame (it then says it is computing).
+EARLY_WAIT = 0.5
+
 
 class FullScreenUI:
     """The runner's UI, drawn by a PlayerApp.
@@ -70,33 +73,54 @@ class FullScreenUI:
         self.last: str | None = None  # the last command read
 
     # -- running -----------------------------------------------------------------------
-    def make_app(self, session, start: int):
+    def make_app(self, session, start: int, driver_class=None):
         """The app that plays `session` from step `start` once it is mounted (tests run it headless)."""
         from tutor.lessons.tui.app import PlayerApp
 
-        self._job = (session, start)
-        # Computing ahead (tutor.lessons.lookahead) waits until the first screen is drawn: its
-        # thread would otherwise take turns on the interpreter with Textual starting up.
-        self._held, session.lookahead = session.lookahead, None
-        self.app = PlayerApp(self)
+        self._take_job(session, start)
+        self.app = PlayerApp(self, driver_class=driver_class)
         return self.app
+
+    def _take_job(self, session, start: int) -> None:
+        if self._job is None:
+            self._job = (session, start)
+            # Computing ahead (tutor.lessons.lookahead) waits until the first screen is drawn: its
+            # thread would otherwise take turns on the interpreter with Textual starting up.
+            self._held, session.lookahead = session.lookahead, None
 
     def play(self, session, start: int = 0) -> str:
         """Play the lesson full screen: 'completed' or 'quit'; KeyboardInterrupt after Ctrl-C.
 
         Errors of the lesson (a TutorError) are raised here, on the main
         thread, once the terminal is given back.
+
+        On a terminal the first step is computed first and drawn at once
+        (tutor.lessons.tui.early), Textual loading after it; Textual's first
+        frame is the same screen and replaces it.
         """
-        from tutor.lessons.tui import served
+        from tutor.lessons.tui import early_frame_wanted, served
 
         if not served():
             # Textual takes COLUMNS and LINES, when exported, for the window's size and would
             # then never follow a resize; on a terminal the terminal itself knows better.
             for name in ("COLUMNS", "LINES"):
                 os.environ.pop(name, None)
-        app = self.make_app(session, start)
+        self._take_job(session, start)
         self.start_worker()  # the first step is computed while Textual starts; drawing waits for the app
+        drawn = None
         try:
+            if early_frame_wanted() and self.first_ready.wait(EARLY_WAIT) and self.first() is not None:
+                from tutor.lessons.tui.early import EarlyFrame
+
+                drawn = EarlyFrame()
+                if not drawn.draw(*self.first()):
+                    drawn = None
+            driver = None
+            if drawn is not None:
+                from tutor.lessons.tui.app import terminal_driver
+
+                driver = terminal_driver(drawn.attrs)  # gives the terminal's settings from before back at the end
+            app = self.make_app(session, start, driver_class=driver)
             app.run()
         except Exception as err:
             if self.mounted.is_set():
@@ -106,7 +130,15 @@ class FullScreenUI:
 
             raise TutorError(f"the full-screen player could not start on this terminal ({type(err).__name__}: "
                              f"{err}); `--line` plays the lesson line by line") from None
+        finally:
+            if drawn is not None and not self.mounted.is_set():
+                drawn.restore()  # Textual never took the screen over
         return self.result()
+
+    def first(self) -> tuple[dict, list] | None:
+        """(header, renderables) of the first step while it waits for the app (the early frame draws it)."""
+        with self._first_lock:
+            return self._first
 
     def take_first(self) -> tuple[dict, list] | None:
         """For the app's compose: (header, renderables) of the first step if it is computed already.
