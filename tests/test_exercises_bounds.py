@@ -172,8 +172,8 @@ def test_hidden_inputs_never_reach_the_learners_code_or_any_message(tmp_path):
     src = ("import os, sys\nfolder = os.path.join(sys.argv[1], 'in')\ntext = ''\n"
            "for name in sorted(os.listdir(folder)):\n    p = os.path.join(folder, name)\n"
            "    if os.path.isfile(p):\n        text += name + ': ' + open(p, 'rb').read().decode('latin-1')\n"
-           "import numpy as np\nz = np.load(os.path.join(folder, 'inputs.npz'))\n"
-           "text += ' '.join(repr(float(x)) for k in z.files for x in np.ravel(z[k]))\n"
+           "os.set_blocking(0, False)\n"
+           "try:\n    text += ' STDIN ' + repr(os.read(0, 1 << 20))\nexcept OSError:\n    pass\n"
            "text += ' FILES ' + ' '.join(sorted(os.listdir(folder)))\n"
            "def sigmoid_gradient(z):\n    raise ValueError(text[-400:] + ' ' + repr(z.tolist()))\n")
     result = run(tmp_path, src)
@@ -185,7 +185,7 @@ def test_hidden_inputs_never_reach_the_learners_code_or_any_message(tmp_path):
     console = Console(record=True, width=200, file=io.StringIO())
     console.print(render_text(result))
     doc = json.dumps(to_json(result)) + json.dumps(to_gradescope(result)) + console.export_text() + result.printed
-    assert "ValueError" in doc and "request.json" in doc  # the visible tests show the message...
+    assert "ValueError" in doc and "config.json" in doc  # the visible tests show the message...
     leaked = sorted(n for n in numbers if n in doc)
     assert leaked == []  # ...and none of it holds a hidden input
 

@@ -267,7 +267,8 @@ def test_every_tmpfs_has_a_size_and_only_the_work_folder_stays_writable():
     assert ["--ro-bind", "/opt/py", iso.PYTHON] == cmd[cmd.index("/opt/py") - 1:cmd.index("/opt/py") + 2]
     assert f"{iso.SITE}/numpy" in cmd and "--seccomp" in cmd and cmd[cmd.index("--seccomp") + 1] == "9"
     # Root: no user namespace, the child keeps only what it needs to become its own uid.
-    assert "--unshare-user" not in cmd and _pairs(cmd, "--cap-add") == [["CAP_SETUID", "--cap-add"], ["CAP_SETGID", "--clearenv"]]
+    assert "--unshare-user" not in cmd and _pairs(cmd, "--cap-add") == [["CAP_SETUID", "--cap-add"], ["CAP_SETGID", "--cap-add"],
+                                                                     ["CAP_KILL", "--clearenv"]]
     user = iso.bwrap_args(ROOTS, [], in_bytes=0, uid=None, seccomp_fd=None, env={})
     assert "--unshare-user" in user and "--cap-add" not in user and "--seccomp" not in user
 

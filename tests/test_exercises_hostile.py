@@ -28,10 +28,13 @@ from tutor.exercises.catalog import get_exercise
 from tutor.exercises.check import check_file
 from tutor.exercises.report import render_text, to_gradescope, to_json
 
-# Where the child's runner writes what the parent reads back: descriptors it inherits, named in its
-# request (the learner's code can find them too, and reopen them through /proc/self/fd).
-OUT = ("import json, os, sys\nOUT = dict(zip(('result.json', 'outputs.npz', 'progress'), ('/proc/self/fd/%d' % fd for fd in "
-       "json.load(open(os.path.join(sys.argv[1], 'in', 'request.json')))['outputs'])))\n")
+# Where the child's runner writes what the parent reads back: descriptors it inherits (the learner's
+# code can find them too, by their names in /proc/self/fd, and reopen them there).
+OUT = ("import os, sys\nOUT = {}\nfor _fd in os.listdir('/proc/self/fd'):\n    try:\n"
+       "        _link = os.readlink('/proc/self/fd/' + _fd)\n    except OSError:\n        continue\n"
+       "    for _name in ('result.json', 'outputs.npz', 'progress'):\n"
+       "        if _link.startswith('/memfd:' + _name):\n            OUT[_name] = '/proc/self/fd/' + _fd\n"
+       "assert len(OUT) == 3, OUT\n")
 RIGHT = "from tutor_helpers import sigmoid\n\ndef sigmoid_gradient(z):\n    s = sigmoid(z)\n    return s * (1 - s)\n"
 PACKAGE = Path(__file__).resolve().parent.parent / "tutor"
 

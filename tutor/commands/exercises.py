@@ -237,14 +237,17 @@ def check(
     course: str | None = course_option(),
 ) -> None:
     """Run your exercise code against its tests and explain the results."""
+    from tutor.exercises.isolation import mode_from_env
+
+    mode = isolation.value if isolation else mode_from_env("auto" if format is Format.text else "strict")
+    # The sandbox starts first: it imports numpy on the other core while this process loads the exercise.
+    server = None if watch else _early_server(mode)
     u = _use(course)
     from tutor.base.errors import TutorError
     from tutor.exercises.check import check_file, not_checked
-    from tutor.exercises.isolation import mode_from_env
     from tutor.exercises.report import render_text, to_json
     from tutor.exercises.sourcefile import SourceProblem
 
-    mode = isolation.value if isolation else mode_from_env("auto" if format is Format.text else "strict")
     try:
         targets = _targets(exercise_id, file, dir, u)
     except TutorError as err:
@@ -260,7 +263,7 @@ def check(
     for ex, path in targets:
         try:
             result = check_file(ex, _submission(path), timeout=timeout, memory_mb=memory_mb, isolation=mode,
-                                siblings=False)
+                                siblings=False, sandbox=server)
         except SourceProblem as err:
             if format is Format.text:
                 fail(err.message)
@@ -292,6 +295,17 @@ def check(
             out.print(bounds, style="dim", markup=False, highlight=False)
     _warn(store)
     raise SystemExit(0 if all(r.passed for r in results) else 1)
+
+
+def _early_server(mode: str):
+    """A sandbox server started now, or None where it cannot be (the check then says why, as before)."""
+    from tutor.base.errors import TutorError
+    from tutor.exercises.server import Server
+
+    try:
+        return Server(mode)
+    except (TutorError, OSError):
+        return None
 
 
 def _gradescope(results, single: bool) -> dict:

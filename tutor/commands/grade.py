@@ -202,7 +202,7 @@ def grade(
 
                 try:
                     run = grade_all(subs, catalog, out=out, jobs=jobs, timeout=timeout, memory_mb=memory_mb,
-                                    on_result=on_result, stop=stop, grade=partial(grade_one, isolation=mode),
+                                    on_result=on_result, stop=stop, grade=partial(grade_one, isolation=mode), isolation=mode,
                                     checks=checks)
                 finally:
                     if previous is not None:

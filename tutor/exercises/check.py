@@ -130,13 +130,16 @@ def _nbytes(value) -> int:
 
 
 def check_file(exercise, file: Path | str, *, timeout: float = DEFAULT_TIMEOUT,
-               memory_mb: int = DEFAULT_MEMORY_MB, isolation: str = "auto", siblings: bool = True) -> CheckResult:
+               memory_mb: int = DEFAULT_MEMORY_MB, isolation: str = "auto", siblings: bool = True,
+               sandbox=None) -> CheckResult:
     """Run the learner's file through every test of the exercise.
 
     isolation: "auto" (bubblewrap when available, else a plain process and a
     notice), "strict" (refuse without bubblewrap: IsolationRefused), "off".
     siblings: stage the .py files beside the file too (a student's folder as
     `tutor grade` stages it); `tutor check` stages the learner's file alone.
+    sandbox: a warm tutor.exercises.server.Server (its isolation applies), or
+    None for a sandbox of this check's own.
 
     Hidden tests reach the child only after it has reported every visible
     one (on its stdin, in the same process): the hidden inputs are never where
@@ -161,7 +164,7 @@ def check_file(exercise, file: Path | str, *, timeout: float = DEFAULT_TIMEOUT,
                         memory_mb=memory_mb, gradient_check=visible.index(gc) if gc in visible else None,
                         isolation_mode=isolation, expected_bytes=_nbytes(expected) + _nbytes(cases_args),
                         encode_extra=_encode_function_arg, later_cases=pick(hidden) or None,
-                        later_gradient_check=hidden.index(gc) if gc in hidden else None)
+                        later_gradient_check=hidden.index(gc) if gc in hidden else None, server=sandbox)
     sandbox = _place(first, visible, len(exercise.tests))
     if hidden and first.status == "ok" and not first.blocked:
         second = first.later if first.later is not None else SandboxResult("crashed")

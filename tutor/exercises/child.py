@@ -1,21 +1,27 @@
-"""The child side of a check: run the learner's function on every test case.
+"""The child side of a check: a sandboxed server that forks one fresh child per check.
 
 This file is not imported by the tutor. The parent copies it (as
-`_tutor_child.py`, beside a copy of wire.py) into the check's private folder
-and runs `python -I -S -B ROOT/in/_tutor_child.py ROOT`, under bubblewrap where
-it can. ROOT/in holds what the parent wrote (read-only under bubblewrap), ROOT/work
-is the learner code's working folder; the three files the parent reads back
-(result.json, outputs.npz, progress) are descriptors it inherits, named in
-the request. When the tutor runs as root, the child becomes a uid of its own
-before anything else (so the limit on processes and threads holds). It needs the
-standard library and numpy only, so the tutor package (its
-references, fixtures and hidden answers) never has to be reachable.
+`_tutor_child.py`, beside a copy of wire.py and config.json) into the
+sandbox's read-only folder ROOT/in and runs `python -I -S -B
+ROOT/in/_tutor_child.py ROOT FD`, under bubblewrap where it can. FD is a
+control socket (SOCK_SEQPACKET) to the parent.
 
-Order matters: the limits are set before numpy is imported (so "not enough
-memory for numpy itself" is reported as the limit's fault), and the learner's
-code runs last. Whatever this process writes (result.json, outputs.npz) the
-parent treats as untrusted data: learner code runs here too and could write
-anything.
+The server imports numpy once, then waits. For each check the parent sends
+one short order over the socket with the check's descriptors attached (its
+stdin, stdout and stderr pipes and the result files); the server forks, and
+only the child reads the request itself, from its own stdin: no learner's
+code or test input ever passes through the server's memory, so no later
+child can find an earlier one's in what it inherits. The child leaves the
+server's descriptors, becomes a uid of its own when the tutor runs as root,
+sets its limits, installs the seccomp filter (no new process, no signal to
+another, no shared memory), and only then reads the request and runs the
+learner's code. The server waits for the child (the parent may ask it to
+kill the child), empties the writable folder, and reports the exit.
+
+Whatever the child writes (result.json, outputs.npz, progress) the parent
+treats as untrusted data: learner code runs there too and could write
+anything. The tutor package (its references, fixtures and hidden answers)
+never has to be reachable: the child needs the standard library and numpy.
 """
 
 import contextlib
@@ -179,7 +185,7 @@ def _gradient_check(np, func, args, e=1e-4):
     return {"relative_difference": rel, "n": int(params.size)}
 
 
-def run(folder, fds, request, progress):
+def run(fds, request, inputs, progress):
     import _tutor_wire as wire
     import numpy as np
 
@@ -196,8 +202,6 @@ def run(folder, fds, request, progress):
         import _tutor_args
         return functools.partial(getattr(_tutor_args, name), **kwargs)
 
-    with np.load(os.path.join(folder, "inputs.npz"), allow_pickle=False) as z:
-        inputs = {k: z[k] for k in z.files}
     try:
         code = compile(source, filename, "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as err:
@@ -312,40 +316,236 @@ def _run_gradient_check(context, case, progress):
         return {"skipped": f"your function raised {type(err).__name__[:80]} during the check"}
 
 
-def main(root):
-    folder = os.path.join(root, "in")
-    with open(os.path.join(folder, "request.json"), encoding="utf-8") as f:
-        request = json.load(f)
-    fds = [int(fd) for fd in request["outputs"]]
-    _close_other_fds(set(fds) | {int(fd) for fd in (request.get("later") or {}).get("fds", [])})
-    if request.get("uid") is not None:
-        _become(int(request["uid"]))
-    _limits(request)
-    sys.path[:] = list(request["path"]) + [folder] + ([request["siblings"]] if request.get("siblings") else [])
-    sys.dont_write_bytecode = True
+class _Modules:
+    """Imports of the modules the parent sent with the request (tutor_helpers, the student's own files).
+
+    They live in this process's memory only: nothing is written where the
+    next check could find it.
+    """
+
+    def __init__(self, sources):
+        self.sources = sources  # {module name: source bytes}
+
+    def find_spec(self, name, path=None, target=None):
+        if name not in self.sources:
+            return None
+        import importlib.util
+
+        return importlib.util.spec_from_loader(name, self, origin=f"{name}.py")
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        name = module.__spec__.name
+        module.__file__ = f"{name}.py"
+        exec(compile(self.sources[name], module.__file__, "exec", dont_inherit=True), module.__dict__)
+
+
+def _seccomp(program):
+    """Install the seccomp program (bytes of struct sock_filter) on this process; no way back."""
+    import ctypes
+
+    class Prog(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    buffer = ctypes.create_string_buffer(program, len(program))
+    prog = Prog(len(program) // 8, ctypes.cast(buffer, ctypes.c_void_p))
+    # PR_SET_NO_NEW_PRIVS = 38, PR_SET_SECCOMP = 22, SECCOMP_MODE_FILTER = 2
+    if libc.prctl(38, 1, 0, 0, 0) != 0 or libc.prctl(22, 2, ctypes.byref(prog), 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "seccomp could not be installed")
+
+
+def _address_space():
+    """Bytes of address space this process holds now (what RLIMIT_AS counts); 0 where unknown."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _check(order, fds, config):
+    """One check, in the forked child: leave the server behind, bound this process, run the learner's code."""
+    stdin, stdout, stderr, *outputs = fds
+    for fd, target in ((stdin, 0), (stdout, 1), (stderr, 2)):
+        os.dup2(fd, target)
+    _close_other_fds({0, 1, 2, *outputs})
+    os.setsid()  # a group of its own: the server kills it as one
+    if order.get("uid") is not None:
+        _become(int(order["uid"]))
+    _limits(order)
+    if _address_space() > int(order["memory_mb"]) * 1024 * 1024:
+        # Python and numpy alone already hold more than the limit allows: the limit's fault, not the code's.
+        _write_result(outputs[:3], {"status": "limit", "message": f"Python and numpy use {_address_space() >> 20} MB"})
+        return
+    if config.get("seccomp") is not None:
+        _seccomp(config["seccomp"])
+    os.chdir(config["work"])
+    results = outputs[:3]
 
     def progress(text):
-        _write_fd(fds[2], text.encode("ascii"))
+        _write_fd(results[2], text.encode("ascii"))
 
     try:
-        import numpy  # noqa: F401 - measured against the limits before the learner's code
-    except (MemoryError, ImportError, OSError) as err:
-        _write_result(fds, {"status": "limit", "message": f"{type(err).__name__}: {err}"[:300]})
-        return 0
+        request, inputs = _receive()
+    except MemoryError as err:  # the limit leaves no room even for the request: the limit's fault
+        _write_result(results, {"status": "limit", "message": f"{type(err).__name__}: {err}"[:300]})
+        return
+    if len(outputs) > 3:
+        request["later"] = {"fds": outputs[3:6]}
+    import base64
+
+    sys.meta_path.append(_Modules({name: base64.b64decode(text) for name, text in request.get("modules", {}).items()}))
     try:
-        result = run(folder, fds, request, progress)
+        result = run(results, request, inputs, progress)
     except MemoryError:
         result = {"status": "memory"}
     except Exception as err:  # noqa: BLE001 - the runner itself must report, not crash
         result = {"status": "internal", "message": f"{type(err).__name__}: {err}"[:300]}
     if result is not None:  # None: written already, before the hidden tests' inputs arrived
-        _write_result(fds, result)
-    return 0
+        _write_result(results, result)
+
+
+def _wait(pid, sock):
+    """Wait for the child to end, killing it when the parent asks; (exit code, signal)."""
+    import select
+    import signal
+
+    pidfd = None
+    with contextlib.suppress(AttributeError, OSError):
+        pidfd = os.pidfd_open(pid)
+    try:
+        while True:
+            watched = [sock] + ([pidfd] if pidfd is not None else [])
+            ready, _, _ = select.select(watched, [], [], 1.0 if pidfd is not None else 0.005)
+            if sock in ready:
+                message = sock.recv(64)
+                if message in (b"", b"kill"):  # asked to, or the parent is gone
+                    with contextlib.suppress(OSError):
+                        os.killpg(pid, signal.SIGKILL)
+                    with contextlib.suppress(OSError):
+                        os.kill(pid, signal.SIGKILL)
+                if message == b"":
+                    os.waitpid(pid, 0)
+                    return None
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                return (os.WEXITSTATUS(status), 0) if os.WIFEXITED(status) else (0, os.WTERMSIG(status))
+    finally:
+        if pidfd is not None:
+            os.close(pidfd)
+
+
+def _empty(folder, uid):
+    """Remove everything the check left in its writable folder, as the uid that wrote it."""
+    try:
+        if not os.listdir(folder):
+            return
+    except OSError:
+        pass
+    pid = os.fork() if uid is not None else 0
+    if pid:
+        os.waitpid(pid, 0)
+        return
+    try:
+        if uid is not None:
+            _become(int(uid))
+        _wipe(folder)
+    finally:
+        if uid is not None:
+            os._exit(0)
+
+
+def _wipe(folder):
+    """Empty `folder` whatever its content's modes (a folder of mode 0 included), without recursion."""
+    for top, dirs, _files in os.walk(folder):  # first open every folder (walk descends after this)
+        for name in dirs:
+            with contextlib.suppress(OSError):
+                os.chmod(os.path.join(top, name), 0o700, follow_symlinks=False)
+    for top, dirs, files in os.walk(folder, topdown=False):
+        for name in files:
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(top, name))
+        for name in dirs:
+            path = os.path.join(top, name)
+            with contextlib.suppress(OSError):
+                os.unlink(path) if os.path.islink(path) else os.rmdir(path)
+
+
+def _warm_up():
+    """Import, once in the server, everything a check imports: a fork then pays for none of it."""
+    import base64  # noqa: F401
+    import functools  # noqa: F401
+    import importlib.util  # noqa: F401
+
+    import _tutor_wire  # noqa: F401
+    import numpy as np
+
+    # np.savez and np.load import their zip and format modules on first use.
+    buffer = io.BytesIO()
+    np.savez(buffer, a0=np.zeros(2))
+    with np.load(io.BytesIO(buffer.getvalue()), allow_pickle=False) as z:
+        z["a0"]
+    np.allclose(np.zeros(2), np.zeros(2))
+    json.loads(json.dumps({"a": [1.5]}))
+
+
+def serve(root, control):
+    """Import numpy once, then fork one child per order the parent sends, until it closes the socket."""
+    import socket
+
+    folder = os.path.join(root, "in")
+    with open(os.path.join(folder, "config.json"), encoding="utf-8") as f:
+        config = json.load(f)
+    sys.path[:] = list(config["path"]) + [folder]
+    sys.dont_write_bytecode = True
+    if config.get("seccomp"):
+        with open(os.path.join(folder, config["seccomp"]), "rb") as f:
+            config["seccomp"] = f.read()
+        import ctypes  # noqa: F401 - loaded once here, not in every child
+    sock = socket.socket(fileno=control)
+    try:
+        _warm_up()  # once, for every check this server runs
+    except (MemoryError, ImportError, OSError) as err:
+        sock.send(json.dumps({"failed": f"{type(err).__name__}: {err}"[:300]}).encode())
+        return 0
+    with contextlib.suppress(OSError, AttributeError, ImportError):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0: a child cannot open this process's memory
+    sock.send(b'{"ready": true}')
+    while True:
+        try:
+            message, fds, _flags, _addr = socket.recv_fds(sock, 4096, 16)
+        except OSError:
+            return 0
+        if not message:
+            return 0
+        order = json.loads(message.decode("utf-8"))
+        pid = os.fork()
+        if pid == 0:
+            try:
+                sock.close()
+                _check(order, fds, config)
+            except BaseException:  # noqa: BLE001 - said on the check's own stderr, which the parent reads
+                with contextlib.suppress(Exception):
+                    traceback.print_exc()
+                    sys.stderr.flush()
+            finally:
+                os._exit(0)  # threads or atexit handlers of the learner's code must not hold the child
+        for fd in fds:
+            os.close(fd)
+        ended = _wait(pid, sock)
+        _empty(config["work"], order.get("uid"))
+        if ended is None:
+            return 0
+        sock.send(json.dumps({"exited": ended[0], "signal": ended[1]}).encode())
+        if not config.get("reuse"):
+            return 0
 
 
 if __name__ == "__main__":
-    os.chdir(os.path.join(sys.argv[1], "work"))
-    status = main(sys.argv[1])
-    # Leave at once: threads the learner's code started, or atexit handlers it
-    # registered, must neither keep the check waiting nor touch the results.
+    status = serve(sys.argv[1], int(sys.argv[2]))
     os._exit(status)

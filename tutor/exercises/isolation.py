@@ -50,14 +50,18 @@ def bwrap_path() -> str | None:
 
 
 def python_roots() -> dict:
-    """The folders the child's interpreter needs: prefix (stdlib), and numpy/scipy's own folders."""
-    import numpy
+    """The folders the child's interpreter needs: prefix (stdlib), and numpy/scipy's own folders.
+
+    numpy is found, not imported: a command starts its sandbox before it imports anything heavy.
+    """
+    import importlib.util
 
     exe = os.path.realpath(sys.executable)
     stdlib = sysconfig.get_paths()["stdlib"]
     dynload = os.path.join(stdlib, "lib-dynload")
     packages = []
-    site = str(Path(numpy.__file__).resolve().parent.parent)
+    spec = importlib.util.find_spec("numpy")
+    site = str(Path(spec.origin).resolve().parent.parent)
     for name in ("numpy", "numpy.libs", "scipy", "scipy.libs"):
         p = os.path.join(site, name)
         if os.path.isdir(p):
@@ -113,9 +117,13 @@ _LD_W_ABS, _JEQ, _JGE, _JSET, _RET = 0x20, 0x15, 0x35, 0x45, 0x06
 _ALLOW, _ERRNO = 0x7FFF0000, 0x00050000
 _EPERM, _ENOSYS = 1, 38
 _CLONE_THREAD = 0x10000
-# (audit arch, clone, clone3, [fork, vfork, unshare, setns, memfd_create, memfd_secret, shmget]) per machine.
-_SYSCALLS = {"x86_64": (0xC000003E, 56, 435, [57, 58, 272, 308, 319, 447, 29]),
-             "aarch64": (0xC00000B7, 220, 435, [97, 268, 279, 447, 194])}
+# (audit arch, clone, clone3, [refused]) per machine. Refused: fork, vfork, unshare, setns, memfd_create,
+# memfd_secret, shmget; semget, msgget, mq_open; ptrace, process_vm_readv, process_vm_writev; kill, tkill,
+# tgkill, pidfd_send_signal, pidfd_open, pidfd_getfd.
+_SYSCALLS = {"x86_64": (0xC000003E, 56, 435, [57, 58, 272, 308, 319, 447, 29, 64, 68, 240, 101, 310, 311,
+                                              62, 200, 234, 424, 434, 438]),
+             "aarch64": (0xC00000B7, 220, 435, [97, 268, 279, 447, 194, 190, 186, 180, 117, 270, 271,
+                                                129, 130, 131, 424, 434, 438])}
 
 
 def no_fork_filter(machine: str | None = None) -> bytes | None:
@@ -129,6 +137,10 @@ def no_fork_filter(machine: str | None = None) -> bytes | None:
     the code mount a tmpfs that no size limit here covers. So do memfd_create,
     memfd_secret and shmget: memory files and System V segments hold memory
     outside the address space (a segment outlives its detachment).
+    Semaphores, message queues and POSIX queues outlive the process too: the
+    next check forked from the same server would find them. ptrace, the
+    process_vm calls and every way to send a signal fail with EPERM: the check
+    can neither read nor stop the server it was forked from (nor anything else).
     A system call of another ABI (32-bit, x32) fails with EPERM.
     """
     import platform
@@ -193,8 +205,10 @@ def bwrap_args(roots: dict, files: list, *, in_bytes: int, uid: int | None, secc
     place is a tmpfs of a set size: SANDBOX/work (WORK_BYTES) only; `/`,
     /dev, /dev/shm and SANDBOX are read-only. The interpreter's prefix
     appears at PYTHON, numpy and scipy under SITE. uid: when the tutor runs
-    as root, the child keeps CAP_SETUID/CAP_SETGID just long enough to become
-    this uid (see child.py), so that RLIMIT_NPROC counts.
+    as root, the server keeps CAP_SETUID/CAP_SETGID, so that each fork can
+    become a uid of its own (see child.py: RLIMIT_NPROC then counts that
+    check alone, and the fork drops every capability as it does), and
+    CAP_KILL, to stop a fork that runs under that other uid.
     """
     cmd = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
            "--die-with-parent", "--new-session"]
@@ -202,7 +216,7 @@ def bwrap_args(roots: dict, files: list, *, in_bytes: int, uid: int | None, secc
         cmd += ["--unshare-user"] + (["--disable-userns"] if disable_userns else [])  # bubblewrap 0.8 and later
     cmd += ["--cap-drop", "ALL"]
     if uid is not None:
-        cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+        cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_KILL"]
     cmd += ["--clearenv"]
     for key, value in env.items():
         cmd += ["--setenv", key, value]

@@ -1,24 +1,20 @@
-"""The parent side of a check: prepare the private folder, start the child, stop it, read it.
+"""The parent side of a check: send the request to a sandbox server, watch the fork, read it.
 
-`run_sandbox` writes the child runner, the helpers the stub may import, the
-learner's source (already decoded by the parent) and the inputs into a fresh
-private folder; starts the child (under bubblewrap when it can); reads its
-stdout and stderr in a loop with a cap; on exit, timeout or too much output
-kills the child's whole tree (process group, pid namespace, and any process
-carrying this check's token); reads the result as untrusted data; and
-removes the folder. Nothing here trusts a number the child reports.
+`run_sandbox` encodes the learner's source, the helpers the stub may import,
+the student's own other files and the test inputs into one request; asks a
+sandbox server (tutor.exercises.server: one given by the caller, warm, or a
+fresh one of its own) for a fork with its own pipes and result files; sends
+the request on the fork's stdin; reads its stdout and stderr with a cap;
+kills it on timeout or too much output; and reads the result as untrusted
+data. Nothing here trusts a number the child reports.
 """
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import os
-import secrets
-import selectors
-import shutil
-import signal
-import subprocess
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -29,17 +25,16 @@ import numpy as np
 from tutor.exercises import isolation
 from tutor.exercises.intake import IntakeError, load_npz, parse_result, read_fd, read_regular
 from tutor.exercises.safetext import safe_text
+from tutor.exercises.server import Server, ServerLost, nproc_limit, watch
 from tutor.exercises.stubs import module_source
 from tutor.exercises.wire import encode
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MEMORY_MB = 2048
 MAX_OUTPUT = 1024 * 1024  # bytes the child may write to its stdout and stderr together
-MAX_SIBLINGS = 50  # .py files copied from beside the learner's file
-_HERE = Path(__file__).resolve().parent
-# Read now, not when a check runs: nothing a child does can change what the next child gets.
-_CHILD_SOURCE = (_HERE / "child.py").read_text(encoding="utf-8")
-_WIRE_SOURCE = (_HERE / "wire.py").read_text(encoding="utf-8")
+MAX_SIBLINGS = 50  # .py files of the student's own folder sent along
+SIBLING_BYTES = 256 * 1024  # the most of one such file
+PIPE_BYTES = 65536  # what a pipe holds on Linux before a writer waits
 
 
 @dataclass
@@ -66,156 +61,28 @@ class SandboxResult:
     hidden_problem: str | None = None  # why the hidden tests' run gave no values (words of the parent's own)
 
 
-def _child_env(token: str) -> dict:
-    # A minimal environment: no HOME, no TUTOR_HOME, no PYTHONPATH pointing at the repository.
-    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1",
-           "PYTHONIOENCODING": "utf-8", "TUTOR_CHECK_TOKEN": token}
-    # One BLAS thread: predictable timing, and the address-space limit is not eaten by thread stacks.
-    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        env[var] = "1"
-    return env
-
-
-def _copy_siblings(source_file: Path | None, target: Path) -> None:
-    """Plain .py files beside the learner's file (their own helpers), copied, never linked."""
-    target.mkdir()
+def _siblings(source_file: Path | None) -> dict:
+    """{module name: source bytes} of the plain .py files beside the learner's file (their own helpers)."""
     if source_file is None:
-        return
+        return {}
     folder = source_file.resolve().parent
-    count = 0
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
-        return
+        return {}
+    found: dict = {}
     for entry in entries:
-        if count >= MAX_SIBLINGS or not entry.name.endswith(".py") or entry.name.startswith("tutor"):
+        name = entry.name
+        if len(found) >= MAX_SIBLINGS or not name.endswith(".py") or name.startswith("tutor") \
+                or not name[:-3].isidentifier():
             continue
         try:
-            data = read_regular(entry.path, 256 * 1024)
+            data = read_regular(entry.path, SIBLING_BYTES)
         except IntakeError:
             continue
         if data is not None:
-            (target / entry.name).write_bytes(data)
-            count += 1
-
-
-def _kill_tree(proc: subprocess.Popen, token: str) -> None:
-    """SIGKILL the child's process group, then every process still carrying this check's token."""
-    if not hasattr(os, "killpg"):  # Windows: no process groups to kill; the child itself at least
-        proc.kill()
-        proc.wait()
-        return
-    for _ in range(5):
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        found = _processes_with(token)
-        for pid in found:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-        if not found:
-            break
-        time.sleep(0.02)
-    try:
-        proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        pass
-
-
-def _processes_with(token: str) -> list[int]:
-    """Pids whose environment holds TUTOR_CHECK_TOKEN=token (the child's descendants, however detached)."""
-    needle = f"TUTOR_CHECK_TOKEN={token}".encode()
-    pids = []
-    try:
-        names = os.listdir("/proc")
-    except OSError:
-        return pids
-    for name in names:
-        if not name.isdigit() or int(name) == os.getpid():
-            continue
-        try:
-            with open(f"/proc/{name}/environ", "rb") as f:
-                if needle in f.read(1 << 20):
-                    pids.append(int(name))
-        except OSError:
-            continue
-    return pids
-
-
-def _communicate(proc: subprocess.Popen, timeout: float, marker: int | None = None,
-                 on_marker=None) -> tuple[str, bytes]:
-    """('exited' | 'timeout' | 'output', the tail of stdout+stderr); reads with a cap, never blocks past timeout.
-
-    marker: a pipe the child writes one byte to when its visible tests are done;
-    on_marker(tail) is called once, at that moment (it must not block)."""
-    if os.name == "nt":  # select() cannot wait on pipes there: the plain way, unbounded (no isolation there anyway)
-        try:
-            out, err = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            return "timeout", b""
-        return ("output" if len(out) + len(err) > MAX_OUTPUT else "exited"), (out + err)[-4000:]
-    sel = selectors.DefaultSelector()
-    for stream in (proc.stdout, proc.stderr):
-        os.set_blocking(stream.fileno(), False)
-        sel.register(stream, selectors.EVENT_READ)
-    if marker is not None:
-        os.set_blocking(marker, False)
-        sel.register(marker, selectors.EVENT_READ, "marker")
-    deadline = time.monotonic() + timeout
-    tail, total, outcome = b"", 0, None
-    while outcome is None:
-        now = time.monotonic()
-        if proc.poll() is not None:
-            outcome = "exited"
-            break
-        if now >= deadline:
-            outcome = "timeout"
-            break
-        for key, _ in sel.select(timeout=min(0.05, deadline - now)):
-            fd = key.fileobj if isinstance(key.fileobj, int) else key.fileobj.fileno()
-            try:
-                chunk = os.read(fd, 65536)
-            except (BlockingIOError, InterruptedError):
-                continue
-            if key.data == "marker":
-                sel.unregister(key.fileobj)
-                if chunk and on_marker is not None:
-                    on_marker(tail)
-                continue
-            if not chunk:
-                sel.unregister(key.fileobj)
-                continue
-            total += len(chunk)
-            tail = (tail + chunk)[-4000:]
-            if total > MAX_OUTPUT:
-                outcome = "output"
-                break
-    # What is already in the pipes (a grandchild may hold them open: do not wait for their end).
-    for key in list(sel.get_map().values()):
-        if key.data == "marker":
-            continue
-        try:
-            chunk = os.read(key.fileobj.fileno(), 65536)
-            tail = (tail + chunk)[-4000:]
-        except (BlockingIOError, InterruptedError, OSError):
-            pass
-    sel.close()
-    return outcome, tail
-
-
-def _remove(folder: Path) -> None:
-    def retry(func, path, _exc):
-        try:
-            os.chmod(os.path.dirname(path), 0o700)
-            os.chmod(path, 0o700)
-            func(path)
-        except OSError:
-            pass
-
-    shutil.rmtree(folder, onerror=retry)
+            found[name[:-3]] = data
+    return found
 
 
 def _expected_budget(expected_bytes: int) -> int:
@@ -223,27 +90,18 @@ def _expected_budget(expected_bytes: int) -> int:
     return int(min(256 * 1024 * 1024, max(8 * 1024 * 1024, 64 * expected_bytes)))
 
 
-def _staged_files(inp: Path) -> list[tuple[str, Path]]:
-    """(name inside SANDBOX/in, host path) for every file the parent wrote into the folder `in`."""
-    return sorted((p.relative_to(inp).as_posix(), p) for p in inp.rglob("*") if p.is_file())
+def _output_fd(name: str) -> int:
+    """A result file the fork inherits: an anonymous memory file where the system has them, else an unnamed one.
 
-
-def _output_fds(out: Path) -> list[int]:
-    """Descriptors of the three result files, made here and inherited by the child.
-
-    Anonymous memory files where the system has them: no path names them (not
-    even /proc/self/fd), nothing can swap them for a link or a FIFO, and the
-    child's RLIMIT_FSIZE caps what it writes into them. Elsewhere, files in
-    the check's folder.
+    No path names it (not even /proc/self/fd), nothing can swap it for a link
+    or a FIFO, and the fork's RLIMIT_FSIZE caps what it writes into it.
     """
-    fds = []
-    for name in isolation.OUTPUTS:
-        if hasattr(os, "memfd_create"):
-            fd = os.memfd_create(name, os.MFD_CLOEXEC)
-        else:
-            fd = os.open(out / name, os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
-        fds.append(fd)
-    return fds
+    if hasattr(os, "memfd_create"):
+        return os.memfd_create(name, os.MFD_CLOEXEC)
+    import tempfile
+
+    with tempfile.TemporaryFile() as f:
+        return os.dup(f.fileno())
 
 
 def run_sandbox(
@@ -265,184 +123,164 @@ def run_sandbox(
     encode_extra=None,
     later_cases: list[list] | None = None,
     later_gradient_check: int | None = None,
+    server: Server | None = None,
 ) -> SandboxResult:
     """Run function(*args) from the learner's source for each args list in cases.
 
-    helpers: {name: function} written as tutor_helpers.py (what the stub imports);
-    function_args: {name: function} written as _tutor_args.py (functions passed as arguments).
-    siblings: also stage the .py files beside source_file (a student's own
-    folder, as `tutor grade` stages it); False stages the learner's code alone.
+    helpers: {name: function} sent as the module tutor_helpers (what the stub imports);
+    function_args: {name: function} sent as _tutor_args (functions passed as arguments).
+    siblings: also send the .py files beside source_file (a student's own
+    folder, as `tutor grade` stages it); False sends the learner's code alone.
     later_cases: cases (hidden tests) the child receives on its stdin only once
     it has reported every case in `cases`, in the same process: the result's
     `later` is what came back for them (a SandboxResult of values, or why not).
+    server: a warm sandbox to run in (its isolation was decided when it
+    started; isolation_mode is then not used); None (or one that can take no
+    more checks) starts one for this check alone and ends it after.
     """
-    bwrap, notice = isolation.decide(isolation_mode)
-    roots = isolation.python_roots()
-    inside_roots = isolation.inside_roots(roots) if bwrap else roots
-    folder = Path(tempfile.mkdtemp(prefix="tutor-check-"))
-    token = secrets.token_hex(16)
-    opened: list[int] = []
-    out_fds: list[int] = []
-    later_fds: list[int] = []  # marker (read end), result, outputs of the hidden tests
+    own = server is None or not server.available
+    if own:
+        server = Server(isolation_mode)
+    try:
+        return _run(server, source, function, cases, names, filename=filename,
+                    siblings=_siblings(Path(source_file) if source_file and siblings else None),
+                    helpers=helpers, function_args=function_args, timeout=timeout, memory_mb=memory_mb,
+                    gradient_check=gradient_check, expected_bytes=expected_bytes, encode_extra=encode_extra,
+                    later_cases=later_cases, later_gradient_check=later_gradient_check)
+    finally:
+        if own:
+            server.close()
+
+
+def _payload(doc: dict, arrays: dict) -> bytes:
+    """What the fork reads on stdin: two 8-byte lengths, the JSON, the .npz."""
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    npz = buffer.getvalue()
+    data = json.dumps(doc).encode("utf-8")
+    return len(data).to_bytes(8, "big") + len(npz).to_bytes(8, "big") + data + npz
+
+
+def _run(server: Server, source, function, cases, names, *, filename, siblings, helpers, function_args, timeout,
+         memory_mb, gradient_check, expected_bytes, encode_extra, later_cases, later_gradient_check) -> SandboxResult:
+    bwrap = server.bwrap
+    arrays: dict = {}
+    encoded = [{"args": [encode(a, arrays, extra=encode_extra) for a in args], "names": names[: len(args)]}
+               for args in cases]
+    # The tutor's own modules come last: a student's file of the same name never replaces them.
+    modules = {**siblings, "tutor_helpers": module_source(helpers or {}).encode("utf-8"),
+               "_tutor_args": module_source(function_args or {}).encode("utf-8")}
+    request = {"filename": filename, "source": source, "function": function, "cases": encoded,
+               "gradient_check": gradient_check,
+               "modules": {k: base64.b64encode(v).decode("ascii") for k, v in modules.items()}}
+    payload = _payload(request, arrays)
+    fsize_mb = max(16, _expected_budget(expected_bytes) // (1024 * 1024) + 8)
+    order = {"memory_mb": memory_mb, "fsize_mb": fsize_mb, "uid": isolation.sandbox_uid() if bwrap else None,
+             "nproc": isolation.MAX_TASKS if bwrap else nproc_limit(),
+             "nofile": isolation.MAX_FILES if bwrap else None}
+    ours: list[int] = []  # descriptors this side reads or writes
+    theirs: list[int] = []  # descriptors only the fork uses (closed here once sent)
     kept: list[int] = []  # copies of the visible tests' result files, taken at the marker
     try:
-        os.chmod(folder, 0o700)
-        inp, out, work = folder / "in", folder / "out", folder / "work"
-        for d in (inp, out, work):
-            d.mkdir()
-        out_fds = _output_fds(out)
-        arrays: dict = {}
-        encoded = [{"args": [encode(a, arrays, extra=encode_extra) for a in args], "names": names[: len(args)]}
-                   for args in cases]
-        np.savez(inp / "inputs.npz", **arrays)
-        (inp / "_tutor_child.py").write_text(_CHILD_SOURCE, encoding="utf-8")
-        (inp / "_tutor_wire.py").write_text(_WIRE_SOURCE, encoding="utf-8")
-        (inp / "tutor_helpers.py").write_text(module_source(helpers or {}), encoding="utf-8")
-        (inp / "_tutor_args.py").write_text(module_source(function_args or {}), encoding="utf-8")
-        _copy_siblings(Path(source_file) if source_file and siblings else None, inp / "lib")
-        inside = isolation.SANDBOX if bwrap else str(folder)
-        uid = isolation.sandbox_uid() if bwrap else None
-        seccomp = isolation.no_fork_filter() if bwrap else None
-        fsize_mb = max(16, _expected_budget(expected_bytes) // (1024 * 1024) + 8)
-        request = {"filename": filename, "source": source, "function": function, "cases": encoded,
-                   "memory_mb": memory_mb, "fsize_mb": fsize_mb, "gradient_check": gradient_check,
-                   "path": isolation.child_path(inside_roots), "siblings": os.path.join(inside, "in", "lib"),
-                   "nproc": isolation.MAX_TASKS if bwrap else _nproc_limit(), "uid": uid, "outputs": out_fds,
-                   "nofile": isolation.MAX_FILES if bwrap else None}
-        payload = b""
+        stdin_r, stdin_w = os.pipe()
+        stdout_r, stdout_w = os.pipe()
+        stderr_r, stderr_w = os.pipe()
+        ours += [stdin_w, stdout_r, stderr_r]
+        theirs += [stdin_r, stdout_w, stderr_w]
+        out_fds = [_output_fd(name) for name in isolation.OUTPUTS]
+        ours += out_fds
+        later_fds: list[int] = []  # marker (read end), result, outputs of the hidden tests
+        sent = [stdin_r, stdout_w, stderr_w, *out_fds]
         if later_cases:
             marker_r, marker_w = os.pipe()
-            later_fds = [marker_r, *_output_fds(out)[:2]]
-            opened.append(marker_w)
-            request["later"] = {"fds": [marker_w, *later_fds[1:]]}
-            payload = _later_payload(later_cases, names, later_gradient_check, encode_extra)
-        (inp / "request.json").write_text(json.dumps(request), encoding="utf-8")
-        argv = [inside_roots["exe"], "-I", "-S", "-B", os.path.join(inside, "in", "_tutor_child.py"), inside]
-        if bwrap:
-            staged = _staged_files(inp)
-            file_fds = [os.open(path, os.O_RDONLY | os.O_CLOEXEC) for _, path in staged]
-            opened += file_fds
-            in_bytes = sum(path.stat().st_size for _, path in staged) + 4096 * (len(staged) + 8)
-            seccomp_fd = None
-            if seccomp is not None:
-                (folder / "seccomp.bpf").write_bytes(seccomp)
-                seccomp_fd = os.open(folder / "seccomp.bpf", os.O_RDONLY | os.O_CLOEXEC)
-                opened.append(seccomp_fd)
-            options = isolation.bwrap_args(roots, list(zip(file_fds, [n for n, _ in staged])), in_bytes=in_bytes,
-                                           uid=uid, seccomp_fd=seccomp_fd, env=_child_env(token),
-                                           disable_userns=isolation.bwrap_version(bwrap) >= (0, 8))
-            (folder / "args").write_bytes(b"".join(o.encode() + b"\0" for o in options))
-            args_fd = os.open(folder / "args", os.O_RDONLY | os.O_CLOEXEC)
-            opened.append(args_fd)
-            cmd = [bwrap, "--args", str(args_fd), "--", *argv]
-        else:
-            cmd = argv
-        env = {"TUTOR_CHECK_TOKEN": token} if bwrap else _child_env(token)
-        started = time.monotonic()
-        proc = subprocess.Popen(cmd, cwd=str(work), env=env,
-                                stdin=subprocess.PIPE if later_cases else subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, start_new_session=True, close_fds=True,
-                                pass_fds=[*out_fds, *later_fds[1:], *opened])
-        for fd in opened:
+            later_fds = [marker_r, _output_fd("later.json"), _output_fd("later.npz")]
+            ours += later_fds
+            theirs.append(marker_w)
+            sent += [marker_w, *later_fds[1:]]
+        try:
+            server.order(order, sent)
+        except ServerLost as err:
+            return SandboxResult("crashed", detail={"returncode": None, "stderr": safe_text(str(err)[-1000:])},
+                                 isolated=bwrap is not None, notice=server.notice)
+        for fd in theirs:
             os.close(fd)
-        opened = []
+        theirs = []
+        started = time.monotonic()
+        stdin = os.fdopen(stdin_w, "wb", buffering=0)
+        ours.remove(stdin_w)
+        if len(payload) <= PIPE_BYTES:  # fits in the empty pipe: written at once, no thread to wait for
+            _send(stdin, payload, not later_cases)
+        else:
+            threading.Thread(target=_send, args=(stdin, payload, not later_cases), daemon=True).start()
         seen: dict = {}
 
         def on_marker(tail_now: bytes) -> None:
             # The visible tests' report is final now: keep a copy the child cannot touch, then send the
             # hidden inputs from a thread (a child that does not read must not hold up the timer).
-            kept.extend(_copy_fd(fd, out / f"kept-{i}") for i, fd in enumerate(out_fds))
+            kept.extend(_copy_fd(fd) for fd in out_fds)
             seen["tail"] = tail_now
-            threading.Thread(target=_send, args=(proc.stdin, payload), daemon=True).start()
+            hidden = _later_payload(later_cases, names, later_gradient_check, encode_extra)
+            threading.Thread(target=_send, args=(stdin, hidden, True), daemon=True).start()
 
         try:
-            outcome, tail = _communicate(proc, timeout, later_fds[0] if later_cases else None, on_marker)
+            outcome, tail, ended = watch(server, [stdout_r, stderr_r], timeout, MAX_OUTPUT,
+                                         later_fds[0] if later_cases else None, on_marker)
         finally:
-            _kill_tree(proc, token)
-            proc.stdout.close()
-            proc.stderr.close()
-            if proc.stdin is not None and not kept:
-                proc.stdin.close()
+            if not kept:
+                _close_quietly(stdin)
+        returncode = ended.get("exited") if not ended.get("signal") else -int(ended["signal"])
         elapsed = time.monotonic() - started
         if kept:
             result = _read(kept, "exited", seen["tail"], 0, len(cases), expected_bytes, timeout, elapsed)
-            later = _read([*later_fds[1:], out_fds[2]], outcome, tail, proc.returncode, len(later_cases),
+            later = _read([*later_fds[1:], out_fds[2]], outcome, tail, returncode, len(later_cases),
                           expected_bytes, timeout, elapsed)
             if later.status == "crashed":
                 later.detail = {}  # its exit code and output are the hidden run's: no words of it are shown
             later.printed = ""
             result.later = later
         else:
-            result = _read(out_fds, outcome, tail, proc.returncode, len(cases), expected_bytes, timeout, elapsed)
+            result = _read(out_fds, outcome, tail, returncode, len(cases), expected_bytes, timeout, elapsed)
         result.isolated = bwrap is not None
-        result.notice = notice
+        result.notice = server.notice
         result.bounds = isolation.bounds_line(bwrap is not None, memory_mb=memory_mb, timeout=timeout,
-                                              max_output=MAX_OUTPUT, one_process=seccomp is not None,
-                                              tasks_capped=bwrap is not None or _nproc_limit() is not None)
+                                              max_output=MAX_OUTPUT, one_process=server.seccomp is not None,
+                                              tasks_capped=bwrap is not None or nproc_limit() is not None)
         return result
     finally:
-        for fd in [*opened, *out_fds, *later_fds, *kept]:
-            os.close(fd)
-        _remove(folder)
+        for fd in [*ours, *theirs, *kept]:
+            _close_quietly(fd)
+
+
+def _close_quietly(thing) -> None:
+    try:
+        thing.close() if hasattr(thing, "close") else os.close(thing)
+    except OSError:
+        pass
 
 
 def _later_payload(cases: list[list], names: list[str], gradient_check: int | None, encode_extra) -> bytes:
-    """What the child reads on stdin for the hidden tests: two 8-byte lengths, the JSON, the .npz."""
-    import io
-
+    """The hidden tests, in the same framing as the request."""
     arrays: dict = {}
     encoded = [{"args": [encode(a, arrays, extra=encode_extra) for a in args], "names": names[: len(args)]}
                for args in cases]
-    doc = json.dumps({"cases": encoded, "gradient_check": gradient_check}).encode("utf-8")
-    buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
-    npz = buffer.getvalue()
-    return len(doc).to_bytes(8, "big") + len(npz).to_bytes(8, "big") + doc + npz
+    return _payload({"cases": encoded, "gradient_check": gradient_check}, arrays)
 
 
-def _send(stream, payload: bytes) -> None:
+def _send(stream, payload: bytes, close: bool) -> None:
     try:
         stream.write(payload)
-        stream.close()
+        if close:
+            stream.close()
     except (OSError, ValueError):  # the child is gone or stopped reading: the timer decides
         pass
 
 
-def _copy_fd(fd: int, spare: Path) -> int:
-    """A private copy of a result file as it is now (a memory file where the system has them, else `spare`)."""
+def _copy_fd(fd: int) -> int:
+    """A private copy of a result file as it is now."""
     data = os.pread(fd, max(os.fstat(fd).st_size, 0) + 1, 0)
-    if hasattr(os, "memfd_create"):
-        copy = os.memfd_create("kept", os.MFD_CLOEXEC)
-    else:
-        copy = os.open(spare, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+    copy = _output_fd("kept")
     os.write(copy, data)
     return copy
-
-
-def _nproc_limit() -> int | None:
-    """RLIMIT_NPROC for the child: the user's current process count plus room for a few helpers.
-
-    The kernel counts every process of the user, so a fixed small number would
-    fail for someone with many programs open. Root is exempt from the limit
-    (the pid namespace and the timeout bound a fork bomb there), so None.
-    """
-    if not hasattr(os, "geteuid") or os.geteuid() == 0:
-        return None
-    uid, count = str(os.getuid()), 0
-    try:
-        names = [n for n in os.listdir("/proc") if n.isdigit()]
-    except OSError:
-        return None
-    for name in names:
-        try:
-            with open(f"/proc/{name}/status", encoding="ascii", errors="replace") as f:
-                for line in f:
-                    if line.startswith("Uid:"):
-                        count += line.split()[1] == uid
-                        break
-        except OSError:
-            continue
-    return count + 128
 
 
 def _running(fds: list[int]) -> int | None:

@@ -9,6 +9,7 @@ writes beside the code it runs; the tutor package itself is never imported.
 from __future__ import annotations
 
 import textwrap
+from functools import lru_cache
 
 from tutor.base.pyparse import parse as parse_python
 
@@ -22,17 +23,22 @@ def module_source(functions: dict) -> str:
     check; `tutor exercise start` writes one beside the stubs, so a learner can
     also run their file directly.
     """
+    parts = ['"""Helpers for the exercises, copied by the tutor (numpy only)."""\n', "import numpy as np\n"]
+    parts += [function_source(name, fn) for name, fn in functions.items()]
+    return "".join(parts)
+
+
+@lru_cache(maxsize=256)
+def function_source(name: str, fn) -> str:
+    """One function's own source as `name`, decorators dropped (kept: every check of a class sends the same)."""
     import ast
     import inspect
 
-    parts = ['"""Helpers for the exercises, copied by the tutor (numpy only)."""\n', "import numpy as np\n"]
-    for name, fn in functions.items():
-        src = textwrap.dedent(inspect.getsource(fn))
-        node = parse_python(src).body[0]
-        node.decorator_list = []
-        node.name = name
-        parts.append("\n\n" + ast.unparse(node) + "\n")
-    return "".join(parts)
+    src = textwrap.dedent(inspect.getsource(fn))
+    node = parse_python(src).body[0]
+    node.decorator_list = []
+    node.name = name
+    return "\n\n" + ast.unparse(node) + "\n"
 
 
 def helper_import(exercise) -> list[str]:

@@ -28,10 +28,12 @@ DEFAULT_MEMORY_MB = 2048
 
 
 def grade_one(exercise, path: Path | str, *, display: str | None = None, timeout: float = DEFAULT_TIMEOUT,
-              memory_mb: int = DEFAULT_MEMORY_MB, isolation: str | None = None) -> dict:
+              memory_mb: int = DEFAULT_MEMORY_MB, isolation: str | None = None, sandbox=None) -> dict:
     """Check `path` against `exercise`; never raises for anything the file does.
 
     isolation: strict (the default: refuse to run unisolated), auto or off.
+    sandbox: a warm tutor.exercises.server.Server to run in; used only when it
+    was started with the same isolation mode (else a fresh one is started).
     """
     from tutor.base.errors import TutorError
     from tutor.exercises.check import check_file
@@ -41,8 +43,9 @@ def grade_one(exercise, path: Path | str, *, display: str | None = None, timeout
     started = time.perf_counter()
     shown = display or str(path)
     try:
-        result = check_file(exercise, path, timeout=timeout, memory_mb=memory_mb,
-                            isolation=isolation or mode_from_env("strict"))
+        mode = isolation or mode_from_env("strict")
+        warm = sandbox if sandbox is not None and sandbox.mode == mode else None
+        result = check_file(exercise, path, timeout=timeout, memory_mb=memory_mb, isolation=mode, sandbox=warm)
     except TutorError as err:
         return not_graded(exercise, shown, err.message, seconds=time.perf_counter() - started)
     except Exception as err:  # a checker bug must cost one row, not the class

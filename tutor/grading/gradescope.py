@@ -150,7 +150,8 @@ def grade_submission(config: dict, course) -> dict:
             # container allows user namespaces (setup.sh installs it), else the checker says so.
             run = grade_all(subs, catalog, out=Path(scratch), jobs=1, timeout=float(config["timeout"]),
                             memory_mb=int(config["memory_mb"]),
-                            grade=partial(grade_one, isolation=config.get("isolation", "auto")))
+                            grade=partial(grade_one, isolation=config.get("isolation", "auto")),
+                            isolation=config.get("isolation", "auto"))
         for record in run.records:
             ex_id = record.get("exercise")
             # Several files for one exercise: the best one counts (the student sees each in the log).

@@ -13,12 +13,14 @@ from __future__ import annotations
 import ast
 import atexit
 import hashlib
+import os
 import shutil
 import tempfile
 import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from tutor.base.pyparse import parse as parse_python
@@ -121,19 +123,32 @@ def _finish(record: dict, sub: Submission, exercise) -> dict:
 
 
 class LocalChecks:
-    """Checks run here, `jobs` at a time, from a thread pool (each check is its own child process)."""
+    """Checks run here, `jobs` at a time, from a thread pool.
+
+    Each thread borrows a warm sandbox server (tutor.exercises.server.Pool):
+    numpy is imported once per server, and every check still runs in a fresh
+    fork of it, bounded and isolated as a cold check is.
+    """
 
     def __init__(self, catalog: dict, jobs: int, grade: Callable, timeout: float, memory_mb: int,
-                 stop: threading.Event):
+                 stop: threading.Event, isolation: str | None = None):
         self.catalog, self.grade, self.timeout, self.memory_mb, self.stop = catalog, grade, timeout, memory_mb, stop
         self.root = Path(tempfile.mkdtemp(prefix="tutor-grade-"))
         atexit.register(shutil.rmtree, self.root, True)  # after an interrupt, checks still running finish first
         self.pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="grade")
+        self.servers = _servers(jobs, isolation)
 
     def _task(self, sub: Submission):
         if self.stop.is_set():
             return None
-        return check_copy(sub, self.catalog[sub.exercise], self.root, self.grade, self.timeout, self.memory_mb)
+        if self.servers is None:
+            return check_copy(sub, self.catalog[sub.exercise], self.root, self.grade, self.timeout, self.memory_mb)
+        server = self.servers.take()
+        try:
+            return check_copy(sub, self.catalog[sub.exercise], self.root, partial(self.grade, sandbox=server),
+                              self.timeout, self.memory_mb)
+        finally:
+            self.servers.give(server)
 
     def submit(self, sub: Submission) -> Future:
         """A future of (record, intact), or of None when a stop came first."""
@@ -141,14 +156,30 @@ class LocalChecks:
 
     def close(self, interrupted: bool) -> None:
         self.pool.shutdown(wait=not interrupted, cancel_futures=True)
+        if self.servers is not None:
+            self.servers.close()
         if not interrupted:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _servers(jobs: int, isolation: str | None):
+    """A pool of warm sandboxes for `jobs` threads; None when they cannot start (each check then says why)."""
+    from tutor.base.errors import TutorError
+    from tutor.exercises.isolation import mode_from_env
+    from tutor.exercises.server import Pool
+
+    if os.environ.get("TUTOR_WARM", "1") == "0":  # cold checks, one sandbox each: for comparison (bench/grade.py)
+        return None
+    try:
+        return Pool(jobs, isolation or mode_from_env("strict"))
+    except TutorError:
+        return None
 
 
 def grade_all(subs: list[Submission], catalog: dict, *, out: Path, jobs: int = 1,
               timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB,
               on_result: Callable[[dict, bool], None] | None = None, stop: threading.Event | None = None,
-              grade: Callable = grade_one, checks=None) -> RunResult:
+              grade: Callable = grade_one, checks=None, isolation: str | None = None) -> RunResult:
     """Grade every submission; records come back in the order of `subs`.
 
     on_result(record, reused) is called as each record is ready (in the
@@ -157,6 +188,8 @@ def grade_all(subs: list[Submission], catalog: dict, *, out: Path, jobs: int = 1
     for a Dask cluster): `submit(sub)` -> a future of (record, intact) or None,
     and `close(interrupted)`. A check that fails to run at all (a worker lost)
     gives a row saying so, which is not kept for resuming: a rerun tries again.
+    isolation: the mode of the warm sandboxes (default TUTOR_ISOLATION, else
+    strict); a `grade` adapter asking for another mode gets cold checks.
     """
     stop = stop or threading.Event()
     state = GradeState(out)
@@ -181,7 +214,7 @@ def grade_all(subs: list[Submission], catalog: dict, *, out: Path, jobs: int = 1
             continue
         pending.append((i, sub, digest))
 
-    checks = checks or LocalChecks(catalog, jobs, grade, timeout, memory_mb, stop)
+    checks = checks or LocalChecks(catalog, jobs, grade, timeout, memory_mb, stop, isolation)
     futures = {checks.submit(sub): (i, sub, digest) for i, sub, digest in pending}
     again: list[tuple[int, Submission, str]] = []
 
