@@ -69,6 +69,14 @@ def test_a_file_left_in_the_writable_folder_is_gone_for_the_next_check(server):
     assert r.status == "ok" and r.cases[0]["value"] == []
 
 
+def test_a_tree_too_deep_to_empty_is_never_seen_by_a_later_check(server):
+    leave = "import os\nfor i in range(1500):\n    os.mkdir('d')\n    os.chdir('d')\n" + DOUBLE
+    assert run(server, leave).status == "ok"
+    look = "import os\ndef f(x):\n    return sorted(os.listdir('.'))\n"
+    # Emptied, or the server retired and the next check got a fresh one: either way nothing is left.
+    assert run(server, look).cases[0]["value"] == []
+
+
 def test_queues_and_signals_are_refused_and_the_server_lives_on(server):
     attempts = ("import os, errno\nresults = {}\n"
                 "def attempt(name, fn):\n    try:\n        fn()\n        results[name] = 'done'\n"

@@ -523,6 +523,10 @@ def serve(root, control):
             return 0
         if not message:
             return 0
+        if message == b"kill":  # for a check that had ended already when the parent asked: nothing to do
+            for fd in fds:
+                os.close(fd)
+            continue
         order = json.loads(message.decode("utf-8"))
         pid = os.fork()
         if pid == 0:
@@ -538,11 +542,16 @@ def serve(root, control):
         for fd in fds:
             os.close(fd)
         ended = _wait(pid, sock)
-        _empty(config["work"], order.get("uid"))
+        try:
+            _empty(config["work"], order.get("uid"))
+            clean = not os.listdir(config["work"])
+        except (OSError, RecursionError):
+            clean = False
         if ended is None:
             return 0
-        sock.send(json.dumps({"exited": ended[0], "signal": ended[1]}).encode())
-        if not config.get("reuse"):
+        # A folder that could not be emptied ends the server: the next check must not find what is left.
+        sock.send(json.dumps({"exited": ended[0], "signal": ended[1], "retire": not clean}).encode())
+        if not config.get("reuse") or not clean:
             return 0
 
 

@@ -247,7 +247,13 @@ class Server:
         if not message:  # the server itself is gone
             self.failure = "the sandbox ended"
             return {"exited": None, "signal": signal.SIGKILL, "lost": True}
-        return json.loads(message)
+        return self._ended(message)
+
+    def _ended(self, message: bytes) -> dict:
+        doc = json.loads(message)
+        if doc.get("retire"):  # it could not empty the writable folder, and ends: no check goes there again
+            self.failure = "the sandbox retired"
+        return doc
 
     def kill_check(self) -> dict:
         """Stop the running fork; returns how it ended. The whole sandbox goes when the server does not answer."""
@@ -260,10 +266,7 @@ class Server:
         if message is None:
             self.close()
             return {"exited": None, "signal": signal.SIGKILL, "lost": True}
-        return json.loads(message)
-
-    def selectable(self) -> socket.socket:
-        return self.sock
+        return self._ended(message)
 
     # -- ending -------------------------------------------------------------------------------
 
