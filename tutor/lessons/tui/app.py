@@ -304,16 +304,29 @@ class PlayerApp(App):
          "pagedown": body.scroll_page_down, "home": body.scroll_home, "end": body.scroll_end}[key](animate=False)
 
 
+ALTERNATE_SCREEN = "\x1b[?1049h"
+
+
 def terminal_driver(attrs_before):
     """Textual's terminal driver, told the terminal's settings from before the early frame
     (tutor.lessons.tui.early turned echo off already): it gives those back when the app ends."""
     from textual.drivers.linux_driver import LinuxDriver
 
     class EarlyFrameDriver(LinuxDriver):
+        alternate_screen_entered = True  # by the early frame
+
         def start_application_mode(self) -> None:
             super().start_application_mode()
             if attrs_before is not None:
                 self.attrs_before = attrs_before
+
+        def write(self, data: str) -> None:
+            if data == ALTERNATE_SCREEN and self.alternate_screen_entered:
+                # The early frame is on the alternate screen already; entering it again clears it on
+                # some terminals, which would leave a blank screen until Textual's first frame.
+                self.alternate_screen_entered = False  # a resume after Ctrl-Z enters it again
+                return
+            super().write(data)
 
     return EarlyFrameDriver
 
