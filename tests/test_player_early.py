@@ -15,6 +15,7 @@ import os
 import re
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -129,8 +130,10 @@ def test_a_key_typed_before_textual_starts_is_not_echoed_and_moves_the_lesson_on
         child.expect("Step 1 of 25")
         assert "\x1b[?1000h" not in child.before  # the early frame, before Textual
         child.expect("q quit")  # its last row: the frame is whole
+        sent = time.monotonic()
         child.send("n")
         child.expect(TEXTUAL_STARTS)
+        assert time.monotonic() - sent > 0.02  # Textual was still loading when the key was typed
         # nothing but escape sequences between the frame's last row and Textual's start: no "n" echoed
         assert re.sub(r"\x1b\[[0-9;?$>]*[A-Za-z]", "", child.before).strip() == ""
         child.expect("Step 2 of 25")  # the key was kept for the player
