@@ -57,6 +57,7 @@ from typing import Any
 import numpy as np
 
 from tutor.base.pyparse import parse as parse_python
+from tutor.exercises.lending import lends_of, record_lending, recorded_lending
 from tutor.exercises.loader import ExerciseFormatError, check_keys, fail, load_node, plain
 from tutor.exercises.plugins import ensure_loaded
 from tutor.exercises.registry import Diagnosis
@@ -238,12 +239,19 @@ def _load_file(path: str, _mtime: int):
 
 
 def _has_source(fn) -> bool:
+    """Whether inspect.getsource(fn) would start with a def or a decorator (a def in a .py file).
+
+    Its first line is the one findsource finds; getsource would go on to
+    tokenize the whole block only to find where it ends (and compile the
+    tokenizer's patterns first: a few ms of every check).
+    """
     import inspect
 
     try:
-        return inspect.getsource(fn).lstrip().startswith(("def ", "@"))
+        lines, lnum = inspect.findsource(inspect.unwrap(fn))
     except (OSError, TypeError):
         return False
+    return lines[lnum].lstrip().startswith(("def ", "@"))
 
 
 def _import_problem(line: str) -> str | None:
@@ -495,44 +503,59 @@ def _load_catalog(course) -> dict[str, Exercise]:
     for path in exercise_files(course.exercises_dir):
         ex = load_exercise_file(path, course)
         exercises[ex.id] = ex
+    record_lending(course, lending_rows(exercises))  # so that checking one exercise need not load them all
     return lending(exercises)
 
 
-def lending(exercises: dict[str, Exercise]) -> dict[str, Exercise]:
-    """Each exercise with the helpers its check lends: the course's, less the answers it must not see.
+def lending_rows(exercises: dict[str, Exercise]) -> list[tuple[str, str, tuple[str, ...]]]:
+    """What lending depends on, and all it depends on: (id, function, helpers) of every exercise, in file order."""
+    return [(ex_id, ex.function, tuple(ex.helpers)) for ex_id, ex in exercises.items()]
 
-    The course's helpers are those its exercises hand to learners (every
-    `helpers:` list); a helper registered only to be passed as an argument
-    (a cost J given to a gradient checker) is not lent. An exercise's answer
-    is its function; exercise B builds on A when B's stub imports A's function
-    (and so on, transitively). Checking A lends every course helper except
-    A's own answer and the answers of everything built on A.
-    """
+
+def lending(exercises: dict[str, Exercise]) -> dict[str, Exercise]:
+    """Each exercise with the helpers its check lends (`lends_of`)."""
     import dataclasses
 
-    answers = {ex.function: ex_id for ex_id, ex in exercises.items()}
-    users: dict[str, set[str]] = {ex_id: set() for ex_id in exercises}  # A -> the exercises whose helpers use A
-    for ex_id, ex in exercises.items():
-        for h in ex.helpers:
-            if h in answers and answers[h] != ex_id:
-                users[answers[h]].add(ex_id)
-    handed_out = list(dict.fromkeys(h for ex in exercises.values() for h in ex.helpers))
-    out = {}
-    for ex_id, ex in exercises.items():
-        above, todo = set(), [ex_id]
-        while todo:
-            for u in users[todo.pop()] - above:
-                above.add(u)
-                todo.append(u)
-        hidden = {ex.function} | {exercises[u].function for u in above}
-        lends = tuple(dict.fromkeys([*ex.helpers, *(n for n in handed_out if n not in hidden)]))
-        out[ex_id] = dataclasses.replace(ex, lends=lends)
-    return out
+    lends = lends_of(lending_rows(exercises))
+    return {ex_id: dataclasses.replace(ex, lends=lends[ex_id]) for ex_id, ex in exercises.items()}
+
+
+@lru_cache(maxsize=32)
+def _load_one(exercise_id: str, course) -> Exercise | None:
+    """The exercise alone, with the helpers it lends computed from what the last whole load recorded;
+    None when that record is not known to hold (then the whole catalog is loaded, and checked).
+
+    Lending depends on every exercise's function and helpers: the record
+    (tutor.exercises.lending) holds them, valid while no exercise file, no
+    file beside them and no file of the course's plugin has changed, which
+    also means every exercise loaded cleanly then, so a broken one is still
+    reported as a whole load reports it. tests/test_exercises_catalog.py
+    checks that each exercise of each course comes out equal both ways.
+    """
+    if not isinstance(exercise_id, str) or not ID_RE.match(exercise_id):
+        return None
+    rows = recorded_lending(course)
+    if rows is None:
+        return None
+    mine = [r for r in rows if r[0] == exercise_id]
+    if len(mine) != 1:
+        return None
+    try:
+        ex = load_exercise_file(course.exercises_dir / f"{exercise_id}.yaml", course)
+    except ExerciseFormatError:
+        return None  # the whole load says what is wrong, as it always did
+    lends = lends_of(rows)[exercise_id]
+    if mine[0] != lending_rows({ex.id: ex})[0] or any(n not in ex.vocab.helpers for n in lends):
+        return None
+    import dataclasses
+
+    return dataclasses.replace(ex, lends=lends)
 
 
 def forget() -> None:
     """Drop what this process remembers of exercise files (they changed on disk)."""
     _load_catalog.cache_clear()
+    _load_one.cache_clear()
 
 
 def load_catalog(course) -> dict[str, Exercise]:
@@ -552,7 +575,14 @@ def load_catalog(course) -> dict[str, Exercise]:
 
 
 def get_exercise(exercise_id: str, course) -> Exercise:
-    """One exercise of `course` by id; an unknown id is a usage error naming the nearest."""
+    """One exercise of `course` by id; an unknown id is a usage error naming the nearest.
+
+    Loaded alone while the catalog's record holds (`_load_one`): a check pays
+    for its own exercise only, not for building every other exercise's tests.
+    """
+    one = _load_one(exercise_id, course)
+    if one is not None:
+        return one
     catalog = load_catalog(course)
     if exercise_id in catalog:
         return catalog[exercise_id]
