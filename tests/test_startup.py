@@ -119,6 +119,29 @@ def test_the_commands_typed_all_day_import_neither_typer_nor_click(tmp_path):
     assert "typer" in _loaded(["export", "network", "-ftxt", "-o", out], home, cwd=tmp_path)
 
 
+def test_checking_one_exercise_loads_only_what_that_check_needs(tmp_path):
+    """`tutor check ID` with a right answer: the one exercise, not the catalog (no other exercise's
+    fixtures: the digits data set, numpy.random), and none of the report's failure views (rich's
+    table, the Markdown prose of a diagnosis) nor rich's emoji table. Each is a few ms of a command
+    a learner runs again and again (bench/check_command.py)."""
+    home = tmp_path / "home"
+    (tmp_path / "work").mkdir()
+    (tmp_path / "work" / "sigmoid-gradient.py").write_text(
+        "import numpy as np\n\ndef sigmoid_gradient(z):\n    s = 1 / (1 + np.exp(-z))\n    return s * (1 - s)\n")
+    (tmp_path / "wrong").mkdir()
+    (tmp_path / "wrong" / "sigmoid-gradient.py").write_text(  # the sigmoid itself: a named mistake
+        "import numpy as np\n\ndef sigmoid_gradient(z):\n    return 1 / (1 + np.exp(-z))\n")
+    unwanted = ("numpy.random", "tutor.courses.backprop.datasets", "rich.table", "rich._emoji_codes",
+                "tutor.render.prose", "typer", "click")
+    check = ["check", "sigmoid-gradient", "--dir", str(tmp_path / "work")]
+    first = _loaded(check, home, unwanted, cwd=tmp_path)  # a first run loads (and records) the whole catalog
+    assert "numpy.random" in first
+    assert _loaded(check, home, unwanted, cwd=tmp_path) & set(unwanted) == set()
+    # A wrong answer still draws its diagnosis (Markdown) and its cells (a table).
+    wrong = _loaded(["check", "sigmoid-gradient", "--dir", str(tmp_path / "wrong")], home, unwanted, cwd=tmp_path)
+    assert {"tutor.render.prose", "rich.table"} <= wrong and "numpy.random" not in wrong
+
+
 def test_a_first_run_reads_headers_with_yaml_but_builds_no_step(tmp_path):
     loaded = _loaded(["lessons"], tmp_path / "fresh-home")
     assert "yaml" in loaded  # nothing cached yet

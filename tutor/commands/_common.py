@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from tutor.base.options import Option
 from tutor.render.console import (  # noqa: F401  (the commands' shared helpers, re-exported)
-    PlainConsole,
     console,
     echo,
     fail,
@@ -20,6 +19,15 @@ from tutor.render.console import (  # noqa: F401  (the commands' shared helpers,
     stdout_console,
     wrap_words,
 )
+
+
+def __getattr__(name: str):
+    if name == "PlainConsole":  # re-exported too, made on first use (tutor.render.console: rich loads late)
+        from tutor.render.console import PlainConsole
+
+        return PlainConsole
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 # -- which course --------------------------------------------------------------------------
 

@@ -292,7 +292,8 @@ def check(
             out.print()
         bounds = next((r.bounds for r in results if r.bounds), "")
         if bounds:
-            out.print(bounds, style="dim", markup=False, highlight=False)
+            # Plain words (no ':name:' in them): emoji=False spares loading rich's emoji table for them.
+            out.print(bounds, style="dim", markup=False, highlight=False, emoji=False)
     _warn(store)
     raise SystemExit(0 if all(r.passed for r in results) else 1)
 

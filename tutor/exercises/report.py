@@ -13,11 +13,13 @@ from __future__ import annotations
 import numpy as np
 from rich.console import Group
 from rich.padding import Padding
-from rich.table import Table
 from rich.text import Text
 
 from tutor.exercises.compare import Comparison
-from tutor.render.prose import prose
+
+# rich.table (with fractions and decimal) and the Markdown prose renderer are
+# imported where a failure needs them: a passing check's report uses neither,
+# and `tutor check` waits for every import here.
 
 MAX_GRID = (6, 8)  # larger arrays are summarised by their differing cells
 
@@ -84,6 +86,8 @@ def _grid(c: Comparison) -> list | None:
         got, exp, mask = got[None, :], exp[None, :], mask[None, :]
     if got.ndim != 2 or got.shape[0] > MAX_GRID[0] or got.shape[1] > MAX_GRID[1]:
         return None
+    from rich.table import Table
+
     table = Table(box=None, pad_edge=False, padding=(0, 1), show_edge=False)
     table.add_column("", no_wrap=True, style="dim")
     for j in range(got.shape[1]):
@@ -107,6 +111,8 @@ def _cells(c: Comparison, limit: int = 5) -> list | None:
     """The first few differing cells of a big array: index, yours, expected."""
     if c.mask is None or np.ndim(c.mask) == 0 or np.asarray(c.got).shape != np.asarray(c.expected).shape or not c.mask.any():
         return None
+    from rich.table import Table
+
     table = Table()
     table.add_column("cell")
     table.add_column("yours", justify="right", style="red")
@@ -176,6 +182,8 @@ def render_text(result, *, ascii_only: bool = False, flag: str = "") -> Group:
             parts.extend(views)
             shown_arrays = bool(views)
     for d in result.diagnoses:
+        from tutor.render.prose import prose
+
         parts.append(Text.assemble(("\nLikely mistake: ", "bold yellow"), (d.title, "bold"), (f"  [{d.id}]", "dim")))
         parts.append(prose(d.message))  # the course's words, in Markdown like a lesson's
     gc = result.gradient_check

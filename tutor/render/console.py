@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from rich.console import Console
+if TYPE_CHECKING:
+    from rich.console import Console
 
+# rich is imported when the first console is made, not with this module:
+# `tutor check` starts its sandbox first, and a sandbox that starts 25 ms
+# sooner is ready sooner (PlainConsole is made on first use, below).
 # Nothing here imports typer: `tutor` alone, `tutor lessons` and the commands
 # with a plain command line run without the typer app (see tutor.cli), so
 # neither this module nor the command modules the fast path imports pull it in.
@@ -81,20 +85,36 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise SystemExit(code)
 
 
-class PlainConsole(Console):
-    """A console that reports an ASCII encoding, so renderers take their
-    ASCII fallbacks (`options.ascii_only`) and boxes use + - |."""
+def _plain_console_class():
+    from rich.console import Console
 
-    @property
-    def encoding(self) -> str:
-        return "ascii"
+    class PlainConsole(Console):
+        """A console that reports an ASCII encoding, so renderers take their
+        ASCII fallbacks (`options.ascii_only`) and boxes use + - |."""
+
+        @property
+        def encoding(self) -> str:
+            return "ascii"
+
+    PlainConsole.__module__, PlainConsole.__qualname__ = __name__, "PlainConsole"
+    globals()["PlainConsole"] = PlainConsole
+    return PlainConsole
+
+
+def __getattr__(name: str):
+    if name == "PlainConsole":  # made once, on first use (it subclasses rich's Console)
+        return _plain_console_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _console(file, plain: bool | None, **kwargs) -> Console:
     if is_plain(plain):
         kwargs.setdefault("highlight", False)
         kwargs.setdefault("emoji", False)
-        return PlainConsole(file=file, no_color=True, color_system=None, **kwargs)
+        plain_console = globals().get("PlainConsole") or _plain_console_class()
+        return plain_console(file=file, no_color=True, color_system=None, **kwargs)
+    from rich.console import Console
+
     # rich itself honours NO_COLOR; saying it here keeps that explicit.
     return Console(file=file, no_color="NO_COLOR" in os.environ or None, **kwargs)
 
