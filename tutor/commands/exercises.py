@@ -304,9 +304,23 @@ def _early_server(mode: str):
     from tutor.exercises.server import Server
 
     try:
-        return Server(mode)
+        server = Server(mode)
     except (TutorError, OSError):
         return None
+    # The server ends with this process (its socket closes; bubblewrap dies with its parent), but its
+    # folder in the temporary directory would stay behind, one per check: removed on the way out, without
+    # close()'s wait for every process to be gone (about 20 ms that the learner would wait for).
+    import atexit
+
+    atexit.register(_remove_folder, server)
+    return server
+
+
+def _remove_folder(server) -> None:
+    from tutor.exercises.server import remove
+
+    if server.folder is not None:
+        remove(server.folder)
 
 
 def _gradescope(results, single: bool) -> dict:
