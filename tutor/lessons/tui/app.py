@@ -105,7 +105,7 @@ class PlayerApp(App):
     def on_mount(self) -> None:
         if self.head is not None:  # the first step, composed in: its header at the window's width
             self._heading(self.head)
-            self.call_after_refresh(self.ui.painted.set)
+            self.call_after_refresh(self.ui.first_painted)
         self.ui.mounted.set()
         self.ui.start_worker()
 
@@ -133,7 +133,7 @@ class PlayerApp(App):
         self._set_message(None)
         self._hide("#help")
         self.end_ask()
-        self.call_after_refresh(self.ui.painted.set)
+        self.call_after_refresh(self.ui.first_painted)
 
     async def show_more(self, out: list[Any]) -> None:
         """Renderables under the step (feedback, a hint, the answer, a check's report), scrolled into view:
