@@ -433,8 +433,6 @@ DIAGNOSIS_KEYS = ("id", "title", "message", "recipe", "variant")
 
 def _parse_diagnoses(items, params, returns, path: Path, line, vocab, reference) -> tuple[list[str], list]:
     """(every diagnosis id, [(Diagnosis, wrong function)] of those declared in the file)."""
-    from tutor.exercises.recipes import RecipeError, parse_recipe, variant_of
-
     if not isinstance(items, list):
         fail(path, line("diagnoses"), "diagnoses", "must be a list of diagnosis names or mappings")
     ids: list[str] = []
@@ -468,6 +466,8 @@ def _parse_diagnoses(items, params, returns, path: Path, line, vocab, reference)
             except ExerciseFormatError as err:
                 fail(path, line(f"{key}.variant"), f"{key}.variant", err.message.replace("reference", "variant", 1))
         else:
+            from tutor.exercises.recipes import RecipeError, parse_recipe, variant_of  # only for a recipe
+
             try:
                 recipe = parse_recipe(d["recipe"], params, returns)
             except RecipeError as err:
