@@ -9,6 +9,7 @@ writes beside the code it runs; the tutor package itself is never imported.
 from __future__ import annotations
 
 import textwrap
+import threading
 from functools import lru_cache
 
 from tutor.base.pyparse import parse as parse_python
@@ -50,7 +51,11 @@ def function_source(name: str, fn) -> str:
 
     code = getattr(inspect.unwrap(fn), "__code__", None)
     kind = f"source:{name}:{getattr(fn, '__module__', '')}.{getattr(fn, '__qualname__', '')}:{getattr(code, 'co_firstlineno', 0)}"
-    return cache().get(Path(path), kind, lambda _path: _function_source(name, fn))
+    with _KEEPING:  # a class is graded from several threads; the cache is one dict and one file
+        return cache().get(Path(path), kind, lambda _path: _function_source(name, fn))
+
+
+_KEEPING = threading.Lock()
 
 
 def _function_source(name: str, fn) -> str:
