@@ -95,6 +95,26 @@ def test_the_early_frame_is_textuals_first_frame_cell_for_cell(lesson_id, step_i
         assert any(c[3] == (False, False, False, True) for row in mine[2:-1] for c in row[-2:])  # the thumb
 
 
+def test_the_colours_are_textuals_own():
+    """The theme the early frame copies, read from Textual: its 16 ANSI colours too (a frame shows only some)."""
+    from textual.filter import DIM_FACTOR
+    from textual.scrollbar import ScrollBarRender
+
+    from tutor.lessons.tui.app import PlayerApp
+
+    app = PlayerApp(FullScreenUI())
+    theme = app.ansi_theme
+    assert early.ANSI == tuple(tuple(theme.ansi_colors[n]) for n in range(16))
+    assert (early.ANSI_FOREGROUND, early.ANSI_BACKGROUND) == (tuple(theme.foreground_color),
+                                                              tuple(theme.background_color))
+    assert early.DIM_FACTOR == DIM_FACTOR
+    assert early.VERTICAL_BARS == "".join(ScrollBarRender.VERTICAL_BARS)
+    css = app.get_css_variables()
+    for name, value in [("background", early.BACKGROUND), ("panel", early.PANEL), ("foreground", early.FOREGROUND),
+                        ("scrollbar", early.SCROLLBAR), ("scrollbar-background", early.SCROLLBAR_BACKGROUND)]:
+        assert css[name].lower() == "#" + "".join(f"{c:02x}" for c in value), name
+
+
 def test_no_color_greys_as_textual_does(monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     theirs, mine = _first_frames("backprop", "divide-and-regularize", (80, 24))

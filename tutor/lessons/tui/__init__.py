@@ -5,7 +5,9 @@ their UI object: tutor.lessons.ui has the line-mode ones, this package the
 full-screen one (player.FullScreenUI, drawing through app.PlayerApp). This
 module stays light: `tutor --help` and the lists import the commands that
 call `full_screen_wanted`, and Textual is imported only once a lesson is
-played full screen.
+played full screen. On a terminal the first step is drawn before that, with
+rich alone (early.py, `early_frame_wanted`), and Textual's first frame
+replaces it cell for cell.
 """
 
 from __future__ import annotations

@@ -50,6 +50,7 @@ ANSI_BACKGROUND = (12, 12, 12)
 DIM_FACTOR = 0.66  # Textual shows dim text as its colour two thirds of the way from the background
 VERTICAL_BARS = "▁▂▃▄▅▆▇ "  # the scroll bar's eighths, as Textual draws the end of its thumb
 
+
 def _rgb(triplet) -> Color:
     return Color.from_rgb(*triplet)
 
