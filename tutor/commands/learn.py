@@ -127,10 +127,11 @@ def _run(lesson_ref, *, mode, from_step, data, weights, settings, restart=False,
     from tutor.progress import ProgressStore
 
     err = stderr_console(plain=plain)
-    from tutor.lessons.tui import full_screen_wanted, preload
+    from tutor.lessons.tui import full_screen_wanted, pause_gc, preload
 
     if full_screen_wanted(plain=plain or is_plain(), line=line, auto=auto if mode == "demo" else None):
-        preload()  # Textual loads while the lesson does
+        preload()  # Textual loads while the lesson does (unless the first frame is drawn before it)
+        pause_gc()  # until the first screen is painted: the lesson and Textual allocate much, free nothing
     try:
         lesson, env = _prepare(lesson_ref, data, weights, settings, course)
         course_id = lesson.course.id if lesson.course is not None else None

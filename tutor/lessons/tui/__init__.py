@@ -54,6 +54,32 @@ def early_frame_wanted() -> bool:
     return _capable_terminal()
 
 
+_gc = {"paused": False}  # the garbage collector paused by pause_gc, until resume_gc
+
+
+def pause_gc() -> None:
+    """Pause the cyclic garbage collector until the first screen is painted (resume_gc).
+
+    Loading a lesson, then Textual's import and start, allocate a great many
+    objects and keep them all: the collector would walk them again and again
+    (10-20 ms of a full-screen start) for nothing to free.
+    """
+    import gc
+
+    if gc.isenabled():
+        gc.disable()
+        _gc["paused"] = True
+
+
+def resume_gc() -> None:
+    """The collector back on, if pause_gc paused it (the first paint, or the player's end)."""
+    import gc
+
+    if _gc["paused"]:
+        _gc["paused"] = False
+        gc.enable()
+
+
 def preload() -> None:
     """Import Textual on a background thread while the lesson is prepared (numpy, the data).
 

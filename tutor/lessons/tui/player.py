@@ -18,7 +18,6 @@ in line mode does.
 
 from __future__ import annotations
 
-import gc
 import os
 import queue
 import threading
@@ -64,7 +63,6 @@ class FullScreenUI:
         self._worker: threading.Thread | None = None
         self.mounted = threading.Event()  # set by the app once it can draw
         self.painted = threading.Event()  # set by the app once a step is on screen
-        self._gc_paused = False  # play() pauses the garbage collector until the first paint
         self._held = None  # the session's look-ahead, until the first screen is drawn
         self.shown: int | None = None  # the step on screen
         # The first step computed before the app composed its screen: the app composes it in.
@@ -100,7 +98,7 @@ class FullScreenUI:
         (tutor.lessons.tui.early), Textual loading after it; Textual's first
         frame is the same screen and replaces it.
         """
-        from tutor.lessons.tui import early_frame_wanted, served
+        from tutor.lessons.tui import early_frame_wanted, pause_gc, served
 
         if not served():
             # Textual takes COLUMNS and LINES, when exported, for the window's size and would
@@ -117,11 +115,7 @@ class FullScreenUI:
                 drawn = EarlyFrame()
                 if not drawn.draw(*self.first()):
                     drawn = None
-            # Textual's import and start allocate a great many objects and hold them all: the cyclic
-            # garbage collector would walk them again and again (10-20 ms) for nothing to free. It is
-            # paused until the first screen is painted (or the app ends).
-            self._gc_paused = gc.isenabled()
-            gc.disable()
+            pause_gc()  # until the first paint (`tutor learn` paused it already, before loading the lesson)
             driver = None
             if drawn is not None:
                 from tutor.lessons.tui.app import terminal_driver
@@ -138,20 +132,19 @@ class FullScreenUI:
             raise TutorError(f"the full-screen player could not start on this terminal ({type(err).__name__}: "
                              f"{err}); `--line` plays the lesson line by line") from None
         finally:
-            self.resume_gc()
+            from tutor.lessons.tui import resume_gc
+
+            resume_gc()
             if drawn is not None and not self.mounted.is_set():
                 drawn.restore()  # Textual never took the screen over
         return self.result()
 
     def first_painted(self) -> None:
         """The app has painted its first step: computing ahead may start, the garbage collector again."""
-        self.painted.set()
-        self.resume_gc()
+        from tutor.lessons.tui import resume_gc
 
-    def resume_gc(self) -> None:
-        if self._gc_paused:
-            self._gc_paused = False
-            gc.enable()
+        self.painted.set()
+        resume_gc()
 
     def first(self) -> tuple[dict, list] | None:
         """(header, renderables) of the first step while it waits for the app (the early frame draws it)."""
