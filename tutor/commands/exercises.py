@@ -352,12 +352,16 @@ def _watch(target, store, timeout, memory_mb, mode, u: Using) -> None:
     # Started in the background from a non-interactive shell, SIGINT arrives ignored
     # (SIG_IGN is inherited); watching must stop on Ctrl-C, so restore Python's handler.
     signal.signal(signal.SIGINT, signal.default_int_handler)
+    warm = [_early_server(mode)]  # one sandbox for the whole session: a re-check pays no numpy import
 
     def once():
         out.clear()
+        if warm[0] is not None and not warm[0].available:
+            warm[0].close()
+            warm[0] = _early_server(mode)
         try:
             result = check_file(ex, _submission(path), timeout=timeout, memory_mb=memory_mb, isolation=mode,
-                                siblings=False)
+                                siblings=False, sandbox=warm[0])
         except TutorError as err:
             out.print(f"error: {err.message}", markup=False, highlight=False)
         else:
@@ -369,7 +373,11 @@ def _watch(target, store, timeout, memory_mb, mode, u: Using) -> None:
         read_source(path, f"; start the exercise with `tutor exercise start {ex.id}`")
     except TutorError as err:
         fail(err.message)
-    watch(path, once)
+    try:
+        watch(path, once)
+    finally:
+        if warm[0] is not None:
+            warm[0].close()
 
 
 def escape_markup(text: str) -> str:
