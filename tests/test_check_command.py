@@ -43,3 +43,34 @@ def test_a_failed_command_leaves_no_sandbox_folder_either(tmp_path):
                           text=True, env=env, cwd=tmp_path, timeout=120, stdin=subprocess.DEVNULL)
     assert done.returncode == 2 and done.stderr.startswith("error: there is no exercise 'no-such-exercise'")
     assert list(scratch.iterdir()) == []
+
+
+_PROBE = """
+import sys
+from tutor.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as done:
+    from tutor.exercises import catalog
+    sys.stderr.write(f"\\nEXIT {done.code} LOADED {catalog._load_catalog.cache_info().currsize > 0}\\n")
+"""
+
+
+def test_check_without_an_id_checks_every_started_exercise_in_course_order(tmp_path):
+    """`tutor check` alone: each started exercise, in the course's order, loading only those."""
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "sigmoid-gradient.py").write_text(RIGHT)
+    (work / "rand-initialize-weights.py").write_text(
+        "def rand_initialize_weights(L_in, L_out, epsilon=0.12, rng=None):\n    raise NotImplementedError\n")
+    env = dict(os.environ, TUTOR_HOME=str(tmp_path / "home"), PYTHONPATH=str(REPO), NO_COLOR="1", COLUMNS="100")
+    runs = [subprocess.run([sys.executable, "-c", _PROBE, "check", "--dir", str(work)], capture_output=True,
+                           text=True, env=env, cwd=tmp_path, timeout=120, stdin=subprocess.DEVNULL) for _ in range(2)]
+    for done in runs:
+        out = done.stdout
+        assert out.index("rand-initialize-weights - ") < out.index("sigmoid-gradient - ")  # the course's order
+        assert "All tests passed: 6/6" in out and "not written yet" in out
+        assert "EXIT 1 " in done.stderr  # one of them fails
+    assert runs[0].stdout == runs[1].stdout
+    assert "LOADED True" in runs[0].stderr  # a first run loads (and records) the whole catalog
+    assert "LOADED False" in runs[1].stderr  # then only the two exercises

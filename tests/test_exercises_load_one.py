@@ -79,6 +79,17 @@ def test_every_exercise_loaded_alone_equals_the_catalogs(course_id):
             assert _same(t1.arguments(), t2.arguments()), (exercise_id, t1.name)
 
 
+@pytest.mark.parametrize("course_id", sorted(COURSES))
+def test_the_ids_in_catalog_order_come_from_the_record(course_id):
+    course = COURSES[course_id]()
+    catalog.forget()
+    whole = list(catalog.load_catalog(course))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(catalog, "load_catalog", lambda *a: pytest.fail("the whole catalog was loaded"))
+        assert catalog.exercise_ids(course) == whole
+    assert len(whole) == len(set(whole)) >= 1
+
+
 def test_the_bundled_lends_hide_each_answer_and_what_builds_on_it():
     """The figures themselves, for two exercises whose answers others import."""
     course = bundled_course()

@@ -210,15 +210,17 @@ def _targets(exercise_id, file, folder, u: Using) -> list:
     if exercise_id:
         ex = _exercise(exercise_id, u)
         return [(ex, Path(file) if file else folder / f"{ex.id}.py")]
+    # The ids alone (tutor.exercises.catalog.exercise_ids): only the exercises checked are loaded.
+    from tutor.exercises.catalog import exercise_ids
+
+    ids = exercise_ids(u.course)
     if file:
         stem = Path(file).stem
-        catalog = _catalog(u)
-        if stem not in catalog:
+        if stem not in ids:
             shown = safe_text(str(file))
             raise TutorError(f"cannot tell which exercise {shown} is; name it: tutor check ID --file {shown}")
-        return [(catalog[stem], Path(file))]
-    catalog = _catalog(u)
-    found = [(ex, folder / f"{ex.id}.py") for ex in catalog.values() if (folder / f"{ex.id}.py").is_file()]
+        return [(_exercise(stem, u), Path(file))]
+    found = [(_exercise(i, u), folder / f"{i}.py") for i in ids if (folder / f"{i}.py").is_file()]
     if not found:
         raise TutorError(f"no started exercises in {folder}/; start one with `tutor exercise start ID{u.flag}`")
     return found

@@ -574,6 +574,16 @@ def load_catalog(course) -> dict[str, Exercise]:
     return {i: found[i] for i in sorted(found, key=key)}
 
 
+def exercise_ids(course) -> list[str]:
+    """The ids of `course`'s exercises in `load_catalog`'s order, from the lending record when it holds
+    and the course lists its order (course.yaml's `exercises`); else from the whole catalog."""
+    rows = recorded_lending(course) if course.exercises else None
+    if rows is None:
+        return list(load_catalog(course))
+    rank = {i: n for n, i in enumerate(course.exercises)}
+    return sorted((r[0] for r in rows), key=lambda i: (rank.get(i, len(rank)), i))
+
+
 def get_exercise(exercise_id: str, course) -> Exercise:
     """One exercise of `course` by id; an unknown id is a usage error naming the nearest.
 
