@@ -44,6 +44,7 @@ def payload(sub: Submission, exercise, course, *, timeout: float, memory_mb: int
             "course": course_ref(course), "timeout": timeout, "memory_mb": memory_mb, "isolation": isolation}
 
 
+_SERVERS: dict = {}  # isolation mode -> tutor.exercises.server.Pool, per worker process
 _CATALOGS: dict = {}
 
 
@@ -78,11 +79,31 @@ def check_payload(task: dict) -> tuple[dict, bool]:
         raise WorkerMismatch(f"this worker's exercise {task['exercise']} differs from the one the class is graded with")
     sub = Submission(task["student"], task["display"], task["name"], task["files"], task["exercise"])
     root = Path(tempfile.mkdtemp(prefix="tutor-task-"))
+    servers = _warm_servers(task["isolation"])
+    server = servers.take() if servers is not None else None
     try:
-        return check_copy(sub, exercise, root, partial(grade_one, isolation=task["isolation"]),
+        return check_copy(sub, exercise, root, partial(grade_one, isolation=task["isolation"], sandbox=server),
                           task["timeout"], task["memory_mb"])
     finally:
+        if server is not None:
+            servers.give(server)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _warm_servers(mode: str):
+    """This worker's warm sandboxes for `mode` (kept for the worker's life, like its catalogs), or None."""
+    import os
+
+    from tutor.exercises.server import Pool
+
+    if os.environ.get("TUTOR_WARM", "1") == "0":
+        return None
+    if mode not in _SERVERS:
+        try:
+            _SERVERS[mode] = Pool(1, mode)
+        except TutorError:  # this worker cannot isolate: each check says so in its row
+            return None
+    return _SERVERS[mode]
 
 
 def connect(scheduler: str):
