@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,12 +38,18 @@ class Isolation(str, Enum):
     off = "off"
 
 
-@dataclass(frozen=True)
 class Using:
-    """The course a command works in, resolved once from --course and passed down."""
+    """The course a command works in, resolved once from --course and passed down.
 
-    course: Any  # tutor.course.Course
-    flag: str  # " --course X" in the commands we suggest, when the course is not the default one
+    A plain class, not a dataclass: `tutor check` imports this module before
+    it starts its sandbox, and dataclasses is not needed that early.
+    """
+
+    __slots__ = ("course", "flag")
+
+    def __init__(self, course: Any, flag: str) -> None:
+        self.course = course  # tutor.course.Course
+        self.flag = flag  # " --course X" in the commands we suggest, when the course is not the default one
 
     @property
     def key(self) -> str | None:
