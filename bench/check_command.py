@@ -144,18 +144,31 @@ def importtime(cmd, env, cwd, top: int = 12) -> str:
     return "; ".join(lines)
 
 
-def cprofile(cmd, env, cwd, top: int = 15) -> str:
-    """The parent's functions by cumulative time, one run under cProfile."""
+_PROFILE = """
+import cProfile, sys
+profile = cProfile.Profile()
+profile.enable()
+try:
+    from tutor.cli import main
+    main(sys.argv[2:])  # a list: SystemExit comes back here (the script would end the process at once)
+except SystemExit:
+    pass
+profile.disable()
+profile.dump_stats(sys.argv[1])
+"""
+
+
+def cprofile(cmd, env, cwd, top: int = 25) -> str:
+    """The parent's own functions (the tutor's) by cumulative time, one run under cProfile (imports included)."""
     out = Path(tempfile.mkdtemp(prefix="tutor-bench-prof-")) / "check.prof"
-    # cProfile runs the script as __main__; the tutor script's own main() then runs the command.
-    subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), *cmd], stdout=subprocess.DEVNULL,
+    subprocess.run([sys.executable, "-c", _PROFILE, str(out), *cmd[1:]], stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL, env=env, cwd=cwd, timeout=120)
     import io
     import pstats
 
     buf = io.StringIO()
     try:
-        pstats.Stats(str(out), stream=buf).sort_stats("cumulative").print_stats(top)
+        pstats.Stats(str(out), stream=buf).sort_stats("cumulative").print_stats("/tutor/", top)
     except (OSError, TypeError):
         return "(no profile: the run did not write one)"
     finally:
@@ -213,7 +226,7 @@ def main(argv=None) -> int:
             out.append("\n#### where one right-answer check goes\n")
             out.append("- imports (python -X importtime, cumulative): " + importtime(check, env, folders["right"]))
             out.append("\ncProfile of the parent (cumulative):\n\n```")
-            out.append(cprofile(check, env, folders["right"]))
+            out.append(cprofile(["tutor", "check", EXERCISE], env, folders["right"]))
             out.append("```")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
