@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from tutor.core import verdict as gradient_verdict
-from tutor.exercises import report as _report  # noqa: F401 - loaded before any child runs, like everything the parent uses
+from tutor.exercises import report as _report  # loaded before any child runs, like everything the parent uses
 from tutor.exercises.compare import Comparison, compare, type_words
 from tutor.exercises.diagnose import name_mistakes
 from tutor.exercises.mutation import changed_inputs
@@ -158,6 +158,10 @@ def check_file(exercise, file: Path | str, *, timeout: float = DEFAULT_TIMEOUT,
     def pick(indexes):
         return [cases_args[i] for i in indexes]
 
+    if not _isolated(sandbox, isolation):
+        # Unisolated, the learner's code runs as this user and could rewrite the tutor's own files:
+        # everything this process will use is imported before it runs.
+        _report.preload()
     first = run_sandbox(source, exercise.function, pick(visible), list(exercise.params), filename=file.name,
                         source_file=file, siblings=siblings, helpers=exercise.helper_functions(),
                         function_args=_function_args(cases_args, exercise.vocab.helpers), timeout=timeout,
@@ -170,6 +174,19 @@ def check_file(exercise, file: Path | str, *, timeout: float = DEFAULT_TIMEOUT,
         second = first.later if first.later is not None else SandboxResult("crashed")
         sandbox = _with_hidden(sandbox, second, hidden, exercise, timeout, memory_mb)
     return evaluate(exercise, cases_args, expected, sandbox, file=str(file), timeout=timeout, memory_mb=memory_mb)
+
+
+def _isolated(sandbox, mode: str) -> bool:
+    """Whether the check will run under bubblewrap (a refusal is left for run_sandbox to raise)."""
+    if sandbox is not None and sandbox.available:
+        return sandbox.bwrap is not None
+    from tutor.base.errors import TutorError
+    from tutor.exercises.isolation import decide
+
+    try:
+        return decide(mode)[0] is not None
+    except TutorError:
+        return True
 
 
 def _place(run: SandboxResult, indexes: list[int], n: int) -> SandboxResult:

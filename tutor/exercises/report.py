@@ -19,7 +19,15 @@ from tutor.exercises.compare import Comparison
 
 # rich.table (with fractions and decimal) and the Markdown prose renderer are
 # imported where a failure needs them: a passing check's report uses neither,
-# and `tutor check` waits for every import here.
+# and `tutor check` waits for every import here. An unisolated check loads
+# them first (preload): there the learner's code runs as this user.
+
+
+def preload() -> None:
+    """Import what a report may need, before learner code that could change the tutor's files runs."""
+    import rich.table  # noqa: F401
+
+    import tutor.render.prose  # noqa: F401
 
 MAX_GRID = (6, 8)  # larger arrays are summarised by their differing cells
 
