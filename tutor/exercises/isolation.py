@@ -107,9 +107,8 @@ def sandbox_uid() -> int | None:
     """
     if not hasattr(os, "geteuid") or os.geteuid() != 0:
         return None
-    import secrets
-
-    return _UIDS[0] + secrets.randbelow(_UIDS[1] - _UIDS[0])
+    span = _UIDS[1] - _UIDS[0]  # 4e8: the bias of a 64-bit draw modulo it is below 1e-10
+    return _UIDS[0] + int.from_bytes(os.urandom(8), "big") % span
 
 
 # Classic BPF for seccomp: (code, jt, jf, k) as struct sock_filter.
@@ -143,10 +142,9 @@ def no_fork_filter(machine: str | None = None) -> bytes | None:
     can neither read nor stop the server it was forked from (nor anything else).
     A system call of another ABI (32-bit, x32) fails with EPERM.
     """
-    import platform
     import struct
 
-    spec = _SYSCALLS.get(machine or platform.machine())
+    spec = _SYSCALLS.get(machine or os.uname().machine)
     if spec is None:
         return None
     arch, clone, clone3, forks = spec
