@@ -124,6 +124,7 @@ class Server:
         self.proc: subprocess.Popen | None = None
         self.sock: socket.socket | None = None
         self.folder: Path | None = None
+        self.log: int | None = None  # the server's own stdout and stderr (a memory file)
         self.failure: str | None = None  # why the server could not start, in its own words
         self.used = False
         self.ready = False
