@@ -319,7 +319,8 @@ HELP = [
     ("b", "back one step (shows it exactly as it was)"),
     ("h", "a hint (on a question)"),
     ("r", "show this step again"),
-    ("+ / -", "on a step with values to turn: change the selected one (Tab picks another, s types one)"),
+    ("+ / -", "on a step with values to turn: change the selected one, as the up and down arrows do "
+              "(Tab picks another, s types one)"),
     ("?", "this help"),
     ("q", "quit (your place is saved)"),
 ]
@@ -411,7 +412,8 @@ def _play(session: Session, start: int = 0) -> str:
                 except StepFailed as err:
                     more = [failure(str(err))]
                 if redraws:  # the step recomputed: it is drawn anew, in place of what it showed
-                    session.outputs[i] = more
+                    # kept without its passing remark (a refused value): b and back again shows the dials only
+                    session.outputs[i] = [r for r in more if not getattr(r, "passing", False)]
                     ui.show_step(session, i, more)
                 else:
                     session.add(i, more)

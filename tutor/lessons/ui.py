@@ -45,12 +45,22 @@ KEYS = {
     # on an explore step: turn the selected value, pick another, type one
     "+": "more", "=": "more", "\x1b[A": "more", "-": "less", "_": "less", "\x1b[B": "less",
     "\t": "switch", "s": "set",
+    # the arrows as a terminal in application cursor mode sends them
+    "\x1bOA": "more", "\x1bOB": "less", "\x1bOC": "next", "\x1bOD": "back",
 }
 WORDS = {"": "next", "next": "next", "back": "back", "hint": "hint", "again": "again", "help": "help", "quit": "quit",
          "write": "write", "check": "check", "more": "more", "less": "less", "switch": "switch", "set": "set"}
 
 
-def _key_help(session) -> str:
+def _key_help(session, i: int | None = None, narrow: bool = False) -> str:
+    """The keys under step i: on a step with values to turn (an explore step) its own, the arrows among them."""
+    step = session.steps[i] if i is not None else None
+    if getattr(step, "takes_arrows", False):
+        from tutor.lessons.tui.keys import turn_keys
+
+        return turn_keys(len(step.controls), narrow=narrow)
+    if narrow:
+        return "n next · b back · h hint · q quit · ? help"
     return "Enter/n next · b back · h hint · r again · ? help · q quit"
 
 
@@ -160,11 +170,20 @@ class PlainUI(_Base):
         if self.auto is not None:
             time.sleep(self.auto)
             return "next"
-        self.console.print(Text("[Enter] next, b back, h hint, r again, ? help, q quit", style="dim"))
+        if getattr(session.steps[i], "takes_arrows", False):  # one line a change: a key (or word), then Enter
+            keys = "+ or - (or an arrow up or down) then Enter changes the value, s types one"
+            if len(session.steps[i].controls) > 1:
+                keys += ", Tab picks another"
+            self.console.print(Text(f"{keys}; [Enter] next, b back, ? help, q quit", style="dim"))
+        else:
+            self.console.print(Text("[Enter] next, b back, h hint, r again, ? help, q quit", style="dim"))
         try:
             line = input("> ")
         except (EOFError, OSError):
             return "quit"
+        typed = line.strip(" \r\n")
+        if typed in KEYS:  # a key alone on the line: Tab and an arrow's escape sequence too (strip() drops Tab)
+            return KEYS[typed]
         word = line.strip().lower()
         return WORDS.get(word) or KEYS.get(word[:1], "help")
 
@@ -266,20 +285,21 @@ class RichUI(_Base):
             self.message(self.notice)
             self.notice = None
 
-    def _footer(self, session) -> None:
-        from tutor.lessons.context import SafeText
+    def _footer(self, session, i: int | None = None) -> None:
+        from tutor.render.symbols import wants_ascii
 
         if self.auto is not None and not self.paused:
-            self.console.print(SafeText((f"auto: next step in {self.auto:g} s · any key pauses", "dim")))
+            keys = f"auto: next step in {self.auto:g} s · any key pauses"
         elif self.auto is not None:
-            self.console.print(SafeText(("paused · Enter/n next · b back · a resume auto · q quit", "dim")))
-        elif self.console.width < 60:
-            self.console.print(SafeText(("n next · b back · h hint · q quit · ? help", "dim")))
+            keys = "paused · Enter/n next · b back · a resume auto · q quit"
         else:
-            self.console.print(SafeText((_key_help(session), "dim")))
+            keys = _key_help(session, i, narrow=self.console.width < 60)
+        if wants_ascii(self.console):  # spelt out: an ASCII stream would read the dot as `@` (the matrix product)
+            keys = keys.replace(" · ", ", ").replace("↑↓", "up/down")
+        self.console.print(Text(keys, style="dim"))
 
     def read_command(self, session, i: int) -> str:
-        self._footer(session)
+        self._footer(session, i)
         if self.auto is not None and not self.paused:
             key = read_key(timeout=self.auto)
             if key is None:

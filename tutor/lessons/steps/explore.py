@@ -135,6 +135,9 @@ class ExploreStep(Step):
     operation: Any = field(default=None, compare=False, repr=False)  # the registered Operation `op` names
     KEYS = ("op", "inputs", "controls", "text", "show", "settings", "bind")
     redraws = True  # a front end draws act()'s renderables in place of the step's
+    # The up and down arrows turn the selected value here (as + and -): a full-screen player
+    # scrolls this step with PgUp/PgDn and the wheel only.
+    takes_arrows = True
 
     @classmethod
     def parse(cls, r: Reader, common: Common, scope: Scope) -> ExploreStep:
@@ -282,13 +285,11 @@ class ExploreStep(Step):
 
     def keys_line(self, ctx) -> Any:
         """The last line of the step: the selected value again and the keys, in view however long the step is."""
-        from tutor.lessons.context import SafeText
-
         c = self.selected(ctx)
         keys = f": + and - change it by {c.text(c.step)} · s types a value"
         if len(self.controls) > 1:
             keys += " · Tab picks the next one"
-        return SafeText((f"{c.label} = {c.text(self.current(ctx)[c.name])}", "bold"), (keys, "dim"))
+        return _KeysLine((f"{c.label} = {c.text(self.current(ctx)[c.name])}", "bold"), (keys, "dim"))
 
     def turnable(self, ctx) -> bool:
         ui = getattr(ctx, "ui", None)
@@ -328,8 +329,8 @@ class ExploreStep(Step):
         elif cmd == "switch":
             state["selected"] = (state["selected"] + 1) % len(self.controls)
         elif cmd == "set":
-            ask = getattr(getattr(ctx, "ui", None), "ask", None)
-            typed = ask(f"New value for {c.label} ({c.text(c.low)} to {c.text(c.high)})") if ask else None
+            typed = _ask(ctx, f"New value for {c.label} ({c.text(c.low)} to {c.text(c.high)}), "
+                              f"or Enter to keep {c.text(state['values'][c.name])}")
             if typed is not None and typed.strip():
                 value, why = c.read(typed)
                 if value is None:
@@ -340,7 +341,54 @@ class ExploreStep(Step):
             note = "That key does nothing here; ? shows the keys."
         out = self.run(ctx)
         if note:
-            from tutor.lessons.context import SafeText
-
-            out.append(SafeText((note, "yellow")))
+            out.append(Note(note))
         return out
+
+
+def _ask(ctx, prompt: str) -> str | None:
+    """The typed value; an empty Enter is a reply ('': nothing changes) where the UI can take it, so a
+    learner who pressed s by mistake gets out of the question without typing a value."""
+    import inspect
+
+    ask = getattr(getattr(ctx, "ui", None), "ask", None)
+    if ask is None:
+        return None
+    try:
+        takes = "empty_ok" in inspect.signature(ask).parameters
+    except (TypeError, ValueError):
+        takes = False
+    return ask(prompt, empty_ok=True) if takes else ask(prompt)
+
+
+class Note:
+    """A remark about the last key ("already at its highest", a refused value), in yellow under the step.
+
+    `passing`: drawn once, not kept with the step; the runner keeps what the
+    step shows without it, so b and back again show the dials, not an old remark.
+    """
+
+    passing = True
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __rich_console__(self, console, options):
+        from tutor.lessons.context import SafeText
+
+        yield SafeText((self.text, "yellow"))
+
+
+class _KeysLine:
+    """The keys line; on an ASCII stream its dots become commas (spelt out, a dot would read as `@`)."""
+
+    def __init__(self, *pieces: tuple[str, str]) -> None:
+        self.pieces = pieces
+
+    def __rich_console__(self, console, options):
+        from tutor.lessons.context import SafeText
+        from tutor.render.symbols import wants_ascii
+
+        if wants_ascii(console, options):
+            yield SafeText(*((text.replace(" · ", ", "), style) for text, style in self.pieces))
+        else:
+            yield SafeText(*self.pieces)

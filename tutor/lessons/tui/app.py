@@ -14,7 +14,9 @@
 The app draws; the lesson loop runs on the FullScreenUI's worker thread and
 calls the methods below through `call_from_thread`. Keys go back to the loop
 on a queue (ui.commands) while it waits for a command, and the answer box's
-lines on another (ui.answers) while it asks. Textual lays the screen out
+lines on another (ui.answers) while it asks. On a step with values to turn
+(an explore step) the up and down arrows turn the selected value, as + and -
+do, and the pane scrolls with PgUp/PgDn and the wheel. Textual lays the screen out
 again on every resize, and each rich renderable is drawn again at the new
 width.
 """
@@ -37,6 +39,8 @@ from tutor.lessons.tui.keys import SCROLL_HELP
 # Textual's names for the keys the line-mode player reads as characters (tutor.lessons.ui.KEYS).
 _KEY_CHARS = {"enter": "\r", "right": "\x1b[C", "left": "\x1b[D", "ctrl+d": "\x04", "space": " ", "tab": "\t"}
 _SCROLL = ("up", "down", "pageup", "pagedown", "home", "end")
+# On a step with values to turn (head["turns"]), the up and down arrows turn the selected one, as + and -.
+_TURN_CHARS = {"up": "\x1b[A", "down": "\x1b[B"}
 
 
 class PlayerApp(App):
@@ -75,6 +79,7 @@ class PlayerApp(App):
         self.empty_ok = False
         self.keys_text: str | None = None  # the footer's key line while waiting (None: the usual keys)
         self.head: dict | None = None  # what the header says (kept to draw it again at another width)
+        self.turns = 0  # how many values the step on screen turns (an explore step): its arrows turn them
 
     # -- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -83,6 +88,7 @@ class PlayerApp(App):
         first = self.ui.take_first()
         if first is not None:
             self.head = first[0]
+            self.turns = first[0].get("turns", 0)
         with Vertical(id="top"):
             yield Static(Text("Loading the lesson...", style="bold") if first is None else "", id="heading")
             yield Static("", id="title")
@@ -122,6 +128,7 @@ class PlayerApp(App):
         value turned): the pane stays where the learner had scrolled it.
         """
         self._heading(head)
+        self.turns = head.get("turns", 0)
         body = self.query_one("#body", VerticalScroll)
         y = body.scroll_y
         body.remove_children()
@@ -158,7 +165,11 @@ class PlayerApp(App):
         table = Table(title="Keys", title_justify="left", show_header=False, box=None, padding=(0, 2))
         for key, what in rows:
             table.add_row(Text(key, style="bold"), what)
-        table.add_row(Text("↑ ↓ PgUp PgDn", style="bold"), "scroll the step (the mouse wheel too)")
+        if self.turns:
+            table.add_row(Text("↑ ↓", style="bold"), "on this step: change the selected value, as + and - do")
+            table.add_row(Text("PgUp PgDn", style="bold"), "scroll the step (the mouse wheel too)")
+        else:
+            table.add_row(Text("↑ ↓ PgUp PgDn", style="bold"), "scroll the step (the mouse wheel too)")
         table.add_row(Text("Ctrl-C", style="bold"), "stop at once (your place is saved)")
         help_panel = self.query_one("#help", Static)
         help_panel.update(table)
@@ -231,6 +242,7 @@ class PlayerApp(App):
         body.mount(done)
         self.call_after_refresh(self._reveal, done)
         self._set_message(None)  # what was said during the lesson is done with
+        self.turns = 0  # the end screen: the arrows scroll again
         self.keys_text = keys
         self._show_keys()
 
@@ -247,6 +259,12 @@ class PlayerApp(App):
         self.ui.answers.put(event.value)
 
     def on_key(self, event) -> None:
+        if event.key in _TURN_CHARS and self.turns and not self.asking:
+            event.stop()
+            event.prevent_default()
+            self._hide("#help")
+            self.ui.commands.put(_TURN_CHARS[event.key])  # 'more' / 'less' (tutor.lessons.ui.KEYS)
+            return
         if event.key in _SCROLL:
             if self.asking and event.key in ("home", "end"):
                 return  # the answer box's own: start and end of the line
@@ -293,7 +311,8 @@ class PlayerApp(App):
         if self.asking:
             return
         body = self.query_one("#body", VerticalScroll)
-        self.query_one("#keys", Static).update(frame.keys_line(self.size.width, self.keys_text, body.max_scroll_y > 0))
+        self.query_one("#keys", Static).update(
+            frame.keys_line(self.size.width, self.keys_text, body.max_scroll_y > 0, self.turns))
 
     def _hide(self, selector: str) -> None:
         self.query_one(selector).display = False

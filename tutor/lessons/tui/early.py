@@ -144,7 +144,7 @@ def rows(head: dict, out: list, width: int, height: int, console: Console | None
         top += _lines(console, title, inner)
     top = [_padded(line, panel) for line in top]
     # the footer as Textual's first frame has it: the app's resize handler has put the usual keys there
-    bottom = [_padded(_lines(console, frame.keys_line(width), inner)[0], muted)]
+    bottom = [_padded(_lines(console, frame.keys_line(width, turns=head.get("turns", 0)), inner)[0], muted)]
     pane = max(height - len(top) - len(bottom), 0)
     step = Group(*out)
     content = _lines(console, step, inner)

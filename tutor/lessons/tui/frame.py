@@ -46,12 +46,19 @@ def waiting() -> Text:
     return Text(WAITING, style=WAITING_STYLE)
 
 
-def keys_line(width: int, keys: str | None = None, scrolls: bool = False) -> Text:
+def keys_line(width: int, keys: str | None = None, scrolls: bool = False, turns: int = 0) -> Text:
     """The footer's key line while the lesson waits for a key: `keys`, else the usual ones for the width,
-    and the scroll keys when the step scrolls and they fit."""
-    from tutor.lessons.tui.keys import KEY_HELP, KEY_HELP_NARROW, SCROLL_HELP
+    and the scroll keys when the step scrolls and they fit.
 
-    text = keys or (KEY_HELP if width >= 60 else KEY_HELP_NARROW)
-    if scrolls and len(text) + len(SCROLL_HELP) + 3 <= width - 2:
-        text += " · " + SCROLL_HELP
+    turns: the number of values the step on screen turns (an explore step; 0 for any other): its keys,
+    the arrows among them, and PgUp/PgDn as its scroll keys.
+    """
+    from tutor.lessons.tui.keys import KEY_HELP, KEY_HELP_NARROW, SCROLL_HELP, TURN_SCROLL_HELP, turn_keys
+
+    if turns:
+        text, scroll = keys or turn_keys(turns, narrow=width < 60), TURN_SCROLL_HELP
+    else:
+        text, scroll = keys or (KEY_HELP if width >= 60 else KEY_HELP_NARROW), SCROLL_HELP
+    if scrolls and len(text) + len(scroll) + 3 <= width - 2:
+        text += " · " + scroll
     return Text(text, style="dim")

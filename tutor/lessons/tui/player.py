@@ -236,6 +236,8 @@ class FullScreenUI:
             "k": i + 1, "N": session.N,
             "title": step.title or "",
             "in_force": in_force,
+            # values the learner turns on this step (an explore step): the app gives it the up and down arrows
+            "turns": len(getattr(step, "controls", ())) if getattr(step, "takes_arrows", False) else 0,
         }
         with self._first_lock:
             first = not self._composed
