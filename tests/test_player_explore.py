@@ -289,3 +289,12 @@ def test_the_first_frame_drawn_before_textual_names_the_labs_keys_as_textual_doe
     theirs, mine = _first_frames("nudge", LAB, (80, 24))
     assert mine == theirs
     assert "".join(c[0] for c in mine[-1]).strip() == FOOTER
+
+
+def test_a_narrow_window_keeps_the_labs_keys_on_one_line():
+    async def script(pilot, session):
+        await _until(pilot, "nudge = 0.1")
+        await pilot.pause(0.3)
+        assert _lines(screen_text(pilot.app))[-1].strip() == "↑↓/+- change · s type · n next · b back · q quit"
+
+    _play("nudge", script, start=LAB, size=(50, 24))

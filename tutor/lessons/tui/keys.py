@@ -11,7 +11,7 @@ TURN_SCROLL_HELP = "PgUp/PgDn scroll"
 def turn_keys(controls: int, narrow: bool = False) -> str:
     """The key line of a step with `controls` values to turn (Tab only when there is another to pick)."""
     if narrow:
-        return "↑↓ +/- change · s type · n next · b back · q quit"
+        return "↑↓/+- change · s type · n next · b back · q quit"
     if controls > 1:
         return "↑↓ or +/- change · Tab switch · s type · n next · b back · ? help · q quit"
     return "↑↓ or +/- change · s type a value · n next · b back · ? help · q quit"
