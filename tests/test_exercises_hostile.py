@@ -28,13 +28,21 @@ from tutor.exercises.catalog import get_exercise
 from tutor.exercises.check import check_file
 from tutor.exercises.report import render_text, to_gradescope, to_json
 
-# Where the child's runner writes what the parent reads back: descriptors it inherits (the learner's
-# code can find them too, by their names in /proc/self/fd, and reopen them there).
-OUT = ("import os, sys\nOUT = {}\nfor _fd in os.listdir('/proc/self/fd'):\n    try:\n"
-       "        _link = os.readlink('/proc/self/fd/' + _fd)\n    except OSError:\n        continue\n"
-       "    for _name in ('result.json', 'outputs.npz', 'progress'):\n"
-       "        if _link.startswith('/memfd:' + _name):\n            OUT[_name] = '/proc/self/fd/' + _fd\n"
-       "assert len(OUT) == 3, OUT\n")
+# Where the child's runner writes what the parent reads back: descriptors it inherits. The learner's
+# code can find them too, without /proc: the first three regular files among its descriptors, in the
+# order the runner received them. `open` here reopens such a descriptor (a copy of it) for writing.
+OUT = ("import os, stat, sys, builtins\n"
+       "_regular = []\n"
+       "for _fd in range(3, 256):\n    try:\n        if stat.S_ISREG(os.fstat(_fd).st_mode):\n"
+       "            _regular.append(_fd)\n    except OSError:\n        pass\n"
+       "OUT = dict(zip(('result.json', 'outputs.npz', 'progress'), _regular))\n"
+       "assert len(OUT) == 3, OUT\n"
+       "def open(path, mode='r', *args, **kwargs):\n"
+       "    if isinstance(path, int):\n"
+       "        copy = os.dup(path)\n"
+       "        if 'w' in mode:\n            os.ftruncate(copy, 0)\n            os.lseek(copy, 0, 0)\n"
+       "        return builtins.open(copy, mode, *args, **kwargs)\n"
+       "    return builtins.open(path, mode, *args, **kwargs)\n")
 RIGHT = "from tutor_helpers import sigmoid\n\ndef sigmoid_gradient(z):\n    s = sigmoid(z)\n    return s * (1 - s)\n"
 PACKAGE = Path(__file__).resolve().parent.parent / "tutor"
 

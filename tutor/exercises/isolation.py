@@ -1,10 +1,10 @@
-"""How the child is started: under bubblewrap when it can be, as a plain subprocess otherwise.
+"""How the sandbox server is started: under bubblewrap when it can be, as a plain subprocess otherwise.
 
-Under bubblewrap (Linux) the child sees: the interpreter's own prefix, the
+Under bubblewrap (Linux) a check sees: the interpreter's own prefix, the
 system's /usr (libraries the interpreter links), numpy's and scipy's folders,
-read-only; a 64 MB tmpfs at /sandbox as the only writable place (the inputs
-read-only inside it, the three result files bound one by one); a fresh
-/proc and a minimal /dev; no network, no other process (own pid namespace, so
+read-only; a 64 MB tmpfs at /sandbox/work as the only writable place (the
+runner's own files read-only beside it); a minimal /dev and no /proc at
+all (its mountinfo would name the host folders bound here); no network, no other process (own pid namespace, so
 killing it kills everything it started), no $HOME, no $TUTOR_HOME, no tutor
 package, no repository. Anything of those that lives under a bound folder is
 covered with an empty tmpfs.
@@ -107,7 +107,7 @@ def sandbox_uid() -> int | None:
     """
     if not hasattr(os, "geteuid") or os.geteuid() != 0:
         return None
-    span = _UIDS[1] - _UIDS[0]  # 4e8: the bias of a 64-bit draw modulo it is below 1e-10
+    span = _UIDS[1] - _UIDS[0]  # 4e8: a 64-bit draw modulo it is uneven by less than 1e-10
     return _UIDS[0] + int.from_bytes(os.urandom(8), "big") % span
 
 
@@ -196,7 +196,7 @@ def bwrap_version(bwrap: str) -> tuple:
 
 def bwrap_args(roots: dict, files: list, *, in_bytes: int, uid: int | None, seccomp_fd: int | None,
                env: dict, disable_userns: bool = True) -> list[str]:
-    """bwrap's options (passed through --args, so no host path shows in /proc/1/cmdline).
+    """bwrap's options (passed through --args, so no host path shows in /proc/1/cmdline outside either).
 
     files: [(fd, name)] copied into SANDBOX/in (a tmpfs of in_bytes, then
     read-only): the check folder itself is never mounted. Every writable
@@ -228,7 +228,8 @@ def bwrap_args(roots: dict, files: list, *, in_bytes: int, uid: int | None, secc
             cmd += ["--ro-bind", link, link]
     if os.path.exists("/etc/ld.so.cache"):
         cmd += ["--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"]
-    cmd += ["--proc", "/proc", "--dev", "/dev", "--size", str(SMALL_TMPFS), "--tmpfs", "/dev/shm",
+    # No /proc: its mountinfo would name the host folders bound below (the install's path).
+    cmd += ["--dev", "/dev", "--size", str(SMALL_TMPFS), "--tmpfs", "/dev/shm",
             "--remount-ro", "/dev/shm", "--remount-ro", "/dev",
             "--size", str(SMALL_TMPFS), "--tmpfs", SANDBOX,
             "--size", str(max(in_bytes, SMALL_TMPFS)), "--tmpfs", f"{SANDBOX}/in"]
