@@ -20,9 +20,9 @@ HELPERS_MODULE = "tutor_helpers"
 def module_source(functions: dict) -> str:
     """A module made of the given functions' own source, decorators dropped: {name: function} -> text.
 
-    The checker writes it as tutor_helpers.py into the private folder of every
-    check; `tutor exercise start` writes one beside the stubs, so a learner can
-    also run their file directly.
+    The checker sends it with every check as the module tutor_helpers (the
+    child imports it from memory); `tutor exercise start` writes one beside
+    the stubs, so a learner can also run their file directly.
     """
     parts = ['"""Helpers for the exercises, copied by the tutor (numpy only)."""\n', "import numpy as np\n"]
     parts += [function_source(name, fn) for name, fn in functions.items()]

@@ -7,7 +7,7 @@ The pieces, one idea each:
 - `discover`: class folders and zips -> submissions (student, file, exercise).
 - `safezip`: extract a class zip without traversal, links or bombs.
 - `state`: what was graded, keyed by content hash, so a rerun resumes.
-- `run`: the parallel runner (a thread pool: each check is a child process).
+- `run`: the parallel runner (a thread pool; each check a fork of the thread's warm sandbox).
 - `writers`: gradebook.csv, grades.json, one Markdown feedback file per student.
 - `summary`: the class statistics both the HTML report and the terminal show.
 - `html`, `terminal`: those two views.

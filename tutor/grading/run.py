@@ -1,7 +1,8 @@
 """Grade many submissions in parallel, resuming from what was graded before.
 
-Each check already runs the learner's code in a child process, so the parent
-needs only threads to keep `jobs` checks going at once. Every check gets a
+Each check already runs the learner's code in a child process (a fresh fork
+of a warm sandbox server, one server per job), so the parent needs only
+threads to keep `jobs` checks going at once. Every check gets a
 fresh private folder holding its student's files as read at discovery, so a
 submission that writes around it cannot change another's input. A stop
 request (Ctrl-C) starts no new check and keeps no result that finished after
