@@ -135,10 +135,11 @@ def test_help_says_what_the_arrows_do_on_the_lab_and_that_pgup_pgdn_scroll():
     async def script(pilot, session):
         await _until(pilot, "[nudge = 0.1]", FOOTER)
         await pilot.press("question_mark")
-        screen = await _until(pilot, "Keys", "PgUp PgDn")
+        turn, scroll = "on this step: change the selected value, as + and - do", "scroll the step (the mouse wheel too)"
+        screen = await _until(pilot, "Keys", turn, scroll)
         rows = {line.strip().split("  ")[0]: " ".join(line.split()) for line in _lines(screen) if line.strip()}
-        assert "on this step: change the selected value, as + and - do" in rows["↑ ↓"]
-        assert "scroll the step (the mouse wheel too)" in rows["PgUp PgDn"]
+        assert turn in rows.get("↑ ↓", ""), screen
+        assert scroll in rows.get("PgUp PgDn", ""), screen
         assert "↑ ↓ PgUp PgDn" not in screen  # the other steps' row (the arrows scroll) is not shown here
 
     _play("nudge", script, start=LAB)
