@@ -29,6 +29,7 @@ pytestmark = pytest.mark.timeout(240)
 
 LAB = "nudge-lab"  # controls: nudge (-2 to 2, step 0.1, default 0.1), row (0 to 9, default 3), column (default 22)
 FOOTER = "↑↓ or +/- change · Tab switch · s type · n next · b back · ? help · q quit"
+SCROLLING_FOOTER = "↑↓ +/- change · Tab switch · s type · n next · b back · q quit · PgDn scroll"  # fits 80
 
 
 # -- the numbers, computed independently -----------------------------------------------------------------
@@ -87,9 +88,9 @@ def test_the_arrows_turn_the_selected_value_and_the_pane_stays_where_it_was():
     async def script(pilot, session):
         ctx = session.ctx
         body = pilot.app.query_one("#body")
-        first = await _until(pilot, "[nudge = 0.1]", FOOTER)
-        assert _lines(first)[-1].strip() == FOOTER  # the footer names the lab's keys, arrows first
-        await pilot.pause(0.3)
+        # taller than the pane: the footer names the lab's keys, arrows first, and how the pane scrolls
+        first = await _until(pilot, "[nudge = 0.1]", SCROLLING_FOOTER)
+        assert _lines(first)[-1].strip() == SCROLLING_FOOTER
         assert body.max_scroll_y > 0, "the lab should be taller than the pane at 80 x 14"
         assert body.scroll_y == 0
 

@@ -53,12 +53,12 @@ def keys_line(width: int, keys: str | None = None, scrolls: bool = False, turns:
     turns: the number of values the step on screen turns (an explore step; 0 for any other): its keys,
     the arrows among them, and PgUp/PgDn as its scroll keys.
     """
-    from tutor.lessons.tui.keys import KEY_HELP, KEY_HELP_NARROW, SCROLL_HELP, TURN_SCROLL_HELP, turn_keys
+    from tutor.lessons.tui.keys import KEY_HELP, KEY_HELP_NARROW, SCROLL_HELP, turn_keys, turn_keys_scrolling
 
-    if turns:
-        text, scroll = keys or turn_keys(turns, narrow=width < 60), TURN_SCROLL_HELP
-    else:
-        text, scroll = keys or (KEY_HELP if width >= 60 else KEY_HELP_NARROW), SCROLL_HELP
-    if scrolls and len(text) + len(scroll) + 3 <= width - 2:
-        text += " · " + scroll
+    if turns and not keys:
+        text = (turn_keys_scrolling(turns, width - 2) if scrolls else None) or turn_keys(turns, narrow=width < 60)
+        return Text(text, style="dim")
+    text = keys or (KEY_HELP if width >= 60 else KEY_HELP_NARROW)
+    if scrolls and len(text) + len(SCROLL_HELP) + 3 <= width - 2:
+        text += " · " + SCROLL_HELP
     return Text(text, style="dim")
