@@ -18,6 +18,21 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
+# The yardstick of the start-up benches: a minimal two-command typer app that imports rich.
+MINIMAL_TYPER_APP = """
+import typer
+import rich
+app = typer.Typer(rich_markup_mode="rich")
+@app.command()
+def first(x: int = 1):
+    \"\"\"A command.\"\"\"
+@app.command()
+def second(y: int = 2):
+    \"\"\"Another command.\"\"\"
+app()
+"""
+
+
 def cpu_clock() -> float:
     """CPU seconds of this process (all its threads) plus its finished children.
 

@@ -42,6 +42,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import (  # noqa: E402
+    MINIMAL_TYPER_APP,
     REPO,
     interleaved,
     loadavg,
@@ -51,19 +52,6 @@ from bench._common import (  # noqa: E402
     round_ratios,
     spread,
 )
-
-MINIMAL_TYPER_APP = """
-import typer
-import rich
-app = typer.Typer(rich_markup_mode="rich")
-@app.command()
-def first(x: int = 1):
-    \"\"\"A command.\"\"\"
-@app.command()
-def second(y: int = 2):
-    \"\"\"Another command.\"\"\"
-app()
-"""
 
 EXERCISE = "sigmoid-gradient"
 RIGHT = "    s = sigmoid(z)\n    return s * (1 - s)\n"

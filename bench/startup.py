@@ -39,6 +39,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import (  # noqa: E402
+    MINIMAL_TYPER_APP,
     REPO,
     interleaved,
     loadavg,
@@ -49,19 +50,6 @@ from bench._common import (  # noqa: E402
     round_ratios,
     spread,
 )
-
-MINIMAL_TYPER_APP = """
-import typer
-import rich
-app = typer.Typer(rich_markup_mode="rich")
-@app.command()
-def first(x: int = 1):
-    \"\"\"A command.\"\"\"
-@app.command()
-def second(y: int = 2):
-    \"\"\"Another command.\"\"\"
-app()
-"""
 
 PEER = "minimal typer app --help (peer)"
 PEER_RUN = "minimal typer app, running a command"
