@@ -165,8 +165,7 @@ def _run(server: Server, source, function, cases, names, *, filename, siblings, 
          memory_mb, gradient_check, expected_bytes, encode_extra, later_cases, later_gradient_check) -> SandboxResult:
     bwrap = server.bwrap
     arrays: dict = {}
-    encoded = [{"args": [encode(a, arrays, extra=encode_extra) for a in args], "names": names[: len(args)]}
-               for args in cases]
+    encoded = _encode_cases(cases, names, encode_extra, arrays)
     # The tutor's own modules come last: a student's file of the same name never replaces them.
     modules = {**siblings, "tutor_helpers": module_source(helpers or {}).encode("utf-8"),
                "_tutor_args": module_source(function_args or {}).encode("utf-8")}
@@ -261,9 +260,14 @@ def _close_quietly(thing) -> None:
 def _later_payload(cases: list[list], names: list[str], gradient_check: int | None, encode_extra) -> bytes:
     """The hidden tests, in the same framing as the request."""
     arrays: dict = {}
-    encoded = [{"args": [encode(a, arrays, extra=encode_extra) for a in args], "names": names[: len(args)]}
-               for args in cases]
-    return _payload({"cases": encoded, "gradient_check": gradient_check}, arrays)
+    return _payload({"cases": _encode_cases(cases, names, encode_extra, arrays), "gradient_check": gradient_check},
+                    arrays)
+
+
+def _encode_cases(cases: list[list], names: list[str], encode_extra, arrays: dict) -> list[dict]:
+    """Each case's arguments as wire descriptions (their arrays go into `arrays`), with their names."""
+    return [{"args": [encode(a, arrays, extra=encode_extra) for a in args], "names": names[: len(args)]}
+            for args in cases]
 
 
 def _send(stream, payload: bytes, close: bool) -> None:
